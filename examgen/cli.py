@@ -1,0 +1,235 @@
+"""Thin Typer commands: parse, call, render. Heavy modules are imported inside the commands so that
+`examgen --help` starts about as fast as Typer itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+
+from examgen.errors import UserError
+
+app = typer.Typer(
+    name="examgen",
+    help="Exam practice for the deep-learning & computer-vision course: problems, worked solutions, grading, "
+         "mock exams, printable papers. 深度学习与计算机视觉期末复习:随机题目、详细解答、自动判分、模拟考试、打印试卷。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="zh or en (default: EXAMGEN_LANG or the locale)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed: the same seed gives the same problem.")]
+
+
+def lang_of(lang: str | None) -> str:
+    from examgen.i18n import LANGS, default_lang
+
+    if lang is None:
+        return default_lang()
+    if lang not in LANGS:
+        raise UserError(f"unknown language '{lang}'; expected zh or en")
+    return lang
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------- core commands
+@app.command("list")
+def list_kinds(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
+    """List every problem kind, grouped by chapter of the notes."""
+    from examgen import registry
+    from examgen.model import CHAPTERS
+
+    lg = lang_of(lang)
+    kinds = registry.all_kinds()
+    if as_json:
+        emit_json([{"kind": k.name, "chapter": k.chapter, "section": k.section, "points": k.points,
+                    "title": k.title.to_json(), "summary": k.summary.to_json(), "variants": list(k.variants),
+                    "params": list(k.schema.params)} for k in kinds])
+        return
+    from rich.table import Table
+
+    from examgen.ui.render import SECTION_NAMES
+
+    table = Table(title="examgen kinds" if lg == "en" else "题型一览", show_lines=False)
+    for col in ("kind", "章节 chapter" if lg == "zh" else "chapter", "题型 section" if lg == "zh" else "section",
+                "内容" if lg == "zh" else "what it asks"):
+        table.add_column(col)
+    for chapter, title in CHAPTERS.items():
+        group = [k for k in kinds if k.chapter == chapter]
+        for i, k in enumerate(group):
+            table.add_row(k.name, title.get(lg) if i == 0 else "", SECTION_NAMES[k.section].get(lg),
+                          k.summary.get(lg))
+    console().print(table)
+
+
+@app.command()
+def generate(
+    kind: Annotated[str, typer.Argument(help="Kind name (see `examgen list`).")],
+    seed: SeedOpt = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=10000, help="How many problems (seeds N, N+1, …).")] = 1,
+    solution: Annotated[bool, typer.Option("--solution/--no-solution", help="Show the worked solution.")] = False,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Generate randomized problems of one kind."""
+    from examgen import registry
+    from examgen.targets import random_seed
+
+    lg = lang_of(lang)
+    k = registry.get(kind)
+    start = registry.check_seed(seed if seed is not None else random_seed())
+    if start + count - 1 > registry.MAX_SEED:
+        raise UserError("seed + count is out of range")
+    problems = [k.generate(start + i) for i in range(count)]
+    if as_json:
+        for pr in problems:
+            emit_json(pr.to_json())
+        return
+    from rich.rule import Rule
+
+    from examgen.ui.render import problem_view, solution_view
+
+    con = console()
+    for pr in problems:
+        con.print(Rule(f"{pr.kind} · seed {pr.seed}", style="dim"))
+        con.print(problem_view(pr, lg))
+        if solution:
+            con.print(solution_view(pr, lg))
+    if not solution:
+        hint = ("看解答:examgen generate {k} --seed {s} --solution;判分:examgen check {k} --seed {s} --answer …"
+                if lg == "zh" else
+                "Solution: examgen generate {k} --seed {s} --solution · grade: examgen check {k} --seed {s} --answer …")
+        con.print(hint.format(k=kind, s=start), style="dim")
+
+
+@app.command()
+def solve(
+    kind: Annotated[str, typer.Argument(help="Kind name (see `examgen list`).")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="name=value, e.g. input_hw=[32,32] or image='1 2; 3 4'.")] = None,
+    params_file: Annotated[Optional[str], typer.Option("--params", help="JSON/YAML file with params ('-' = stdin), e.g. the output of generate --json.")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Solve a problem you type in from its parameters, with the work shown."""
+    from examgen import registry
+    from examgen.params import parse_cli_value
+
+    lg = lang_of(lang)
+    k = registry.get(kind)
+    raw: dict[str, Any] = {}
+    if params_file is not None:
+        raw.update(_read_params(params_file))
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"--param must look like name=value, got '{item}'")
+        raw[name.strip()] = parse_cli_value(value)
+    if not raw:
+        example = " ".join(f"--param {n}={json.dumps(v, separators=(',', ':'))}" for n, v in k.example.items())
+        raise UserError(f"give the parameters with --param; e.g. examgen solve {kind} {example}")
+    pr = k.from_params(raw)
+    if as_json:
+        emit_json(pr.to_json())
+        return
+    from examgen.ui.render import problem_view, solution_view
+
+    con = console()
+    con.print(problem_view(pr, lg, show_points=False))
+    con.print(solution_view(pr, lg))
+
+
+def _read_params(path: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path} is not valid JSON/YAML: {str(exc).splitlines()[0]}") from None
+    if isinstance(data, dict) and isinstance(data.get("params"), dict):
+        data = data["params"]
+    if not isinstance(data, dict):
+        raise UserError(f"{path} must hold a mapping of parameter names to values")
+    return data
+
+
+@app.command()
+def check(
+    target: Annotated[str, typer.Argument(help="A kind name (with --seed) or a bank item id.")],
+    answer: Annotated[list[str], typer.Option("--answer", "-a", help="Your answer; for multi-part problems PART=VALUE, repeated.")],
+    seed: SeedOpt = None,
+    bank: Annotated[Optional[str], typer.Option("--bank", help="Extra question-bank directory.")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Grade an answer. Exit code 0: graded (right or wrong); 3: the answer could not be read (format error)."""
+    from examgen.grading import grade
+    from examgen.targets import resolve, split_answers
+
+    lg = lang_of(lang)
+    problem, carry = resolve(target, seed, bank)
+    verdict = grade(problem, split_answers(problem, answer), carry)
+    if as_json:
+        out = verdict.to_json(lg)
+        out.update({"kind": problem.kind, "seed": problem.seed, "id": problem.item_id, "answer": problem.answer})
+        emit_json(out)
+    else:
+        from examgen.ui.render import verdict_view
+
+        console().print(verdict_view(verdict, problem, lg))
+    if verdict.format_error is not None:
+        raise typer.Exit(3)
+
+
+def _load_command_modules() -> None:
+    """Register the commands of `examgen.commands.*` (bank, exam, export …)."""
+    import importlib
+    import pkgutil
+
+    import examgen.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"examgen.commands.{info.name}")
+
+
+_load_command_modules()
+
+
+def main() -> None:
+    """Console entry point: one-line errors and exit codes, never a traceback."""
+    try:
+        app()
+    except UserError as exc:
+        sys.stderr.write(f"examgen: error: {exc.message}\n")
+        sys.exit(exc.code)
+    except KeyboardInterrupt:
+        sys.stderr.write("examgen: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: say so in one line; EXAMGEN_DEBUG=1 shows the traceback
+        if os.environ.get("EXAMGEN_DEBUG"):
+            raise
+        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {exc} "
+                         f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
+        sys.exit(1)

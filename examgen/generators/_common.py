@@ -1,0 +1,28 @@
+"""Small helpers shared by generator modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from examgen.i18n import Bi
+from examgen.mathfmt import num
+from examgen.model import Figure
+
+
+def grid(label: Bi, rows: list[list[Any]], highlight: list[tuple[int, int]] | None = None) -> Figure:
+    """An image as a grid of cells (pixel values)."""
+    return Figure("grid", label, [[num(v) for v in r] for r in rows], highlight=highlight or [])
+
+
+def matrix(label: Bi, rows: list[list[Any]]) -> Figure:
+    """A kernel or weight matrix."""
+    return Figure("matrix", label, [[num(v) for v in r] for r in rows])
+
+
+def table(label: Bi, header: list[str], rows: list[list[Any]]) -> Figure:
+    return Figure("table", label, [[v if isinstance(v, str) else num(v) for v in r] for r in rows], header=header)
+
+
+def pick(rng: Any, options: list[Any] | tuple[Any, ...]) -> Any:
+    """`rng.choice` under a name that reads well in generators."""
+    return options[rng.randrange(len(options))]

@@ -1,0 +1,280 @@
+"""The problem model: answer specifications, parts, worked steps and problems (plain dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+from examgen.i18n import Bi
+
+Section = Literal["choice", "fill", "short", "calculation", "comprehensive"]
+SECTIONS: tuple[str, ...] = ("choice", "fill", "short", "calculation", "comprehensive")
+
+# The nine chapters of the course notes, in order.
+CHAPTERS: dict[str, Bi] = {
+    "cnn": Bi("卷积神经网络", "Convolutional neural networks"),
+    "vision-tasks": Bi("基本图像处理", "Vision tasks and image basics"),
+    "image-processing": Bi("进阶图像处理", "Filtering, edges, Otsu and morphology"),
+    "classic-cv": Bi("经典视觉方法", "Classical vision methods"),
+    "training": Bi("卷积神经网络的优化", "Training and optimization"),
+    "transfer": Bi("迁移学习", "Transfer learning"),
+    "segmentation": Bi("分割任务", "Segmentation"),
+    "detection": Bi("目标检测", "Object detection"),
+    "rnn": Bi("循环神经网络", "Recurrent neural networks"),
+}
+
+
+# ---------------------------------------------------------------- answer specifications
+@dataclass(frozen=True)
+class NumberSpec:
+    """A single number. Integers are graded exactly; otherwise the tolerance is the larger of 1 % relative and
+    half a unit of the last decimal place asked for (`decimals`)."""
+
+    decimals: int | None = None
+    integer: bool = False
+    kind: str = "number"
+
+
+@dataclass(frozen=True)
+class VectorSpec:
+    """A list of numbers (a length-1 vector may be typed as a bare number); per-entry partial credit."""
+
+    length: int
+    decimals: int | None = None
+    integer: bool = False
+    kind: str = "vector"
+
+
+@dataclass(frozen=True)
+class ShapeSpec:
+    """A tensor shape such as 7×7×30: whole numbers, graded exactly, per-entry partial credit."""
+
+    length: int
+    kind: str = "shape"
+
+
+@dataclass(frozen=True)
+class MatrixSpec:
+    """A matrix typed as rows separated by `;` or new lines; per-entry partial credit naming wrong entries."""
+
+    rows: int
+    cols: int
+    decimals: int | None = None
+    integer: bool = False
+    kind: str = "matrix"
+
+
+@dataclass(frozen=True)
+class LabelsSpec:
+    """A sequence of labels from a fixed set (e.g. kept boxes `A C D`, or edge classes `S W N`).
+
+    `ordered` sequences are compared position by position; unordered ones as sets."""
+
+    labels: tuple[str, ...]
+    length: int | None = None
+    ordered: bool = True
+    kind: str = "labels"
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """Option letters A, B, C …; `multiple` allows several (half credit for a correct subset)."""
+
+    options: int
+    multiple: bool = False
+    kind: str = "choice"
+
+
+@dataclass(frozen=True)
+class TrueFalseSpec:
+    kind: str = "tf"
+
+
+@dataclass(frozen=True)
+class FillSpec:
+    """One or more blanks, each with accepted alternatives (both languages)."""
+
+    blanks: tuple[tuple[str, ...], ...]
+    kind: str = "fill"
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One key point of a short-answer rubric: found when every keyword group has a synonym in the answer."""
+
+    text: Bi
+    points: float
+    keywords: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class RubricSpec:
+    key_points: tuple[KeyPoint, ...]
+    kind: str = "rubric"
+
+
+AnswerSpec = Union[
+    NumberSpec, VectorSpec, ShapeSpec, MatrixSpec, LabelsSpec, ChoiceSpec, TrueFalseSpec, FillSpec, RubricSpec
+]
+
+
+# ---------------------------------------------------------------- problems
+@dataclass
+class Part:
+    """One answer of a problem. Single-answer problems have one part named ""."""
+
+    name: str
+    label: Bi
+    spec: AnswerSpec
+    answer: Any
+    weight: float = 1.0
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass
+class Step:
+    """One step of a worked solution.
+
+    `formula` is the general formula, `work` the same with the numbers substituted, `result` the value; all three
+    are Typst math strings that `examgen.mathfmt.to_unicode` turns into plain text for the terminal."""
+
+    title: Bi
+    formula: str = ""
+    work: str = ""
+    result: str = ""
+    part: str = ""
+    note: Bi | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title.to_json(), "formula": self.formula, "work": self.work,
+                               "result": self.result}
+        if self.part:
+            out["part"] = self.part
+        if self.note is not None:
+            out["note"] = self.note.to_json()
+        return out
+
+
+@dataclass
+class Figure:
+    """Data shown with a prompt: an image as a grid of cells, a kernel as a matrix, or a table."""
+
+    kind: Literal["grid", "matrix", "table"]
+    label: Bi
+    rows: list[list[str]]
+    header: list[str] | None = None
+    highlight: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "label": self.label.to_json(), "rows": self.rows}
+        if self.header is not None:
+            out["header"] = self.header
+        if self.highlight:
+            out["highlight"] = [list(rc) for rc in self.highlight]
+        return out
+
+
+@dataclass
+class Prompt:
+    """What a solver-independent prompt builder returns: the text and its figures."""
+
+    text: Bi
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class Solution:
+    """What a solver returns: the answers (as parts) and the worked steps."""
+
+    parts: list[Part]
+    steps: list[Step]
+
+    @property
+    def answer(self) -> Any:
+        return answer_of(self.parts)
+
+
+def answer_of(parts: list[Part]) -> Any:
+    if len(parts) == 1 and parts[0].name == "":
+        return parts[0].answer
+    return {p.name: p.answer for p in parts}
+
+
+@dataclass
+class Problem:
+    """A generated (or bank) problem, ready to render, grade and export."""
+
+    kind: str
+    seed: int | None
+    section: str
+    topic: str
+    points: float
+    params: dict[str, Any]
+    prompt: Bi
+    parts: list[Part]
+    steps: list[Step]
+    figures: list[Figure] = field(default_factory=list)
+    options: list[Bi] = field(default_factory=list)
+    explanation: Bi | None = None
+    item_id: str | None = None
+    title: Bi | None = None
+
+    @property
+    def answer(self) -> Any:
+        return answer_of(self.parts)
+
+    @property
+    def ref(self) -> str:
+        """A stable reference: the bank id, or `kind:seed`."""
+        return self.item_id if self.item_id else f"{self.kind}:{self.seed}"
+
+    def part_points(self, part: Part) -> float:
+        """Points of one part: the problem's points split by weight, rounded to 0.01, summing exactly."""
+        total = sum(p.weight for p in self.parts) or 1.0
+        shares = [round(self.points * p.weight / total, 2) for p in self.parts]
+        shares[-1] = round(self.points - sum(shares[:-1]), 2)
+        return shares[next(i for i, p in enumerate(self.parts) if p is part)]
+
+    def with_points(self, points: float) -> "Problem":
+        """The same problem worth a different number of points (parts scale with it)."""
+        from dataclasses import replace
+
+        return replace(self, points=points)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "seed": self.seed,
+            "section": self.section,
+            "topic": self.topic,
+            "points": self.points,
+            "params": self.params,
+            "prompt": self.prompt.to_json(),
+            "answer": self.answer,
+            "steps": [s.to_json() for s in self.steps],
+            "parts": [
+                {"name": p.name, "label": p.label.to_json(), "spec": spec_to_json(p.spec), "answer": p.answer,
+                 "points": self.part_points(p)}
+                for p in self.parts
+            ],
+        }
+        if self.figures:
+            out["figures"] = [f.to_json() for f in self.figures]
+        if self.options:
+            out["options"] = [o.to_json() for o in self.options]
+        if self.explanation is not None:
+            out["explanation"] = self.explanation.to_json()
+        if self.item_id:
+            out["id"] = self.item_id
+        return out
+
+
+def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    data = asdict(spec)
+    if isinstance(spec, RubricSpec):
+        data = {"kind": "rubric", "key_points": [
+            {"text": kp.text.to_json(), "points": kp.points, "keywords": [list(g) for g in kp.keywords]}
+            for kp in spec.key_points]}
+    return data

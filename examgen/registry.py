@@ -1,0 +1,120 @@
+"""One registry of problem kinds. Generator modules register their kinds on import; nothing keeps lists by hand.
+
+A kind bundles: stable name, chapter, section, default points, a parameter sampler (`sample(rng) -> params`),
+a prompt builder (`prompt(params) -> Prompt`), a pure solver (`solve(params) -> Solution`), the parameter schema,
+a worked example, and an optional carry-forward hook for multi-part problems."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from examgen.errors import ParamError, UserError
+from examgen.i18n import Bi
+from examgen.model import Problem, Prompt, Solution
+from examgen.params import Schema
+
+_KINDS: dict[str, "Kind"] = {}
+_LOADED = False
+
+MAX_SEED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    chapter: str
+    section: str
+    points: int
+    title: Bi
+    summary: Bi
+    sample: Callable[[random.Random], dict[str, Any]]
+    prompt: Callable[[dict[str, Any]], Prompt]
+    solve: Callable[[dict[str, Any]], Solution]
+    schema: Schema
+    example: dict[str, Any]
+    conventions: Bi = field(default_factory=lambda: Bi("", ""))
+    variants: tuple[str, ...] = ()
+    carry_forward: Callable[[dict[str, Any], str, dict[str, Any]], Any] | None = None
+
+    def rng(self, seed: int) -> random.Random:
+        """The random stream of one problem: seeded by kind name and seed (stable across Python versions)."""
+        return random.Random(f"examgen:{self.name}:{seed}")
+
+    def generate(self, seed: int) -> Problem:
+        params = self.sample(self.rng(seed))
+        return self.build(params, seed)
+
+    def build(self, params: dict[str, Any], seed: int | None = None) -> Problem:
+        """A problem from parameters (already valid): prompt, answers and steps."""
+        prompt = self.prompt(params)
+        sol = self.solve(params)
+        return Problem(kind=self.name, seed=seed, section=self.section, topic=self.chapter, points=self.points,
+                       params=params, prompt=prompt.text, parts=sol.parts, steps=sol.steps,
+                       figures=prompt.figures, title=self.title)
+
+    def from_params(self, raw: dict[str, Any]) -> Problem:
+        """Validate user-supplied parameters, then build (for `examgen solve`)."""
+        params = self.schema.validate(raw)
+        try:
+            return self.build(params)
+        except ParamError:
+            raise
+        except (ValueError, ZeroDivisionError, IndexError, KeyError) as exc:
+            raise ParamError(f"these parameters do not make a valid {self.name} problem: {exc}") from exc
+
+    def carry(self, params: dict[str, Any]) -> Callable[[str, dict[str, Any]], Any] | None:
+        if self.carry_forward is None:
+            return None
+        hook = self.carry_forward
+        return lambda part, earlier: hook(params, part, earlier)
+
+
+def register(kind: Kind) -> Kind:
+    if kind.name in _KINDS and _KINDS[kind.name] is not kind:
+        raise RuntimeError(f"kind {kind.name!r} registered twice")
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def load_all() -> dict[str, Kind]:
+    """Import every module of `examgen.generators` once (they register themselves)."""
+    global _LOADED
+    if not _LOADED:
+        import examgen.generators as pkg
+
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"examgen.generators.{info.name}")
+        _LOADED = True
+    return _KINDS
+
+
+def all_kinds() -> list[Kind]:
+    from examgen.model import CHAPTERS
+
+    order = {c: i for i, c in enumerate(CHAPTERS)}
+    return sorted(load_all().values(), key=lambda k: (order.get(k.chapter, 99), k.section != "calculation", k.name))
+
+
+def get(name: str) -> Kind:
+    kinds = load_all()
+    if name in kinds:
+        return kinds[name]
+    close = difflib.get_close_matches(name, list(kinds), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `examgen list` shows all kinds"
+    raise UserError(f"unknown kind '{name}'{hint}")
+
+
+def check_seed(seed: int) -> int:
+    if seed < 0 or seed > MAX_SEED:
+        raise UserError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+    return seed
+
+
+def problem(name: str, seed: int) -> Problem:
+    return get(name).generate(check_seed(seed))

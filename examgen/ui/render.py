@@ -1,0 +1,174 @@
+"""Rich renderables for problems, worked solutions and verdicts (terminal output only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from examgen.grading import Verdict, display_value
+from examgen.i18n import Bi
+from examgen.mathfmt import to_unicode, unicode_text
+from examgen.model import CHAPTERS, Figure, Problem, Step
+
+SECTION_NAMES = {
+    "choice": Bi("选择", "Choice"), "fill": Bi("填空", "Fill-in"), "short": Bi("简答", "Short answer"),
+    "calculation": Bi("计算", "Calculation"), "comprehensive": Bi("综合", "Comprehensive"),
+}
+LETTERS = "ABCDEFGHIJ"
+
+
+def txt(b: Bi, lang: str) -> str:
+    return unicode_text(b.get(lang))
+
+
+def figure_view(fig: Figure, lang: str) -> RenderableType:
+    """An image as a grid with shaded cells, a matrix with brackets, or a table."""
+    title = txt(fig.label, lang)
+    if fig.kind == "table":
+        table = Table(box=box.SIMPLE_HEAVY if fig.header else box.SQUARE, show_header=bool(fig.header),
+                      title=title, title_justify="left", pad_edge=False)
+        ncols = len(fig.header) if fig.header else len(fig.rows[0])
+        for i in range(ncols):
+            table.add_column(fig.header[i] if fig.header else "", justify="right" if i else "left")
+        for row in fig.rows:
+            table.add_row(*row)
+        return table
+    shaded = set(map(tuple, fig.highlight))
+    table = Table(box=box.SQUARE if fig.kind == "grid" else box.SIMPLE, show_header=False, title=title,
+                  title_justify="left", pad_edge=True, padding=(0, 1))
+    for _ in fig.rows[0]:
+        table.add_column(justify="right")
+    for r, row in enumerate(fig.rows):
+        table.add_row(*[Text(v, style="reverse bold" if (r, c) in shaded else "") for c, v in enumerate(row)])
+    return table
+
+
+def figures_view(figs: list[Figure], lang: str) -> RenderableType:
+    """Figures side by side when they are small (kernels), stacked otherwise."""
+    if not figs:
+        return Text("")
+    small = [f for f in figs if f.kind == "matrix"]
+    other = [f for f in figs if f.kind != "matrix"]
+    items: list[RenderableType] = [figure_view(f, lang) for f in other]
+    if small:
+        row = Table.grid(padding=(0, 3))
+        for _ in small:
+            row.add_column()
+        row.add_row(*[figure_view(f, lang) for f in small])
+        items.append(row)
+    return Group(*items)
+
+
+def problem_view(problem: Problem, lang: str, number: int | None = None, show_points: bool = True) -> RenderableType:
+    head = Text()
+    if number is not None:
+        head.append(f"{number}. ", style="bold")
+    sec = SECTION_NAMES.get(problem.section, Bi(problem.section, problem.section)).get(lang)
+    head.append(f"[{sec}] ", style="cyan")
+    if problem.title is not None:
+        head.append(txt(problem.title, lang) + " ", style="bold")
+    if show_points:
+        head.append(f"({_pts(problem.points)} {'分' if lang == 'zh' else 'pts'})", style="dim")
+    parts: list[RenderableType] = [head, Text(txt(problem.prompt, lang))]
+    if problem.options:
+        for i, opt in enumerate(problem.options):
+            parts.append(Text(f"  {LETTERS[i]}. {txt(opt, lang)}"))
+    if problem.figures:
+        parts.append(figures_view(problem.figures, lang))
+    if len(problem.parts) > 1 or problem.parts[0].name:
+        lines = Text()
+        for p in problem.parts:
+            lines.append(f"  {p.name}: ", style="bold")
+            lines.append(f"{txt(p.label, lang)} ({_pts(problem.part_points(p))})\n")
+        parts.append(lines)
+    return Group(*parts)
+
+
+def _pts(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def step_lines(step: Step, lang: str, level: int = 3) -> Text:
+    """One worked step. level 1: what and the formula; 2: + numbers substituted; 3: + result."""
+    line = Text()
+    line.append(txt(step.title, lang), style="bold")
+    math = []
+    if step.formula:
+        math.append(to_unicode(step.formula))
+    if level >= 2 and step.work:
+        math.append(to_unicode(step.work))
+    if level >= 3 and step.result:
+        math.append(to_unicode(step.result))
+    for i, m in enumerate(math):
+        line.append("\n    " + ("" if i == 0 else "⇒ ") + m)
+    if level >= 3 and step.note is not None:
+        line.append("\n    " + txt(step.note, lang), style="italic")
+    return line
+
+
+def solution_view(problem: Problem, lang: str, level: int = 3) -> RenderableType:
+    items: list[RenderableType] = [Text("解答" if lang == "zh" else "Solution", style="bold underline")]
+    for i, step in enumerate(problem.steps, 1):
+        t = Text(f"{i}. ")
+        t.append_text(step_lines(step, lang, level))
+        items.append(t)
+    if level >= 3:
+        items.append(answer_view(problem, lang))
+        if problem.explanation is not None:
+            items.append(Text(txt(problem.explanation, lang), style="italic"))
+    return Group(*items)
+
+
+def answer_view(problem: Problem, lang: str) -> Text:
+    t = Text("答案: " if lang == "zh" else "Answer: ", style="bold green")
+    if len(problem.parts) == 1 and not problem.parts[0].name:
+        t.append(_answer_text(problem, problem.parts[0], lang))
+    else:
+        t.append("  ".join(f"{p.name} = {_answer_text(problem, p, lang)}" for p in problem.parts))
+    return t
+
+
+def _answer_text(problem: Problem, part: Any, lang: str) -> str:
+    value = display_value(part.spec, part.answer)
+    if part.spec.kind == "rubric":
+        return txt(Bi.from_json(part.answer), lang) if isinstance(part.answer, dict) else str(part.answer)
+    if part.spec.kind == "fill":
+        return "; ".join(" / ".join(alts[:2]) for alts in part.spec.blanks)
+    return value
+
+
+STATUS_STYLE = {"correct": "bold green", "partial": "bold yellow", "wrong": "bold red", "blank": "bold red",
+                "format": "bold magenta"}
+STATUS_KEY = {"correct": "verdict.correct", "partial": "verdict.partial", "wrong": "verdict.wrong",
+              "blank": "verdict.blank", "format": "verdict.format"}
+
+
+def verdict_view(verdict: Verdict, problem: Problem, lang: str) -> RenderableType:
+    from examgen.i18n import t as tr
+
+    status = verdict.status
+    head = Text(tr(STATUS_KEY[status], lang), style=STATUS_STYLE[status])
+    if status != "format":
+        head.append(f"  {verdict.earned:g}/{verdict.max_points:g}", style="bold")
+    items: list[RenderableType] = [head]
+    fe = verdict.format_error
+    if fe is not None:
+        items.append(Text(fe.get(lang), style="magenta"))
+        return Group(*items)
+    multi = len(verdict.parts) > 1 or verdict.parts[0].name
+    for pv, part in zip(verdict.parts, problem.parts):
+        line = Text()
+        if multi:
+            mark = "✓" if pv.correct else ("·" if pv.blank else ("◐" if pv.score > 0 else "✗"))
+            line.append(f"  {mark} {pv.name}: ", style="green" if pv.correct else "red")
+        if not pv.correct:
+            line.append(tr("fb.expected", lang, value=_answer_text(problem, part, lang)))
+        for fb in pv.feedback:
+            line.append("\n    " + fb.get(lang), style="yellow")
+        if line.plain.strip():
+            items.append(line)
+    return Group(*items)
