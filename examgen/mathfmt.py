@@ -303,7 +303,7 @@ def check_typst_math(expr: str) -> list[str]:
             break
     if depth != 0:
         problems.append(f"unbalanced parentheses in {expr!r}")
-    if "*" in stripped:
+    if "*" in stripped.replace("^*", ""):
         problems.append(f"use dot or times, not * in {expr!r}")
     if "$" in stripped:
         problems.append(f"stray $ in {expr!r}")

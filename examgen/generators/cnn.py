@@ -110,10 +110,10 @@ STACKED_SCHEMA = Schema({
 
 def sample_stacked(rng: random.Random) -> dict[str, Any]:
     k, n = pick(rng, [(3, 2), (3, 2), (3, 3), (3, 3), (5, 2), (3, 4), (2, 2), (2, 3), (5, 3)])
-    c = pick(rng, [8, 16, 32, 64, 128, 256, 512]) if rng.random() < 0.3 else rng.randint(2, 300)
+    c = pick(rng, [8, 16, 32, 64, 128, 256, 512]) if rng.random() < 0.15 else rng.randint(2, 512)
     params = {"channels": c, "small_kernel": k, "num_layers": n, "bias": rng.random() < 0.5}
-    if rng.random() < 0.4:
-        params["in_channels"] = pick(rng, [1, 3, 3, max(1, c // 2), 2 * c])
+    if rng.random() < 0.5:
+        params["in_channels"] = pick(rng, [1, 3, 3, max(1, c // 2), 2 * c, rng.randint(1, 64)])
     return params
 
 

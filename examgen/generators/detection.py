@@ -91,23 +91,28 @@ YOLO_SCHEMA = Schema({
     "classes": Param("int", "number of classes C", min=1, max=10000),
 })
 
-_DATASETS = [
-    (20, Bi("PASCAL VOC 数据集(20 类)", "the PASCAL VOC data set (20 classes)")),
-    (80, Bi("COCO 数据集(80 类)", "the COCO data set (80 classes)")),
-]
+_DATASETS: dict[int, Bi] = {
+    20: Bi("PASCAL VOC 数据集(20 类)", "the PASCAL VOC data set (20 classes)"),
+    80: Bi("COCO 数据集(80 类)", "the COCO data set (80 classes)"),
+    8: Bi("KITTI 数据集(取 8 类)", "the KITTI data set (8 classes)"),
+    10: Bi("BDD100K 数据集(10 类)", "the BDD100K data set (10 classes)"),
+    15: Bi("DOTA 遥感数据集(15 类)", "the DOTA aerial data set (15 classes)"),
+    45: Bi("TT100K 交通标志数据集(取 45 类)", "the TT100K traffic-sign data set (45 classes)"),
+    1: Bi("WIDER FACE 人脸数据集(1 类)", "the WIDER FACE data set (1 class: face)"),
+}
 
 
 def sample_yolo(rng: random.Random) -> dict[str, Any]:
-    variant = pick(rng, ["voc", "coco", "custom", "custom"])
-    classes = {"voc": 20, "coco": 80}.get(variant) or rng.randint(1, 200)
-    grid = 7 if variant == "voc" and rng.random() < 0.5 else rng.randint(2, 20)
-    boxes = 2 if rng.random() < 0.6 else rng.randint(1, 5)
-    return {"grid": grid, "boxes": boxes, "classes": classes}
+    """Mostly custom data sets (for variety), sometimes a named one such as PASCAL VOC."""
+    if rng.random() < 0.12:
+        return {"grid": rng.randint(3, 20), "boxes": rng.randint(1, 5),
+                "classes": pick(rng, list(_DATASETS))}
+    return {"grid": rng.randint(3, 20), "boxes": rng.randint(1, 5), "classes": rng.randint(2, 400)}
 
 
 def prompt_yolo(params: dict[str, Any]) -> Prompt:
     s, b, c = params["grid"], params["boxes"], params["classes"]
-    data = {20: _DATASETS[0][1], 80: _DATASETS[1][1]}.get(c, Bi(f"一个有 {c} 个类别的数据集", f"a data set with {c} class{'es' if c != 1 else ''}"))
+    data = _DATASETS.get(c, Bi(f"一个有 {c} 个类别的数据集", f"a data set with {c} class{'es' if c != 1 else ''}"))
     sp = " " if data.zh[0].isascii() else ""
     zh = (f"YOLOv1 把输入图像划分为 ${s} times {s}$ 的网格,每个网格单元预测 $B = {b}$ 个边界框"
           f"(每个框包含 $x, y, w, h$ 和置信度)以及各类别的条件概率。在{sp}{data.zh}上训练时,"

@@ -1,0 +1,15 @@
+import os
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own EXAMGEN_HOME, so no test touches a real user's history."""
+    monkeypatch.setenv("EXAMGEN_HOME", str(tmp_path / "examgen-home"))
+    monkeypatch.setenv("EXAMGEN_LANG", "en")
