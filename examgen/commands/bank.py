@@ -1,0 +1,93 @@
+"""`examgen bank …`: lint, stats and show for the question bank."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from examgen.cli import JsonOpt, LangOpt, app, console, emit_json, lang_of
+
+bank_app = typer.Typer(help="The question bank: validate, count, show items.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
+
+BankOpt = Annotated[Optional[str], typer.Option("--bank", help="An extra bank directory (also: EXAMGEN_BANK).")]
+
+
+@bank_app.command("lint")
+def lint_cmd(
+    bank: BankOpt = None,
+    coverage: Annotated[bool, typer.Option("--coverage/--no-coverage", help="Also check the coverage rules.")] = True,
+) -> None:
+    """Validate every bank file; errors as file:line: message, exit code 1 when there are any."""
+    from examgen.bank import lint
+
+    loaded, issues = lint(bank, coverage)
+    for issue in issues:
+        typer.echo(str(issue))
+    if issues:
+        typer.echo(f"{len(issues)} problem(s) in {len(loaded.files)} file(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {len(loaded.items)} items, {len(loaded.concepts)} concepts, {len(loaded.files)} files")
+
+
+@bank_app.command("stats")
+def stats_cmd(bank: BankOpt = None, lang: LangOpt = None, as_json: JsonOpt = False) -> None:
+    """Items per chapter, type and concept."""
+    from rich.table import Table
+
+    from examgen.bank import TYPES, load_bank, stats
+    from examgen.model import CHAPTERS
+
+    lg = lang_of(lang)
+    b = load_bank(bank)
+    data = stats(b)
+    if as_json:
+        emit_json(data)
+        return
+    con = console()
+    t = Table(title=f"{data['items']} items · {data['objective']} objective · {data['short']} short · "
+                    f"{data['concepts']} concepts")
+    t.add_column("chapter")
+    for typ in TYPES:
+        t.add_column(typ, justify="right")
+    t.add_column("total", justify="right")
+    for ch, counts in data["by_chapter"].items():
+        name = CHAPTERS[ch].get(lg) if ch in CHAPTERS else ch
+        t.add_row(f"{ch} · {name}", *[str(counts[x]) for x in TYPES], str(sum(counts.values())))
+    con.print(t)
+    c = Table(title="concepts")
+    for col in ("concept", "chapter", "objective", "short", "记忆"):
+        c.add_column(col)
+    for cid, concept in b.concepts.items():
+        n = data["by_concept"].get(cid, {"objective": 0, "short": 0})
+        c.add_row(f"{cid} · {concept.name.get(lg)}", concept.chapter, str(n["objective"]), str(n["short"]),
+                  "✓" if concept.memorize else "")
+    con.print(c)
+
+
+@bank_app.command("show")
+def show_cmd(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    answer: Annotated[bool, typer.Option("--answer/--no-answer", help="Show the answer and explanation.")] = False,
+    bank: BankOpt = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one bank item."""
+    from examgen.bank import find_item
+    from examgen.errors import UserError
+
+    lg = lang_of(lang)
+    problem = find_item(item_id, bank)
+    if problem is None:
+        raise UserError(f"no bank item with id '{item_id}'; `examgen bank stats` lists the chapters")
+    if as_json:
+        emit_json(problem.to_json())
+        return
+    from examgen.ui.render import problem_view, solution_view
+
+    con = console()
+    con.print(problem_view(problem, lg))
+    if answer:
+        con.print(solution_view(problem, lg))
