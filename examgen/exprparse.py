@@ -132,7 +132,7 @@ class _Parser:
                     if rhs == 0:
                         raise ParseError("division by zero")
                     value /= rhs
-            elif tok is not None and (tok[0] in ("num", "name") or tok == ("op", "(")):
+            elif tok is not None and (tok[0] == "name" or tok == ("op", "(")):
                 value *= self.unary()  # implicit multiplication: 2π, 2(3+1), 2sqrt(2)
             else:
                 return value

@@ -79,6 +79,8 @@ def submissions(problem: Problem) -> Submissions:
 
 
 def _correct_text(part: Part) -> str:
+    if isinstance(part.spec, TrueFalseSpec):
+        return "true" if part.answer else "false"
     if isinstance(part.spec, RubricSpec):
         ans = part.answer
         return ans.get("zh", "") + "\n" + ans.get("en", "") if isinstance(ans, dict) else str(ans)
