@@ -43,12 +43,15 @@ _SUP_OK = set("0123456789+-=()inT")
 
 def num(x: float, d: int = 4) -> str:
     """A number for display: at most `d` decimals, trailing zeros dropped, `-0` shown as `0`."""
-    if isinstance(x, bool):
+    t = type(x)
+    if t is int:
         return str(x)
-    if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
+    if t is bool:
+        return str(x)
+    if x.is_integer() and -1e15 < x < 1e15:
         return str(int(x))
-    s = f"{x:.{d}f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    s = ("%.*f" % (d, x)).rstrip("0").rstrip(".")
+    return "0" if s == "-0" or not s else s
 
 
 def p(x: float, d: int = 4) -> str:

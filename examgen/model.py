@@ -228,12 +228,15 @@ class Problem:
         """A stable reference: the bank id, or `kind:seed`."""
         return self.item_id if self.item_id else f"{self.kind}:{self.seed}"
 
-    def part_points(self, part: Part) -> float:
-        """Points of one part: the problem's points split by weight, rounded to 0.01, summing exactly."""
+    def all_part_points(self) -> list[float]:
+        """The problem's points split over its parts by weight, rounded to 0.01, summing exactly."""
         total = sum(p.weight for p in self.parts) or 1.0
         shares = [round(self.points * p.weight / total, 2) for p in self.parts]
         shares[-1] = round(self.points - sum(shares[:-1]), 2)
-        return shares[next(i for i, p in enumerate(self.parts) if p is part)]
+        return shares
+
+    def part_points(self, part: Part) -> float:
+        return self.all_part_points()[next(i for i, p in enumerate(self.parts) if p is part)]
 
     def with_points(self, points: float) -> "Problem":
         """The same problem worth a different number of points (parts scale with it)."""
@@ -254,8 +257,8 @@ class Problem:
             "steps": [s.to_json() for s in self.steps],
             "parts": [
                 {"name": p.name, "label": p.label.to_json(), "spec": spec_to_json(p.spec), "answer": p.answer,
-                 "points": self.part_points(p)}
-                for p in self.parts
+                 "points": pts}
+                for p, pts in zip(self.parts, self.all_part_points())
             ],
         }
         if self.figures:
@@ -270,9 +273,13 @@ class Problem:
 
 
 def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:
-    from dataclasses import asdict
+    from dataclasses import fields
 
-    data = asdict(spec)
+    data = {f.name: getattr(spec, f.name) for f in fields(spec)}
+    if isinstance(spec, FillSpec):
+        data["blanks"] = [list(b) for b in spec.blanks]
+    if isinstance(spec, LabelsSpec):
+        data["labels"] = list(spec.labels)
     if isinstance(spec, RubricSpec):
         data = {"kind": "rubric", "key_points": [
             {"text": kp.text.to_json(), "points": kp.points, "keywords": [list(g) for g in kp.keywords]}
