@@ -67,14 +67,16 @@ def prompt_conv(params: dict[str, Any]) -> Prompt:
     eff = k + (k - 1) * (d - 1)
     floored = (h - eff + 2 * pad) % s != 0 or (w - eff + 2 * pad) % s != 0
     if d > 1:
+        pad_zh = "不做填充($P = 0$)" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
         zh = (f"某层对大小为 {size} 的特征图做空洞卷积:卷积核大小 ${k} times {k}$,膨胀率(dilation rate)$d = {d}$,"
-              f"步长 $S = {s}$,四周各填充 $P = {pad}$ 个 0,共 {n} 个卷积核。求输出特征图的尺寸(高×宽×通道)。")
+              f"步长 $S = {s}$,{pad_zh},共 {n} 个卷积核。求输出特征图的尺寸(高×宽×通道)。")
         en = (f"A layer applies a dilated convolution to a {size} feature map: {n} kernels of size ${k} times {k}$ "
               f"with dilation rate $d = {d}$, stride $S = {s}$ and zero padding $P = {pad}$ on each side. "
               f"Give the output size (height × width × channels).")
     else:
+        pad_zh = "不做填充($P = 0$)" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
         zh = (f"卷积层的输入特征图大小为 {size},使用 {n} 个 ${k} times {k}$ 的卷积核,步长 $S = {s}$,"
-              f"四周各填充 $P = {pad}$ 个 0。求输出特征图的尺寸(高×宽×通道)。")
+              f"{pad_zh}。求输出特征图的尺寸(高×宽×通道)。")
         en = (f"A convolutional layer takes a {size} input and uses {n} kernels of size ${k} times {k}$ with "
               f"stride $S = {s}$ and zero padding $P = {pad}$ on each side. Give the output size "
               f"(height × width × channels).")
