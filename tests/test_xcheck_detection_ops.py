@@ -1,0 +1,304 @@
+"""Cross-checks of nms and yolo-cell against independent references.
+
+nms: a vectorized numpy greedy NMS (IoU computed here from the raw box format) and OpenCV's cv2.dnn.NMSBoxes
+(x, y, w, h boxes; it keeps a box when its IoU with every kept box is ≤ the threshold, i.e. it suppresses IoU >
+threshold, the rule the prompt states). yolo-cell: the YOLOv1 formulas written out separately here."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from examgen import registry
+from examgen.errors import ParamError
+from examgen.grading import grade
+from examgen.selftest import submissions
+
+SEEDS = range(600)
+NMS = registry.get("nms")
+YOLO = registry.get("yolo-cell")
+LETTERS = "ABCDEFGHIJ"
+
+
+def corners_np(boxes: list[list[float]], fmt: str) -> np.ndarray:
+    b = np.asarray(boxes, dtype=float)
+    if fmt == "xyxy":
+        return b.copy()
+    if fmt == "xywh":
+        return np.stack([b[:, 0], b[:, 1], b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]], axis=1)
+    return np.stack([b[:, 0] - b[:, 2] / 2, b[:, 1] - b[:, 3] / 2, b[:, 0] + b[:, 2] / 2, b[:, 1] + b[:, 3] / 2], axis=1)
+
+
+def iou_matrix(c: np.ndarray) -> np.ndarray:
+    x1 = np.maximum(c[:, None, 0], c[None, :, 0])
+    y1 = np.maximum(c[:, None, 1], c[None, :, 1])
+    x2 = np.minimum(c[:, None, 2], c[None, :, 2])
+    y2 = np.minimum(c[:, None, 3], c[None, :, 3])
+    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
+    area = (c[:, 2] - c[:, 0]) * (c[:, 3] - c[:, 1])
+    return inter / (area[:, None] + area[None, :] - inter)
+
+
+def numpy_nms(c: np.ndarray, scores: np.ndarray, thr: float) -> list[int]:
+    order = np.argsort(-scores)
+    keep = []
+    ious = iou_matrix(c)
+    while order.size:
+        i = order[0]
+        keep.append(int(i))
+        order = order[1:][ious[i, order[1:]] <= thr]
+    return keep
+
+
+def opencv_nms(c: np.ndarray, scores: np.ndarray, thr: float) -> list[int]:
+    xywh = [[float(x1), float(y1), float(x2 - x1), float(y2 - y1)] for x1, y1, x2, y2 in c]
+    idx = cv2.dnn.NMSBoxes(xywh, [float(s) for s in scores], 0.0, float(thr))
+    return [int(i) for i in np.asarray(idx).reshape(-1)]
+
+
+def test_nms_matches_numpy_and_opencv():
+    formats, thresholds, counted = set(), set(), 0
+    for seed in SEEDS:
+        pr = NMS.generate(seed)
+        p = pr.params
+        c = corners_np(p["boxes"], p["box_format"])
+        scores = np.array(p["scores"])
+        ref = numpy_nms(c, scores, p["iou_threshold"])
+        cv = opencv_nms(c, scores, p["iou_threshold"])
+        assert ref == cv, (seed, ref, cv)
+        ans = pr.answer
+        assert ans["kept"] == [LETTERS[i] for i in ref], seed
+        if p["count_suppressed"]:
+            counted += 1
+            assert ans["suppressed"] == len(p["boxes"]) - len(ref)
+        else:
+            assert set(ans) == {"kept"}
+        formats.add(p["box_format"])
+        thresholds.add(p["iou_threshold"])
+    assert formats == {"xyxy", "xywh", "cxcywh"} and len(thresholds) >= 4 and counted > 100
+
+
+def test_nms_problems_have_a_unique_answer():
+    for seed in SEEDS:
+        p = NMS.generate(seed).params
+        n = len(p["boxes"])
+        assert 4 <= n <= 6
+        assert len(set(p["scores"])) == n, "no score ties"
+        c = corners_np(p["boxes"], p["box_format"])
+        assert ((c[:, 2] > c[:, 0]) & (c[:, 3] > c[:, 1])).all()
+        assert np.allclose(c, np.round(c)), "integer corners, hand-friendly areas"
+        ious = iou_matrix(c)[np.triu_indices(n, 1)]
+        assert (np.abs(ious - p["iou_threshold"]) > 0.01).all(), "no IoU near the threshold"
+        kept = numpy_nms(c, np.array(p["scores"]), p["iou_threshold"])
+        assert 2 <= len(kept) < n, "something is kept and something is suppressed"
+
+
+def test_nms_prompt_shows_boxes_and_convention():
+    for seed in range(200):
+        pr = NMS.generate(seed)
+        p = pr.params
+        rows = pr.figures[0].rows
+        assert [r[0] for r in rows] == list(LETTERS[:len(p["boxes"])])
+        assert [json.loads("[" + r[1][1:-1] + "]") for r in rows] == p["boxes"]
+        assert [float(r[2]) for r in rows] == p["scores"]
+        assert f"is $> {p['iou_threshold']}$" in pr.prompt.en and "greedy" in pr.prompt.en and "贪心" in pr.prompt.zh
+
+
+def test_nms_example_and_bad_params():
+    pr = NMS.from_params(NMS.example)
+    ex = NMS.example
+    ref = numpy_nms(corners_np(ex["boxes"], ex["box_format"]), np.array(ex["scores"]), ex["iou_threshold"])
+    assert pr.answer["kept"] == [LETTERS[i] for i in ref]
+    for bad in ({**ex, "scores": [0.9, 0.9, 0.8, 0.6]}, {**ex, "scores": [0.9, 0.8]},
+                {**ex, "boxes": [[2, 2, 1, 10], [3, 3, 11, 11], [12, 4, 18, 12], [1, 2, 9, 9]]},
+                {**ex, "box_format": "yolo"}, {**ex, "boxes": [[1, 2, 3]]}):
+        with pytest.raises(ParamError) as exc:
+            NMS.from_params(bad)
+        assert "\n" not in str(exc.value)
+
+
+def test_nms_suppressed_count_follows_the_students_kept_list():
+    for seed in range(100):
+        pr = NMS.generate(seed)
+        if not pr.params["count_suppressed"]:
+            continue
+        kept = pr.answer["kept"]
+        wrong = kept + [x for x in LETTERS[:len(pr.params["boxes"])] if x not in kept][:1]
+        v = grade(pr, {"kept": " ".join(wrong), "suppressed": str(len(pr.params["boxes"]) - len(wrong))},
+                  NMS.carry(pr.params))
+        parts = {pv.name: pv for pv in v.parts}
+        assert not parts["kept"].correct and parts["suppressed"].correct and parts["suppressed"].carried
+
+
+# ---------------------------------------------------------------- yolo-cell
+def yolo_reference(p: dict) -> tuple[list[int], list[float], list[float]]:
+    W, H = p["image_wh"]
+    S = p["grid"]
+    a, b, c, d = p["box"]
+    fmt = p["box_format"]
+    if fmt == "xyxy":
+        cx, cy, w, h = (a + c) / 2, (b + d) / 2, c - a, d - b
+    elif fmt == "xywh":
+        cx, cy, w, h = a + c / 2, b + d / 2, c, d
+    else:
+        cx, cy, w, h = a, b, c, d
+    gx, gy = cx * S / W, cy * S / H  # centre in grid units
+    col, row = int(math.floor(gx)), int(math.floor(gy))
+    return [row + p["index_base"], col + p["index_base"]], [gx - col, gy - row], [w / W, h / H]
+
+
+def test_yolo_cell_matches_formula():
+    seen = set()
+    for seed in SEEDS:
+        pr = YOLO.generate(seed)
+        p = pr.params
+        cell, off, size = yolo_reference(p)
+        assert pr.answer["cell"] == cell
+        assert pr.answer["offset"] == pytest.approx(off, abs=1e-9)
+        assert pr.answer["size"] == pytest.approx(size, abs=1e-9)
+        seen.add((p["box_format"], p["index_base"], p["image_wh"][0] == p["image_wh"][1]))
+    assert len(seen) == 12
+
+
+def test_yolo_cell_problems_are_well_posed():
+    for seed in SEEDS:
+        p = YOLO.generate(seed).params
+        W, H = p["image_wh"]
+        S = p["grid"]
+        assert W % S == 0 and H % S == 0, "cells of whole pixels"
+        cell, off, size = yolo_reference(p)
+        assert all(0 < o < 1 for o in off), "the centre is strictly inside a cell (not on a boundary)"
+        assert all(p["index_base"] <= v < S + p["index_base"] for v in cell)
+        assert all(0 < s <= 1 for s in size)
+        c = corners_np([p["box"]], p["box_format"])[0]
+        assert c[0] >= 0 and c[1] >= 0 and c[2] <= W and c[3] <= H
+
+
+def test_yolo_cell_prompt_states_conventions():
+    for seed in range(100):
+        pr = YOLO.generate(seed)
+        base = pr.params["index_base"]
+        assert f"numbered from {base}" in pr.prompt.en and f"从 {base} 开始编号" in pr.prompt.zh
+        assert "[0, 1)" in pr.prompt.en and "3 decimals" in pr.prompt.en
+
+
+def test_yolo_cell_offset_carries_forward_from_the_students_cell():
+    for seed in range(60):
+        pr = YOLO.generate(seed)
+        p = pr.params
+        row, col = pr.answer["cell"]
+        wrong_cell = [row, col + 1]
+        _, off, _ = yolo_reference(p)
+        carried = [off[0] - 1, off[1]]
+        v = grade(pr, {"cell": f"{wrong_cell[0]}, {wrong_cell[1]}", "offset": ", ".join(map(repr, carried)),
+                       "size": ", ".join(map(repr, pr.answer["size"]))}, YOLO.carry(p))
+        parts = {pv.name: pv for pv in v.parts}
+        assert parts["offset"].correct and parts["offset"].carried and not parts["cell"].correct
+
+
+def test_yolo_cell_example_and_bad_params():
+    pr = YOLO.from_params(YOLO.example)
+    assert pr.answer["cell"] == yolo_reference(YOLO.example)[0]
+    for bad in ({**YOLO.example, "box": [440, 150, 120, 80]}, {**YOLO.example, "index_base": 2},
+                {**YOLO.example, "box": [200, 150, 0, 80]}, {**YOLO.example, "image_wh": [448]}):
+        with pytest.raises(ParamError) as exc:
+            YOLO.from_params(bad)
+        assert "\n" not in str(exc.value)
+
+
+# ---------------------------------------------------------------- properties
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**40), st.sampled_from(["nms", "yolo-cell"]))
+def test_deterministic_valid_and_self_consistent(seed, name):
+    kind = registry.get(name)
+    a, b = kind.generate(seed), kind.generate(seed)
+    assert json.dumps(a.to_json(), sort_keys=True) == json.dumps(b.to_json(), sort_keys=True)
+    params = json.loads(json.dumps(a.params))
+    assert kind.schema.validate(params) == params
+    assert grade(a, submissions(a).correct, kind.carry(a.params)).correct
+
+
+# ---------------------------------------------------------------- typed-in (not generated) parameters
+@st.composite
+def nms_params(draw):
+    n = draw(st.integers(1, 8))
+    fmt = draw(st.sampled_from(["xyxy", "xywh", "cxcywh"]))
+    boxes = []
+    for _ in range(n):
+        x, y = draw(st.integers(0, 20)), draw(st.integers(0, 20))
+        w, h = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+        boxes.append({"xyxy": [x, y, x + w, y + h], "xywh": [x, y, w, h], "cxcywh": [x, y, w, h]}[fmt])
+    scores = [v / 100 for v in draw(st.lists(st.integers(1, 100), min_size=n, max_size=n, unique=True))]
+    return {"boxes": boxes, "scores": scores, "iou_threshold": draw(st.sampled_from([0.2, 0.3, 0.45, 0.5, 0.65])),
+            "box_format": fmt}
+
+
+@settings(max_examples=200, deadline=None)
+@given(nms_params())
+def test_nms_any_valid_boxes_match_numpy(params):
+    c = corners_np(params["boxes"], params["box_format"])
+    n = len(c)
+    ious = iou_matrix(c)[np.triu_indices(n, 1)]
+    ref = numpy_nms(c, np.array(params["scores"]), params["iou_threshold"])
+    assert NMS.from_params(params).answer["kept"] == [LETTERS[i] for i in ref]
+    if not np.isclose(ious, params["iou_threshold"]).any():  # OpenCV agrees away from exact ties
+        assert opencv_nms(c, np.array(params["scores"]), params["iou_threshold"]) == ref
+
+
+@st.composite
+def yolo_params(draw):
+    s = draw(st.integers(1, 13))
+    w_img, h_img = s * draw(st.integers(1, 80)), s * draw(st.integers(1, 80))
+    x1, x2 = sorted(draw(st.lists(st.integers(0, w_img), min_size=2, max_size=2, unique=True)))
+    y1, y2 = sorted(draw(st.lists(st.integers(0, h_img), min_size=2, max_size=2, unique=True)))
+    fmt = draw(st.sampled_from(["xyxy", "xywh", "cxcywh"]))
+    box = {"xyxy": [x1, y1, x2, y2], "xywh": [x1, y1, x2 - x1, y2 - y1],
+           "cxcywh": [(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1]}[fmt]
+    return {"image_wh": [w_img, h_img], "grid": s, "box": box, "box_format": fmt,
+            "index_base": draw(st.sampled_from([0, 1]))}
+
+
+@settings(max_examples=200, deadline=None)
+@given(yolo_params())
+def test_yolo_cell_any_valid_box_matches_formula(params):
+    ans = YOLO.from_params(params).answer
+    cell, off, size = yolo_reference(params)
+    assert ans["cell"] == cell
+    assert ans["offset"] == pytest.approx(off, abs=1e-9) and ans["size"] == pytest.approx(size, abs=1e-9)
+    assert all(0 <= o < 1 for o in ans["offset"])
+
+
+# ---------------------------------------------------------------- Typst
+@pytest.mark.parametrize("name", ["nms", "yolo-cell"])
+def test_formulas_compile_with_typst_and_glyphs_are_covered(name):
+    """Every formula of many problems compiles as Typst math; every Chinese character is in the PDF font."""
+    typst = pytest.importorskip("typst")
+    import re
+
+    from examgen.export.typst_engine import TypstRenderer, check_coverage
+    from examgen.mathfmt import split_math
+
+    compiler = TypstRenderer().compiler
+    kind = registry.get(name)
+    done = set()
+    for seed in range(150):
+        pr = kind.generate(seed)
+        texts = [pr.prompt.zh, pr.prompt.en] + [x for p in pr.parts for x in (p.label.zh, p.label.en)]
+        for s in pr.steps:
+            texts += [s.title.zh, s.title.en] + ([s.note.zh, s.note.en] if s.note else [])
+        for fig in pr.figures:
+            texts += [fig.label.zh, fig.label.en] + [c for row in fig.rows for c in row] + (fig.header or [])
+        check_coverage(texts)
+        maths = [seg for t in texts for k, seg in split_math(t) if k == "math"]
+        maths += [x for s in pr.steps for x in (s.formula, s.work, s.result) if x]
+        for m in maths:
+            key = re.sub(r"\d+(\.\d+)?", "0", m)
+            if key not in done:
+                done.add(key)
+                compiler.compile(input=b'#eval(sys.inputs.m, mode: "math")', format="svg", sys_inputs={"m": m})
