@@ -21,7 +21,7 @@ SYMBOLS: dict[str, str] = {
     "Sigma": "Σ", "Delta": "Δ", "Omega": "Ω", "Phi": "Φ", "nabla": "∇", "partial": "∂",
     "dot": "·", "times": "×", "approx": "≈", "infinity": "∞", "sum": "Σ", "prod": "∏", "in": "∈",
     "arrow": "→", "quad": "  ", "dots": "…", "plus.minus": "±", "minus": "−", "div": "÷",
-    "dot.o": "⊙", "dot.op": "·", "arrow.r": "→", "arrow.l": "←", "eq.not": "≠",
+    "dot.o": "⊙", "plus.o": "⊕", "minus.o": "⊖", "bullet": "•", "circle.stroked.small": "∘", "dot.op": "·", "arrow.r": "→", "arrow.l": "←", "eq.not": "≠",
     "lt.eq": "≤", "gt.eq": "≥", "ast": "*", "star": "⋆", "emptyset": "∅", "union": "∪", "inter": "∩",
     "and": "∧", "or": "∨", "not": "¬", "forall": "∀", "exists": "∃", "qquad": "    ",
 }

@@ -118,10 +118,13 @@ def iter_math(value: Any) -> Iterator[str]:
             yield value["value"]
         elif kind == "answer" and value.get("math") and isinstance(value.get("value"), str):
             yield value["value"]
-        elif kind is None and ("math" in value or "result" in value):  # a worked step
+        elif kind is None and ("math" in value or "result" in value or "lines" in value):  # a worked step
             for key in ("math", "result"):
                 if isinstance(value.get(key), str) and value[key].strip():
                     yield value[key]
+            for line in value.get("lines", ()) if isinstance(value.get("lines"), list) else ():
+                if isinstance(line, str) and line.strip():
+                    yield line
         for v in value.values():
             if isinstance(v, (dict, list, tuple)):
                 yield from iter_math(v)
