@@ -1,0 +1,278 @@
+"""`examgen exam | resume | history | stats | review | practice`: the timed mock exam and the learning loop.
+
+Exit codes: 0 done · 2 bad input · 4 the history database is unreadable, corrupt or busy · 5 the exam was left
+unfinished (saved; `examgen resume`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+
+from examgen.cli import JsonOpt, LangOpt, SeedOpt, app, emit_json, lang_of
+from examgen.errors import UserError
+
+LEFT_OPEN = 5
+ENV_TEST_DURATION = "EXAMGEN_TEST_DURATION_S"
+
+BlueprintOpt = Annotated[Optional[str], typer.Option("--blueprint", metavar="FILE",
+                                                     help="Your own blueprint (YAML; see docs/exam.md).")]
+BankOpt = Annotated[Optional[str], typer.Option("--bank", metavar="DIR", help="An extra question-bank directory.")]
+
+
+def _screen(as_json: bool) -> Any:
+    """The console of the exam screen: stdout, or stderr when stdout carries JSON."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, stderr=as_json)
+
+
+def _duration_s(minutes: float | None, blueprint_minutes: int) -> float:
+    raw = os.environ.get(ENV_TEST_DURATION)
+    if raw:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise UserError(f"{ENV_TEST_DURATION} must be a number of seconds, got '{raw}'") from None
+        if value <= 0:
+            raise UserError(f"{ENV_TEST_DURATION} must be positive, got '{raw}'")
+        return value
+    if minutes is not None:
+        return float(minutes) * 60.0
+    return float(blueprint_minutes) * 60.0
+
+
+def _run_session(store: Any, exam: Any, exam_id: int, lg: str, duration_s: float, mode: str, as_json: bool,
+                 resumed: bool) -> None:
+    from examgen.ui.exam_screen import ExamRunner, LineReader
+
+    state = store.state(exam_id)
+    reader = LineReader()
+    runner = ExamRunner(exam, store, exam_id, state, duration_s, lg, _screen(as_json), reader, mode, resumed)
+    report = runner.run()
+    if report is None:
+        store.close()
+        raise typer.Exit(LEFT_OPEN)
+    if as_json:
+        emit_json(report.to_json(lg))
+    store.close()
+
+
+@app.command()
+def exam(
+    seed: SeedOpt = None,
+    blueprint: BlueprintOpt = None,
+    bank: BankOpt = None,
+    paper_json: Annotated[bool, typer.Option("--paper-json", help="Print the paper (with answers) as JSON and stop.")] = False,
+    answers: Annotated[Optional[str], typer.Option("--answers", metavar="SHEET.yaml", help="Grade a filled-in answer sheet (item number → answer; '-' = stdin) without the screen.")] = None,
+    minutes: Annotated[Optional[float], typer.Option("--minutes", min=1, max=600, help="Override the blueprint's duration.")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sit a timed mock exam (100 points: choice/fill 30, short 20, calculation 20, comprehensive 30).
+
+    Answers are saved as you type them; Ctrl-C saves and leaves. Exit codes: 0 graded, 2 bad input,
+    4 history database unreadable, 5 left unfinished (examgen resume)."""
+    from examgen.exam import build_exam
+    from examgen.targets import random_seed
+
+    lg = lang_of(lang)
+    if paper_json and answers:
+        raise UserError("--paper-json and --answers do not go together: print the paper, or grade a sheet")
+    if blueprint is not None:
+        _note_missing_kinds(blueprint)
+    ex = build_exam(seed if seed is not None else random_seed(), blueprint, bank)
+    if paper_json:
+        from examgen.exam import paper_json as to_paper
+
+        emit_json(to_paper(ex, lg))
+        return
+    duration = _duration_s(minutes, ex.duration_min)
+    if answers is not None:
+        _grade_sheet(ex, answers, lg, duration, as_json)
+        return
+    from examgen.store import Store
+
+    store = Store.open()
+    mode = "interactive" if sys.stdin.isatty() else "piped"
+    exam_id = store.create_exam(ex, lg, mode, duration)
+    _run_session(store, ex, exam_id, lg, duration, mode, as_json, resumed=False)
+
+
+def _note_missing_kinds(path: str) -> None:
+    """A teacher's blueprint may name kinds this installation lacks: say so (the slot uses the others)."""
+    from examgen import registry
+    from examgen.exam import load_blueprint
+
+    installed = registry.load_all()
+    for slot in load_blueprint(path).slots:
+        missing = [k for k in slot.kinds if k not in installed]
+        if missing and len(missing) < len(slot.kinds):
+            sys.stderr.write(f"examgen: note: slot {slot.id}: kinds not installed, skipped: {', '.join(missing)}\n")
+
+
+def _grade_sheet(ex: Any, path: str, lg: str, duration: float, as_json: bool) -> None:
+    from examgen.exam import grade_exam, read_sheet, sheet_answers
+    from examgen.store import Store
+
+    answers = sheet_answers(ex, read_sheet(path), path)
+    with Store.open() as store:
+        exam_id = store.create_exam(ex, lg, "sheet", duration)
+        report = grade_exam(ex, answers, exam_id=exam_id, time_used_s=None, duration_s=duration, reason="sheet",
+                            mode="sheet")
+        store.save_sheet(exam_id, answers, report)
+    if as_json:
+        emit_json(report.to_json(lg))
+        return
+    from examgen.cli import console
+    from examgen.ui.exam_screen import report_view
+
+    con = console()
+    con.print(report_view(report, lg, width=con.width))
+
+
+@app.command()
+def resume(
+    exam_id: Annotated[Optional[int], typer.Argument(metavar="[ID]", help="Exam id (default: the latest unfinished one).")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Continue an unfinished exam: every answer, the flags and the remaining time come back."""
+    from examgen.store import Store
+
+    store = Store.open()
+    if exam_id is None:
+        exam_id = store.latest_open()
+        if exam_id is None:
+            raise UserError("no unfinished exam; `examgen history` lists your exams")
+    row = store.exam_row(exam_id)
+    if row.status == "submitted":
+        raise UserError(f"exam {exam_id} was already submitted; see it with `examgen review {exam_id}`")
+    if row.mode == "sheet":
+        raise UserError(f"exam {exam_id} was graded from a sheet; there is nothing to resume")
+    lg = lang_of(lang) if lang is not None else row.lang
+    ex = store.load_exam(exam_id)
+    store.claim(exam_id)
+    mode = "interactive" if sys.stdin.isatty() else "piped"
+    _run_session(store, ex, exam_id, lg, row.duration_s, mode, as_json, resumed=True)
+
+
+@app.command()
+def history(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100000, help="How many exams to show.")] = 30,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Past exams: date, seed, score, time used, and the trend."""
+    from examgen.store import Store
+
+    lg = lang_of(lang)
+    with Store.open() as store:
+        rows = store.exams(limit=limit)
+    if as_json:
+        emit_json([{"id": r.id, "created_at": r.created_at, "seed": r.seed, "blueprint": r.blueprint,
+                    "mode": r.mode, "status": r.status, "score": r.score, "max_score": r.max_score,
+                    "time_used_s": round(r.elapsed_s, 1), "duration_s": r.duration_s,
+                    "submitted": r.submit_reason} for r in rows])
+        return
+    from examgen.cli import console
+    from examgen.ui.exam_screen import history_view
+
+    console().print(history_view(rows, lg))
+
+
+def stats_data(store: Any) -> dict[str, Any]:
+    import time
+
+    from examgen.model import CHAPTERS
+
+    chapters: dict[str, dict[str, Any]] = {}
+    kinds: dict[str, dict[str, Any]] = {}
+    for row in store.attempts():
+        _, _, _, _, _, kind, chapter, points, earned, _, _ = row
+        for table, key in ((chapters, chapter), (kinds, kind)):
+            d = table.setdefault(key, {"attempts": 0, "points": 0.0, "earned": 0.0})
+            d["attempts"] += 1
+            d["points"] += float(points)
+            d["earned"] += float(earned)
+    for table in (chapters, kinds):
+        for d in table.values():
+            d["accuracy"] = round(d["earned"] / d["points"], 4) if d["points"] else 0.0
+            d["points"] = round(d["points"], 2)
+            d["earned"] = round(d["earned"], 2)
+    order = {c: i for i, c in enumerate(CHAPTERS)}
+    now = time.time()
+    due = sum(1 for s in store.schedule().values() if s[1] <= now)
+    return {"chapters": dict(sorted(chapters.items(), key=lambda kv: order.get(kv[0], 99))),
+            "kinds": dict(sorted(kinds.items(), key=lambda kv: (kv[1]["accuracy"], kv[0]))), "due": due}
+
+
+@app.command()
+def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
+    """Accuracy per chapter and per kind over every exam and practice attempt."""
+    from examgen.store import Store
+
+    lg = lang_of(lang)
+    with Store.open() as store:
+        data = stats_data(store)
+    if as_json:
+        emit_json(data)
+        return
+    from examgen.cli import console
+    from examgen.ui.exam_screen import stats_view
+
+    console().print(stats_view(data, lg))
+
+
+@app.command()
+def review(
+    exam_id: Annotated[int, typer.Argument(metavar="ID", help="Exam id (see `examgen history`).")],
+    self_mark: Annotated[bool, typer.Option("--self-mark", help="Mark your short answers yourself, key point by key point.")] = False,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen a graded exam: the report with every answer and worked solution."""
+    from examgen.exam import grade_exam
+    from examgen.store import Store
+
+    lg = lang_of(lang)
+    with Store.open() as store:
+        row = store.exam_row(exam_id)
+        if row.status != "submitted":
+            raise UserError(f"exam {exam_id} is not submitted yet; continue it with `examgen resume {exam_id}`")
+        ex = store.load_exam(exam_id)
+        state = store.state(exam_id)
+        report = grade_exam(ex, state.answers, store.self_marks(exam_id), exam_id=exam_id,
+                            time_used_s=None if row.mode == "sheet" else row.elapsed_s, duration_s=row.duration_s,
+                            reason=row.submit_reason, mode=row.mode)
+        if self_mark:
+            from examgen.ui.exam_screen import LineReader, self_mark as run_self_mark
+
+            report = run_self_mark(report, store, LineReader(), _screen(as_json), lg)
+    if as_json:
+        emit_json(report.to_json(lg))
+        return
+    from examgen.cli import console
+    from examgen.ui.exam_screen import report_view
+
+    con = console()
+    con.print(report_view(report, lg, width=con.width))
+
+
+@app.command()
+def practice(
+    topic: Annotated[Optional[str], typer.Option("--topic", "-t", help="A chapter id, e.g. detection (see `examgen bank stats`).")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="A kind (`examgen list`) or a bank item type: single, multiple, tf, fill, short.")] = None,
+    weak: Annotated[bool, typer.Option("--weak", help="What you get wrong most and what is due again (spaced repetition).")] = False,
+    count: Annotated[int, typer.Option("-n", "--count", min=1, max=1000, help="How many problems.")] = 10,
+    seed: SeedOpt = None,
+    bank: BankOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Untimed drill with instant feedback, fresh variants on demand and progressive hints."""
+    from examgen.ui.practice import run_practice
+
+    lg = lang_of(lang)
+    run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg)

@@ -1,0 +1,40 @@
+"""`examgen export`: printable papers and keys (PDF, HTML, Markdown), class variants, Moodle XML, GIFT, Anki."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from examgen.cli import LangOpt, app, lang_of
+
+
+@app.command("export")
+def export_cmd(
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write (with --variants: the name stem).")],
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="pdf, html, md, moodle, gift or anki (default: from the --output extension).")] = None,
+    key: Annotated[bool, typer.Option("--key", help="Write the answer key (answers, points, worked steps, marking scheme) instead of the paper.")] = False,
+    with_solutions: Annotated[bool, typer.Option("--with-solutions", help="Put the solutions into the paper, after each question.")] = False,
+    variants: Annotated[int, typer.Option("--variants", help="K variants with seeds N, N+1 … (one file each) plus a combined key table.")] = 1,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="The mock exam of this seed (as `examgen exam --seed N`); with --kind/--topic the first problem seed.")] = None,
+    exam: Annotated[Optional[int], typer.Option("--exam", help="A saved exam, by id (`examgen history`).")] = None,
+    kind: Annotated[Optional[list[str]], typer.Option("--kind", help="A generated kind (repeatable).")] = None,
+    topic: Annotated[Optional[list[str]], typer.Option("--topic", help="A chapter: its bank items and generated kinds (repeatable).")] = None,
+    count: Annotated[Optional[int], typer.Option("--count", "-n", help="Problems per kind (default 1); bank items per topic (default all).")] = None,
+    blueprint: Annotated[Optional[str], typer.Option("--blueprint", help="Exam blueprint file (default: the shipped one).")] = None,
+    bank: Annotated[Optional[str], typer.Option("--bank", help="An extra question-bank directory.")] = None,
+    lang: LangOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
+) -> None:
+    """Export a mock exam, a saved exam or a selection of problems to a printable or importable file."""
+    from examgen.export.run import run
+    from examgen.export.sources import Selection
+
+    sel = Selection(seed=seed, exam_id=exam, kinds=list(kind or []), topics=list(topic or []), count=count,
+                    variants=variants, blueprint=blueprint, bank=bank, lang=lang_of(lang))
+    paths = run(sel, fmt, output, key=key, solutions=with_solutions, force=force)
+    if len(paths) > 4:  # variants: name the range, not thirty lines
+        typer.echo(f"wrote {len(paths) - 1} variants {paths[0]} … {paths[-2]} and the key table {paths[-1]}")
+    else:
+        for path in paths:
+            typer.echo(f"wrote {path}")

@@ -1,0 +1,591 @@
+"""One neutral document for every exporter (R/exams style: one document model, many writers).
+
+An `Exam` (from `examgen.exam`) or a list of problems becomes a `Document`: sections → items → blocks. Here, and
+only here, it is decided what a question shows (prompt, figures, options, blanks), how much answer space it gets,
+and what its key says (answers with points, worked steps, marking scheme). The PDF (Typst), HTML and Markdown
+writers only lay the blocks out; Moodle, GIFT and Anki reuse the items' blocks and answers.
+
+Blocks are plain JSON-able dicts; their shape is the one documented at the top of `templates/exam.typ`:
+
+* ``{"kind": "text", "value": str}`` — a paragraph, printed literally;
+* ``{"kind": "rich", "segments": [seg, …]}`` — a paragraph with inline math; a segment is
+  ``{"kind": "text" | "bold" | "math", "value": str}``, ``{"kind": "blank", "n": int | None}`` (a fill-in blank)
+  or ``{"kind": "paren"}`` (the bracket a choice answer is written in);
+* ``{"kind": "math", "value": str}`` — display math (Typst math syntax);
+* ``{"kind": "grid", "rows", "highlight", "caption": [seg, …], "matrix": bool}`` — an image or a kernel as cells;
+* ``{"kind": "table", "header", "rows", "caption", "align"}``;
+* ``{"kind": "figures", "items": [grid | table, …]}`` — figures side by side when they fit;
+* ``{"kind": "options", "items": [rich, …]}`` — choice options A, B, C …;
+* ``{"kind": "steps", "items": [{"title": [seg, …], "lines": [math, …], "result": math}]}`` — worked steps;
+* ``{"kind": "answer", "value": str, "math": bool}`` — the boxed final answer.
+
+Answer space (paper only): ``none``, ``lines`` (n ruled lines), ``box`` (height in cm, optionally ruled) or
+``calc`` (ruled work lines, then one answer field per part: a blank, ``__ × __ × __`` for a shape, ``[__, __]``
+for a vector, or empty cells for a matrix).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from examgen.grading import display_value
+from examgen.i18n import Bi
+from examgen.mathfmt import KNOWN_NAMES, check_typst_math, split_math, to_unicode
+from examgen.model import (
+    CHAPTERS, SECTIONS, ChoiceSpec, FillSpec, Figure, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem,
+    RubricSpec, ShapeSpec, TrueFalseSpec, VectorSpec,
+)
+
+Block = dict[str, Any]
+Segment = dict[str, Any]
+
+MODES = ("paper", "key", "solutions")
+LETTERS = "ABCDEFGHIJ"
+BLANK = "____"
+
+SECTION_TITLES: dict[str, Bi] = {
+    "choice": Bi("选择题", "Multiple choice"),
+    "fill": Bi("填空题", "Fill in the blanks"),
+    "short": Bi("简答题", "Short answer"),
+    "calculation": Bi("计算题", "Calculation"),
+    "comprehensive": Bi("综合题", "Comprehensive"),
+}
+KIND_TAGS: dict[str, Bi] = {
+    "bank-single": Bi("单选", "Single choice"),
+    "bank-multiple": Bi("多选", "Multiple choice"),
+    "bank-tf": Bi("判断", "True / false"),
+    "bank-fill": Bi("填空", "Fill in"),
+    "bank-short": Bi("简答", "Short answer"),
+}
+ZH_NUMERALS = "一二三四五六七八九十"
+FOOTER_COMMAND = 90  # characters of the regenerating command that fit the page footer
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+COURSE = Bi("深度学习与计算机视觉", "Deep Learning & Computer Vision")
+WORDS: dict[str, Bi] = {
+    "practice": Bi("练习卷", "Practice set"),
+    "key": Bi("参考答案", "Answer key"),
+    "solutions": Bi("试卷与解答", "Paper with solutions"),
+    "variant": Bi("变体", "Variant"),
+    "part": Bi("小问", "Part"),
+    "answer": Bi("答案", "Answer"),
+    "points": Bi("分值", "Points"),
+    "key_point": Bi("评分要点", "Key point"),
+    "reference": Bi("参考答案：", "Reference answer: "),
+    "explanation": Bi("解析：", "Explanation: "),
+    "scheme": Bi("评分标准（按要点给分）：", "Marking scheme (points per key point):"),
+    "total": Bi("合计", "Total"),
+    "see_scheme": Bi("见评分要点", "see marking scheme"),
+    "true": Bi("对 (√)", "True"),
+    "false": Bi("错 (×)", "False"),
+    "also": Bi("也可", "also"),
+    "combined_key": Bi("答案总表", "Combined answer key"),
+}
+
+
+def pts(x: float) -> str:
+    """Points for display: `8`, `2.5`, `2.67`."""
+    x = round(float(x), 2)
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def pts_label(x: float, lang: str) -> str:
+    return f"{pts(x)} 分" if lang == "zh" else f"{pts(x)} pt" + ("" if float(x) == 1 else "s")
+
+
+def section_numeral(i: int, lang: str) -> str:
+    """一, 二 … (zh) or I, II … (en) for the i-th section (0-based)."""
+    if lang == "zh":
+        return ZH_NUMERALS[i] if i < len(ZH_NUMERALS) else str(i + 1)
+    return ROMAN[i] if i < len(ROMAN) else str(i + 1)
+
+
+# ---------------------------------------------------------------- the model
+@dataclass
+class Answer:
+    """One answer of the key: a part of a problem (or the whole of a one-answer problem)."""
+
+    name: str
+    label: str
+    text: str  # as a student would write it
+    points: float
+
+
+@dataclass
+class DocItem:
+    number: int
+    points: float
+    problem: Problem
+    tag: str
+    body: list[Block]
+    space: dict[str, Any]
+    key: list[Block]
+    answers: list[Answer]
+
+    @property
+    def ref(self) -> str:
+        return self.problem.ref
+
+    @property
+    def kind(self) -> str:
+        return self.problem.kind
+
+    @property
+    def seed(self) -> int | None:
+        return self.problem.seed
+
+    @property
+    def chapter(self) -> str:
+        return self.problem.topic
+
+    @property
+    def section(self) -> str:
+        return self.problem.section
+
+    def answer_line(self, lang: str) -> str:
+        """All answers on one line, for key tables: `A`, `8×8×256`, `gx = -5; gy = -5; magnitude = 7.07`."""
+        if len(self.answers) == 1 and not self.answers[0].name:
+            return self.answers[0].text
+        return "; ".join(f"{a.name} = {a.text}" for a in self.answers)
+
+
+@dataclass
+class DocSection:
+    title: str
+    points: float
+    items: list[DocItem]
+
+
+@dataclass
+class Document:
+    lang: str
+    mode: str
+    title: str
+    subtitle: str
+    header: str
+    footer: str
+    instructions: str
+    seed: int | None
+    sections: list[DocSection]
+    variant: int | None = None
+    variants: int | None = None
+    command: str = ""
+    score_labels: list[str] = field(default_factory=list)
+    name_fields: bool = True
+
+    @property
+    def items(self) -> list[DocItem]:
+        return [it for sec in self.sections for it in sec.items]
+
+    @property
+    def total_points(self) -> float:
+        return round(sum(it.points for it in self.items), 2)
+
+
+@dataclass
+class KeyRow:
+    variant: int
+    seed: int | None
+    command: str
+    answers: list[tuple[int, str, str, float]]  # (number, ref, answer text, points)
+
+
+@dataclass
+class KeyTable:
+    """The combined key of a class set: variant → seed → every answer."""
+
+    lang: str
+    title: str
+    subtitle: str
+    footer: str
+    rows: list[KeyRow]
+
+
+# ---------------------------------------------------------------- text → segments
+# Names `mathfmt` accepts that Typst 0.15 does not know, and what Typst calls them.
+TYPST_NAMES = {"prod": "product", "qquad": "wide"}
+_WORD = re.compile(r'"[^"]*"|(?<![A-Za-z0-9.])[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z]+)*')
+
+
+def safe_math(expr: str) -> str | None:
+    """A Typst math string that compiles: unknown names of several letters or digits get quoted (`TP` → `"TP"`,
+    `G1` → `"G1"`: Typst would stop at an unknown variable); None when the
+    formula is broken beyond that (unbalanced brackets or quotes) and should be printed as plain text."""
+    expr = expr.strip()
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word.startswith('"') or len(word) == 1:
+            return word
+        if word in TYPST_NAMES:
+            return TYPST_NAMES[word]
+        base = word
+        while base not in KNOWN_NAMES and "." in base:
+            base = base.rsplit(".", 1)[0]
+        return word if base in KNOWN_NAMES else '"' + word + '"'
+
+    fixed = _WORD.sub(fix, expr).replace("*", " dot ").replace("^ dot ", "^*")
+    return fixed if not check_typst_math(fixed) else None
+
+
+def math_or_quoted(expr: str) -> str:
+    """`safe_math`, or else the formula as a quoted Typst string (printed as plain Unicode text)."""
+    fixed = safe_math(expr)
+    return fixed if fixed is not None else '"' + to_unicode(expr).replace('"', "'").replace("\\", "/") + '"'
+
+
+def math_segment(expr: str) -> Segment:
+    fixed = safe_math(expr)
+    return {"kind": "math", "value": fixed} if fixed is not None else {"kind": "text", "value": to_unicode(expr)}
+
+
+def segments(text: str, blanks: bool = False) -> list[Segment]:
+    """`text $math$ text` as segments; with `blanks`, `____` becomes a numbered fill-in blank."""
+    out: list[Segment] = []
+    n_blanks = text.count(BLANK) if blanks else 0
+    k = 0
+    for kind, value in split_math(text):
+        if kind == "math":
+            if value.strip():
+                out.append(math_segment(value))
+            continue
+        if not n_blanks:
+            out.append({"kind": "text", "value": value})
+            continue
+        pieces = value.split(BLANK)
+        for j, piece in enumerate(pieces):
+            if piece:
+                out.append({"kind": "text", "value": piece})
+            if j < len(pieces) - 1:
+                k += 1
+                out.append({"kind": "blank", "n": k if n_blanks > 1 else None})
+    return out
+
+
+def rich(text: str, blanks: bool = False) -> Block:
+    return {"kind": "rich", "segments": segments(text, blanks)}
+
+
+def paragraphs(text: str, blanks: bool = False) -> list[Block]:
+    return [rich(p.strip(), blanks) for p in text.split("\n") if p.strip()]
+
+
+def plain(segs: Iterable[Segment]) -> str:
+    """The text of segments with math left in Typst syntax (for checks and searches)."""
+    return "".join(s.get("value", "") or "" for s in segs)
+
+
+# ---------------------------------------------------------------- questions
+def figure_block(fig: Figure, lang: str) -> Block:
+    caption = segments(fig.label.get(lang))
+    if fig.kind == "table":
+        return {"kind": "table", "header": list(fig.header or []), "rows": [list(r) for r in fig.rows],
+                "caption": caption}
+    return {"kind": "grid", "rows": [list(r) for r in fig.rows], "highlight": [list(rc) for rc in fig.highlight],
+            "caption": caption, "matrix": fig.kind == "matrix"}
+
+
+def body_blocks(problem: Problem, lang: str, paper: bool = True) -> list[Block]:
+    """The question: prompt (blanks for fill items, a bracket for choice items), figures, options."""
+    fill = any(isinstance(p.spec, FillSpec) for p in problem.parts)
+    blocks = paragraphs(problem.prompt.get(lang), blanks=fill)
+    choice = any(isinstance(p.spec, (ChoiceSpec, TrueFalseSpec)) for p in problem.parts)
+    if choice and paper and blocks:
+        blocks[-1]["segments"].append({"kind": "paren"})
+    if problem.figures:
+        blocks.append({"kind": "figures", "items": [figure_block(f, lang) for f in problem.figures]})
+    if problem.options:
+        blocks.append({"kind": "options", "items": [rich(o.get(lang)) for o in problem.options]})
+    return blocks
+
+
+def _form(spec: Any) -> dict[str, Any]:
+    if isinstance(spec, MatrixSpec):
+        return {"kind": "cells", "rows": spec.rows, "cols": spec.cols}
+    if isinstance(spec, ShapeSpec):
+        return {"kind": "shape", "n": spec.length}
+    if isinstance(spec, VectorSpec) and spec.length > 1:
+        return {"kind": "vector", "n": spec.length}
+    return {"kind": "blank"}
+
+
+def answer_space(problem: Problem, lang: str) -> dict[str, Any]:
+    """How much room a student gets, sized to the question."""
+    spec = problem.parts[0].spec
+    if isinstance(spec, (ChoiceSpec, TrueFalseSpec, FillSpec)):
+        return {"kind": "none"}
+    if isinstance(spec, RubricSpec):
+        height = min(9.0, max(3.5, 1.5 + 0.9 * float(problem.points)))
+        return {"kind": "box", "height_cm": round(height, 1), "ruled": True}
+    n_steps = len(problem.steps)
+    lines = max(4, min(12, n_steps + 2 + (2 if problem.section == "comprehensive" else 0)))
+    parts = []
+    for p in problem.parts:
+        label = p.label.get(lang) if (p.name or len(problem.parts) > 1) else WORDS["answer"].get(lang)
+        parts.append({"label": label, "points": pts_label(problem.part_points(p), lang) if len(problem.parts) > 1
+                      else "", "form": _form(p.spec)})
+    return {"kind": "calc", "lines": lines, "parts": parts}
+
+
+# ---------------------------------------------------------------- keys
+def answer_text(part: Part, lang: str) -> str:
+    """A part's answer as a student would write it (what the key and the key table print)."""
+    spec = part.spec
+    if isinstance(spec, RubricSpec):
+        return WORDS["see_scheme"].get(lang)
+    if isinstance(spec, TrueFalseSpec):
+        return WORDS["true" if part.answer else "false"].get(lang)
+    if isinstance(spec, FillSpec):
+        shown = []
+        for alts in spec.blanks:
+            shown.append(" | ".join(alts[:2]))
+        if len(shown) == 1:
+            return shown[0]
+        return " ".join(f"({i}) {s}" for i, s in enumerate(shown, 1))
+    return display_value(spec, part.answer)
+
+
+def matrix_math(part: Part) -> str | None:
+    """A matrix answer as Typst math (`mat(1, 2; 3, 4)`) so keys show it as a matrix; None for other answers."""
+    if not isinstance(part.spec, MatrixSpec):
+        return None
+    d = part.spec.decimals
+    digits = 4 if d is None else max(d, 2)
+    return "mat(" + "; ".join(", ".join(_mnum(v, digits) for v in row) for row in part.answer) + ")"
+
+
+def _mnum(v: float, digits: int) -> str:
+    from examgen.mathfmt import num
+
+    return num(v, digits)
+
+
+def answers_of(problem: Problem, lang: str) -> list[Answer]:
+    return [Answer(p.name, p.label.get(lang), answer_text(p, lang), problem.part_points(p)) for p in problem.parts]
+
+
+def step_items(problem: Problem, lang: str) -> list[dict[str, Any]]:
+    items = []
+    for s in problem.steps:
+        lines = [math_or_quoted(x) for x in (s.formula, s.work) if x and x.strip()]
+        result = math_or_quoted(s.result) if s.result.strip() else ""
+        item: dict[str, Any] = {"title": segments(s.title.get(lang)), "lines": lines, "result": result}
+        if s.note is not None:
+            item["note"] = segments(s.note.get(lang))
+        items.append(item)
+    return items
+
+
+def key_blocks(problem: Problem, lang: str) -> list[Block]:
+    """The key of one problem: worked steps, the answers with their points, the explanation or marking scheme."""
+    blocks: list[Block] = []
+    if problem.steps:
+        blocks.append({"kind": "steps", "items": step_items(problem, lang)})
+    spec = problem.parts[0].spec
+    if isinstance(spec, RubricSpec):
+        ref = problem.parts[0].answer
+        text = ref.get(lang, "") if isinstance(ref, dict) else str(ref)
+        blocks.append({"kind": "rich", "segments": [{"kind": "bold", "value": WORDS["reference"].get(lang)}]
+                       + segments(text)})
+        rows = [[str(i), kp.text.get(lang), pts(kp.points)] for i, kp in enumerate(spec.key_points, 1)]
+        rows.append(["", WORDS["total"].get(lang), pts(sum(kp.points for kp in spec.key_points))])
+        blocks.append({"kind": "table", "header": ["#", WORDS["key_point"].get(lang), WORDS["points"].get(lang)],
+                       "rows": rows, "caption": [{"kind": "bold", "value": WORDS["scheme"].get(lang)}],
+                       "align": ["center", "left", "center"]})
+    else:
+        answers = answers_of(problem, lang)
+        if len(answers) == 1:
+            m = matrix_math(problem.parts[0])
+            blocks.append({"kind": "answer", "value": m or answers[0].text, "math": m is not None})
+        else:
+            rows = []
+            for i, (a, part) in enumerate(zip(answers, problem.parts), 1):
+                m = matrix_math(part)
+                rows.append([f"({i}) {a.label}", [{"kind": "math", "value": m, "display": True}] if m else a.text, pts(a.points)])
+            blocks.append({"kind": "table", "header": [WORDS["part"].get(lang), WORDS["answer"].get(lang),
+                                                       WORDS["points"].get(lang)],
+                           "rows": rows, "caption": [], "align": ["left", "center", "center"]})
+    if problem.explanation is not None:
+        expl = problem.explanation.get(lang).strip()
+        if expl:
+            blocks.append({"kind": "rich", "segments": [{"kind": "bold", "value": WORDS["explanation"].get(lang)}]
+                           + segments(expl)})
+    return blocks
+
+
+def item_tag(problem: Problem, lang: str) -> str:
+    if problem.kind in KIND_TAGS:
+        return KIND_TAGS[problem.kind].get(lang)
+    if problem.title is not None:
+        return problem.title.get(lang)
+    return problem.kind
+
+
+def make_item(problem: Problem, number: int, lang: str, paper: bool = True) -> DocItem:
+    return DocItem(number=number, points=float(problem.points), problem=problem, tag=item_tag(problem, lang),
+                   body=body_blocks(problem, lang, paper), space=answer_space(problem, lang),
+                   key=key_blocks(problem, lang), answers=answers_of(problem, lang))
+
+
+# ---------------------------------------------------------------- documents
+def _words(mode: str, lang: str) -> str:
+    return {"key": WORDS["key"], "solutions": WORDS["solutions"]}.get(mode, Bi("", "")).get(lang)
+
+
+def _instructions(lang: str, total: float, minutes: int | None) -> str:
+    if lang == "zh":
+        head = f"考试时间 {minutes} 分钟，满分 {pts(total)} 分。" if minutes else f"满分 {pts(total)} 分。"
+        return head + "请将答案写在答题线上或方框内；计算题须写出主要步骤。"
+    head = f"Time: {minutes} minutes. Total: {pts(total)} points. " if minutes else f"Total: {pts(total)} points. "
+    return head + "Write your answers on the lines or in the boxes; show the main steps of every calculation."
+
+
+def _footer(seed: int | None, variant: int | None, variants: int | None, command: str, lang: str) -> str:
+    bits = []
+    if seed is not None:
+        bits.append(f"seed {seed}")
+    if variant is not None and variants:
+        bits.append(f"{WORDS['variant'].get(lang)} {variant}/{variants}")
+    if command:  # a long selection is cut short here; the document ends with the whole command
+        bits.append(command if len(command) <= FOOTER_COMMAND else command[:FOOTER_COMMAND - 1] + "…")
+    return " · ".join(bits)
+
+
+def _header(title: str, variant: int | None, variants: int | None, lang: str) -> str:
+    if variant is not None and variants:
+        return f"{title} · {WORDS['variant'].get(lang)} {variant}/{variants}"
+    return title
+
+
+def from_exam(exam: Any, lang: str, mode: str = "paper", *, variant: int | None = None,
+              variants: int | None = None, command: str = "") -> Document:
+    """A document from an `examgen.exam.Exam` (duck-typed: seed, title, duration_min, sections → items)."""
+    check_mode(mode)
+    paper = mode != "key"
+    sections = []
+    for sec in exam.sections:
+        items = [make_item(it.problem, it.number, lang, paper) for it in sec.items]
+        sections.append(DocSection(sec.title.get(lang), float(sec.points), items))
+    title = exam.title.get(lang)
+    total = round(sum(float(s.points) for s in exam.sections), 2)
+    minutes = getattr(exam, "duration_min", None)
+    if lang == "zh":
+        sub = f"考试时间 {minutes} 分钟 · 满分 {pts(total)} 分" if minutes else f"满分 {pts(total)} 分"
+    else:
+        sub = f"{minutes} minutes · {pts(total)} points" if minutes else f"{pts(total)} points"
+    if mode != "paper":
+        sub = _words(mode, lang) + " · " + sub
+    return Document(
+        lang=lang, mode=mode, title=title, subtitle=sub, header=_header(title, variant, variants, lang),
+        footer=_footer(exam.seed, variant, variants, command, lang),
+        instructions=_instructions(lang, total, minutes) if mode == "paper" else "",
+        seed=exam.seed, sections=sections, variant=variant, variants=variants, command=command,
+        score_labels=[section_numeral(i, lang) for i in range(len(sections))] if mode == "paper" else [],
+    )
+
+
+def from_problems(problems: list[Problem], lang: str, mode: str = "paper", *, seed: int | None = None,
+                  title: str | None = None, subtitle: str = "", variant: int | None = None,
+                  variants: int | None = None, command: str = "") -> Document:
+    """A practice document from problems: grouped into sections in the order choice, fill, short, calculation,
+    comprehensive; numbered through."""
+    check_mode(mode)
+    paper = mode != "key"
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    groups: dict[str, list[Problem]] = {}
+    for pr in sorted(problems, key=lambda p: order.get(p.section, 99)):
+        groups.setdefault(pr.section, []).append(pr)
+    sections = []
+    number = 0
+    for i, (sec, probs) in enumerate(groups.items()):
+        items = []
+        for pr in probs:
+            number += 1
+            items.append(make_item(pr, number, lang, paper))
+        name = SECTION_TITLES.get(sec, Bi(sec, sec)).get(lang)
+        head = f"{section_numeral(i, lang)}、{name}" if lang == "zh" else f"{section_numeral(i, lang)}. {name}"
+        sections.append(DocSection(head, round(sum(p.points for p in probs), 2), items))
+    title = title or f"{COURSE.get(lang)} · {WORDS['practice'].get(lang)}"
+    total = round(sum(float(p.points) for p in problems), 2)
+    sub = subtitle
+    if mode != "paper":
+        sub = _words(mode, lang) + (" · " + sub if sub else "")
+    return Document(
+        lang=lang, mode=mode, title=title, subtitle=sub, header=_header(title, variant, variants, lang),
+        footer=_footer(seed, variant, variants, command, lang),
+        instructions=_instructions(lang, total, None) if mode == "paper" else "",
+        seed=seed, sections=sections, variant=variant, variants=variants, command=command,
+        score_labels=[section_numeral(i, lang) for i in range(len(sections))] if mode == "paper" else [],
+    )
+
+
+def key_table(docs: list[Document], lang: str) -> KeyTable:
+    """The combined key of variants: one row per variant with its seed, its command and every answer."""
+    rows = []
+    for i, d in enumerate(docs, 1):
+        rows.append(KeyRow(variant=d.variant or i, seed=d.seed, command=d.command,
+                           answers=[(it.number, it.ref, it.answer_line(lang), it.points) for it in d.items]))
+    first = docs[0] if docs else None
+    title = f"{first.title if first else COURSE.get(lang)} · {WORDS['combined_key'].get(lang)}"
+    sub = (f"{len(docs)} 套试卷；每套的完整解答用表中命令加 --key 重新生成。" if lang == "zh" else
+           f"{len(docs)} variants; regenerate any variant's full key with its command plus --key.")
+    return KeyTable(lang=lang, title=title, subtitle=sub, footer=title, rows=rows)
+
+
+def check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+
+
+# ---------------------------------------------------------------- walking the blocks
+def iter_texts(blocks: Iterable[Block]) -> Iterator[str]:
+    """Every piece of printable text of blocks (for glyph checks)."""
+    for b in blocks:
+        yield from _texts(b)
+
+
+def _texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _texts(v)
+
+
+def chapter_name(chapter: str, lang: str) -> str:
+    return CHAPTERS[chapter].get(lang) if chapter in CHAPTERS else chapter
+
+
+# Spec helpers shared by the quiz writers.
+def numeric_entries(part: Part) -> list[tuple[str, float, bool, int | None]] | None:
+    """The numbers a part asks for: (suffix, value, integer, decimals) per entry; None if it is not numeric."""
+    spec = part.spec
+    if isinstance(spec, NumberSpec):
+        return [("", float(part.answer), spec.integer, spec.decimals)]
+    if isinstance(spec, VectorSpec):
+        vals = list(part.answer)
+        if len(vals) == 1:
+            return [("", float(vals[0]), spec.integer, spec.decimals)]
+        return [(f"[{i}]", float(v), spec.integer, spec.decimals) for i, v in enumerate(vals, 1)]
+    if isinstance(spec, ShapeSpec):
+        return [(f"[{i}]", float(v), True, None) for i, v in enumerate(part.answer, 1)]
+    if isinstance(spec, MatrixSpec):
+        return [(f"[{r},{c}]", float(v), spec.integer, spec.decimals)
+                for r, row in enumerate(part.answer, 1) for c, v in enumerate(row, 1)]
+    return None
+
+
+def label_forms(part: Part) -> list[str]:
+    """Accepted spellings of a labels answer: `A C D`, `A,C,D`, `ACD`."""
+    spec = part.spec
+    assert isinstance(spec, LabelsSpec)
+    vals = [str(v) for v in part.answer]
+    forms = [" ".join(vals), ",".join(vals), ", ".join(vals)]
+    if all(len(v) == 1 for v in vals):
+        forms.append("".join(vals))
+    return list(dict.fromkeys(forms))

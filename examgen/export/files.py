@@ -1,0 +1,61 @@
+"""Writing output files safely: every target is checked before anything is written, each file is written to a
+temporary file in its target directory and renamed into place (`os.replace`), so an error never leaves a partial
+file behind, and an existing file is only replaced with `--force`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from examgen.errors import UserError
+
+
+def check_targets(paths: list[Path], force: bool) -> None:
+    """One-line errors for targets that cannot be written (before any rendering or writing)."""
+    seen: set[Path] = set()
+    for p in paths:
+        if p in seen:
+            raise UserError(f"two outputs would both be written to {p}")
+        seen.add(p)
+        parent = p.parent
+        if p.is_dir():
+            raise UserError(f"{p} is a directory; give a file name with --output")
+        if not parent.exists():
+            raise UserError(f"cannot write {p}: the directory {parent} does not exist")
+        if not parent.is_dir():
+            raise UserError(f"cannot write {p}: {parent} is not a directory")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise UserError(f"cannot write {p}: the directory {parent} is not writable")
+        if p.exists() and not force:
+            raise UserError(f"{p} already exists; use --force to replace it")
+
+
+def write_all(files: dict[Path, bytes], force: bool) -> list[Path]:
+    """Write every file or none: all go to temporary files first, then are renamed into place."""
+    check_targets(list(files), force)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644 & ~_umask())
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        where = exc.filename or (temps[-1][1] if temps else "the output")
+        raise UserError(f"cannot write {where}: {exc.strerror or exc}") from None
+    return list(files)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

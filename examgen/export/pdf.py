@@ -1,0 +1,104 @@
+"""PDF writer: a `Document` (or a `KeyTable`) → the JSON the Typst templates read → PDF bytes.
+
+Layout lives in `templates/exam.typ` and `templates/keytable.typ`; this module only maps the neutral document to
+their data shape and checks glyph coverage item by item, so a character outside the shipped font is reported with
+the question it is in, before anything is compiled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from examgen.errors import UserError
+from examgen.export.document import FOOTER_COMMAND, Document, KeyTable, iter_texts, pts, pts_label
+from examgen.export.typst_engine import GlyphCoverageError, MathSyntaxError, TypstRenderer, check_coverage
+
+_MODES = {"paper": "paper", "key": "key", "solutions": "paper+solutions"}
+_renderer: TypstRenderer | None = None
+
+
+def renderer() -> TypstRenderer:
+    """One shared renderer (one Typst compiler) for every PDF of a run."""
+    global _renderer
+    if _renderer is None:
+        _renderer = TypstRenderer()
+    return _renderer
+
+
+def section_points(points: float, lang: str) -> str:
+    return f"共 {pts(points)} 分" if lang == "zh" else f"{pts(points)} points"
+
+
+def document_data(doc: Document) -> dict[str, Any]:
+    """The data of `templates/exam.typ` for a document."""
+    sections = []
+    for sec in doc.sections:
+        items = []
+        for it in sec.items:
+            items.append({
+                "number": it.number,
+                "points": pts_label(it.points, doc.lang),
+                "tag": it.tag,
+                "body": it.body,
+                "answer_space": it.space,
+                "key": it.key,
+            })
+        sections.append({"title": sec.title, "points": section_points(sec.points, doc.lang), "items": items})
+    return {
+        "lang": doc.lang,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "header": doc.header,
+        "footer": doc.footer,
+        "mode": _MODES[doc.mode],
+        "instructions": doc.instructions,
+        "show_name_fields": doc.name_fields and doc.mode == "paper",
+        "score_table": doc.score_labels if doc.mode == "paper" else [],
+        "colophon": doc.command if len(doc.command) > FOOTER_COMMAND else "",
+        "sections": sections,
+    }
+
+
+def check_document(doc: Document) -> None:
+    """Fail with one line naming the question if any text would print as a blank box."""
+    try:
+        check_coverage([doc.title, doc.subtitle, doc.header, doc.footer, doc.instructions])
+        for sec in doc.sections:
+            check_coverage([sec.title])
+    except GlyphCoverageError as exc:
+        raise GlyphCoverageError(f"in the title or a section heading: {exc.message}") from None
+    for it in doc.items:
+        try:
+            check_coverage([it.tag, *iter_texts(it.body), *iter_texts(it.key)])
+        except GlyphCoverageError as exc:
+            raise GlyphCoverageError(f"question {it.number} ({it.ref}): {exc.message}") from None
+
+
+def render_document(doc: Document) -> bytes:
+    check_document(doc)  # names the question; the engine's own check of every string is then redundant
+    return _render("exam", document_data(doc), check=False)
+
+
+def key_table_data(table: KeyTable) -> dict[str, Any]:
+    return {
+        "lang": table.lang,
+        "title": table.title,
+        "subtitle": table.subtitle,
+        "footer": table.footer,
+        "variants": [
+            {"variant": r.variant, "seed": "" if r.seed is None else str(r.seed), "command": r.command,
+             "answers": [{"number": n, "ref": ref, "answer": text, "points": pts(p)} for n, ref, text, p in r.answers]}
+            for r in table.rows
+        ],
+    }
+
+
+def render_key_table(table: KeyTable) -> bytes:
+    data = key_table_data(table)
+    return _render("keytable", data)
+
+
+def _render(template: str, data: dict[str, Any], check: bool = True) -> bytes:
+    try:
+        return renderer().render(template, data, check=check)
+    except MathSyntaxError as exc:
+        raise UserError(f"a formula does not typeset: {exc}") from None

@@ -1,0 +1,642 @@
+"""The student's history in one SQLite file: exams, every answer as it is given, results, practice, schedule.
+
+* One file, `examgen.db`, in `EXAMGEN_HOME` or the platform's user data directory.
+* WAL journal: each answer is one short transaction, committed before the next question shows, so `kill -9`
+  loses nothing. `synchronous=NORMAL` keeps a commit well under a millisecond; a background thread then fsyncs the
+  WAL file right after each commit, so a power cut loses at most the answer being flushed. Several processes may
+  write at once (busy timeout).
+* The schema is versioned (`PRAGMA user_version`) and upgraded by the migrations below, in order, each in one
+  transaction.
+* A corrupt file is never deleted: it is moved aside (`examgen.db.corrupt-<time>`) and the user is told where.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from examgen.errors import UserError
+
+ENV_HOME = "EXAMGEN_HOME"
+DB_NAME = "examgen.db"
+STORE_ERROR = 4          # exit code for an unreadable or corrupt database
+BUSY_TIMEOUT_MS = 15000
+STALE_OWNER_S = 60.0     # a session that has not written for this long no longer holds its exam
+
+MIGRATIONS: list[str] = [
+    # v1: exams, answers as given, flags, the log of every line typed, graded attempts
+    """
+    CREATE TABLE exams (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at REAL NOT NULL,
+        seed INTEGER NOT NULL,
+        blueprint TEXT NOT NULL,
+        blueprint_text TEXT,
+        paper TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        duration_s REAL NOT NULL,
+        elapsed_s REAL NOT NULL DEFAULT 0,
+        current INTEGER NOT NULL DEFAULT 1,
+        status TEXT NOT NULL DEFAULT 'new',
+        started_at REAL,
+        submitted_at REAL,
+        submit_reason TEXT,
+        score REAL,
+        max_score REAL,
+        owner_pid INTEGER,
+        owner_host TEXT,
+        heartbeat_at REAL
+    );
+    CREATE TABLE answers (
+        exam_id INTEGER NOT NULL REFERENCES exams(id),
+        number INTEGER NOT NULL,
+        part TEXT NOT NULL,
+        text TEXT NOT NULL,
+        saved_at REAL NOT NULL,
+        PRIMARY KEY (exam_id, number, part)
+    );
+    CREATE TABLE flags (
+        exam_id INTEGER NOT NULL REFERENCES exams(id),
+        number INTEGER NOT NULL,
+        PRIMARY KEY (exam_id, number)
+    );
+    CREATE TABLE input_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        exam_id INTEGER NOT NULL,
+        at REAL NOT NULL,
+        number INTEGER,
+        part TEXT,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL
+    );
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at REAL NOT NULL,
+        source TEXT NOT NULL,
+        exam_id INTEGER,
+        number INTEGER,
+        ref TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        chapter TEXT NOT NULL,
+        points REAL NOT NULL,
+        earned REAL NOT NULL,
+        score REAL NOT NULL,
+        auto INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX attempts_exam ON attempts(exam_id);
+    CREATE INDEX exams_status ON exams(status);
+    """,
+    # v2: self-marking of short answers and the spaced-repetition schedule
+    """
+    CREATE TABLE self_marks (
+        exam_id INTEGER NOT NULL REFERENCES exams(id),
+        number INTEGER NOT NULL,
+        part TEXT NOT NULL,
+        marks TEXT NOT NULL,
+        PRIMARY KEY (exam_id, number, part)
+    );
+    CREATE TABLE schedule (
+        key TEXT PRIMARY KEY,
+        box INTEGER NOT NULL,
+        due_at REAL NOT NULL,
+        seen INTEGER NOT NULL DEFAULT 0,
+        wrong INTEGER NOT NULL DEFAULT 0,
+        last_at REAL NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def data_dir() -> Path:
+    """`EXAMGEN_HOME`, else the platform's user data directory (e.g. ~/.local/share/examgen)."""
+    home = os.environ.get(ENV_HOME)
+    if home:
+        return Path(home).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("examgen", appauthor=False))
+
+
+def db_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+@dataclass
+class ExamRow:
+    id: int
+    created_at: float
+    seed: int
+    blueprint: str
+    lang: str
+    mode: str
+    duration_s: float
+    elapsed_s: float
+    current: int
+    status: str
+    started_at: float | None
+    submitted_at: float | None
+    submit_reason: str | None
+    score: float | None
+    max_score: float | None
+    owner_pid: int | None
+    owner_host: str | None
+    heartbeat_at: float | None
+    paper: dict[str, Any]
+
+    @property
+    def remaining_s(self) -> float:
+        return max(0.0, self.duration_s - self.elapsed_s)
+
+
+@dataclass
+class ExamState:
+    """What a session needs to continue: answers per item and part, flags, position, time."""
+
+    answers: dict[int, dict[str, str]] = field(default_factory=dict)
+    flags: set[int] = field(default_factory=set)
+    current: int = 1
+    elapsed_s: float = 0.0
+
+
+class Store:
+    """One connection to the history database. Every write is one short transaction."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.broken: UserError | None = None
+        self._syncer: _Syncer | None = None
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> "Store":
+        p = Path(path) if path is not None else db_path()
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create the data directory {p.parent}: {exc.strerror or exc}",
+                            STORE_ERROR) from None
+        if p.exists() and not p.is_file():
+            raise UserError(f"the database {p} is not a file; move it away or set {ENV_HOME}", STORE_ERROR)
+        try:
+            conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
+        store = cls(p, conn)
+        try:
+            store._setup()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if _is_busy(exc):
+                raise UserError(f"the database {p} is busy (locked by another examgen for too long); try again",
+                                STORE_ERROR) from None
+            if isinstance(exc, sqlite3.OperationalError) and _is_access(exc):
+                raise UserError(f"cannot read the database {p}: {exc}; check its permissions", STORE_ERROR) from None
+            raise _move_aside(p, exc) from None
+        return store
+
+    def _setup(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = c.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None:
+            raise sqlite3.DatabaseError("cannot switch to WAL")
+        c.execute("PRAGMA synchronous = NORMAL")
+        c.execute("PRAGMA foreign_keys = ON")
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
+                            f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
+        if version > 0:
+            check = c.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+        if version < SCHEMA_VERSION:
+            self.migrate()
+
+    def migrate(self) -> None:
+        """Apply the missing migrations, each in its own transaction (safe when two processes start at once)."""
+        c = self.conn
+        while True:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                version = c.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    c.execute("COMMIT")
+                    return
+                for stmt in _statements(MIGRATIONS[version]):
+                    c.execute(stmt)
+                c.execute(f"PRAGMA user_version = {version + 1}")
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        if self._syncer is not None:
+            self._syncer.stop()
+            self._syncer = None
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        _fsync(self.path)
+
+    def committed(self) -> None:
+        """After a commit: ask the background thread to flush the WAL to disk."""
+        if self._syncer is None:
+            self._syncer = _Syncer(self.path.with_name(self.path.name + "-wal"))
+            self._syncer.start()
+        self._syncer.event.set()
+
+    def flush(self) -> None:
+        """Flush the WAL to disk now (waits)."""
+        _fsync(self.path.with_name(self.path.name + "-wal"))
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+    def _tx(self) -> "_Tx":
+        return _Tx(self)
+
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        if self.broken is not None:
+            raise self.broken
+        try:
+            cur = self.conn.execute(sql, args)
+            return cur.fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.DatabaseError) -> UserError:
+        if self.broken is not None:
+            return self.broken
+        if _is_busy(exc):
+            return UserError(f"the database {self.path} is busy (another examgen holds it); try again", STORE_ERROR)
+        if isinstance(exc, sqlite3.OperationalError) and _is_access(exc):
+            return UserError(f"cannot write the database {self.path}: {exc}", STORE_ERROR)
+        if isinstance(exc, sqlite3.OperationalError):
+            return UserError(f"database error in {self.path}: {exc}", STORE_ERROR)
+        self.close()
+        self.broken = _move_aside(self.path, exc)
+        return self.broken
+
+    # ------------------------------------------------------------ exams
+    def create_exam(self, exam: Any, lang: str, mode: str, duration_s: float) -> int:
+        from examgen.exam import exam_record
+
+        paper = json.dumps(exam_record(exam), ensure_ascii=False)
+        now = time.time()
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO exams (created_at, seed, blueprint, blueprint_text, paper, lang, mode, duration_s,"
+                " owner_pid, owner_host, heartbeat_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (now, exam.seed, exam.blueprint, exam.blueprint_text, paper, lang, mode, float(duration_s),
+                 os.getpid(), socket.gethostname(), now))
+            return int(cur.lastrowid)
+
+    def exam_row(self, exam_id: int) -> ExamRow:
+        rows = self._query("SELECT id, created_at, seed, blueprint, lang, mode, duration_s, elapsed_s, current, "
+                           "status, started_at, submitted_at, submit_reason, score, max_score, owner_pid, "
+                           "owner_host, heartbeat_at, paper FROM exams WHERE id = ?", (int(exam_id),))
+        if not rows:
+            raise UserError(f"no exam with id {exam_id}; `examgen history` lists them")
+        r = list(rows[0])
+        try:
+            paper = json.loads(r[18])
+        except ValueError:
+            raise UserError(f"exam {exam_id}: its stored paper is unreadable", STORE_ERROR) from None
+        return ExamRow(*r[:18], paper=paper)  # type: ignore[arg-type]
+
+    def load_exam(self, exam_id: int) -> Any:
+        """The exam exactly as it was sat (rebuilt from the stored item references)."""
+        from examgen.exam import exam_from_record
+
+        return exam_from_record(self.exam_row(exam_id).paper, exam_id)
+
+    def exams(self, status: str | None = None, limit: int | None = None) -> list[ExamRow]:
+        sql = "SELECT id FROM exams"
+        args: tuple[Any, ...] = ()
+        if status is not None:
+            sql += " WHERE status = ?"
+            args = (status,)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self.exam_row(r[0]) for r in self._query(sql, args)]
+
+    def latest_open(self) -> int | None:
+        rows = self._query("SELECT id FROM exams WHERE status IN ('new', 'running') ORDER BY id DESC LIMIT 1")
+        return int(rows[0][0]) if rows else None
+
+    def state(self, exam_id: int) -> ExamState:
+        row = self.exam_row(exam_id)
+        st = ExamState(current=row.current, elapsed_s=row.elapsed_s)
+        for number, part, text in self._query("SELECT number, part, text FROM answers WHERE exam_id = ?",
+                                              (exam_id,)):
+            st.answers.setdefault(int(number), {})[part] = text
+        st.flags = {int(r[0]) for r in self._query("SELECT number FROM flags WHERE exam_id = ?", (exam_id,))}
+        return st
+
+    def claim(self, exam_id: int) -> None:
+        """Take an exam for this process; refuse when another live session holds it."""
+        row = self.exam_row(exam_id)
+        host = socket.gethostname()
+        now = time.time()
+        if (row.owner_pid and row.owner_pid != os.getpid() and row.status != "submitted"
+                and row.heartbeat_at and now - row.heartbeat_at < STALE_OWNER_S
+                and (row.owner_host != host or _pid_alive(row.owner_pid))):
+            raise UserError(f"exam {exam_id} is open in another terminal (pid {row.owner_pid}); finish or leave it "
+                            f"there first")
+        with self._tx() as c:
+            c.execute("UPDATE exams SET owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?",
+                      (os.getpid(), host, now, exam_id))
+
+    def release(self, exam_id: int, elapsed_s: float | None = None, current: int | None = None) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exams SET owner_pid = NULL, heartbeat_at = NULL WHERE id = ? AND owner_pid = ?",
+                      (exam_id, os.getpid()))
+            self._progress(c, exam_id, elapsed_s, current)
+
+    def start(self, exam_id: int, elapsed_s: float) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exams SET status = 'running', started_at = COALESCE(started_at, ?), elapsed_s = ?,"
+                      " heartbeat_at = ? WHERE id = ? AND status != 'submitted'",
+                      (time.time(), elapsed_s, time.time(), exam_id))
+
+    @staticmethod
+    def _progress(c: sqlite3.Connection, exam_id: int, elapsed_s: float | None, current: int | None) -> None:
+        if elapsed_s is not None:
+            c.execute("UPDATE exams SET elapsed_s = MAX(elapsed_s, ?), heartbeat_at = ? WHERE id = ? "
+                      "AND status != 'submitted'", (float(elapsed_s), time.time(), exam_id))
+        if current is not None:
+            c.execute("UPDATE exams SET current = ? WHERE id = ?", (int(current), exam_id))
+
+    def save_answer(self, exam_id: int, number: int, part: str, text: str | None,
+                    elapsed_s: float | None = None, current: int | None = None) -> None:
+        """One answer (None or "" clears it), the line in the input log, the clock and the position: one
+        transaction."""
+        now = time.time()
+        with self._tx() as c:
+            if text is None or not text.strip():
+                c.execute("DELETE FROM answers WHERE exam_id = ? AND number = ? AND part = ?", (exam_id, number, part))
+            else:
+                c.execute("INSERT INTO answers (exam_id, number, part, text, saved_at) VALUES (?,?,?,?,?) "
+                          "ON CONFLICT (exam_id, number, part) DO UPDATE SET text = excluded.text, "
+                          "saved_at = excluded.saved_at", (exam_id, number, part, text, now))
+            c.execute("INSERT INTO input_log (exam_id, at, number, part, text, status) VALUES (?,?,?,?,?,?)",
+                      (exam_id, now, number, part, text or "", "answer" if text else "clear"))
+            self._progress(c, exam_id, elapsed_s, current)
+
+    def log_input(self, exam_id: int, text: str, status: str, number: int | None = None, part: str | None = None,
+                  elapsed_s: float | None = None) -> None:
+        """A line that was not an answer (a format error, a late line after the deadline): kept, never graded."""
+        with self._tx() as c:
+            c.execute("INSERT INTO input_log (exam_id, at, number, part, text, status) VALUES (?,?,?,?,?,?)",
+                      (exam_id, time.time(), number, part, text, status))
+            self._progress(c, exam_id, elapsed_s, None)
+
+    def set_flag(self, exam_id: int, number: int, flagged: bool, elapsed_s: float | None = None) -> None:
+        with self._tx() as c:
+            if flagged:
+                c.execute("INSERT OR IGNORE INTO flags (exam_id, number) VALUES (?, ?)", (exam_id, number))
+            else:
+                c.execute("DELETE FROM flags WHERE exam_id = ? AND number = ?", (exam_id, number))
+            self._progress(c, exam_id, elapsed_s, None)
+
+    def heartbeat(self, exam_id: int) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exams SET heartbeat_at = ? WHERE id = ? AND owner_pid = ?",
+                      (time.time(), exam_id, os.getpid()))
+
+    def progress(self, exam_id: int, elapsed_s: float | None = None, current: int | None = None) -> None:
+        with self._tx() as c:
+            self._progress(c, exam_id, elapsed_s, current)
+
+    def submit(self, exam_id: int, report: Any, elapsed_s: float | None, reason: str) -> None:
+        """Mark the exam submitted and record every item as a graded attempt, in one transaction."""
+        from examgen.schedule import key_for, update_in
+
+        now = time.time()
+        with self._tx() as c:
+            row = c.execute("SELECT status FROM exams WHERE id = ?", (exam_id,)).fetchone()
+            if row is None:
+                raise UserError(f"no exam with id {exam_id}")
+            if row[0] == "submitted":
+                return
+            c.execute("UPDATE exams SET status = 'submitted', submitted_at = ?, submit_reason = ?, score = ?, "
+                      "max_score = ?, elapsed_s = COALESCE(?, elapsed_s), owner_pid = NULL WHERE id = ?",
+                      (now, reason, report.total, report.max_total, elapsed_s, exam_id))
+            self._record_results(c, exam_id, report, now)
+            for r in report.results:
+                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now)
+
+    def save_sheet(self, exam_id: int, answers: dict[int, dict[str, str]], report: Any) -> None:
+        """A graded answer sheet: its answers and the results, in one transaction."""
+        now = time.time()
+        with self._tx() as c:
+            for number, parts in answers.items():
+                for part, text in parts.items():
+                    if text is not None and str(text).strip():
+                        c.execute("INSERT OR REPLACE INTO answers (exam_id, number, part, text, saved_at) "
+                                  "VALUES (?,?,?,?,?)", (exam_id, number, part, str(text), now))
+        self.submit(exam_id, report, 0.0, "sheet")
+
+    @staticmethod
+    def _record_results(c: sqlite3.Connection, exam_id: int, report: Any, now: float) -> None:
+        c.execute("DELETE FROM attempts WHERE exam_id = ? AND source = 'exam'", (exam_id,))
+        for r in report.results:
+            pr = r.item.problem
+            c.execute("INSERT INTO attempts (at, source, exam_id, number, ref, kind, chapter, points, earned, "
+                      "score, auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                      (now, "exam", exam_id, r.item.number, pr.ref, pr.kind, pr.topic, r.points, r.earned,
+                       r.earned / r.points if r.points else 0.0, int(r.auto_estimate)))
+
+    def self_marks(self, exam_id: int) -> dict[tuple[int, str], list[bool]]:
+        rows = self._query("SELECT number, part, marks FROM self_marks WHERE exam_id = ?", (exam_id,))
+        out = {}
+        for number, part, marks in rows:
+            try:
+                out[(int(number), part)] = [bool(x) for x in json.loads(marks)]
+            except ValueError:
+                continue
+        return out
+
+    def save_self_marks(self, exam_id: int, marks: dict[tuple[int, str], list[bool]], report: Any) -> None:
+        """The student's own marking of short answers, and the re-graded totals, in one transaction."""
+        with self._tx() as c:
+            for (number, part), m in marks.items():
+                c.execute("INSERT INTO self_marks (exam_id, number, part, marks) VALUES (?,?,?,?) ON CONFLICT "
+                          "(exam_id, number, part) DO UPDATE SET marks = excluded.marks",
+                          (exam_id, number, part, json.dumps([bool(x) for x in m])))
+            c.execute("UPDATE exams SET score = ?, max_score = ? WHERE id = ?", (report.total, report.max_total,
+                                                                                  exam_id))
+            at = c.execute("SELECT MIN(at) FROM attempts WHERE exam_id = ? AND source = 'exam'", (exam_id,)).fetchone()
+            self._record_results(c, exam_id, report, at[0] if at and at[0] else time.time())
+
+    # ------------------------------------------------------------ practice and statistics
+    def record_practice(self, problem: Any, earned: float, points: float) -> None:
+        from examgen.schedule import key_for, update_in
+
+        now = time.time()
+        score = earned / points if points else 0.0
+        with self._tx() as c:
+            c.execute("INSERT INTO attempts (at, source, exam_id, number, ref, kind, chapter, points, earned, score,"
+                      " auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                      (now, "practice", None, None, problem.ref, problem.kind, problem.topic, points, earned, score,
+                       0))
+            update_in(c, key_for(problem), score, now)
+
+    def attempts(self, source: str | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT at, source, exam_id, number, ref, kind, chapter, points, earned, score, auto FROM attempts"
+        args: tuple[Any, ...] = ()
+        if source:
+            sql += " WHERE source = ?"
+            args = (source,)
+        return self._query(sql + " ORDER BY id", args)
+
+    def schedule(self) -> dict[str, tuple[int, float, int, int, float]]:
+        return {r[0]: (int(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5]))
+                for r in self._query("SELECT key, box, due_at, seen, wrong, last_at FROM schedule")}
+
+    def integrity(self) -> str:
+        return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+class _Tx:
+    """`BEGIN IMMEDIATE … COMMIT`; sqlite errors become one-line `UserError`s (corruption moves the file aside)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        if self.store.broken is not None:
+            raise self.store.broken
+        try:
+            self.store.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise self.store._error(exc) from None
+        return self.store.conn
+
+    def __exit__(self, typ: Any, exc: Any, tb: Any) -> bool:
+        c = self.store.conn
+        if typ is None:
+            try:
+                c.execute("COMMIT")
+            except sqlite3.DatabaseError as e:
+                try:
+                    c.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                raise self.store._error(e) from None
+            self.store.committed()
+            return False
+        try:
+            c.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise self.store._error(exc) from None
+        return False
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(str(path), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class _Syncer(threading.Thread):
+    """Flushes the WAL file to disk after commits, off the typing path (commits that arrive during a flush are
+    covered by the next one)."""
+
+    def __init__(self, wal: Path) -> None:
+        super().__init__(name="examgen-fsync", daemon=True)
+        self.wal = wal
+        self.event = threading.Event()
+        self._stopping = False
+
+    def run(self) -> None:
+        while True:
+            self.event.wait()
+            self.event.clear()
+            _fsync(self.wal)
+            if self._stopping:
+                return
+
+    def stop(self) -> None:
+        self._stopping = True
+        self.event.set()
+        self.join(timeout=5)
+
+
+def _statements(script: str) -> Iterator[str]:
+    for stmt in script.split(";"):
+        if stmt.strip():
+            yield stmt
+
+
+def _is_busy(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+def _is_access(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return "unable to open" in msg or "readonly" in msg or "read-only" in msg or "permission" in msg \
+        or "disk i/o" in msg
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _move_aside(path: Path, exc: BaseException) -> UserError:
+    """Keep a corrupt database (and its WAL) under a new name; never delete it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as move_exc:
+        return UserError(f"the database {path} is unreadable ({reason}) and could not be moved aside "
+                         f"({move_exc.strerror or move_exc}); move it away by hand", STORE_ERROR)
+    return UserError(f"the database {path} is unreadable ({reason}); it was kept as {target} and a new one will be "
+                     f"started next time", STORE_ERROR)

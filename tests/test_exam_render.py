@@ -1,0 +1,183 @@
+"""The exam screen at 80×24 and 120×40, in Chinese and English: nothing cut off, grids aligned, lines that fit."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from examgen import registry
+from examgen.exam import bank_for, build_exam, grade_exam
+from examgen.mathfmt import unicode_text
+from examgen.model import Problem
+from examgen.ui.exam_screen import (
+    clock_style, end_header, figures_block, fmt_clock, header_text, history_view, list_view, question_view,
+    report_view, start_view, stats_view, wrap_cjk,
+)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """The parsed-bank cache in a directory of this test session, not the user's cache directory."""
+    monkeypatch.setenv("EXAMGEN_CACHE", str(tmp_path_factory.getbasetemp() / "examgen-cache"))
+
+
+SIZES = [(80, 24), (120, 40)]
+LANGS = ["zh", "en"]
+
+
+@dataclass
+class Shown:
+    number: int
+    problem: Problem
+
+
+def render(renderable, width: int, height: int) -> list[str]:
+    con = Console(width=width, height=height, record=True, file=io.StringIO(), color_system=None,
+                  highlight=False, soft_wrap=False)
+    con.print(renderable)
+    return con.export_text().splitlines()
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def check_lines_fit(lines: list[str], width: int) -> None:
+    for line in lines:
+        assert cell_len(line) <= width, f"{cell_len(line)} > {width}: {line!r}"
+        assert "…" not in line or "…" in "".join(lines), line
+
+
+def check_grid(lines: list[str], rows: list[list[str]]) -> None:
+    """A boxed grid: every line of the box has the same width, separators line up, every value in its cell."""
+    top = next(i for i, line in enumerate(lines) if line.lstrip().startswith("┌")
+               and line.count("┬") == len(rows[0]) - 1 and i + len(rows) + 1 < len(lines)
+               and [c.strip() for c in lines[i + 1].strip().strip("│").split("│")][:len(rows[0])] == rows[0])
+    box = lines[top:top + len(rows) + 2]
+    assert box[-1].lstrip().startswith("└"), box
+    start = box[0].index("┌")
+    seg = [line[start:start + cell_len(box[0][start:].rstrip())] for line in box]
+    widths = {cell_len(s) for s in seg}
+    assert len(widths) == 1, seg
+    seps = [i for i, ch in enumerate(seg[0]) if ch in "┌┬┐"]
+    for r, line in enumerate(seg[1:-1]):
+        assert [i for i, ch in enumerate(line) if ch == "│"] == seps, line
+        assert [c.strip() for c in line.strip("│").split("│")] == rows[r]
+
+
+def check_matrix(fig, width: int, lang: str) -> None:
+    """A matrix (no box): its rows are lines whose numbers end in the same columns."""
+    lines = render(figures_block([fig], lang, width), width, 40)
+    ends_per_row = []
+    for row in fig.rows:
+        pat = r"\s+".join(re.escape(v) for v in row)
+        line = next((ln for ln in lines if re.search(r"(^|\s)" + pat + r"(\s|$)", ln)), None)
+        assert line is not None, (row, lines)
+        ends, pos = [], 0
+        for v in row:
+            m = re.compile(r"(?<!\S)" + re.escape(v) + r"(?!\S)").search(line, pos)
+            ends.append(cell_len(line[:m.end()]))
+            pos = m.end()
+        ends_per_row.append(ends)
+    assert all(e == ends_per_row[0] for e in ends_per_row), ends_per_row
+
+
+def check_problem(problem: Problem, width: int, height: int, lang: str) -> None:
+    lines = render(question_view(Shown(7, problem), lang, width), width, height)
+    check_lines_fit(lines, width)
+    flat = squash("\n".join(lines))
+    assert squash(unicode_text(problem.prompt.get(lang))) in flat
+    for opt in problem.options:
+        assert squash(unicode_text(opt.get(lang))) in flat, "option cut off"
+    for part in problem.parts:
+        if part.name:
+            assert squash(unicode_text(part.label.get(lang))) in flat
+    for fig in problem.figures:
+        assert squash(unicode_text(fig.label.get(lang))) in flat, "figure label cut off"
+        if fig.kind == "grid":
+            check_grid(lines, fig.rows)
+        elif fig.kind == "matrix":
+            check_matrix(fig, width, lang)
+        else:
+            for row in fig.rows:
+                assert squash("".join(row)) in flat.replace("│", "").replace("┃", "")
+
+
+KINDS = [k.name for k in registry.all_kinds()]
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_kind_renders_without_cut_offs(width, height, lang):
+    for name in KINDS:
+        for seed in (0, 1, 2):
+            check_problem(registry.get(name).generate(seed), width, height, lang)
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_bank_items_show_every_option_whole(width, height, lang):
+    items = bank_for(None).items
+    for it in items[::5]:
+        check_problem(it.to_problem(), width, height, lang)
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_exam_pages_fit(width, height, lang):
+    ex = build_exam(3)
+    for it in ex.items:
+        for remaining in (7200, 599, 61):
+            head = render(header_text(ex, it, remaining, it.number % 2 == 0, lang, width), width, height)
+            assert len(head) == 1 and cell_len(head[0].rstrip()) <= width
+            assert fmt_clock(remaining) in head[0]
+            assert f"{it.number}/{len(ex.items)}" in head[0]
+        check_lines_fit(render(question_view(it, lang, width, {"": "B"}), width, height), width)
+    assert len(render(end_header(ex, 100, lang, width), width, height)) == 1
+    for view in (start_view(ex, lang, True), start_view(ex, lang, False, resumed="x"),
+                 list_view(ex, {1: {"": "A"}}, {2}, lang)):
+        check_lines_fit(render(view, width, height), width)
+    answers = {it.number: {p.name: "1" for p in it.problem.parts} for it in ex.items[::2]}
+    report = grade_exam(ex, answers, exam_id=3, time_used_s=1234, duration_s=7200, reason="student")
+    lines = render(report_view(report, lang, width=width), width, height)
+    check_lines_fit(lines, width)
+    text = "\n".join(lines)
+    for sec in ex.sections:
+        assert sec.title.get(lang) in text
+
+
+def test_history_and_stats_views_fit():
+    from examgen.store import ExamRow
+
+    rows = [ExamRow(i, 1.7e9 + i, i, "default", "zh", "piped", 7200, 3600, 1, st, None, None, None, sc, 100, None,
+                    None, None, {}) for i, (st, sc) in enumerate([("submitted", 80), ("running", None)], 1)]
+    data = {"chapters": {"cnn": {"attempts": 3, "accuracy": 0.5}}, "kinds": {"iou": {"attempts": 2, "accuracy": 1.0}},
+            "due": 2}
+    for lang in LANGS:
+        for width, height in SIZES:
+            check_lines_fit(render(history_view(rows, lang), width, height), width)
+            check_lines_fit(render(stats_view(data, lang), width, height), width)
+
+
+def test_clock_colours_warn_under_10_and_2_minutes():
+    assert "green" in clock_style(3600) and "green" in clock_style(601)
+    assert "yellow" in clock_style(600) and "yellow" in clock_style(121)
+    assert "red" in clock_style(120) and "red" in clock_style(0)
+    assert fmt_clock(7200) == "2:00:00" and fmt_clock(65) == "01:05" and fmt_clock(-3) == "00:00"
+
+
+@pytest.mark.parametrize("width", [10, 20, 37, 80])
+def test_wrap_cjk(width):
+    text = ("用 Sobel 算子(卷积核 Kₓ、K_y 如下)计算图中灰色 2×2 邻域处的梯度分量,保留两位小数。"
+            "A long English sentence with words that must not be split apart, e.g. cross-correlation.")
+    out = wrap_cjk(text, width)
+    assert squash(out) == squash(text)
+    for line in out.splitlines():
+        assert cell_len(line) <= width
+        assert not line.startswith((",", "。", ")", "、"))
+    assert "cross-correlation." in out.replace("\n", " ") or width < len("cross-correlation.")

@@ -1,0 +1,157 @@
+"""`examgen practice` and the Leitner schedule behind `--weak`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pexpect
+import pytest
+import yaml
+
+from examgen import registry
+from examgen.exam import part_answer_value, value_to_text
+from examgen.schedule import DAY, Card, cards_from, next_box, update_in, weak_order
+from examgen.store import MIGRATIONS
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """The parsed-bank cache in a directory of this test session, not the user's cache directory."""
+    monkeypatch.setenv("EXAMGEN_CACHE", str(tmp_path_factory.getbasetemp() / "examgen-cache"))
+
+
+EXAMGEN = [sys.executable, "-m", "examgen"]
+
+
+def env(**extra: str) -> dict[str, str]:
+    e = os.environ.copy()
+    e.update({"COLUMNS": "100", "EXAMGEN_LANG": "en"})
+    e.update(extra)
+    return e
+
+
+def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(EXAMGEN + args, input=stdin, capture_output=True, text=True, env=env(), timeout=60)
+
+
+def correct_lines(kind: str, seed: int) -> list[str]:
+    pr = registry.get(kind).generate(seed)
+    return [value_to_text(p.spec, part_answer_value(pr, p, "en")) for p in pr.parts]
+
+
+def test_practice_feedback_hints_variants_in_a_terminal():
+    c = pexpect.spawn(EXAMGEN[0], EXAMGEN[1:] + ["practice", "--kind", "iou", "-n", "2", "--seed", "5"],
+                      env=env(), encoding="utf-8", timeout=20, dimensions=(40, 100))
+    c.delaybeforesend = 0.01
+    c.expect(r"Practice 1/2 · iou:(\d+)")
+    seed = int(c.match.group(1))
+    c.expect("› ")
+    c.sendline(correct_lines("iou", seed)[0])
+    c.expect("Correct")
+    c.expect("Enter: next")
+    c.sendline("")
+    c.expect(r"Practice 2/2 · iou:(\d+)")
+    seed2 = int(c.match.group(1))
+    assert seed2 != seed
+    c.expect("› ")
+    c.sendline("zz")                          # a format error: no verdict, asked again
+    c.expect("Not a number")
+    c.sendline(":hint")
+    c.expect("Hint 1/3")
+    c.sendline(":hint")
+    c.expect("Hint 2/3")
+    c.sendline(":new")                        # a fresh variant
+    c.expect(r"Practice 2/2 · iou:(\d+)")
+    seed3 = int(c.match.group(1))
+    assert seed3 != seed2
+    c.sendline("0.999")
+    c.expect("Wrong")
+    c.expect("Correct answer")
+    c.sendline(":solution")
+    c.expect("Solution")
+    c.sendline(":retry")
+    c.expect(r"Practice 2/2 · iou:" + str(seed3))
+    c.sendline(":q")
+    c.expect(r"This session: 2 problem\(s\)")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
+    stats = json.loads(run(["stats", "--json"]).stdout)
+    assert stats["kinds"]["iou"]["attempts"] == 2
+    assert stats["kinds"]["iou"]["accuracy"] == 0.5
+
+
+def test_piped_bank_practice_records_attempts():
+    r = run(["practice", "--kind", "tf", "--topic", "rnn", "-n", "3", "--seed", "2"], "T\n\nF\n\n:q\n")
+    assert r.returncode == 0, r.stderr
+    assert len(re.findall(r"^(Correct|Wrong)  \d", r.stdout, re.M)) == 2
+    stats = json.loads(run(["stats", "--json"]).stdout)
+    assert stats["kinds"]["bank-tf"]["attempts"] == 2 and list(stats["chapters"]) == ["rnn"]
+
+
+def test_bank_hints_and_solution():
+    r = run(["practice", "--kind", "short", "-n", "1", "--seed", "1"], ":hint\n:hint\n:hint\n:q\n")
+    assert r.returncode == 0
+    assert "From the notes:" in r.stdout and "Hint 2/3" in r.stdout and "Answer:" in r.stdout
+
+
+def test_practice_errors_are_one_line():
+    for args, msg in ((["--topic", "detect"], "did you mean 'detection'"), (["--kind", "iuo"], "did you mean 'iou'"),
+                      (["--kind", "otsu", "--topic", "rnn"], "no problems match --topic rnn --kind otsu")):
+        r = run(["practice"] + args)
+        assert r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_weak_starts_with_what_was_missed():
+    paper = json.loads(run(["exam", "--seed", "9", "--paper-json"]).stdout)
+    sheet = {i["number"]: i["answer"] for i in paper["items"]}
+    iou = next(i for i in paper["items"] if i["kind"] == "iou")
+    sheet[iou["number"]] = 123.0                        # the only mistake
+    path = os.path.join(os.environ["EXAMGEN_HOME"], "s.yaml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        yaml.safe_dump(sheet, fh, allow_unicode=True)
+    assert run(["exam", "--seed", "9", "--answers", path, "--json"]).returncode == 0
+    r = run(["practice", "--weak", "-n", "1", "--seed", "3"], ":q\n")
+    assert re.search(r"Practice 1/1 · iou:\d+ \(due for review\)", r.stdout), r.stdout[:500]
+
+
+def _conn() -> sqlite3.Connection:
+    c = sqlite3.connect(":memory:")
+    for script in MIGRATIONS:
+        c.executescript(script)
+    return c
+
+
+def test_leitner_boxes():
+    assert next_box(1, 1.0) == 2 and next_box(5, 1.0) == 5
+    assert next_box(3, 0.6) == 3 and next_box(4, 0.2) == 1
+    c = _conn()
+    now = 1_000_000.0
+    update_in(c, "kind:iou", 1.0, now)
+    box, due, seen, wrong = c.execute("SELECT box, due_at, seen, wrong FROM schedule").fetchone()
+    assert (box, seen, wrong) == (2, 1, 0) and due == now + DAY
+    update_in(c, "kind:iou", 1.0, now)
+    assert c.execute("SELECT box, due_at FROM schedule").fetchone() == (3, now + 3 * DAY)
+    update_in(c, "kind:iou", 0.0, now)
+    assert c.execute("SELECT box, due_at, seen, wrong FROM schedule").fetchone() == (1, now, 3, 1)
+
+
+def test_weak_order_due_first_then_weak_chapters():
+    now = 1e9
+    sched = {
+        "kind:iou": (1, now - 10, 4, 3, now - 10),       # due, box 1, often wrong
+        "kind:otsu": (1, now - 10, 4, 1, now - 10),      # due, box 1, rarely wrong
+        "item:a": (3, now - 5, 2, 0, now - 5),           # due, box 3
+        "item:b": (2, now + DAY, 2, 1, now),             # not due
+    }
+    cards = cards_from([("kind:iou", "detection"), ("kind:otsu", "image-processing"), ("item:a", "cnn"),
+                        ("item:b", "cnn"), ("item:new-rnn", "rnn"), ("item:new-cnn", "cnn")], sched)
+    order = [c.key for c in weak_order(cards, now, {"rnn": 0.2, "cnn": 0.9})]
+    assert order == ["kind:iou", "kind:otsu", "item:a", "item:new-rnn", "item:new-cnn", "item:b"]
+    assert isinstance(cards[0], Card) and cards[0].error_rate == 0.75
