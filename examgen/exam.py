@@ -10,8 +10,6 @@ the minimum number of chapters, no item twice) are applied afterwards and touch 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -419,68 +417,13 @@ def resolve_blueprint(blueprint: "str | Blueprint | None") -> Blueprint:
 
 
 # ---------------------------------------------------------------- the bank (cached on disk)
-_BANKS: dict[str, Any] = {}
 
 
 def bank_for(bank_dir: str | None = None) -> Any:
-    """`examgen.bank.load_bank`, with a pickled copy in the user cache dir, keyed by every file's size and mtime.
-
-    Parsing the YAML bank takes most of a second; the exam screen must show its first question well before that."""
+    """The question bank (`examgen.bank.load_bank`, parsed once per process)."""
     from examgen import bank as bankmod
 
-    dirs = bankmod.bank_dirs(bank_dir)
-    stamp: list[Any] = [sys.version_info[:2], _file_stamp(Path(bankmod.__file__)), _file_stamp(Path(__file__))]
-    for d in dirs:
-        for f in sorted(d.glob("*.yaml")):
-            stamp.append((str(f.resolve()), _file_stamp(f)))
-    key = hashlib.sha256(repr(stamp).encode()).hexdigest()[:20]
-    if key in _BANKS:
-        return _BANKS[key]
-    cache: Path | None = None
-    try:
-        cache = cache_dir() / f"bank-{key}.pickle"
-        with open(cache, "rb") as fh:
-            b, ok = pickle.load(fh)  # noqa: S301 - written by this program into the user's own directory
-        if isinstance(b, bankmod.Bank) and isinstance(ok, dict):
-            _BANKS[key] = b
-            _RUBRIC_OK.update(ok)
-            return b
-    except Exception:  # no cache yet, or an unreadable one: parse the YAML
-        pass
-    b = bankmod.load(dirs)
-    _BANKS[key] = b
-    ok = {_rubric_key(it): own_answer_full_marks(it) for it in b.items if it.type == "short"}
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            for old in cache.parent.glob("bank-*.pickle"):
-                if old != cache:
-                    old.unlink(missing_ok=True)
-            tmp = cache.with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as fh:
-                pickle.dump((b, ok), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-        except OSError:
-            pass
-    return b
-
-
-def cache_dir() -> Path:
-    """`EXAMGEN_CACHE`, else the platform's user cache directory (a parsed copy of the bank lives there)."""
-    raw = os.environ.get("EXAMGEN_CACHE")
-    if raw:
-        return Path(raw).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("examgen", appauthor=False))
-
-
-def _file_stamp(p: Path) -> tuple[int, int]:
-    try:
-        st = p.stat()
-        return (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return (0, 0)
+    return bankmod.load_bank(bank_dir)
 
 
 _RUBRIC_OK: dict[str, bool] = {}

@@ -19,11 +19,11 @@ SYMBOLS: dict[str, str] = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η", "theta": "θ",
     "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "omega": "ω",
     "Sigma": "Σ", "Delta": "Δ", "Omega": "Ω", "Phi": "Φ", "nabla": "∇", "partial": "∂",
-    "dot": "·", "times": "×", "approx": "≈", "infinity": "∞", "sum": "Σ", "prod": "∏", "in": "∈",
+    "dot": "·", "times": "×", "approx": "≈", "infinity": "∞", "sum": "Σ", "product": "∏", "in": "∈",
     "arrow": "→", "quad": "  ", "dots": "…", "plus.minus": "±", "minus": "−", "div": "÷",
     "dot.o": "⊙", "plus.o": "⊕", "minus.o": "⊖", "bullet": "•", "circle.stroked.small": "∘", "dot.op": "·", "arrow.r": "→", "arrow.l": "←", "eq.not": "≠",
     "lt.eq": "≤", "gt.eq": "≥", "ast": "*", "star": "⋆", "emptyset": "∅", "union": "∪", "inter": "∩",
-    "and": "∧", "or": "∨", "not": "¬", "forall": "∀", "exists": "∃", "qquad": "    ",
+    "and": "∧", "or": "∨", "not": "¬", "forall": "∀", "exists": "∃", "wide": "    ",
 }
 # Functions that keep their name (operators in Typst math).
 OPERATORS = {"exp", "ln", "log", "max", "min", "tanh", "sin", "cos", "tan", "sinh", "cosh", "arg", "det", "lim",
@@ -179,6 +179,10 @@ def to_unicode(expr: str) -> str:
             out.append("≠")
             i += 2
             continue
+        if s.startswith("<-", i) and not s.startswith("<=", i):
+            out.append("←")
+            i += 2
+            continue
         if s.startswith("->", i):
             out.append("→")
             i += 2
@@ -194,7 +198,7 @@ def to_unicode(expr: str) -> str:
 
 def _binary_minus(out: list[str]) -> bool:
     text = "".join(out).rstrip()
-    return bool(text) and (text[-1].isalnum() or text[-1] in ")]|⌋⌉²³¹⁰ᵀ")
+    return bool(text) and (text[-1].isalnum() or text[-1] in ")]|⌋⌉²³¹⁰ᵀ'′")
 
 
 def _split_top(inner: str, sep: str) -> list[str]:
@@ -310,7 +314,7 @@ def check_typst_math(expr: str) -> list[str]:
         problems.append(f"use dot or times, not * in {expr!r}")
     if "$" in stripped:
         problems.append(f"stray $ in {expr!r}")
-    for m in re.finditer(r"(?<![A-Za-z0-9.])[A-Za-z]{2,}(?:\.[A-Za-z]+)*", stripped):
+    for m in re.finditer(r"(?<![A-Za-z0-9.])[A-Za-z][A-Za-z0-9]+(?:\.[A-Za-z]+)*", stripped):
         name = m.group(0)
         base = name
         while base not in KNOWN_NAMES and "." in base:

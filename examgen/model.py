@@ -229,11 +229,17 @@ class Problem:
         return self.item_id if self.item_id else f"{self.kind}:{self.seed}"
 
     def all_part_points(self) -> list[float]:
-        """The problem's points split over its parts by weight, rounded to 0.01, summing exactly."""
+        """The problem's points split over its parts by weight, in half points where the total allows it (as a
+        marking scheme would), otherwise to 0.01; the shares always add up to the problem's points."""
         total = sum(p.weight for p in self.parts) or 1.0
-        shares = [round(self.points * p.weight / total, 2) for p in self.parts]
-        shares[-1] = round(self.points - sum(shares[:-1]), 2)
-        return shares
+        raw = [self.points * p.weight / total for p in self.parts]
+        unit = 0.5 if abs(self.points * 2 - round(self.points * 2)) < 1e-9 and self.points >= 0.5 * len(raw) else 0.01
+        units = [int(r / unit + 1e-9) for r in raw]
+        left = int(round(self.points / unit)) - sum(units)
+        order = sorted(range(len(raw)), key=lambda i: (-(raw[i] / unit - units[i]), i))
+        for i in order[:max(left, 0)]:
+            units[i] += 1
+        return [round(u * unit, 2) for u in units]
 
     def part_points(self, part: Part) -> float:
         return self.all_part_points()[next(i for i, p in enumerate(self.parts) if p is part)]

@@ -194,7 +194,19 @@ class Store:
             raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
         store = cls(p, conn)
         try:
-            store._setup()
+            # Switching a new file to WAL can report "locked" without waiting for the busy handler when another
+            # process is doing the same at that moment: retry for as long as the busy timeout allows.
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+            while True:
+                try:
+                    store._setup()
+                    break
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc) or time.monotonic() > deadline:
+                        raise
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    time.sleep(0.02)
         except sqlite3.DatabaseError as exc:
             conn.close()
             if _is_busy(exc):

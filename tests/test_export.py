@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("typst")
-pypdf = pytest.importorskip("pypdf")
+import typst  # noqa: F401
+import pypdf
 
 from examgen import cli, registry  # noqa: E402
 from examgen.errors import UserError  # noqa: E402

@@ -278,7 +278,6 @@ def test_yolo_cell_any_valid_box_matches_formula(params):
 @pytest.mark.parametrize("name", ["nms", "yolo-cell"])
 def test_formulas_compile_with_typst_and_glyphs_are_covered(name):
     """Every formula of many problems compiles as Typst math; every Chinese character is in the PDF font."""
-    typst = pytest.importorskip("typst")
     import re
 
     from examgen.export.typst_engine import TypstRenderer, check_coverage

@@ -409,7 +409,6 @@ def test_canny_any_maps_match_reference(h, w, data, ask):
 @pytest.mark.parametrize("name", ["smoothing-filter", "morphology", "canny-steps"])
 def test_formulas_compile_with_typst_and_glyphs_are_covered(name):
     """Every formula of many problems compiles as Typst math; every Chinese character is in the PDF font."""
-    typst = pytest.importorskip("typst")
     import re
 
     from examgen.export.typst_engine import TypstRenderer, check_coverage

@@ -348,7 +348,6 @@ def test_average_precision_any_valid_list_matches_voc(params):
 @pytest.mark.parametrize("name", ["confusion-matrix", "average-precision"])
 def test_formulas_compile_with_typst_and_glyphs_are_covered(name):
     """Every formula of many problems compiles as Typst math; every Chinese character is in the PDF font."""
-    typst = pytest.importorskip("typst")
     import re
 
     from examgen.export.typst_engine import TypstRenderer, check_coverage

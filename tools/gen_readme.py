@@ -73,12 +73,26 @@ def kinds_detail() -> str:
             opt = " (optional)" if p.optional else ""
             choices = f" — one of {', '.join(map(str, p.choices))}" if p.choices else ""
             out.append(f"| `{name}` | {p.help}{choices}{opt} |")
-        out.append("\nWorked example:\n")
+        out.append("\n<details><summary>Worked example</summary>\n")
         out.append("```console\n$ " + example_command(k) + "\n" + example_output(k) + "\n```\n")
+        out.append("</details>\n")
     return "\n".join(out)
 
 
-SECTIONS = {"kinds-table": kinds_table, "kinds": kinds_detail}
+def doc_section(name: str) -> str:
+    """A document from docs/ as a README section: its title becomes a level-2 heading, the rest moves down one
+    level, and image links are rewritten relative to the repository root."""
+    text = (ROOT / "docs" / name).read_text(encoding="utf-8").strip()
+    out = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            line = "#" + line
+        out.append(line.replace("](img/", "](docs/img/"))
+    return "\n".join(out)
+
+
+SECTIONS = {"kinds-table": kinds_table, "kinds": kinds_detail,
+            "exam-doc": lambda: doc_section("exam.md"), "export-doc": lambda: doc_section("export.md")}
 
 
 def render(text: str) -> str:

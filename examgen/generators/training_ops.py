@@ -123,13 +123,13 @@ def prompt_activation(params: dict[str, Any]) -> Prompt:
         zs = ", ".join(f"z_{i + 1} = {_m(z)}" for i, z in enumerate(xs))
         zh = (f"一个 {n} 层的全连接网络,每层的激活函数都是 sigmoid $sigma(z) = 1/(1 + e^(-z))$。反向传播时,梯度每经过一层"
               f"都要乘以该层的导数 $sigma'(z_l)$(为突出激活函数的影响,设各层权重均为 1)。"
-              f"(1) 利用 $sigma'(z)$ 的最大值,求 {n} 层导数连乘积 $prod_(l=1)^{n} sigma'(z_l)$ 的上界;"
+              f"(1) 利用 $sigma'(z)$ 的最大值,求 {n} 层导数连乘积 $product_(l=1)^{n} sigma'(z_l)$ 的上界;"
               f"(2) 若各层的预激活值依次为 ${zs}$,求实际的连乘积。"
               f"(结果保留 6 位小数,也可以写成科学计数法,如 1.23e-4。)")
         en = (f"A {n}-layer fully connected network uses the sigmoid $sigma(z) = 1/(1 + e^(-z))$ in every layer. "
               f"During back-propagation the gradient is multiplied by each layer's derivative $sigma'(z_l)$ "
               f"(take every weight as 1 to isolate the activation). (1) Using the largest value of $sigma'(z)$, "
-              f"give an upper bound on the product $prod_(l=1)^{n} sigma'(z_l)$ over the {n} layers. "
+              f"give an upper bound on the product $product_(l=1)^{n} sigma'(z_l)$ over the {n} layers. "
               f"(2) If the pre-activations are ${zs}$, compute the actual product. "
               f"(6 decimals, or scientific notation such as 1.23e-4.)")
         return Prompt(Bi(zh, en))
@@ -563,7 +563,7 @@ def sample_regularization(rng: random.Random) -> dict[str, Any]:
 def _reg_text(params: dict[str, Any]) -> tuple[str, Bi]:
     kind = params["penalty"]
     half = params.get("l2_form") == "half"
-    l1 = f"lambda_1 sum_i abs(w_i)"
+    l1 = "lambda_1 sum_i abs(w_i)"
     l2 = "lambda_2/2 sum_i w_i^2" if half else "lambda_2 sum_i w_i^2"
     formula = {"l1": l1, "l2": l2, "elastic": f"{l1} + {l2}"}[kind]
     consts = []

@@ -743,7 +743,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
     ]
     d = vals["dropout"]
     if params["loss"] == "mse":
-        w, b, t = params["w"][0], params["b"][0], params["targets"]
+        t = params["targets"]
         steps += [
             Step(title=Bi("输出层与均方误差损失", "Output layer and mean squared error"), part="loss",
                  formula="o_i = w d_i + b, quad L = 1/m sum_i (o_i - t_i)^2",

@@ -70,8 +70,8 @@ def rnn_step(params: dict[str, Any]) -> Solution:
             rows.append(f"{_terms(params['W_hh'][i], h)} + {_terms(params['W_xh'][i], x)} + {p(params['b'][i])}")
         a, h_new = vals[f"a{t}"], vals[f"h{t}"]
         if t == 1:
-            title = Bi(f"时刻 $t = 1$:由初始隐状态 $h_0$ 与输入 $x_1$ 计算 $h_1$",
-                       f"Time $t = 1$: $h_1$ from the initial state $h_0$ and the input $x_1$")
+            title = Bi("时刻 $t = 1$:由初始隐状态 $h_0$ 与输入 $x_1$ 计算 $h_1$",
+                       "Time $t = 1$: $h_1$ from the initial state $h_0$ and the input $x_1$")
         else:
             title = Bi(f"时刻 $t = {t}$:把上一步的 $h_{t - 1}$ 与输入 $x_{t}$ 代入同一组权重(参数共享)",
                        f"Time $t = {t}$: feed $h_{t - 1}$ and the input $x_{t}$ through the same weights "

@@ -166,15 +166,15 @@ def _activation_chain(zs: list[float]) -> Solution:
              result="sigma'(z) <= 0.25"),
         Step(title=Bi(f"反向传播经过 {n} 层,梯度连乘 {n} 个 sigmoid 导数,其上界为", 
                       f"Back-propagating through {n} layers multiplies {n} sigmoid derivatives; their upper bound"),
-             part="bound", formula="prod_(l=1)^n sigma'(z_l) <= 0.25^n", work=f"0.25^{n}",
+             part="bound", formula="product_(l=1)^n sigma'(z_l) <= 0.25^n", work=f"0.25^{n}",
              result=sci(bound)),
         Step(title=Bi("各层的 sigmoid 值与导数", "Sigmoid value and derivative of each layer"),
              formula="sigma'(z_l) = sigma(z_l)(1 - sigma(z_l))",
              work="; ".join(f"sigma'({num(z)}) = {num(v)} dot (1 - {num(v)})" for z, v in zip(zs, s)),
              result=f"sigma'(z_l) approx {tup(ds)}"),
         Step(title=Bi("把各层导数连乘", "Multiply the derivatives of all layers"), part="product",
-             formula="prod_(l=1)^n sigma'(z_l)", work=" dot ".join(num(d) for d in ds),
-             result=f"prod_(l=1)^{n} sigma'(z_l) approx {sci(prod)}",
+             formula="product_(l=1)^n sigma'(z_l)", work=" dot ".join(num(d) for d in ds),
+             result=f"product_(l=1)^{n} sigma'(z_l) approx {sci(prod)}",
              note=Bi("层数越多,连乘结果按指数衰减,浅层几乎得不到梯度,这就是梯度消失;"
                      "ReLU 在正区间导数为 1,可以缓解这一问题。",
                      "The product shrinks exponentially with depth, so early layers get almost no gradient "

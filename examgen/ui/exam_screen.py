@@ -282,7 +282,7 @@ def header_text(exam: Any, item: Any, remaining: float, flagged: bool, lang: str
 def end_header(exam: Any, remaining: float, lang: str, width: int) -> Text:
     line = Text(_txt(exam.title, lang), style="bold")
     right = Text(" " + t("hdr.left", lang, t=fmt_clock(remaining)) + " ", style=clock_style(remaining))
-    from rich.cells import cell_len, set_cell_size
+    from rich.cells import set_cell_size
 
     room = width - right.cell_len - 1
     if line.cell_len > room:

@@ -12,7 +12,7 @@ from rich.text import Text
 from examgen.grading import Verdict, display_value
 from examgen.i18n import Bi
 from examgen.mathfmt import to_unicode, unicode_text
-from examgen.model import CHAPTERS, Figure, Problem, Step
+from examgen.model import Figure, Problem, Step
 
 SECTION_NAMES = {
     "choice": Bi("选择", "Choice"), "fill": Bi("填空", "Fill-in"), "short": Bi("简答", "Short answer"),
