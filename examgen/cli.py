@@ -15,7 +15,7 @@ from examgen.errors import UserError
 app = typer.Typer(
     name="examgen",
     help="Exam practice for the deep-learning & computer-vision course: problems, worked solutions, grading, "
-         "mock exams, printable papers. 深度学习与计算机视觉期末复习:随机题目、详细解答、自动判分、模拟考试、打印试卷。",
+         "mock exams, printable papers. 深度学习与计算机视觉期末复习：随机题目、详细解答、自动判分、模拟考试、打印试卷。",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -259,10 +259,10 @@ def parse_labels(text: str, spec: LabelsSpec) -> list[str]:
         items = list(items[0])
     lookup = {lbl.casefold(): lbl for lbl in spec.labels}
     labels = "/".join(spec.labels[:8]) + ("…" if len(spec.labels) > 8 else "")
-    msg = Bi(f"请写出取自 {labels} 的标签,用空格或逗号分隔。",
+    msg = Bi(f"请写出取自 {labels} 的标签，用空格或逗号分隔。",
              f"Write labels from {labels}, separated by spaces or commas.")
     if spec.length is not None and len(items) != spec.length:
-        raise FormatError(Bi(msg.zh + f"(需要 {spec.length} 个)", msg.en + f" ({spec.length} expected)"))
+        raise FormatError(Bi(msg.zh + f"（需要 {spec.length} 个）", msg.en + f" ({spec.length} expected)"))
     out = []
     for x in items:
         key = x.casefold()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 LANGS = ("zh", "en")
@@ -50,63 +51,63 @@ MESSAGES: dict[str, Bi] = {
     "verdict.correct": Bi("正确", "Correct"),
     "verdict.partial": Bi("部分正确", "Partially correct"),
     "verdict.wrong": Bi("错误", "Wrong"),
-    "verdict.format": Bi("格式错误(不计为错误作答)", "Format error (not counted as an attempt)"),
+    "verdict.format": Bi("格式错误（不计为错误作答）", "Format error (not counted as an attempt)"),
     "verdict.blank": Bi("未作答", "No answer"),
     "fmt.empty": Bi("答案为空。", "The answer is empty."),
     "fmt.number": Bi(
-        "无法识别为数字:{detail}。请写成 0.14、1/7、14.3% 或 1.4e-1 这样的形式。",
+        "无法识别为数字：{detail}。请写成 0.14、1/7、14.3% 或 1.4e-1 这样的形式。",
         "Not a number: {detail}. Write it like 0.14, 1/7, 14.3% or 1.4e-1.",
     ),
-    "fmt.integer": Bi("这里需要整数,你写的是 {got}。", "A whole number is expected here; you wrote {got}."),
+    "fmt.integer": Bi("这里需要整数，你写的是 {got}。", "A whole number is expected here; you wrote {got}."),
     "fmt.shape": Bi(
-        "需要 {n} 个整数组成的尺寸,例如 {example}(也可写 {alt})。",
+        "需要 {n} 个整数组成的尺寸，例如 {example}（也可写 {alt}）。",
         "A shape of {n} whole numbers is expected, e.g. {example} (or {alt}).",
     ),
     "fmt.vector": Bi(
-        "需要 {n} 个数,用逗号或空格分隔,例如 {example}。",
+        "需要 {n} 个数，用逗号或空格分隔，例如 {example}。",
         "{n} numbers are expected, separated by commas or spaces, e.g. {example}.",
     ),
     "fmt.matrix": Bi(
-        "需要 {rows}×{cols} 的矩阵:每行 {cols} 个数(逗号或空格分隔),行之间用分号或换行分隔,例如 {example}。",
+        "需要 {rows}×{cols} 的矩阵：每行 {cols} 个数（逗号或空格分隔），行之间用分号或换行分隔，例如 {example}。",
         "A {rows}×{cols} matrix is expected: {cols} numbers per row (commas or spaces), rows separated by ; or new lines, e.g. {example}.",
     ),
     "fmt.choice_single": Bi(
-        "请只写一个选项字母({letters}),例如 B。", "Answer with one option letter ({letters}), e.g. B."
+        "请只写一个选项字母（{letters}），例如 B。", "Answer with one option letter ({letters}), e.g. B."
     ),
     "fmt.choice_multiple": Bi(
-        "请写选项字母({letters}),例如 AC 或 A,C。", "Answer with option letters ({letters}), e.g. AC or A,C."
+        "请写选项字母（{letters}），例如 AC 或 A,C。", "Answer with option letters ({letters}), e.g. AC or A,C."
     ),
-    "fmt.tf": Bi("请回答 对/错(也可写 T/F、√/×、true/false)。", "Answer true or false (T/F, 对/错, √/× also work)."),
+    "fmt.tf": Bi("请回答 对/错（也可写 T/F、√/×、true/false）。", "Answer true or false (T/F, 对/错, √/× also work)."),
     "fmt.blanks": Bi(
-        "本题有 {n} 个空,请用分号 ; 分隔各空的答案。", "This item has {n} blanks; separate their answers with ;"
+        "本题有 {n} 个空，请用分号；分隔各空的答案。", "This item has {n} blanks; separate their answers with ;"
     ),
-    "fmt.too_long": Bi("答案太长(超过 {n} 个字符)。", "The answer is too long (over {n} characters)."),
+    "fmt.too_long": Bi("答案太长（超过 {n} 个字符）。", "The answer is too long (over {n} characters)."),
     "fmt.unknown_part": Bi(
-        "没有名为 {name} 的小问;可用的小问:{names}。", "There is no part named {name}; the parts are: {names}."
+        "没有名为 {name} 的小问；可用的小问：{names}。", "There is no part named {name}; the parts are: {names}."
     ),
-    "fmt.in_part": Bi("第 {part} 小问:{message}", "Part {part}: {message}"),
+    "fmt.in_part": Bi("第 {part} 小问：{message}", "Part {part}: {message}"),
     "fb.precision": Bi(
-        "你的答案与正确值在你给出的位数内一致,但位数不够:请至少保留 {d} 位小数。",
+        "你的答案与正确值在你给出的位数内一致，但位数不够：请至少保留 {d} 位小数。",
         "Your value agrees with the answer to the digits you gave, but that is not precise enough: give at least {d} decimals.",
     ),
     "fb.percent": Bi(
-        "看起来你写的是百分数:请写成 {pct}% 或 {frac}。",
+        "看起来你写的是百分数：请写成 {pct}% 或 {frac}。",
         "That looks like a percentage: write {pct}% or {frac}.",
     ),
-    "fb.wrong_entries": Bi("错误的位置(行, 列,从 1 开始):{where}", "Wrong entries (row, column, from 1): {where}"),
-    "fb.wrong_items": Bi("错误的分量(从 1 开始):{where}", "Wrong components (from 1): {where}"),
-    "fb.expected": Bi("正确答案:{value}", "Correct answer: {value}"),
-    "fb.choice_partial": Bi("少选:选对的部分得一半分。", "Some correct options are missing: half credit."),
+    "fb.wrong_entries": Bi("错误的位置（行，列，从 1 开始）：{where}", "Wrong entries (row, column, from 1): {where}"),
+    "fb.wrong_items": Bi("错误的分量（从 1 开始）：{where}", "Wrong components (from 1): {where}"),
+    "fb.expected": Bi("正确答案：{value}", "Correct answer: {value}"),
+    "fb.choice_partial": Bi("少选：选对的部分得一半分。", "Some correct options are missing: half credit."),
     "fb.choice_wrong_pick": Bi("选了错误的选项 {letters}。", "You picked wrong option(s) {letters}."),
     "fb.blank_wrong": Bi("第 {i} 空不对。", "Blank {i} is wrong."),
-    "fb.key_found": Bi("已答到的要点:", "Key points found:"),
-    "fb.key_missed": Bi("缺少的要点:", "Key points missed:"),
+    "fb.key_found": Bi("已答到的要点：", "Key points found:"),
+    "fb.key_missed": Bi("缺少的要点：", "Key points missed:"),
     "fb.carry_forward": Bi(
-        "按你在 {part} 中的答案继续计算是正确的(后续正确,按步给分)。",
+        "按你在 {part} 中的答案继续计算是正确的（后续正确，按步给分）。",
         "Correct when carried forward from your answer to {part} (follow-through credit).",
     ),
     "fb.auto_estimate": Bi(
-        "简答题得分为按要点自动估计,可自行改判。",
+        "简答题得分为按要点自动估计，可自行改判。",
         "Short-answer scores are automatic estimates from key points; you may self-mark them.",
     ),
 }
@@ -121,3 +122,47 @@ def bi(key: str, **fields: object) -> Bi:
     """Both languages of an interface string, filled in."""
     msg = MESSAGES[key]
     return Bi(msg.zh.format(**fields), msg.en.format(**fields))
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_ZH_LEFT = f"[{_HAN}\u3001\u3002\uff09\u201d]"  # what may stand before full-width punctuation
+
+
+_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|\([^()$]*[{_HAN}]|\$ ?[,;]")
+
+
+def zh_typography(text: str) -> str:
+    """Chinese punctuation in Chinese text: `图像坐标,x 向右(从 1 开始)` → `图像坐标，x 向右（从 1 开始）`.
+
+    Only the text outside `$…$` math changes: parentheses whose content has Chinese become （）, and , ; : ? !
+    next to a Chinese character become ，；：？！. `tools/zh_punct.py` applies it to the sources; `Kind.build`
+    applies it to text a kind composes from pieces."""
+    if _NEEDS.search(text) is None:  # the common case: nothing to do
+        return text
+    from examgen.mathfmt import split_math
+
+    out: list[str] = []
+    for kind, seg in split_math(text):
+        if kind == "math":
+            out.append("$" + seg + "$")
+            continue
+        prev = None
+        while prev != seg:
+            prev = seg
+            seg = re.sub(rf"\(([^()$]*[{_HAN}][^()$]*)\)", "（\\1）", seg)
+            seg = re.sub(rf"(?<=[{_HAN}])\(([^()$]*)\)", "（\\1）", seg)
+        seg = re.sub(rf"(?<={_ZH_LEFT}) ?,\s*", "，", seg)
+        seg = re.sub(rf"\s?,\s*(?=[{_HAN}（])", "，", seg)
+        seg = re.sub(rf"(?<={_ZH_LEFT}) ?;\s*", "；", seg)
+        seg = re.sub(rf"\s?;\s*(?=[{_HAN}（])", "；", seg)
+        seg = re.sub(rf"(?<={_ZH_LEFT}) ?:(?!//)\s*", "：", seg)
+        seg = re.sub(rf"(?<={_ZH_LEFT}) ?\?", "？", seg)
+        seg = re.sub(rf"(?<={_ZH_LEFT}) ?!", "！", seg)
+        if out and out[-1].startswith("$") and seg[:1] in ",;":
+            seg = {",": "，", ";": "；"}[seg[0]] + seg[1:].lstrip()
+        seg = re.sub(r"（\s+", "（", seg)
+        seg = re.sub(r"\s+）", "）", seg)
+        seg = re.sub(rf"）\s+(?=[{_HAN}])", "）", seg)
+        seg = re.sub(rf"(?<=[{_HAN}])\s+（", "（", seg)
+        out.append(seg)
+    return "".join(out)

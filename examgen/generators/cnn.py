@@ -68,20 +68,20 @@ def prompt_conv(params: dict[str, Any]) -> Prompt:
     floored = (h - eff + 2 * pad) % s != 0 or (w - eff + 2 * pad) % s != 0
     if d > 1:
         pad_zh = "不做填充($P = 0$)" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
-        zh = (f"某层对大小为 {size} 的特征图做空洞卷积:卷积核大小 ${k} times {k}$,膨胀率(dilation rate)$d = {d}$,"
-              f"步长 $S = {s}$,{pad_zh},共 {n} 个卷积核。求输出特征图的尺寸(高×宽×通道)。")
+        zh = (f"某层对大小为 {size} 的特征图做空洞卷积：卷积核大小 ${k} times {k}$，膨胀率（dilation rate）$d = {d}$，"
+              f"步长 $S = {s}$，{pad_zh}，共 {n} 个卷积核。求输出特征图的尺寸（高×宽×通道）。")
         en = (f"A layer applies a dilated convolution to a {size} feature map: {n} kernels of size ${k} times {k}$ "
               f"with dilation rate $d = {d}$, stride $S = {s}$ and zero padding $P = {pad}$ on each side. "
               f"Give the output size (height × width × channels).")
     else:
         pad_zh = "不做填充($P = 0$)" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
-        zh = (f"卷积层的输入特征图大小为 {size},使用 {n} 个 ${k} times {k}$ 的卷积核,步长 $S = {s}$,"
-              f"{pad_zh}。求输出特征图的尺寸(高×宽×通道)。")
+        zh = (f"卷积层的输入特征图大小为 {size}，使用 {n} 个 ${k} times {k}$ 的卷积核，步长 $S = {s}$，"
+              f"{pad_zh}。求输出特征图的尺寸（高×宽×通道）。")
         en = (f"A convolutional layer takes a {size} input and uses {n} kernels of size ${k} times {k}$ with "
               f"stride $S = {s}$ and zero padding $P = {pad}$ on each side. Give the output size "
               f"(height × width × channels).")
     if floored:
-        zh += "(除不尽时向下取整。)"
+        zh += "（除不尽时向下取整。）"
         en += " (Round down when the division is not exact.)"
     return Prompt(Bi(zh, en))
 
@@ -91,7 +91,7 @@ register(Kind(
     title=Bi("卷积输出尺寸", "Convolution output size"),
     summary=Bi("由输入尺寸、卷积核、步长、填充、膨胀率求输出特征图尺寸",
                "Output feature-map size from input size, kernel, stride, padding and dilation"),
-    conventions=Bi("输出 = ⌊(W − F′ + 2P)/S⌋ + 1,F′ = F + (F − 1)(d − 1);通道数 = 卷积核个数;答案写成 H×W×C",
+    conventions=Bi("输出 = ⌊(W − F′ + 2P)/S⌋ + 1,F′ = F + (F − 1)(d − 1)；通道数 = 卷积核个数；答案写成 H×W×C",
                    "out = ⌊(W − F′ + 2P)/S⌋ + 1 with F′ = F + (F − 1)(d − 1); channels = number of kernels; answer H×W×C"),
     variants=("plain", "same padding", "dilated", "non-square input", "floored division"),
     sample=sample_conv, prompt=prompt_conv, solve=solver.conv_output, schema=CONV_SCHEMA,
@@ -129,11 +129,11 @@ def prompt_stacked(params: dict[str, Any]) -> Prompt:
         ch_zh = f"设每一层的输入、输出通道数均为 $C = {c}$"
         ch_en = f"Let every layer have $C = {c}$ input and output channels"
     else:
-        ch_zh = f"设输入特征图有 ${c_in}$ 个通道,每一层都输出 $C = {c}$ 个通道"
+        ch_zh = f"设输入特征图有 ${c_in}$ 个通道，每一层都输出 $C = {c}$ 个通道"
         ch_en = f"Let the input have ${c_in}$ channel{'s' if c_in != 1 else ''} and every layer output $C = {c}$ channels"
-    zh = (f"VGG 用多个小卷积核代替大卷积核。{ch_zh},步长为 1,{bz}。"
-          f"求:(1) {n} 个 ${k} times {k}$ 卷积层堆叠的总参数量;"
-          f"(2) 与其感受野相同的单个 ${r} times {r}$ 卷积层(同样输出 {c} 个通道)的参数量。")
+    zh = (f"VGG 用多个小卷积核代替大卷积核。{ch_zh}，步长为 1,{bz}。"
+          f"求：(1) {n} 个 ${k} times {k}$ 卷积层堆叠的总参数量；"
+          f"(2) 与其感受野相同的单个 ${r} times {r}$ 卷积层（同样输出 {c} 个通道）的参数量。")
     en = (f"VGG replaces large kernels with stacks of small ones. {ch_en}, stride 1; {be}. "
           f"Find (1) the parameters of {n} stacked ${k} times {k}$ convolution layers and (2) the parameters of "
           f"the single ${r} times {r}$ layer (also with {c} output channels) that has the same receptive field.")
@@ -144,7 +144,7 @@ register(Kind(
     name="stacked-conv-params", chapter="cnn", section="calculation", points=4,
     title=Bi("堆叠小卷积核的参数量", "Parameters of stacked small kernels"),
     summary=Bi("n 个 k×k 卷积与同感受野的大卷积的参数量对比", "n stacked k×k convs vs one large conv with the same receptive field"),
-    conventions=Bi("感受野 R = n(k − 1) + 1;每层参数 k²·C_in·C(+C 个偏置)",
+    conventions=Bi("感受野 R = n(k − 1) + 1；每层参数 k²·C_in·C（+C 个偏置）",
                    "receptive field R = n(k − 1) + 1; a layer has k²·C_in·C weights (+C biases)"),
     variants=("two 3×3 vs 5×5", "three 3×3 vs 7×7", "two 5×5 vs 9×9", "with / without bias", "RGB input"),
     sample=sample_stacked, prompt=prompt_stacked, solve=solver.stacked_conv_params, schema=STACKED_SCHEMA,

@@ -89,7 +89,7 @@ def prompt_params(params: dict[str, Any]) -> Prompt:
     if layer == "conv":
         k = params["kernel"]
         bt = _bias_text(bias)
-        zh = (f"某卷积层的输入特征图大小为 {size},使用 {n} 个 ${k} times {k}$ 的卷积核(卷积核深度与输入通道数相同),"
+        zh = (f"某卷积层的输入特征图大小为 {size}，使用 {n} 个 ${k} times {k}$ 的卷积核（卷积核深度与输入通道数相同），"
               f"{bt.zh}。求该卷积层的参数量。")
         en = (f"A convolutional layer takes a {size} feature map and uses {n} kernels of size ${k} times {k}$ (each "
               f"kernel is as deep as the input); {bt.en}. How many parameters does the layer have?")
@@ -97,19 +97,19 @@ def prompt_params(params: dict[str, Any]) -> Prompt:
     if layer == "fc":
         bt = _bias_text(bias, Bi("神经元", "neuron"))
         if h * w == 1:
-            zh = f"某全连接层的输入为 {c} 维向量,输出 {n} 个神经元,{bt.zh}。求该全连接层的参数量。"
+            zh = f"某全连接层的输入为 {c} 维向量，输出 {n} 个神经元，{bt.zh}。求该全连接层的参数量。"
             en = (f"A fully-connected layer maps a {c}-dimensional input vector to {n} output neurons; {bt.en}. "
                   f"How many parameters does it have?")
         else:
-            zh = (f"卷积部分输出大小为 {size} 的特征图,将其展平后送入含 {n} 个神经元的全连接层,{bt.zh}。"
+            zh = (f"卷积部分输出大小为 {size} 的特征图，将其展平后送入含 {n} 个神经元的全连接层，{bt.zh}。"
                   f"求该全连接层的参数量。")
             en = (f"The convolutional part outputs a {size} feature map, which is flattened and fed to a "
                   f"fully-connected layer of {n} neurons; {bt.en}. How many parameters does that layer have?")
         return Prompt(Bi(zh, en))
     bt = _bias_text(bias)
-    zh = (f"对大小为 {size} 的特征图做全局卷积:使用 {n} 个大小为 ${_shape([h, w, c])}$ 的卷积核(步长 1,不填充),"
-          f"{bt.zh}。求:(1) 输出特征图的尺寸(高×宽×通道);(2) 该层的参数量;"
-          f"(3) 若改为先把特征图展平、再接 {n} 个神经元的全连接层,展平后的向量长度是多少?")
+    zh = (f"对大小为 {size} 的特征图做全局卷积：使用 {n} 个大小为 ${_shape([h, w, c])}$ 的卷积核（步长 1，不填充），"
+          f"{bt.zh}。求：(1) 输出特征图的尺寸（高×宽×通道）；(2) 该层的参数量；"
+          f"(3) 若改为先把特征图展平、再接 {n} 个神经元的全连接层，展平后的向量长度是多少？")
     en = (f"A global convolution is applied to a {size} feature map: {n} kernels of size ${_shape([h, w, c])}$ "
           f"(stride 1, no padding); {bt.en}. Find (1) the output size (height × width × channels); (2) the number "
           f"of parameters of the layer; (3) if instead the map were flattened and fed to a fully-connected layer "
@@ -120,9 +120,9 @@ def prompt_params(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="conv-params", chapter="cnn", section="calculation", points=4,
     title=Bi("卷积层与全连接层的参数量", "Parameters of convolutional and fully-connected layers"),
-    summary=Bi("k×k×C_in×C_out (+C_out),展平 + 全连接,全局卷积等价于全连接",
+    summary=Bi("k×k×C_in×C_out (+C_out)，展平 + 全连接，全局卷积等价于全连接",
                "k×k×C_in×C_out (+C_out), flatten + FC, and the global convolution as an FC layer"),
-    conventions=Bi("卷积核深度 = 输入通道数;每个卷积核 / 神经元至多 1 个偏置;参数量与输入宽高无关(全局卷积、全连接除外)",
+    conventions=Bi("卷积核深度 = 输入通道数；每个卷积核 / 神经元至多 1 个偏置；参数量与输入宽高无关（全局卷积、全连接除外）",
                    "kernel depth = input channels; at most one bias per kernel / neuron; the count of a k×k conv does "
                    "not depend on the input's height and width"),
     variants=("conv layer", "fully connected on a vector", "flatten + fully connected", "global convolution",
@@ -197,16 +197,16 @@ def prompt_fmap(params: dict[str, Any]) -> Prompt:
     relu = bool(params.get("relu"))
     src = "I_p" if pad else "I"
     floored = (h + 2 * pad - kh) % s != 0 or (w + 2 * pad - kw) % s != 0
-    setting_zh = f"步长 $S = {s}$," + (f"四周各填充 $P = {pad}$ 圈 0(记填充后的图像为 $I_p$)" if pad else "不填充")
+    setting_zh = f"步长 $S = {s}$，" + (f"四周各填充 $P = {pad}$ 圈 0(记填充后的图像为 $I_p$)" if pad else "不填充")
     setting_en = f"stride $S = {s}$, " + (f"zero padding $P = {pad}$ on every side (call the padded image $I_p$)"
                                           if pad else "no padding")
-    rule_zh = (f"按深度学习框架的惯例,卷积按互相关计算(卷积核不翻转):"
-               f"$O(i,j) = sum_(u,v) K(u,v) dot {src}(S i + u, S j + v)$,下标从 0 开始。")
+    rule_zh = (f"按深度学习框架的惯例，卷积按互相关计算（卷积核不翻转）："
+               f"$O(i,j) = sum_(u,v) K(u,v) dot {src}(S i + u, S j + v)$，下标从 0 开始。")
     rule_en = (f"As in deep-learning libraries, the convolution is a cross-correlation (the kernel is not flipped): "
                f"$O(i,j) = sum_(u,v) K(u,v) dot {src}(S i + u, S j + v)$ with 0-based indices.")
     extra_zh, extra_en = "", ""
     if relu and b:
-        extra_zh = f"每个位置的结果再加偏置 $b = {b}$,然后经过 ReLU 激活 $max(0, z)$。"
+        extra_zh = f"每个位置的结果再加偏置 $b = {b}$，然后经过 ReLU 激活 $max(0, z)$。"
         extra_en = f" Each result then gets the bias $b = {b}$ and passes through the ReLU $max(0, z)$."
     elif relu:
         extra_zh = "每个位置的结果再经过 ReLU 激活 $max(0, z)$。"
@@ -218,9 +218,9 @@ def prompt_fmap(params: dict[str, Any]) -> Prompt:
     ask_zh = "求输出特征响应图的尺寸和各位置的值。" if ask_size else "求输出特征响应图。"
     ask_en = "Give the size of the output feature map and its values." if ask_size else "Give the output feature map."
     if floored:
-        ask_zh += "(尺寸除不尽时向下取整,放不下的窗口舍去。)"
+        ask_zh += "（尺寸除不尽时向下取整，放不下的窗口舍去。）"
         ask_en += " (Round the size down; windows that do not fit are dropped.)"
-    zh = (f"下图为 {h}×{w} 的单通道输入图像 $I$ 和 {kh}×{kw} 卷积核 $K$,{setting_zh}。{rule_zh}{extra_zh}{ask_zh}")
+    zh = (f"下图为 {h}×{w} 的单通道输入图像 $I$ 和 {kh}×{kw} 卷积核 $K$，{setting_zh}。{rule_zh}{extra_zh}{ask_zh}")
     en = (f"The figure shows a {h}×{w} single-channel image $I$ and a {kh}×{kw} kernel $K$; {setting_en}. "
           f"{rule_en}{extra_en} {ask_en}")
     figs = [grid(Bi("输入图像 $I$", "Input image $I$"), image), matrix(Bi("卷积核 $K$", "Kernel $K$"), kernel)]
@@ -230,9 +230,9 @@ def prompt_fmap(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="conv-feature-map", chapter="cnn", section="calculation", points=6,
     title=Bi("卷积运算求特征响应图", "Computing a convolution feature map"),
-    summary=Bi("小图像与卷积核的互相关:步长、补零、偏置与 ReLU", "Cross-correlation of a small image with a kernel: "
+    summary=Bi("小图像与卷积核的互相关：步长、补零、偏置与 ReLU", "Cross-correlation of a small image with a kernel: "
                "stride, zero padding, bias and ReLU"),
-    conventions=Bi("互相关(卷积核不翻转),下标从 0 开始;补零;输出 ⌊(H − k + 2P)/S⌋ + 1",
+    conventions=Bi("互相关（卷积核不翻转），下标从 0 开始；补零；输出 ⌊(H − k + 2P)/S⌋ + 1",
                    "cross-correlation (kernel not flipped), 0-based indices; zero padding; output "
                    "⌊(H − k + 2P)/S⌋ + 1"),
     variants=("valid, stride 1", "stride 2", "zero padding", "padding and stride 2", "bias + ReLU"),
@@ -288,7 +288,7 @@ def prompt_pool(params: dict[str, Any]) -> Prompt:
     if c and c > 1:
         what_zh = f"某 ${_shape([h, w, c])}$ 特征图的第 1 个通道如下图所示。"
         what_en = f"The figure shows the first channel of a ${_shape([h, w, c])}$ feature map."
-        ask_zh = f"求池化后整个特征图的尺寸(高×宽×通道),以及图中这个通道的{name[0]}结果"
+        ask_zh = f"求池化后整个特征图的尺寸（高×宽×通道），以及图中这个通道的{name[0]}结果"
         ask_en = (f"Give the size of the whole pooled feature map (height × width × channels) and the {name[1]} "
                   f"result for the channel shown")
     else:
@@ -297,11 +297,11 @@ def prompt_pool(params: dict[str, Any]) -> Prompt:
         ask_zh = f"求池化后的尺寸和{name[0]}结果"
         ask_en = f"Give the pooled size and the {name[1]} result"
     if mode != "max":
-        ask_zh += "(平均值保留两位小数)"
+        ask_zh += "（平均值保留两位小数）"
         ask_en += " (averages to 2 decimals)"
-    overlap_zh = "(窗口有重叠)" if s < f else ""
+    overlap_zh = "（窗口有重叠）" if s < f else ""
     overlap_en = " (the windows overlap)" if s < f else ""
-    zh = (f"{what_zh}对其做 ${f} times {f}$ 的{name[0]},步长 $S = {s}${overlap_zh},不填充"
+    zh = (f"{what_zh}对其做 ${f} times {f}$ 的{name[0]}，步长 $S = {s}${overlap_zh}，不填充"
           f"{',放不下的窗口舍去' if floored else ''}。{ask_zh}。")
     en = (f"{what_en} Apply ${f} times {f}$ {name[1]} with stride $S = {s}${overlap_en} and no padding"
           f"{' (windows that do not fit are dropped)' if floored else ''}. {ask_en}.")
@@ -311,9 +311,9 @@ def prompt_pool(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="pool-output", chapter="cnn", section="calculation", points=4,
     title=Bi("池化的输出尺寸与结果", "Pooling: output size and values"),
-    summary=Bi("最大 / 平均池化,窗口 2 或 3,步长 2 或等于窗口", "Max / average pooling, window 2 or 3, stride 2 or "
+    summary=Bi("最大 / 平均池化，窗口 2 或 3，步长 2 或等于窗口", "Max / average pooling, window 2 or 3, stride 2 or "
                "equal to the window"),
-    conventions=Bi("不填充;输出 ⌊(H − F)/S⌋ + 1;池化逐通道进行,通道数不变;平均值保留两位小数",
+    conventions=Bi("不填充；输出 ⌊(H − F)/S⌋ + 1；池化逐通道进行，通道数不变；平均值保留两位小数",
                    "no padding; output ⌊(H − F)/S⌋ + 1; pooling is per channel and keeps the channel count; "
                    "averages to 2 decimals"),
     variants=("2×2 max pooling", "2×2 average pooling", "3×3 stride 3", "overlapping 3×3 stride 2",
@@ -385,10 +385,10 @@ def prompt_rf(params: dict[str, Any]) -> Prompt:
     n = len(layers)
     rows = [[str(i), "卷积 / conv" if t == "conv" else "最大池化 / max pool", str(k), str(s), str(d)]
             for i, ((k, s, d), t) in enumerate(zip(layers, types), start=1)]
-    fig = table(Bi("网络结构(从输入开始)", "Layers (from the input)"), ["层 / layer", "类型 / type", "k", "s", "d"], rows)
-    intro_zh = (f"某网络由下表中的 {n} 层依次堆叠而成,$k$ 为卷积核(池化窗口)大小,$s$ 为步长,$d$ 为膨胀率"
-                f"($d = 1$ 为普通卷积,空洞卷积的等效卷积核为 $k + (k - 1)(d - 1)$)。感受野指输入图像上能影响某个输出单元的区域边长"
-                f"(以像素计,为区域首尾像素的跨度,不考虑图像边界与填充)。")
+    fig = table(Bi("网络结构（从输入开始）", "Layers (from the input)"), ["层 / layer", "类型 / type", "k", "s", "d"], rows)
+    intro_zh = (f"某网络由下表中的 {n} 层依次堆叠而成，$k$ 为卷积核（池化窗口）大小，$s$ 为步长，$d$ 为膨胀率"
+                f"($d = 1$ 为普通卷积，空洞卷积的等效卷积核为 $k + (k - 1)(d - 1)$)。感受野指输入图像上能影响某个输出单元的区域边长"
+                f"（以像素计，为区域首尾像素的跨度，不考虑图像边界与填充）。")
     intro_en = (f"A network stacks the {n} layers in the table; $k$ is the kernel (pooling window) size, $s$ the stride "
                 f"and $d$ the dilation rate ($d = 1$ is an ordinary convolution; a dilated kernel spans "
                 f"$k + (k - 1)(d - 1)$ pixels). The receptive field of a unit is the side length, in input pixels, of the "
@@ -397,10 +397,10 @@ def prompt_rf(params: dict[str, Any]) -> Prompt:
     if ask == "final":
         ask_zh, ask_en = "求最后一层一个输出单元的感受野。", "Find the receptive field of one unit of the last layer."
     elif ask == "each":
-        ask_zh = f"依次求第 1 至第 {n} 层输出单元的感受野(写成 {n} 个数)。"
+        ask_zh = f"依次求第 1 至第 {n} 层输出单元的感受野（写成 {n} 个数）。"
         ask_en = f"Find the receptive field of a unit after each of layers 1 to {n} ({n} numbers)."
     elif ask == "jump":
-        ask_zh = ("求:(1) 最后一层相邻两个输出单元在输入图像上相隔多少像素(即各层步长之积);"
+        ask_zh = ("求：(1) 最后一层相邻两个输出单元在输入图像上相隔多少像素（即各层步长之积）；"
                   "(2) 最后一层一个输出单元的感受野。")
         ask_en = ("Find (1) how many input pixels apart two neighbouring units of the last layer are (the product of "
                   "the strides); (2) the receptive field of one unit of the last layer.")
@@ -417,7 +417,7 @@ register(Kind(
     summary=Bi("卷积 / 池化 / 空洞卷积堆叠后输出单元的感受野与步长之积",
                "Receptive field and jump of a unit after stacked conv / pool / dilated layers"),
     conventions=Bi("r₀ = j₀ = 1;r_l = r_(l−1) + (k′ − 1)·j_(l−1),j_l = j_(l−1)·s_l,k′ = k + (k − 1)(d − 1);"
-                   "以输入像素计,不考虑边界",
+                   "以输入像素计，不考虑边界",
                    "r₀ = j₀ = 1; r_l = r_(l−1) + (k′ − 1)·j_(l−1), j_l = j_(l−1)·s_l, k′ = k + (k − 1)(d − 1); in "
                    "input pixels, ignoring borders"),
     variants=("last layer", "every layer", "jump and receptive field", "an intermediate layer", "with dilation",
@@ -513,16 +513,16 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
     c_in, c_out = params["in_channels"], params["out_channels"]
     bt = _bias_text(params["bias"])
     size = f"${_shape([h, w, c_in])}$"
-    rule_zh = "空洞卷积在卷积核相邻权重之间插入 $d - 1$ 个空洞,等效卷积核大小为 $k' = k + (k - 1)(d - 1)$。"
+    rule_zh = "空洞卷积在卷积核相邻权重之间插入 $d - 1$ 个空洞，等效卷积核大小为 $k' = k + (k - 1)(d - 1)$。"
     rule_en = ("A dilated convolution inserts $d - 1$ holes between neighbouring weights, so its effective size is "
                "$k' = k + (k - 1)(d - 1)$.")
     if ask == "stack":
         n = len(rates)
         rl = ", ".join(str(d) for d in rates)
-        zh = (f"DeepLab 等分割网络用堆叠的空洞卷积扩大感受野。输入特征图大小为 {size},依次经过 {n} 个 "
-              f"${k} times {k}$ 空洞卷积层,膨胀率依次为 {rl},步长均为 1,每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变,"
-              f"每层都有 {c_out} 个卷积核,{bt.zh}。{rule_zh}感受野按输入上受影响区域的边长计(首尾像素的跨度,"
-              f"中间的空洞也算在内)。求:(1) 最后一层一个输出单元在输入特征图上的感受野;(2) 这 {n} 层的总参数量。")
+        zh = (f"DeepLab 等分割网络用堆叠的空洞卷积扩大感受野。输入特征图大小为 {size}，依次经过 {n} 个 "
+              f"${k} times {k}$ 空洞卷积层，膨胀率依次为 {rl}，步长均为 1，每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变，"
+              f"每层都有 {c_out} 个卷积核，{bt.zh}。{rule_zh}感受野按输入上受影响区域的边长计(首尾像素的跨度，"
+              f"中间的空洞也算在内)。求：(1) 最后一层一个输出单元在输入特征图上的感受野；(2) 这 {n} 层的总参数量。")
         en = (f"Segmentation networks such as DeepLab stack dilated convolutions to enlarge the receptive field. A "
               f"{size} feature map passes through {n} dilated convolution layers with ${k} times {k}$ kernels and "
               f"rates {rl} in turn, all with stride 1 and zero padding $d(k - 1)/2$ so the size is kept. Every layer "
@@ -532,8 +532,8 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
         return Prompt(Bi(zh, en))
     d = rates[0]
     if ask == "same":
-        zh = (f"对大小为 {size} 的特征图做 ${k} times {k}$ 的空洞卷积,膨胀率 $d = {d}$,步长 1,共 {c_out} 个卷积核,"
-              f"{bt.zh}。{rule_zh}求:(1) 等效卷积核大小 $k'$;(2) 要使输出特征图的宽高与输入相同,四周各需填充多少个 0;"
+        zh = (f"对大小为 {size} 的特征图做 ${k} times {k}$ 的空洞卷积，膨胀率 $d = {d}$，步长 1，共 {c_out} 个卷积核，"
+              f"{bt.zh}。{rule_zh}求：(1) 等效卷积核大小 $k'$；(2) 要使输出特征图的宽高与输入相同，四周各需填充多少个 0;"
               f"(3) 该层的参数量。")
         en = (f"A ${k} times {k}$ dilated convolution with rate $d = {d}$ and stride 1 is applied to a {size} feature "
               f"map with {c_out} kernels; {bt.en}. {rule_en} Find (1) the effective kernel size $k'$; (2) the zero "
@@ -543,9 +543,9 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
     s, pad = params["stride"], params["padding"]
     ke = solver.effective_kernel(k, d)
     floored = (h - ke + 2 * pad) % s != 0 or (w - ke + 2 * pad) % s != 0
-    zh = (f"对大小为 {size} 的特征图做空洞卷积:卷积核 ${k} times {k}$,膨胀率 $d = {d}$,步长 $S = {s}$,"
-          f"四周各填充 $P = {pad}$ 个 0,共 {c_out} 个卷积核,{bt.zh}。{rule_zh}求:(1) 等效卷积核大小 $k'$;"
-          f"(2) 输出特征图的尺寸(高×宽×通道{',除不尽时向下取整' if floored else ''});(3) 该层的参数量。")
+    zh = (f"对大小为 {size} 的特征图做空洞卷积：卷积核 ${k} times {k}$，膨胀率 $d = {d}$，步长 $S = {s}$，"
+          f"四周各填充 $P = {pad}$ 个 0，共 {c_out} 个卷积核，{bt.zh}。{rule_zh}求：(1) 等效卷积核大小 $k'$；"
+          f"(2) 输出特征图的尺寸（高×宽×通道{'，除不尽时向下取整' if floored else ''}）；(3) 该层的参数量。")
     en = (f"A dilated convolution is applied to a {size} feature map: ${k} times {k}$ kernels with rate $d = {d}$, "
           f"stride $S = {s}$, zero padding $P = {pad}$ on each side, {c_out} kernels; {bt.en}. {rule_en} Find (1) "
           f"the effective kernel size $k'$; (2) the output size (height × width × channels"
@@ -556,7 +556,7 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="dilated-conv", chapter="segmentation", section="calculation", points=6,
     title=Bi("空洞卷积", "Dilated (atrous) convolution"),
-    summary=Bi("等效卷积核、输出尺寸、保持尺寸的填充、堆叠空洞卷积的感受野;参数量与膨胀率无关",
+    summary=Bi("等效卷积核、输出尺寸、保持尺寸的填充、堆叠空洞卷积的感受野；参数量与膨胀率无关",
                "Effective kernel, output size, 'same' padding, receptive field of stacked dilated convs; the "
                "parameter count does not depend on the rate"),
     conventions=Bi("k′ = k + (k − 1)(d − 1);输出 ⌊(H − k′ + 2P)/S⌋ + 1;参数量 k²·C_in·C_out(+C_out);"
@@ -645,15 +645,15 @@ def prompt_spp(params: dict[str, Any]) -> Prompt:
     h, w = params["input_hw"]
     lv = "、".join(f"{n}×{n}" for n in levels)
     lv_en = ", ".join(f"{n}×{n}" for n in levels)
-    rule_zh = (f"空间金字塔池化(SPP)层对特征图的每个通道分别做 {lv} 共 {len(levels)} 级最大池化:第 $n$ 级把特征图划分为 "
-               f"$n times n$ 个格子,每个格子输出一个最大值;各级结果展平后拼接为一个向量。")
+    rule_zh = (f"空间金字塔池化（SPP）层对特征图的每个通道分别做 {lv} 共 {len(levels)} 级最大池化：第 $n$ 级把特征图划分为 "
+               f"$n times n$ 个格子，每个格子输出一个最大值；各级结果展平后拼接为一个向量。")
     rule_en = (f"A spatial pyramid pooling (SPP) layer max-pools every channel of the feature map at {len(levels)} "
                f"levels, {lv_en}: level $n$ divides the map into $n times n$ bins and outputs one maximum per bin; the "
                f"results of all levels are flattened and concatenated into one vector.")
     if ask == "window":
-        zh = (f"最后一个卷积层输出 ${_shape([h, w, c])}$ 的特征图。{rule_zh}按 SPP-net 的做法,对 $a times a$ 的特征图,"
-              f"第 $n$ 级的池化窗口为 $w = ceil(a/n)$、步长为 $t = floor(a/n)$。求:(1) 各级({lv})的池化窗口大小;"
-              f"(2) 各级的池化步长;(3) SPP 输出向量的长度。")
+        zh = (f"最后一个卷积层输出 ${_shape([h, w, c])}$ 的特征图。{rule_zh}按 SPP-net 的做法，对 $a times a$ 的特征图，"
+              f"第 $n$ 级的池化窗口为 $w = ceil(a/n)$、步长为 $t = floor(a/n)$。求：(1) 各级（{lv}）的池化窗口大小；"
+              f"(2) 各级的池化步长；(3) SPP 输出向量的长度。")
         en = (f"The last convolutional layer outputs a ${_shape([h, w, c])}$ feature map. {rule_en} As in SPP-net, "
               f"for an $a times a$ map level $n$ uses the window $w = ceil(a/n)$ and the stride $t = floor(a/n)$. Find "
               f"(1) the pooling window of each level ({lv_en}); (2) the stride of each level; (3) the length of the SPP "
@@ -662,7 +662,7 @@ def prompt_spp(params: dict[str, Any]) -> Prompt:
     hw2 = params.get("input_hw2")
     if hw2 is not None:
         h2, w2 = hw2
-        zh = (f"同一网络对两张不同大小的输入图像,最后一个卷积层分别输出 ${_shape([h, w, c])}$ 和 "
+        zh = (f"同一网络对两张不同大小的输入图像，最后一个卷积层分别输出 ${_shape([h, w, c])}$ 和 "
               f"${_shape([h2, w2, c])}$ 的特征图。{rule_zh}分别求两种情况下 SPP 输出向量的长度。")
         en = (f"For two input images of different sizes the last convolutional layer of a network outputs a "
               f"${_shape([h, w, c])}$ and a ${_shape([h2, w2, c])}$ feature map. {rule_en} Find the length of the SPP "
@@ -672,7 +672,7 @@ def prompt_spp(params: dict[str, Any]) -> Prompt:
     en = f"The last convolutional layer outputs a ${_shape([h, w, c])}$ feature map. {rule_en}"
     if ask == "fc":
         n = params["fc_out"]
-        zh += f"求:(1) SPP 输出向量的长度;(2) 其后含 {n} 个神经元的全连接层的参数量(每个神经元带 1 个偏置)。"
+        zh += f"求：(1) SPP 输出向量的长度；(2) 其后含 {n} 个神经元的全连接层的参数量（每个神经元带 1 个偏置）。"
         en += (f" Find (1) the length of the SPP output vector; (2) the number of parameters of the following "
                f"fully-connected layer of {n} neurons (one bias per neuron).")
     else:
@@ -683,10 +683,10 @@ def prompt_spp(params: dict[str, Any]) -> Prompt:
 
 register(Kind(
     name="spp-length", chapter="segmentation", section="calculation", points=4,
-    title=Bi("空间金字塔池化(SPP)的输出长度", "Output length of spatial pyramid pooling"),
+    title=Bi("空间金字塔池化（SPP）的输出长度", "Output length of spatial pyramid pooling"),
     summary=Bi("任意大小的特征图经 SPP 得到定长向量 C·Σn²;SPP-net 的窗口与步长",
                "Any map size gives the fixed length C·Σn²; SPP-net's pooling window and stride"),
-    conventions=Bi("每级 n×n 个格子、每格每通道一个值;SPP-net 窗口 ⌈a/n⌉、步长 ⌊a/n⌋",
+    conventions=Bi("每级 n×n 个格子、每格每通道一个值；SPP-net 窗口 ⌈a/n⌉、步长 ⌊a/n⌋",
                    "n×n bins per level, one value per bin and channel; SPP-net window ⌈a/n⌉, stride ⌊a/n⌋"),
     variants=("output length", "two map sizes, same length", "length and the next FC layer", "window and stride "
               "per level"),
@@ -777,41 +777,41 @@ def prompt_fusion(params: dict[str, Any]) -> Prompt:
     if arch == "unet":
         crop_zh = crop_en = ""
         if skip[:2] != main[:2]:
-            crop_zh = f"(先中心裁剪到 {main[0]}×{main[1]})"
+            crop_zh = f"（先中心裁剪到 {main[0]}×{main[1]}）"
             crop_en = f" (centre-cropped to {main[0]}×{main[1]} first)"
-        zh = (f"U-Net 解码器中,上采样后的特征图大小为 {m_txt},通过跳跃连接与编码器对应层的特征图 {s_txt}{crop_zh}"
-              f"按通道拼接(concatenate),随后接 {n} 个 ${k} times {k}$ 的卷积核,{bt.zh}。"
-              f"求:(1) 拼接后特征图的尺寸(高×宽×通道);(2) 该卷积层的参数量。")
+        zh = (f"U-Net 解码器中，上采样后的特征图大小为 {m_txt}，通过跳跃连接与编码器对应层的特征图 {s_txt}{crop_zh}"
+              f"按通道拼接（concatenate），随后接 {n} 个 ${k} times {k}$ 的卷积核，{bt.zh}。"
+              f"求：(1) 拼接后特征图的尺寸（高×宽×通道）；(2) 该卷积层的参数量。")
         en = (f"In a U-Net decoder the upsampled feature map is {m_txt}; a skip connection concatenates it along the "
               f"channels with the matching encoder map {s_txt}{crop_en}, and {n} kernels of size ${k} times {k}$ "
               f"follow; {bt.en}. Find (1) the size after the concatenation (height × width × channels); (2) the number "
               f"of parameters of that convolution.")
     elif arch == "fcn":
-        zh = (f"FCN 融合多层特征时,先把浅层池化层的特征图 {s_txt} 用 {n} 个 ${k} times {k}$ 卷积变成 {n} 类的得分图"
-              f"({bt.zh}),再与深层得分图上采样后的结果 {m_txt} 逐元素相加。求:(1) 该 ${k} times {k}$ 卷积层的参数量;"
+        zh = (f"FCN 融合多层特征时，先把浅层池化层的特征图 {s_txt} 用 {n} 个 ${k} times {k}$ 卷积变成 {n} 类的得分图"
+              f"({bt.zh})，再与深层得分图上采样后的结果 {m_txt} 逐元素相加。求：(1) 该 ${k} times {k}$ 卷积层的参数量；"
               f"(2) 相加后特征图的尺寸。")
         en = (f"To fuse layers, FCN first turns a shallow pooling-layer map {s_txt} into scores for {n} classes with "
               f"{n} ${k} times {k}$ kernels ({bt.en}), then adds the upsampled deep score map {m_txt} element-wise. "
               f"Find (1) the number of parameters of the ${k} times {k}$ convolution; (2) the size after the addition.")
     elif arch == "resnet" and skip == main:
-        zh = (f"ResNet 残差块的输入 $x$ 大小为 {s_txt},残差分支输出 $F(x)$ 大小为 {m_txt},通过恒等捷径相加得 "
-              f"$y = F(x) + x$,随后接 {n} 个 ${k} times {k}$ 的卷积核,{bt.zh}。求:(1) $y$ 的尺寸;(2) 该卷积层的参数量。")
+        zh = (f"ResNet 残差块的输入 $x$ 大小为 {s_txt}，残差分支输出 $F(x)$ 大小为 {m_txt}，通过恒等捷径相加得 "
+              f"$y = F(x) + x$，随后接 {n} 个 ${k} times {k}$ 的卷积核，{bt.zh}。求：(1) $y$ 的尺寸；(2) 该卷积层的参数量。")
         en = (f"In a ResNet block the input $x$ is {s_txt} and the residual branch outputs $F(x)$ of size {m_txt}; an "
               f"identity shortcut gives $y = F(x) + x$, followed by {n} kernels of size ${k} times {k}$; {bt.en}. Find "
               f"(1) the size of $y$; (2) the number of parameters of that convolution.")
     elif arch == "resnet":
         st = skip[0] // main[0]
-        zh = (f"ResNet 某残差块的输入 $x$ 大小为 {s_txt},残差分支输出 $F(x)$ 大小为 {m_txt},两者形状不同,不能直接相加。"
-              f"捷径上用 {n} 个 ${k} times {k}$、步长为 {st} 的卷积把 $x$ 投影成与 $F(x)$ 相同的形状({bt.zh}),"
-              f"再相加 $y = F(x) + W_s x$。求:(1) 投影卷积的参数量;(2) $y$ 的尺寸。")
+        zh = (f"ResNet 某残差块的输入 $x$ 大小为 {s_txt}，残差分支输出 $F(x)$ 大小为 {m_txt}，两者形状不同，不能直接相加。"
+              f"捷径上用 {n} 个 ${k} times {k}$、步长为 {st} 的卷积把 $x$ 投影成与 $F(x)$ 相同的形状（{bt.zh}），"
+              f"再相加 $y = F(x) + W_s x$。求：(1) 投影卷积的参数量；(2) $y$ 的尺寸。")
         en = (f"A ResNet block has input $x$ of size {s_txt} and residual output $F(x)$ of size {m_txt}; the shapes "
               f"differ, so they cannot be added directly. The shortcut projects $x$ with {n} ${k} times {k}$ kernels of "
               f"stride {st} to the shape of $F(x)$ ({bt.en}), then $y = F(x) + W_s x$. Find (1) the number of "
               f"parameters of the projection; (2) the size of $y$.")
     else:
-        zh = (f"两个大小均为 {s_txt} 的特征图 $A$、$B$ 需要融合:方式一按通道拼接(U-Net),方式二逐元素相加(FCN / ResNet)。"
-              f"两种方式融合后都接 {n} 个 ${k} times {k}$ 的卷积核,{bt.zh}。求:(1) 拼接后的尺寸;(2) 相加后的尺寸;"
-              f"(3) 拼接方式下该卷积层的参数量;(4) 相加方式下该卷积层的参数量。")
+        zh = (f"两个大小均为 {s_txt} 的特征图 $A$、$B$ 需要融合：方式一按通道拼接（U-Net），方式二逐元素相加（FCN / ResNet）。"
+              f"两种方式融合后都接 {n} 个 ${k} times {k}$ 的卷积核，{bt.zh}。求：(1) 拼接后的尺寸；(2) 相加后的尺寸；"
+              f"(3) 拼接方式下该卷积层的参数量；(4) 相加方式下该卷积层的参数量。")
         en = (f"Two feature maps $A$ and $B$, both {s_txt}, are fused either by concatenation along the channels "
               f"(U-Net) or by element-wise addition (FCN / ResNet). Either way {n} kernels of size ${k} times {k}$ "
               f"follow; {bt.en}. Find (1) the size after concatenation; (2) the size after addition; (3) the "
@@ -822,11 +822,11 @@ def prompt_fusion(params: dict[str, Any]) -> Prompt:
 
 register(Kind(
     name="skip-fusion-channels", chapter="segmentation", section="calculation", points=4,
-    title=Bi("跳跃连接的特征融合:拼接与相加", "Skip-connection fusion: concatenation vs addition"),
-    summary=Bi("U-Net 拼接通道数相加;FCN / ResNet 逐元素相加形状不变;其后卷积的参数量",
+    title=Bi("跳跃连接的特征融合：拼接与相加", "Skip-connection fusion: concatenation vs addition"),
+    summary=Bi("U-Net 拼接通道数相加；FCN / ResNet 逐元素相加形状不变；其后卷积的参数量",
                "U-Net concatenation adds channels; FCN / ResNet addition keeps the shape; parameters of the next "
                "convolution"),
-    conventions=Bi("拼接沿通道方向,宽高须相同(U-Net 先中心裁剪);相加要求形状完全相同;卷积参数 k²·C_in·C_out(+C_out)",
+    conventions=Bi("拼接沿通道方向，宽高须相同（U-Net 先中心裁剪）；相加要求形状完全相同；卷积参数 k²·C_in·C_out(+C_out)",
                    "concatenation is along the channels and needs equal height and width (U-Net centre-crops "
                    "first); addition needs identical shapes; conv parameters k²·C_in·C_out (+C_out)"),
     variants=("U-Net concatenation", "U-Net with cropping", "FCN score + add", "ResNet identity", "ResNet projection",

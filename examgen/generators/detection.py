@@ -30,9 +30,9 @@ IOU_SCHEMA = Schema({
 }, check=_check_iou)
 
 _FMT_TEXT = {
-    "xyxy": Bi("$(x_1, y_1, x_2, y_2)$(左上角与右下角)", "$(x_1, y_1, x_2, y_2)$ (top-left and bottom-right corners)"),
-    "xywh": Bi("$(x, y, w, h)$(左上角坐标与宽高)", "$(x, y, w, h)$ (top-left corner, width and height)"),
-    "cxcywh": Bi("$(c_x, c_y, w, h)$(中心坐标与宽高)", "$(c_x, c_y, w, h)$ (centre, width and height)"),
+    "xyxy": Bi("$(x_1, y_1, x_2, y_2)$（左上角与右下角）", "$(x_1, y_1, x_2, y_2)$ (top-left and bottom-right corners)"),
+    "xywh": Bi("$(x, y, w, h)$（左上角坐标与宽高）", "$(x, y, w, h)$ (top-left corner, width and height)"),
+    "cxcywh": Bi("$(c_x, c_y, w, h)$（中心坐标与宽高）", "$(c_x, c_y, w, h)$ (centre, width and height)"),
 }
 
 
@@ -65,8 +65,8 @@ def prompt_iou(params: dict[str, Any]) -> Prompt:
     fmt = _FMT_TEXT[params["box_format"]]
     a = ", ".join(str(v) for v in params["box_a"])
     b = ", ".join(str(v) for v in params["box_b"])
-    zh = (f"目标检测中,预测框 A 与真实框 B 均以 {fmt.zh} 的形式给出(图像坐标,x 向右、y 向下):"
-          f"A = $({a})$,B = $({b})$。求两框的交并比 IoU(保留两位小数)。")
+    zh = (f"目标检测中，预测框 A 与真实框 B 均以 {fmt.zh} 的形式给出（图像坐标，x 向右、y 向下）："
+          f"A = $({a})$，B = $({b})$。求两框的交并比 IoU（保留两位小数）。")
     en = (f"In object detection, a predicted box A and a ground-truth box B are given as {fmt.en} in image "
           f"coordinates (x to the right, y down): A = $({a})$, B = $({b})$. Compute their IoU (2 decimals).")
     return Prompt(Bi(zh, en))
@@ -76,7 +76,7 @@ register(Kind(
     name="iou", chapter="detection", section="calculation", points=6,
     title=Bi("交并比 IoU", "Intersection over union"),
     summary=Bi("两个框的交集面积 / 并集面积", "Intersection area over union area of two boxes"),
-    conventions=Bi("连续坐标,面积 = 宽 × 高(不加 1);xywh 为左上角 + 宽高,cxcywh 为中心 + 宽高;保留两位小数",
+    conventions=Bi("连续坐标，面积 = 宽 × 高（不加 1）；xywh 为左上角 + 宽高，cxcywh 为中心 + 宽高；保留两位小数",
                    "continuous coordinates, area = width × height (no +1); xywh = top-left + size, cxcywh = centre + size; 2 decimals"),
     variants=("corner format", "top-left + size", "centre + size"),
     sample=sample_iou, prompt=prompt_iou, solve=solver.iou, schema=IOU_SCHEMA,
@@ -93,12 +93,12 @@ YOLO_SCHEMA = Schema({
 
 _DATASETS: dict[int, Bi] = {
     20: Bi("PASCAL VOC 数据集(20 类)", "the PASCAL VOC data set (20 classes)"),
-    80: Bi("COCO 数据集(80 类)", "the COCO data set (80 classes)"),
-    8: Bi("KITTI 数据集(取 8 类)", "the KITTI data set (8 classes)"),
-    10: Bi("BDD100K 数据集(10 类)", "the BDD100K data set (10 classes)"),
-    15: Bi("DOTA 遥感数据集(15 类)", "the DOTA aerial data set (15 classes)"),
-    45: Bi("TT100K 交通标志数据集(取 45 类)", "the TT100K traffic-sign data set (45 classes)"),
-    1: Bi("WIDER FACE 人脸数据集(1 类)", "the WIDER FACE data set (1 class: face)"),
+    80: Bi("COCO 数据集（80 类）", "the COCO data set (80 classes)"),
+    8: Bi("KITTI 数据集（取 8 类）", "the KITTI data set (8 classes)"),
+    10: Bi("BDD100K 数据集（10 类）", "the BDD100K data set (10 classes)"),
+    15: Bi("DOTA 遥感数据集（15 类）", "the DOTA aerial data set (15 classes)"),
+    45: Bi("TT100K 交通标志数据集（取 45 类）", "the TT100K traffic-sign data set (45 classes)"),
+    1: Bi("WIDER FACE 人脸数据集（1 类）", "the WIDER FACE data set (1 class: face)"),
 }
 
 
@@ -114,9 +114,9 @@ def prompt_yolo(params: dict[str, Any]) -> Prompt:
     s, b, c = params["grid"], params["boxes"], params["classes"]
     data = _DATASETS.get(c, Bi(f"一个有 {c} 个类别的数据集", f"a data set with {c} class{'es' if c != 1 else ''}"))
     sp = " " if data.zh[0].isascii() else ""
-    zh = (f"YOLOv1 把输入图像划分为 ${s} times {s}$ 的网格,每个网格单元预测 $B = {b}$ 个边界框"
-          f"(每个框包含 $x, y, w, h$ 和置信度)以及各类别的条件概率。在{sp}{data.zh}上训练时,"
-          f"网络最终输出张量的尺寸是多少?一共输出多少个数?")
+    zh = (f"YOLOv1 把输入图像划分为 ${s} times {s}$ 的网格，每个网格单元预测 $B = {b}$ 个边界框"
+          f"(每个框包含 $x, y, w, h$ 和置信度)以及各类别的条件概率。在{sp}{data.zh}上训练时，"
+          f"网络最终输出张量的尺寸是多少？一共输出多少个数？")
     en = (f"YOLOv1 divides the input image into an ${s} times {s}$ grid; each cell predicts $B = {b}$ bounding boxes "
           f"(each with $x, y, w, h$ and a confidence) plus conditional class probabilities. Trained on "
           f"{data.en}, what is the shape of the network's output tensor, and how many numbers does it output?")
@@ -127,7 +127,7 @@ register(Kind(
     name="yolo-output", chapter="detection", section="calculation", points=4,
     title=Bi("YOLOv1 输出尺寸", "YOLOv1 output size"),
     summary=Bi("S×S×(5B + C) 与输出的数值总数", "S×S×(5B + C) and the total number of outputs"),
-    conventions=Bi("每个框 5 个数 (x, y, w, h, 置信度),每个单元一组类别概率", "5 numbers per box (x, y, w, h, confidence), one set of class probabilities per cell"),
+    conventions=Bi("每个框 5 个数（x, y, w, h，置信度），每个单元一组类别概率", "5 numbers per box (x, y, w, h, confidence), one set of class probabilities per cell"),
     variants=("PASCAL VOC", "COCO", "custom classes / grid / boxes"),
     sample=sample_yolo, prompt=prompt_yolo, solve=solver.yolo_output, schema=YOLO_SCHEMA,
     example={"grid": 7, "boxes": 2, "classes": 20},

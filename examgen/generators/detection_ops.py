@@ -15,9 +15,9 @@ from examgen.solver import detection_ops as solver
 from examgen.solver.detection import FORMATS, to_corners
 
 _FMT_TEXT = {
-    "xyxy": Bi("$(x_1, y_1, x_2, y_2)$(左上角与右下角)", "$(x_1, y_1, x_2, y_2)$ (top-left and bottom-right corners)"),
-    "xywh": Bi("$(x, y, w, h)$(左上角坐标与宽高)", "$(x, y, w, h)$ (top-left corner, width and height)"),
-    "cxcywh": Bi("$(c_x, c_y, w, h)$(中心坐标与宽高)", "$(c_x, c_y, w, h)$ (centre, width and height)"),
+    "xyxy": Bi("$(x_1, y_1, x_2, y_2)$（左上角与右下角）", "$(x_1, y_1, x_2, y_2)$ (top-left and bottom-right corners)"),
+    "xywh": Bi("$(x, y, w, h)$（左上角坐标与宽高）", "$(x, y, w, h)$ (top-left corner, width and height)"),
+    "cxcywh": Bi("$(c_x, c_y, w, h)$（中心坐标与宽高）", "$(c_x, c_y, w, h)$ (centre, width and height)"),
 }
 
 
@@ -114,9 +114,9 @@ def prompt_nms(params: dict[str, Any]) -> Prompt:
                 [[solver.LABELS[i], "(" + ", ".join(str(v) for v in boxes[i]) + ")", scores[i]] for i in range(n)])
     count_zh = "并指出共有多少个框被抑制" if params.get("count_suppressed") else ""
     count_en = ", and say how many boxes are suppressed" if params.get("count_suppressed") else ""
-    zh = (f"目标检测器对同一类别输出了 {n} 个候选框 {', '.join(solver.LABELS[:n])},坐标以 {fmt.zh} 的形式给出"
-          f"(图像坐标,x 向右、y 向下,面积 = 宽 × 高)。用贪心的非极大值抑制(NMS)去除冗余框:"
-          f"按置信度从高到低排序,保留置信度最高的框,删除与它的 IoU $> {thr}$ 的框,再在剩下的框中重复。"
+    zh = (f"目标检测器对同一类别输出了 {n} 个候选框 {', '.join(solver.LABELS[:n])}，坐标以 {fmt.zh} 的形式给出"
+          f"（图像坐标，x 向右、y 向下，面积 = 宽 × 高）。用贪心的非极大值抑制（NMS）去除冗余框："
+          f"按置信度从高到低排序，保留置信度最高的框，删除与它的 IoU $> {thr}$ 的框，再在剩下的框中重复。"
           f"按保留的先后顺序写出最终保留的框{count_zh}。")
     en = (f"A detector outputs {n} candidate boxes {', '.join(solver.LABELS[:n])} of the same class, given as "
           f"{fmt.en} in image coordinates (x to the right, y down, area = width × height). Remove redundant boxes "
@@ -129,9 +129,9 @@ def prompt_nms(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="nms", chapter="detection", section="calculation", points=8,
     title=Bi("非极大值抑制", "Non-maximum suppression"),
-    summary=Bi("贪心 NMS:按置信度排序,保留最高者,抑制 IoU 超过阈值的框", "Greedy NMS: keep the best box, suppress "
+    summary=Bi("贪心 NMS:按置信度排序，保留最高者，抑制 IoU 超过阈值的框", "Greedy NMS: keep the best box, suppress "
                "boxes whose IoU with it exceeds the threshold, repeat"),
-    conventions=Bi("IoU > 阈值才抑制(等于阈值保留);按保留顺序(置信度从高到低)写框的字母;面积 = 宽 × 高(不加 1)",
+    conventions=Bi("IoU > 阈值才抑制（等于阈值保留）；按保留顺序（置信度从高到低）写框的字母；面积 = 宽 × 高（不加 1）",
                    "suppress when IoU > threshold (equal is kept); list the box letters in the order kept (by "
                    "descending score); area = width × height (no +1)"),
     variants=("corner format", "top-left + size", "centre + size", "threshold 0.3 … 0.7", "count the suppressed"),
@@ -188,11 +188,11 @@ def prompt_yolo_cell(params: dict[str, Any]) -> Prompt:
     base = params["index_base"]
     fmt = _FMT_TEXT[params["box_format"]]
     box = ", ".join(str(v) for v in params["box"])
-    zh = (f"YOLOv1 把 ${w} times {h}$(宽 × 高)的输入图像划分为 ${s} times {s}$ 的网格。某目标的真实框以 {fmt.zh} "
-          f"的形式给出为 $({box})$(像素坐标,原点在图像左上角,x 向右、y 向下)。求:(1) 负责预测该目标的网格单元的"
-          f"行号和列号(从 {base} 开始编号,最上面一行、最左边一列为第 {base} 行、第 {base} 列);(2) 目标中心相对于"
-          f"该单元左上角的偏移 $(x, y)$,以单元的宽、高归一化,取值在 [0, 1) 内;(3) 框的宽和高 $(w, h)$,以整幅图像的"
-          f"宽、高归一化。(小数保留三位)")
+    zh = (f"YOLOv1 把 ${w} times {h}$（宽 × 高）的输入图像划分为 ${s} times {s}$ 的网格。某目标的真实框以 {fmt.zh} "
+          f"的形式给出为 $({box})$（像素坐标，原点在图像左上角，x 向右、y 向下）。求：(1) 负责预测该目标的网格单元的"
+          f"行号和列号（从 {base} 开始编号，最上面一行、最左边一列为第 {base} 行、第 {base} 列）；(2) 目标中心相对于"
+          f"该单元左上角的偏移 $(x, y)$，以单元的宽、高归一化，取值在 [0, 1) 内；(3) 框的宽和高 $(w, h)$，以整幅图像的"
+          f"宽、高归一化。（小数保留三位）")
     en = (f"YOLOv1 divides a ${w} times {h}$ (width × height) input image into an ${s} times {s}$ grid. An object's "
           f"ground-truth box is $({box})$ as {fmt.en} (pixels, origin at the image's top-left corner, x to the right, "
           f"y down). Find (1) the row and column of the grid cell responsible for the object (numbered from {base}: "
@@ -208,7 +208,7 @@ register(Kind(
     title=Bi("YOLOv1 负责预测的网格单元", "The YOLOv1 cell responsible for an object"),
     summary=Bi("目标中心所在的网格单元、单元内的归一化偏移与按图像归一化的宽高",
                "The cell containing the object's centre, the normalized offset inside it and the normalized size"),
-    conventions=Bi("中心所在单元负责预测;偏移按单元大小归一化到 [0, 1),宽高按图像大小归一化;题中注明编号从 0 或 1 开始;三位小数",
+    conventions=Bi("中心所在单元负责预测；偏移按单元大小归一化到 [0, 1)，宽高按图像大小归一化；题中注明编号从 0 或 1 开始；三位小数",
                    "the cell containing the centre is responsible; offsets normalized by the cell size to [0, 1), "
                    "size by the image size; 0- or 1-based as stated; 3 decimals"),
     variants=("centre + size", "corners", "top-left + size", "0- / 1-based cells", "non-square cells"),

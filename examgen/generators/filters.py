@@ -108,39 +108,39 @@ def prompt_smooth(params: dict[str, Any]) -> Prompt:
     at = params.get("at")
     figs = []
     noisy = any(v in (0, 255) for row in image for v in row) and flt in ("median", "compare")
-    noise_zh = "图像受到椒盐噪声污染(0 和 255 为噪声点)。" if noisy else ""
+    noise_zh = "图像受到椒盐噪声污染（0 和 255 为噪声点）。" if noisy else ""
     noise_en = " The image is corrupted by salt-and-pepper noise (0 and 255 are noise pixels)." if noisy else ""
     if flt == "mean":
-        op_zh, op_en = "3×3 均值滤波(窗口内 9 个像素的算术平均)", "a 3×3 mean filter (the average of the 9 pixels in the window)"
+        op_zh, op_en = "3×3 均值滤波（窗口内 9 个像素的算术平均）", "a 3×3 mean filter (the average of the 9 pixels in the window)"
     elif flt == "gaussian":
         d = num(params["divisor"])
-        op_zh = f"3×3 高斯滤波(用下面的整数核加权求和,再除以 {d})"
+        op_zh = f"3×3 高斯滤波（用下面的整数核加权求和，再除以 {d}）"
         op_en = f"a 3×3 Gaussian filter (weight with the integer kernel below, then divide by {d})"
-        figs.append(matrix(Bi(f"高斯核 $K$(结果除以 {d})", f"Gaussian kernel $K$ (divide by {d})"), params["kernel"]))
+        figs.append(matrix(Bi(f"高斯核 $K$（结果除以 {d}）", f"Gaussian kernel $K$ (divide by {d})"), params["kernel"]))
     elif flt == "median":
-        op_zh, op_en = "3×3 中值滤波(窗口内 9 个值从小到大排序后取第 5 个)", \
+        op_zh, op_en = "3×3 中值滤波（窗口内 9 个值从小到大排序后取第 5 个）", \
             "a 3×3 median filter (sort the 9 values in the window and take the 5th)"
     else:
-        op_zh = "3×3 均值滤波(9 个像素的平均)和 3×3 中值滤波(9 个值排序后取第 5 个)"
+        op_zh = "3×3 均值滤波（9 个像素的平均）和 3×3 中值滤波（9 个值排序后取第 5 个）"
         op_en = "a 3×3 mean filter (average of the 9 pixels) and a 3×3 median filter (the 5th of the 9 sorted values)"
-    dec_zh = "" if flt == "median" else "(保留两位小数)"
+    dec_zh = "" if flt == "median" else "（保留两位小数）"
     dec_en = "" if flt == "median" else " (2 decimals)"
     if at is not None:
         i, j = at
         cells = [(i + u, j + v) for u in (-1, 0, 1) for v in (-1, 0, 1)]
         figs.insert(0, grid(Bi("图像", "Image"), image, cells))
         if flt == "compare":
-            ask_zh = (f"分别用 {op_zh} 处理第 {i + 1} 行第 {j + 1} 列的像素(从 1 开始计数,即图中灰色窗口的中心),"
-                      f"求两种滤波的输出{dec_zh},并说明哪种更适合去除这种噪声。")
+            ask_zh = (f"分别用 {op_zh} 处理第 {i + 1} 行第 {j + 1} 列的像素（从 1 开始计数，即图中灰色窗口的中心），"
+                      f"求两种滤波的输出{dec_zh}，并说明哪种更适合去除这种噪声。")
             ask_en = (f"Apply {op_en} at row {i + 1}, column {j + 1} (counting from 1: the centre of the shaded "
                       f"window) and give both outputs{dec_en}; which filter suits this noise better?")
         else:
-            ask_zh = f"对第 {i + 1} 行第 {j + 1} 列的像素(从 1 开始计数,即图中灰色窗口的中心)做 {op_zh},求输出值{dec_zh}。"
+            ask_zh = f"对第 {i + 1} 行第 {j + 1} 列的像素（从 1 开始计数，即图中灰色窗口的中心）做 {op_zh}，求输出值{dec_zh}。"
             ask_en = (f"Apply {op_en} to the pixel at row {i + 1}, column {j + 1} (counting from 1: the centre of the "
                       f"shaded window) and give the output{dec_en}.")
     else:
         figs.insert(0, grid(Bi("图像", "Image"), image))
-        ask_zh = (f"对图像做 {op_zh},只计算 3×3 窗口完全落在图像内的像素(有效区域,不填充),"
+        ask_zh = (f"对图像做 {op_zh}，只计算 3×3 窗口完全落在图像内的像素（有效区域，不填充），"
                   f"写出 ${h - 2} times {w - 2}$ 的输出矩阵{dec_zh}。")
         ask_en = (f"Filter the image with {op_en}, computing only pixels whose 3×3 window lies inside the image "
                   f"(valid region, no padding), and give the ${h - 2} times {w - 2}$ output{dec_en}.")
@@ -151,10 +151,10 @@ def prompt_smooth(params: dict[str, Any]) -> Prompt:
 
 register(Kind(
     name="smoothing-filter", chapter="image-processing", section="calculation", points=6,
-    title=Bi("平滑滤波:均值、高斯与中值", "Smoothing filters: mean, Gaussian, median"),
+    title=Bi("平滑滤波：均值、高斯与中值", "Smoothing filters: mean, Gaussian, median"),
     summary=Bi("3×3 均值 / 高斯 / 中值滤波在一个像素或整个有效区域上的输出", "3×3 mean / Gaussian / median filter at a "
                "pixel or over the valid region"),
-    conventions=Bi("窗口以像素为中心;只算有效区域(不填充);均值与高斯结果保留两位小数;中值取 9 个值排序后的第 5 个",
+    conventions=Bi("窗口以像素为中心；只算有效区域（不填充）；均值与高斯结果保留两位小数；中值取 9 个值排序后的第 5 个",
                    "the window is centred on the pixel; valid region only (no padding); mean and Gaussian to 2 "
                    "decimals; the median is the 5th of the 9 sorted values"),
     variants=("mean filter", "Gaussian 1/16 kernel", "median on salt-and-pepper noise", "mean vs median",
@@ -223,8 +223,8 @@ def sample_morph(rng: random.Random) -> dict[str, Any]:
 _OP_TEXT = {
     "erosion": Bi("腐蚀", "erosion"),
     "dilation": Bi("膨胀", "dilation"),
-    "opening": Bi("开运算(先腐蚀后膨胀)", "opening (erosion followed by dilation)"),
-    "closing": Bi("闭运算(先膨胀后腐蚀)", "closing (dilation followed by erosion)"),
+    "opening": Bi("开运算（先腐蚀后膨胀）", "opening (erosion followed by dilation)"),
+    "closing": Bi("闭运算（先膨胀后腐蚀）", "closing (dilation followed by erosion)"),
 }
 _EL_TEXT = {"square": Bi("3×3 方形", "3×3 square"), "cross": Bi("3×3 十字形", "3×3 cross"),
             "hline": Bi("1×3 水平线段", "1×3 horizontal line"), "vline": Bi("3×1 竖直线段", "3×1 vertical line")}
@@ -235,10 +235,10 @@ def prompt_morph(params: dict[str, Any]) -> Prompt:
     h, w = len(img), len(img[0])
     opt, elt = _OP_TEXT[op], _EL_TEXT[el]
     figs = [grid(Bi("二值图像 $A$", "Binary image $A$"), img),
-            grid(Bi("结构元素 $B$(灰色为中心/原点)", "Structuring element $B$ (shaded: centre / origin)"),
+            grid(Bi("结构元素 $B$（灰色为中心/原点）", "Structuring element $B$ (shaded: centre / origin)"),
                  solver.ELEMENTS[el], [(1, 1)])]
-    rule_zh = ("约定:结构元素的中心放在被处理的像素上,只看 $B$ 中为 1 的位置;腐蚀时这些位置覆盖的像素全为 1 才输出 1,"
-               "膨胀时其中有一个为 1 就输出 1;图像外的像素一律按 0 处理(每一步都如此)。")
+    rule_zh = ("约定：结构元素的中心放在被处理的像素上，只看 $B$ 中为 1 的位置；腐蚀时这些位置覆盖的像素全为 1 才输出 1,"
+               "膨胀时其中有一个为 1 就输出 1；图像外的像素一律按 0 处理（每一步都如此）。")
     rule_en = ("Conventions: the element's centre is placed on the pixel being processed and only the 1-positions of "
                "$B$ count; erosion outputs 1 only if all pixels they cover are 1, dilation outputs 1 if any of them "
                "is 1; pixels outside the image always count as 0 (in every step).")
@@ -248,7 +248,7 @@ def prompt_morph(params: dict[str, Any]) -> Prompt:
         ask_en = f"Give the intermediate {first.en} image after the first step and the final result."
     else:
         ask_zh, ask_en = f"写出{opt.zh}的结果。", "Give the result."
-    zh = (f"下图为 {h}×{w} 的二值图像 $A$(1 为前景,0 为背景)和 {elt.zh}结构元素 $B$。"
+    zh = (f"下图为 {h}×{w} 的二值图像 $A$（1 为前景，0 为背景）和 {elt.zh}结构元素 $B$。"
           f"用 $B$ 对 $A$ 做{opt.zh}。{rule_zh}{ask_zh}")
     en = (f"The figure shows a {h}×{w} binary image $A$ (1 = foreground, 0 = background) and a {elt.en} "
           f"structuring element $B$. Apply {opt.en} to $A$ with $B$. {rule_en} {ask_en}")
@@ -257,10 +257,10 @@ def prompt_morph(params: dict[str, Any]) -> Prompt:
 
 register(Kind(
     name="morphology", chapter="image-processing", section="calculation", points=6,
-    title=Bi("形态学:腐蚀、膨胀、开运算与闭运算", "Morphology: erosion, dilation, opening, closing"),
+    title=Bi("形态学：腐蚀、膨胀、开运算与闭运算", "Morphology: erosion, dilation, opening, closing"),
     summary=Bi("用 3×3 结构元素对小二值图像做腐蚀、膨胀、开运算、闭运算", "Erosion, dilation, opening and closing of a "
                "small binary image with a 3×3 structuring element"),
-    conventions=Bi("结构元素以中心为原点;图像外的像素按 0 处理(每一步);开 = 先腐蚀后膨胀,闭 = 先膨胀后腐蚀",
+    conventions=Bi("结构元素以中心为原点；图像外的像素按 0 处理（每一步）；开 = 先腐蚀后膨胀，闭 = 先膨胀后腐蚀",
                    "the element's origin is its centre; outside pixels count as 0 (in every step); opening = erode "
                    "then dilate, closing = dilate then erode"),
     variants=("erosion", "dilation", "opening", "closing", "square / cross / line elements"),
@@ -434,42 +434,42 @@ def prompt_canny(params: dict[str, Any]) -> Prompt:
     quant_en = ("(1) take each direction modulo 180° and quantize it to the nearest of 0°, 45°, 90°, 135°: "
                 "[0°, 22.5°) and [157.5°, 180°) → 0°, [22.5°, 67.5°) → 45°, [67.5°, 112.5°) → 90°, "
                 "[112.5°, 157.5°) → 135°;")
-    nms_zh = ("非极大值抑制:沿量化后的梯度方向与两个相邻像素比较——0°:左、右;45°:右上、左下;90°:上、下;"
-              "135°:左上、右下。幅值大于或等于两个邻居时保留原值,否则置 0;图像外的邻居幅值按 0 计;")
+    nms_zh = ("非极大值抑制：沿量化后的梯度方向与两个相邻像素比较——0°:左、右；45°:右上、左下；90°:上、下；"
+              "135°:左上、右下。幅值大于或等于两个邻居时保留原值，否则置 0；图像外的邻居幅值按 0 计；")
     nms_en = ("non-maximum suppression: compare each pixel with its two neighbours along the quantized gradient "
               "direction (0°: left and right; 45°: upper right and lower left; 90°: up and down; 135°: upper left "
               "and lower right); keep its magnitude if it is greater than or equal to both, otherwise set it to 0; "
               "neighbours outside the image count as 0;")
-    thr_zh = (f"双阈值 $T_L = {low}$、$T_H = {high}$:$M >= T_H$ 为强边缘(记 2),$T_L <= M < T_H$ 为弱边缘(记 1),"
-              f"其余为非边缘(记 0);")
+    thr_zh = (f"双阈值 $T_L = {low}$、$T_H = {high}$:$M >= T_H$ 为强边缘（记 2），$T_L <= M < T_H$ 为弱边缘（记 1），"
+              f"其余为非边缘（记 0）；")
     thr_en = (f"double threshold $T_L = {low}$, $T_H = {high}$: $M >= T_H$ is a strong edge (code 2), "
               f"$T_L <= M < T_H$ a weak edge (code 1), anything else a non-edge (code 0);")
-    hys_zh = "滞后边界跟踪:弱边缘若与强边缘 8 邻接(可经由其他弱边缘连通)则保留为边缘,否则删除。"
+    hys_zh = "滞后边界跟踪：弱边缘若与强边缘 8 邻接（可经由其他弱边缘连通）则保留为边缘，否则删除。"
     hys_en = ("hysteresis: a weak pixel stays an edge if it is 8-connected to a strong pixel (possibly through "
               "other weak pixels), otherwise it is dropped.")
-    dir_zh = "方向以度为单位,从 x 轴正方向逆时针量取(按图像画面,x 向右、y 向上,90° 指向正上方)。"
+    dir_zh = "方向以度为单位，从 x 轴正方向逆时针量取（按图像画面，x 向右、y 向上，90° 指向正上方）。"
     dir_en = ("Directions are in degrees, counter-clockwise from the +x axis as the image is drawn (x to the right, "
               "y up, so 90° points straight up).")
     if ask == "full":
-        figs.append(grid(Bi("梯度方向 $theta$(度)", "Gradient direction $theta$ (degrees)"), params["direction"]))
+        figs.append(grid(Bi("梯度方向 $theta$（度）", "Gradient direction $theta$ (degrees)"), params["direction"]))
         zh = (f"Canny 边缘检测在求出梯度后还有几步。下图给出 {h}×{w} 的梯度幅值图 $M$ 和梯度方向图 $theta$。{dir_zh}"
-              f"依次完成:{quant_zh}(2) {nms_zh}(3) {thr_zh}(4) {hys_zh}"
-              f"写出量化后的方向图、抑制后的幅值图、2/1/0 分类图和最终边缘图(1 = 边缘,0 = 非边缘)。")
+              f"依次完成：{quant_zh}(2) {nms_zh}(3) {thr_zh}(4) {hys_zh}"
+              f"写出量化后的方向图、抑制后的幅值图、2/1/0 分类图和最终边缘图（1 = 边缘，0 = 非边缘）。")
         en = (f"After the gradients, Canny edge detection has a few more steps. The figure gives a {h}×{w} gradient "
               f"magnitude map $M$ and direction map $theta$. {dir_en} Carry out: {quant_en} (2) {nms_en} "
               f"(3) {thr_en} (4) {hys_en} Give the quantized direction map, the magnitude map after suppression, "
               f"the 2/1/0 class map and the final edge map (1 = edge, 0 = non-edge).")
     elif ask == "nms":
-        figs.append(grid(Bi("量化后的梯度方向(度)", "Quantized gradient direction (degrees)"), params["direction"]))
-        zh = (f"Canny 边缘检测中,已求得 {h}×{w} 的梯度幅值图 $M$ 和量化后的梯度方向图(见下图)。{dir_zh}"
-              f"依次完成:(1) {nms_zh}(2) {thr_zh}(3) {hys_zh}"
-              f"写出抑制后的幅值图、2/1/0 分类图和最终边缘图(1 = 边缘,0 = 非边缘)。")
+        figs.append(grid(Bi("量化后的梯度方向（度）", "Quantized gradient direction (degrees)"), params["direction"]))
+        zh = (f"Canny 边缘检测中，已求得 {h}×{w} 的梯度幅值图 $M$ 和量化后的梯度方向图（见下图）。{dir_zh}"
+              f"依次完成：(1) {nms_zh}(2) {thr_zh}(3) {hys_zh}"
+              f"写出抑制后的幅值图、2/1/0 分类图和最终边缘图（1 = 边缘，0 = 非边缘）。")
         en = (f"In Canny edge detection, the {h}×{w} gradient magnitude map $M$ and the quantized direction map are "
               f"given below. {dir_en} Carry out: (1) {nms_en} (2) {thr_en} (3) {hys_en} Give the magnitude map after "
               f"suppression, the 2/1/0 class map and the final edge map (1 = edge, 0 = non-edge).")
     else:
-        zh = (f"Canny 边缘检测中,下图是经过非极大值抑制后的 {h}×{w} 梯度幅值图 $M$。依次完成:(1) {thr_zh}(2) {hys_zh}"
-              f"写出 2/1/0 分类图和最终边缘图(1 = 边缘,0 = 非边缘)。")
+        zh = (f"Canny 边缘检测中，下图是经过非极大值抑制后的 {h}×{w} 梯度幅值图 $M$。依次完成：(1) {thr_zh}(2) {hys_zh}"
+              f"写出 2/1/0 分类图和最终边缘图（1 = 边缘，0 = 非边缘）。")
         en = (f"In Canny edge detection, the figure shows a {h}×{w} gradient magnitude map $M$ after non-maximum "
               f"suppression. Carry out: (1) {thr_en} (2) {hys_en} Give the 2/1/0 class map and the final edge map "
               f"(1 = edge, 0 = non-edge).")
@@ -481,8 +481,8 @@ register(Kind(
     title=Bi("Canny 边缘检测的后续步骤", "The later steps of Canny edge detection"),
     summary=Bi("方向量化、非极大值抑制、双阈值与滞后边界跟踪", "Direction quantization, non-maximum suppression, double "
                "threshold and hysteresis"),
-    conventions=Bi("方向从 x 轴逆时针量(y 向上);0°比左右、45°比右上左下、90°比上下、135°比左上右下;不小于两邻居即保留,图外按 0;"
-                   "M ≥ T_H 强(2),T_L ≤ M < T_H 弱(1);弱边缘经 8 邻接连到强边缘才保留",
+    conventions=Bi("方向从 x 轴逆时针量（y 向上）；0°比左右、45°比右上左下、90°比上下、135°比左上右下；不小于两邻居即保留，图外按 0;"
+                   "M ≥ T_H 强（2），T_L ≤ M < T_H 弱（1）；弱边缘经 8 邻接连到强边缘才保留",
                    "directions counter-clockwise from +x (y up); 0° compares left/right, 45° upper right/lower left, "
                    "90° up/down, 135° upper left/lower right; keep when ≥ both, outside = 0; M ≥ T_H strong (2), "
                    "T_L ≤ M < T_H weak (1); weak pixels stay only when 8-connected to a strong one"),

@@ -93,9 +93,9 @@ def prompt_edge(params: dict[str, Any]) -> Prompt:
     h, w = len(image), len(image[0])
     l2 = params["magnitude"] == "l2"
     mag = "$|G| = sqrt(G_x^2 + G_y^2)$" if l2 else "$|G| = |G_x| + |G_y|$"
-    dec_zh = "(保留两位小数)" if l2 else ""
+    dec_zh = "（保留两位小数）" if l2 else ""
     dec_en = " (2 decimals)" if l2 else ""
-    conv_zh = "卷积核按互相关方式作用(不翻转),即 $G = sum_(u,v) K(u,v) dot I(i+u, j+v)$。"
+    conv_zh = "卷积核按互相关方式作用（不翻转），即 $G = sum_(u,v) K(u,v) dot I(i+u, j+v)$。"
     conv_en = "Apply the kernels as cross-correlation (no flipping): $G = sum_(u,v) K(u,v) dot I(i+u, j+v)$."
     op_zh = f" {name} 算子" if name else "下列算子"
     op_en = f"the {name} operator" if name else "the operator below"
@@ -105,10 +105,10 @@ def prompt_edge(params: dict[str, Any]) -> Prompt:
         i, j = at
         cells = [(i + u, j + v) for u in range(k) for v in range(k)]
         if k == 3:
-            where_zh = f"图中灰色 3×3 邻域的中心像素(第 {i + 2} 行第 {j + 2} 列,从 1 开始计数)"
+            where_zh = f"图中灰色 3×3 邻域的中心像素（第 {i + 2} 行第 {j + 2} 列，从 1 开始计数）"
             where_en = f"the centre pixel of the shaded 3×3 neighbourhood (row {i + 2}, column {j + 2}, counting from 1)"
         else:
-            where_zh = f"图中灰色 2×2 邻域(左上角为第 {i + 1} 行第 {j + 1} 列,从 1 开始计数)"
+            where_zh = f"图中灰色 2×2 邻域（左上角为第 {i + 1} 行第 {j + 1} 列，从 1 开始计数）"
             where_en = f"the shaded 2×2 neighbourhood (top-left pixel at row {i + 1}, column {j + 1}, counting from 1)"
         zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}(卷积核 $K_x$、$K_y$ 如下)计算{where_zh}处的梯度分量 "
               f"$G_x$、$G_y$ 以及梯度幅值 {mag}{dec_zh}。{conv_zh}")
@@ -116,7 +116,7 @@ def prompt_edge(params: dict[str, Any]) -> Prompt:
               f"gradient components $G_x$, $G_y$ at {where_en} and the gradient magnitude {mag}{dec_en}. {conv_en}")
         figs = [grid(Bi("图像 $I$", "Image $I$"), image, cells)] + figs_kernels
     else:
-        zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}(卷积核 $K_x$、$K_y$ 如下)对图像做不填充(valid)的滤波,"
+        zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}(卷积核 $K_x$、$K_y$ 如下)对图像做不填充（valid）的滤波，"
               f"写出梯度图 $G_x$、$G_y$ 和梯度幅值图 {mag}{dec_zh}。{conv_zh}")
         en = (f"The figure shows a {h}×{w} gray image $I$. Filter it with {op_en} (kernels $K_x$, $K_y$ below) "
               f"without padding (valid region) and give the gradient maps $G_x$, $G_y$ and the magnitude map "
@@ -129,7 +129,7 @@ register(Kind(
     name="edge-filter", chapter="image-processing", section="calculation", points=8,
     title=Bi("边缘检测算子", "Edge operators"),
     summary=Bi("Roberts / Prewitt / Sobel 梯度与梯度幅值", "Roberts / Prewitt / Sobel gradients and magnitude"),
-    conventions=Bi("互相关(不翻转核),只算有效区域;Roberts 核锚定在 2×2 邻域左上角,3×3 核锚定在中心;幅值 L2 保留两位小数",
+    conventions=Bi("互相关（不翻转核），只算有效区域；Roberts 核锚定在 2×2 邻域左上角，3×3 核锚定在中心；幅值 L2 保留两位小数",
                    "cross-correlation (kernel not flipped), valid region only; a 2×2 Roberts kernel is anchored at its "
                    "top-left pixel, a 3×3 kernel at its centre; L2 magnitude to 2 decimals"),
     variants=("Roberts", "Prewitt", "Sobel", "one pixel", "whole map", "L1 / L2 magnitude"),
@@ -206,12 +206,12 @@ def sample_otsu(rng: random.Random) -> dict[str, Any]:
 
 
 def prompt_otsu(params: dict[str, Any]) -> Prompt:
-    rule_zh = ("以阈值 $T$ 把像素分为两类:灰度 $<= T$ 为类 0,灰度 $> T$ 为类 1;类间方差 "
-               "$sigma_B^2 = w_0 w_1 (mu_0 - mu_1)^2$,其中 $w$ 为各类像素所占比例,$mu$ 为各类平均灰度。")
+    rule_zh = ("以阈值 $T$ 把像素分为两类：灰度 $<= T$ 为类 0，灰度 $> T$ 为类 1；类间方差 "
+               "$sigma_B^2 = w_0 w_1 (mu_0 - mu_1)^2$，其中 $w$ 为各类像素所占比例，$mu$ 为各类平均灰度。")
     rule_en = ("A threshold $T$ splits the pixels into class 0 (gray level $<= T$) and class 1 (gray level $> T$); "
                "the between-class variance is $sigma_B^2 = w_0 w_1 (mu_0 - mu_1)^2$, where $w$ are the classes' "
                "pixel proportions and $mu$ their mean gray levels.")
-    ask_zh = "用 Otsu(大津)算法求最佳阈值 $T$ 及对应的最大类间方差(保留三位小数)。"
+    ask_zh = "用 Otsu（大津）算法求最佳阈值 $T$ 及对应的最大类间方差（保留三位小数）。"
     ask_en = "Use Otsu's method to find the optimal threshold $T$ and the maximal between-class variance (3 decimals)."
     if params.get("image") is not None:
         image = params["image"]
@@ -225,7 +225,7 @@ def prompt_otsu(params: dict[str, Any]) -> Prompt:
     fig.rows = [[str(lv) for lv, _ in hist], [str(n) for _, n in hist]]
     fig.header = None
     fig.kind = "table"
-    zh = f"某灰度图像的直方图如下表(第一行为灰度级,第二行为像素数)。{rule_zh}{ask_zh}"
+    zh = f"某灰度图像的直方图如下表（第一行为灰度级，第二行为像素数）。{rule_zh}{ask_zh}"
     en = f"The histogram of a gray image is given below (first row: gray level, second row: pixel count). {rule_en} {ask_en}"
     return Prompt(Bi(zh, en), [fig])
 
@@ -233,8 +233,8 @@ def prompt_otsu(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="otsu", chapter="image-processing", section="calculation", points=8,
     title=Bi("Otsu 阈值分割", "Otsu thresholding"),
-    summary=Bi("遍历阈值,取类间方差最大者", "Try every threshold; keep the one with the largest between-class variance"),
-    conventions=Bi("类 0 = 灰度 ≤ T;σ_B² = w0·w1·(μ0 − μ1)²,w 为比例;两类都非空的 T 才参与比较;方差保留三位小数",
+    summary=Bi("遍历阈值，取类间方差最大者", "Try every threshold; keep the one with the largest between-class variance"),
+    conventions=Bi("类 0 = 灰度 ≤ T;σ_B² = w0·w1·(μ0 − μ1)²,w 为比例；两类都非空的 T 才参与比较；方差保留三位小数",
                    "class 0 = levels ≤ T; σ_B² = w0·w1·(μ0 − μ1)² with w as proportions; only T with both classes "
                    "non-empty; variance to 3 decimals"),
     variants=("histogram table", "small image", "sparse gray levels"),

@@ -87,27 +87,27 @@ def prompt_cm(params: dict[str, Any]) -> Prompt:
                   "counts samples predicted as $i$ whose actual class is $j$)")
     if ask == "class":
         nm = names[params["target"]]
-        ask_zh = f"求类别「{nm.zh}」的精确率、召回率和 F1 值,以及模型的准确率。"
+        ask_zh = f"求类别「{nm.zh}」的精确率、召回率和 F1 值，以及模型的准确率。"
         ask_en = f"Find the precision, recall and F1 score of class {nm.en}, and the accuracy of the model."
     elif ask == "per-class":
-        ask_zh = "分别求每个类别的精确率、召回率和 F1 值(按表中类别顺序各写成一个向量),以及模型的准确率。"
+        ask_zh = "分别求每个类别的精确率、召回率和 F1 值（按表中类别顺序各写成一个向量），以及模型的准确率。"
         ask_en = ("Find the precision, recall and F1 score of every class (each as a vector in the table's class "
                   "order) and the accuracy of the model.")
     elif ask == "macro":
-        ask_zh = "求宏平均(macro)精确率、宏平均召回率、宏平均 F1(各类 F1 的算术平均)以及准确率。"
+        ask_zh = "求宏平均（macro）精确率、宏平均召回率、宏平均 F1（各类 F1 的算术平均）以及准确率。"
         ask_en = ("Find the macro-averaged precision, macro-averaged recall, macro-averaged F1 (the plain mean of "
                   "the per-class F1 scores) and the accuracy.")
     elif ask == "micro":
-        ask_zh = ("求微平均(micro,先把各类的 TP、FP、FN 相加再计算)精确率、召回率和 F1,"
-                  "并求宏平均 F1(各类 F1 的算术平均)加以比较。")
+        ask_zh = ("求微平均（micro，先把各类的 TP、FP、FN 相加再计算）精确率、召回率和 F1,"
+                  "并求宏平均 F1（各类 F1 的算术平均）加以比较。")
         ask_en = ("Find the micro-averaged precision, recall and F1 (add up TP, FP and FN over the classes first), "
                   "and, for comparison, the macro-averaged F1 (the plain mean of the per-class F1 scores).")
     else:
-        ask_zh = "以各类的真实样本数(支持数)为权重,求加权平均精确率、加权平均召回率和加权平均 F1。"
+        ask_zh = "以各类的真实样本数（支持数）为权重，求加权平均精确率、加权平均召回率和加权平均 F1。"
         ask_en = ("Using the number of actual samples of each class (its support) as weights, find the weighted-average "
                   "precision, recall and F1.")
-    zh = (f"某 {k} 分类模型在测试集上的混淆矩阵如下表,{lay_zh}。每个类别的 $F_1 = (2 P R)/(P + R)$。"
-          f"{ask_zh}(结果保留三位小数)")
+    zh = (f"某 {k} 分类模型在测试集上的混淆矩阵如下表，{lay_zh}。每个类别的 $F_1 = (2 P R)/(P + R)$。"
+          f"{ask_zh}（结果保留三位小数）")
     en = (f"The confusion matrix of a {k}-class classifier on a test set is shown below; {lay_en}. The F1 score of "
           f"a class is $F_1 = (2 P R)/(P + R)$. {ask_en} (3 decimals)")
     return Prompt(Bi(zh, en), [fig])
@@ -116,9 +116,9 @@ def prompt_cm(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="confusion-matrix", chapter="training", section="calculation", points=8,
     title=Bi("多分类混淆矩阵", "Multi-class confusion matrix"),
-    summary=Bi("由 3×3 / 4×4 混淆矩阵求各类精确率、召回率、F1,宏平均、微平均与准确率",
+    summary=Bi("由 3×3 / 4×4 混淆矩阵求各类精确率、召回率、F1，宏平均、微平均与准确率",
                "Per-class precision, recall, F1, macro / micro / weighted averages and accuracy from a 3×3 or 4×4 matrix"),
-    conventions=Bi("默认行 = 真实类别、列 = 预测类别(题中注明);宏平均 F1 = 各类 F1 的算术平均;保留三位小数",
+    conventions=Bi("默认行 = 真实类别、列 = 预测类别（题中注明）；宏平均 F1 = 各类 F1 的算术平均；保留三位小数",
                    "rows = actual, columns = predicted unless the prompt says otherwise; macro F1 = mean of the "
                    "per-class F1; 3 decimals"),
     variants=("one class", "every class", "macro average", "micro vs macro", "weighted average",
@@ -254,8 +254,8 @@ def sample_ap(rng: random.Random) -> dict[str, Any]:
 
 
 _AP_RULE = Bi(
-    "按 VOC2010 以后的全点插值(all-point interpolation)计算 AP:按置信度从高到低排序,算出每个排名 $k$ 处的精确率 "
-    "$P_k$ 与召回率 $R_k$;用精度包络 $tilde(P)_k = max_(j >= k) P_j$ 代替 $P_k$,AP 为阶梯形 P-R 曲线下的面积 "
+    "按 VOC2010 以后的全点插值（all-point interpolation）计算 AP:按置信度从高到低排序，算出每个排名 $k$ 处的精确率 "
+    "$P_k$ 与召回率 $R_k$；用精度包络 $tilde(P)_k = max_(j >= k) P_j$ 代替 $P_k$，AP 为阶梯形 P-R 曲线下的面积 "
     "$sum_k (R_k - R_(k-1)) tilde(P)_k$($R_0 = 0$)。",
     "Use the all-point interpolated AP of VOC2010 and later: sort by descending score, compute the precision $P_k$ "
     "and recall $R_k$ at each rank $k$, replace $P_k$ by the precision envelope $tilde(P)_k = max_(j >= k) P_j$, "
@@ -268,29 +268,29 @@ def prompt_ap(params: dict[str, Any]) -> Prompt:
     labels = [f"D{i + 1}" for i in range(n)]
     ngt = params["num_gt"]
     table_ask = params.get("ask", "ap") == "table"
-    ask_zh = ("写出按置信度排序后每个排名处的精确率 $P_k$ 和召回率 $R_k$(各写成一个向量),并求 AP(保留三位小数)。"
-              if table_ask else "求该类别的 AP(保留三位小数)。")
+    ask_zh = ("写出按置信度排序后每个排名处的精确率 $P_k$ 和召回率 $R_k$（各写成一个向量），并求 AP（保留三位小数）。"
+              if table_ask else "求该类别的 AP（保留三位小数）。")
     ask_en = ("Give the precision $P_k$ and recall $R_k$ at each rank after sorting by score (each as a vector), and "
               "the AP (3 decimals)." if table_ask else "Find the AP of this class (3 decimals).")
     if params.get("classes") is not None:
         classes, tp = params["classes"], params["tp"]
         fig = table(Bi("检测结果", "Detections"), ["检测 / detection", "类别 / class", "置信度 / score", "TP/FP"],
                     [[labels[i], str(classes[i]), scores[i], "TP" if tp[i] else "FP"] for i in range(n)])
-        zh = (f"某检测器在一个包含两个类别的测试集上输出了 {n} 个检测结果(见下表,TP/FP 已按 IoU 阈值判定好)。"
-              f"类别 1 共有 {ngt[0]} 个真实目标,类别 2 共有 {ngt[1]} 个真实目标。{_AP_RULE.zh}"
-              f"分别求两个类别的 AP,并求 mAP(两类 AP 的平均)。(保留三位小数)")
+        zh = (f"某检测器在一个包含两个类别的测试集上输出了 {n} 个检测结果（见下表，TP/FP 已按 IoU 阈值判定好）。"
+              f"类别 1 共有 {ngt[0]} 个真实目标，类别 2 共有 {ngt[1]} 个真实目标。{_AP_RULE.zh}"
+              f"分别求两个类别的 AP，并求 mAP（两类 AP 的平均）。（保留三位小数）")
         en = (f"A detector outputs {n} detections on a test set with two classes (table below; TP/FP already decided "
               f"by the IoU threshold). Class 1 has {ngt[0]} ground-truth objects and class 2 has {ngt[1]}. "
               f"{_AP_RULE.en} Find the AP of each class and the mAP (the mean of the two APs). (3 decimals)")
         return Prompt(Bi(zh, en), [fig])
     if params.get("ious") is not None:
         thr = params["iou_threshold"]
-        fig = table(Bi("检测结果(已按置信度从高到低排列)", "Detections (sorted by descending score)"),
+        fig = table(Bi("检测结果（已按置信度从高到低排列）", "Detections (sorted by descending score)"),
                     ["检测 / detection", "置信度 / score", "最匹配的真实框 / best GT", "IoU"],
                     [[labels[i], scores[i], f"G{params['gt_ids'][i]}", params["ious"][i]] for i in range(n)])
-        zh = (f"某类别共有 {ngt[0]} 个真实框 G1…G{ngt[0]}。检测器输出了 {n} 个检测框,下表给出每个检测框的置信度、"
-              f"与它 IoU 最大的真实框及该 IoU。按置信度从高到低依次判定:若 IoU $>= {thr}$ 且该真实框尚未被更高置信度的"
-              f"检测框匹配,则为 TP(并标记该真实框已匹配),否则为 FP(包括重复检测)。{_AP_RULE.zh}{ask_zh}")
+        zh = (f"某类别共有 {ngt[0]} 个真实框 G1…G{ngt[0]}。检测器输出了 {n} 个检测框，下表给出每个检测框的置信度、"
+              f"与它 IoU 最大的真实框及该 IoU。按置信度从高到低依次判定：若 IoU $>= {thr}$ 且该真实框尚未被更高置信度的"
+              f"检测框匹配，则为 TP（并标记该真实框已匹配），否则为 FP（包括重复检测）。{_AP_RULE.zh}{ask_zh}")
         en = (f"A class has {ngt[0]} ground-truth boxes G1…G{ngt[0]}. A detector outputs {n} boxes; the table gives "
               f"each box's score, the ground truth it overlaps most and that IoU. Judge them in order of descending "
               f"score: a box is a TP if its IoU $>= {thr}$ and that ground truth has not been matched by a "
@@ -299,12 +299,12 @@ def prompt_ap(params: dict[str, Any]) -> Prompt:
         return Prompt(Bi(zh, en), [fig])
     tp = params["tp"]
     ranked = all(scores[i] > scores[i + 1] for i in range(n - 1))
-    cap = Bi("检测结果(已按置信度从高到低排列)", "Detections (sorted by descending score)") if ranked else \
-        Bi("检测结果(未排序)", "Detections (not sorted)")
+    cap = Bi("检测结果（已按置信度从高到低排列）", "Detections (sorted by descending score)") if ranked else \
+        Bi("检测结果（未排序）", "Detections (not sorted)")
     fig = table(cap, ["检测 / detection", "置信度 / score", "TP/FP"],
                 [[labels[i], scores[i], "TP" if tp[i] else "FP"] for i in range(n)])
-    zh = (f"某类别在测试集中共有 {ngt[0]} 个真实目标(ground truth)。检测器对该类别输出了 {n} 个检测结果,"
-          f"各自的置信度以及按 IoU 阈值判定的结果(TP/FP)如下表。{_AP_RULE.zh}{ask_zh}")
+    zh = (f"某类别在测试集中共有 {ngt[0]} 个真实目标（ground truth）。检测器对该类别输出了 {n} 个检测结果，"
+          f"各自的置信度以及按 IoU 阈值判定的结果（TP/FP）如下表。{_AP_RULE.zh}{ask_zh}")
     en = (f"A class has {ngt[0]} ground-truth objects in the test set. A detector outputs {n} detections of this "
           f"class; their scores and TP/FP decisions (from the IoU threshold) are in the table. {_AP_RULE.en} {ask_en}")
     return Prompt(Bi(zh, en), [fig])
@@ -313,9 +313,9 @@ def prompt_ap(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="average-precision", chapter="detection", section="calculation", points=8,
     title=Bi("平均精度 AP 与 mAP", "Average precision and mAP"),
-    summary=Bi("由排序后的检测结果求 P-R 表,按全点插值(VOC2010+)计算 AP 与 mAP",
+    summary=Bi("由排序后的检测结果求 P-R 表，按全点插值（VOC2010+）计算 AP 与 mAP",
                "Precision/recall table of ranked detections and all-point interpolated AP (VOC2010+), mAP"),
-    conventions=Bi("全点插值:精度包络 P̃(r) = max_{r' ≥ r} P(r'),AP = Σ ΔR·P̃;IoU ≥ 阈值且真实框未被匹配才算 TP;保留三位小数",
+    conventions=Bi("全点插值：精度包络 P̃(r) = max_{r' ≥ r} P(r'),AP = Σ ΔR·P̃;IoU ≥ 阈值且真实框未被匹配才算 TP；保留三位小数",
                    "all-point interpolation: envelope P̃(r) = max over r' ≥ r of P(r'), AP = Σ ΔR·P̃; TP needs IoU ≥ "
                    "threshold and an unmatched ground truth; 3 decimals"),
     variants=("ranked TP/FP list", "unsorted list", "IoU and duplicate detections", "P/R table", "mAP over two classes"),

@@ -75,8 +75,8 @@ def prompt_lstm(params: dict[str, Any]) -> Prompt:
              "$C_t = f_t dot.o C_(t-1) + i_t dot.o tilde(C)_t$, $h_t = o_t dot.o tanh(C_t)$")
     dims_zh = "标量" if n == 1 and m == 1 else f"隐状态维度 {n}、输入维度 {m}"
     dims_en = "scalars" if n == 1 and m == 1 else f"hidden size {n}, input size {m}"
-    zh = (f"一个 LSTM 单元({dims_zh})的计算为:{gates}。权重矩阵作用在拼接向量 $[h_(t-1), x_t]$ 上(见下图),"
-          f"偏置 {biases}。已知 {given},求 $f_t$、$i_t$、$tilde(C)_t$、$C_t$、$o_t$、$h_t$(保留四位小数)。")
+    zh = (f"一个 LSTM 单元（{dims_zh}）的计算为：{gates}。权重矩阵作用在拼接向量 $[h_(t-1), x_t]$ 上（见下图），"
+          f"偏置 {biases}。已知 {given}，求 $f_t$、$i_t$、$tilde(C)_t$、$C_t$、$o_t$、$h_t$（保留四位小数）。")
     en = (f"An LSTM cell ({dims_en}) computes {gates}. The weight matrices act on the concatenation "
           f"$[h_(t-1), x_t]$ (shown below); the biases are {biases}. Given {given}, compute $f_t$, $i_t$, "
           f"$tilde(C)_t$, $C_t$, $o_t$ and $h_t$ (4 decimals).")
@@ -88,7 +88,7 @@ register(Kind(
     name="lstm-step", chapter="rnn", section="calculation", points=8,
     title=Bi("LSTM 单步计算", "One LSTM step"),
     summary=Bi("遗忘门、输入门、候选状态、细胞状态、输出门与隐状态", "Forget, input, candidate, cell, output gate and hidden state"),
-    conventions=Bi("权重作用于 [h_(t−1), x_t];σ 为 sigmoid;⊙ 为逐元素乘;保留四位小数;C_t 与 h_t 按你前面的答案继续计算也给分",
+    conventions=Bi("权重作用于 [h_(t−1), x_t];σ 为 sigmoid;⊙ 为逐元素乘；保留四位小数；C_t 与 h_t 按你前面的答案继续计算也给分",
                    "weights act on [h_(t−1), x_t]; σ is the sigmoid; ⊙ is element-wise; 4 decimals; C_t and h_t also "
                    "earn credit when carried forward from your earlier answers"),
     variants=("scalar cell", "hidden size 2", "input size 2", "first step (h₀ = C₀ = 0)"),

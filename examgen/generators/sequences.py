@@ -31,7 +31,7 @@ def _vec_text(v: list[float]) -> str:
 def _dims(n: int, m: int) -> Bi:
     if n == 1 and m == 1:
         return Bi("隐状态和输入都是标量", "hidden state and input are scalars")
-    return Bi(f"隐状态维度 {n},输入维度 {m}", f"hidden size {n}, input size {m}")
+    return Bi(f"隐状态维度 {n}，输入维度 {m}", f"hidden size {n}, input size {m}")
 
 
 # ---------------------------------------------------------------- rnn-step
@@ -99,7 +99,7 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
     scalar = n == 1 and m == 1 and (not output or len(params["b_y"]) == 1)
     dims = _dims(n, m)
     form = 'h_t = tanh(W_"hh" h_(t-1) + W_"xh" x_t + b)'
-    out_zh = ',输出层为 $y_t = W_"hy" h_t + b_y$(线性,不加激活函数)' if output else ""
+    out_zh = '，输出层为 $y_t = W_"hy" h_t + b_y$（线性，不加激活函数）' if output else ""
     out_en = ', and the output layer is $y_t = W_"hy" h_t + b_y$ (linear, no activation)' if output else ""
     xs = ", ".join(f"$x_{t} = {_vec_text(x)}$" for t, x in enumerate(params["xs"], start=1))
     h0 = f"$h_0 = {_vec_text(params['h0'])}$"
@@ -115,7 +115,7 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
         b_text = f"$b = {_vec_text(params['b'])}$"
         by_text = f",$b_y = {_vec_text(params['b_y'])}$" if output else ""
         by_en = f", $b_y = {_vec_text(params['b_y'])}$" if output else ""
-        given_zh = f"权重矩阵如下图,偏置 {b_text}{by_text};"
+        given_zh = f"权重矩阵如下图，偏置 {b_text}{by_text};"
         given_en = f"the weight matrices are shown below, the biases are {b_text}{by_en}; "
         figs = [matrix(Bi('$W_"hh"$', '$W_"hh"$'), params["W_hh"]), matrix(Bi('$W_"xh"$', '$W_"xh"$'), params["W_xh"])]
         if output:
@@ -126,10 +126,10 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
     ask_zh = "、".join(asks)
     ask_en = ", ".join(asks[:-1]) + " and " + asks[-1] if len(asks) > 1 else asks[0]
     zero = all(v == 0 for v in params["h0"])
-    start_zh = "序列开始时隐状态为零," if zero else "初始隐状态为 "
+    start_zh = "序列开始时隐状态为零，" if zero else "初始隐状态为 "
     start_en = "the sequence starts from a zero state, " if zero else "the initial state is "
-    zh = (f"一个简单循环神经网络(vanilla RNN,{dims.zh})按 ${form}$ 更新隐状态,所有时刻共享同一组参数{out_zh}。"
-          f"{given_zh}{start_zh}{h0},输入序列为 {xs}。求 {ask_zh}(保留四位小数)。")
+    zh = (f"一个简单循环神经网络（vanilla RNN,{dims.zh}）按 ${form}$ 更新隐状态，所有时刻共享同一组参数{out_zh}。"
+          f"{given_zh}{start_zh}{h0}，输入序列为 {xs}。求 {ask_zh}（保留四位小数）。")
     en = (f"A vanilla RNN ({dims.en}) updates its hidden state by ${form}$, with the same parameters at every time "
           f"step{out_en}. Here {given_en}{start_en}{h0} and the inputs are {xs}. Compute {ask_en} (4 decimals).")
     return Prompt(Bi(zh, en), figs)
@@ -138,9 +138,9 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="rnn-step", chapter="rnn", section="calculation", points=6,
     title=Bi("简单循环神经网络的前向计算", "Forward pass of a vanilla RNN"),
-    summary=Bi("按 h_t = tanh(W_hh h_(t−1) + W_xh x_t + b) 展开一到两个时刻,可含输出层",
+    summary=Bi("按 h_t = tanh(W_hh h_(t−1) + W_xh x_t + b) 展开一到两个时刻，可含输出层",
                "Unroll h_t = tanh(W_hh h_(t−1) + W_xh x_t + b) for one or two steps, optionally with an output layer"),
-    conventions=Bi("各时刻共享参数;输出层为线性 y = W_hy h + b_y;保留四位小数;h_2、y 按你前面的答案继续计算也给分",
+    conventions=Bi("各时刻共享参数；输出层为线性 y = W_hy h + b_y；保留四位小数；h_2、y 按你前面的答案继续计算也给分",
                    "parameters shared across time; linear output y = W_hy h + b_y; 4 decimals; h_2 and y also earn "
                    "credit when carried forward from your earlier answers"),
     variants=("scalar, one step", "two time steps", "with output layer", "zero initial state", "hidden size 2 / "
@@ -212,10 +212,10 @@ def prompt_gru(params: dict[str, Any]) -> Prompt:
            "$h_t = (1 - z_t) dot.o h_(t-1) + z_t dot.o tilde(h)_t$")
     given = f"$x_t = {_vec_text(params['x'])}$, $h_(t-1) = {_vec_text(params['h_prev'])}$"
     biases = ", ".join(f"${b} = {_vec_text(params[b])}$" for b in _GB)
-    zh = (f"一个 GRU 单元({dims.zh})按下式计算:{eqs}。本题约定更新门 $z_t$ 越大,越多地采用新的候选状态 "
+    zh = (f"一个 GRU 单元（{dims.zh}）按下式计算：{eqs}。本题约定更新门 $z_t$ 越大，越多地采用新的候选状态 "
           f"$tilde(h)_t$(PyTorch 的写法 $h_t = (1 - z_t) dot.o tilde(h)_t + z_t dot.o h_(t-1)$ 中 $z_t$ 的含义正好相反);"
-          f"重置门先与旧状态逐元素相乘,再与 $x_t$ 拼接后乘以 $W_h$。权重矩阵作用在拼接向量上(见下图),偏置 {biases}。"
-          f"已知 {given},求 $z_t$、$r_t$、$tilde(h)_t$、$h_t$(保留四位小数)。")
+          f"重置门先与旧状态逐元素相乘，再与 $x_t$ 拼接后乘以 $W_h$。权重矩阵作用在拼接向量上（见下图），偏置 {biases}。"
+          f"已知 {given}，求 $z_t$、$r_t$、$tilde(h)_t$、$h_t$（保留四位小数）。")
     en = (f"A GRU cell ({dims.en}) computes {eqs}. Convention: a larger update gate $z_t$ takes more of the new "
           f"candidate $tilde(h)_t$ (in PyTorch's form $h_t = (1 - z_t) dot.o tilde(h)_t + z_t dot.o h_(t-1)$ the gate "
           f"means the opposite); the reset gate multiplies the old state element-wise before it is concatenated with "
@@ -229,8 +229,8 @@ register(Kind(
     name="gru-step", chapter="rnn", section="calculation", points=8,
     title=Bi("GRU 单步计算", "One GRU step"),
     summary=Bi("更新门、重置门、候选隐状态与新隐状态", "Update gate, reset gate, candidate and new hidden state"),
-    conventions=Bi("h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t(z 越大越多采用新状态;PyTorch 中 z 的含义相反);"
-                   "h̃_t = tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h);保留四位小数;h̃_t 与 h_t 按你前面的答案继续计算也给分",
+    conventions=Bi("h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t（z 越大越多采用新状态；PyTorch 中 z 的含义相反）；"
+                   "h̃_t = tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h)；保留四位小数；h̃_t 与 h_t 按你前面的答案继续计算也给分",
                    "h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t (larger z takes more of the candidate; PyTorch's z means "
                    "the "
                    "opposite); h̃_t = tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h); 4 decimals; h̃_t and h_t also earn credit "
@@ -299,7 +299,7 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
     cell, h, x, bias, ask = params["cell"], params["hidden"], params["input"], params["bias"], params["ask"]
     name = solver.CELL_NAMES[cell]
     if bias == "double":
-        bz = '按 PyTorch 的约定,每组权重带两个偏置向量 $b_"ih"$ 和 $b_"hh"$(各 $h$ 个数)'
+        bz = '按 PyTorch 的约定，每组权重带两个偏置向量 $b_"ih"$ 和 $b_"hh"$(各 $h$ 个数)'
         be = 'following PyTorch, every set of weights has two bias vectors $b_"ih"$ and $b_"hh"$ ($h$ numbers each)'
     else:
         bz = "每组权重只带一个偏置向量($h$ 个数)"
@@ -309,17 +309,17 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
     sets_en = (" (each gate and the candidate state has its own set of weights acting on $[h_(t-1), x_t]$)"
                if cell != "rnn" else " ($h_t = tanh(W x_t + U h_(t-1) + b)$)")
     if ask == "layer":
-        zh = (f"一个单层 {name}{sets_zh}的输入维度为 $x = {x}$,隐状态维度为 $h = {h}$,{bz}。"
-              f"求:(1) 一组权重(一个门)的参数量;(2) 整个 {name} 层的参数量。")
+        zh = (f"一个单层 {name}{sets_zh}的输入维度为 $x = {x}$，隐状态维度为 $h = {h}$，{bz}。"
+              f"求：(1) 一组权重（一个门）的参数量；(2) 整个 {name} 层的参数量。")
         en = (f"A single {name} layer{sets_en} has input size $x = {x}$ and hidden size $h = {h}$; {be}. "
               f"Find (1) the parameters of one set of weights (one gate) and (2) the parameters of the whole "
               f"{name} layer.")
     elif ask == "output":
         k = params["outputs"]
         if params.get("story", "plain") == "text":
-            zh = (f"用 {name} 做文本分类:每个词用 ${x}$ 维的词向量表示,{name} 的隐状态维度为 ${h}$,"
-                  f"最后时刻的隐状态经过一个全连接层(带偏置)输出 ${k}$ 个类别的得分。{bz}。"
-                  f"求:(1) {name} 层的参数量;(2) 全连接输出层的参数量;(3) 总参数量(词向量本身不计)。")
+            zh = (f"用 {name} 做文本分类：每个词用 ${x}$ 维的词向量表示，{name} 的隐状态维度为 ${h}$，"
+                  f"最后时刻的隐状态经过一个全连接层（带偏置）输出 ${k}$ 个类别的得分。{bz}。"
+                  f"求：(1) {name} 层的参数量；(2) 全连接输出层的参数量；(3) 总参数量（词向量本身不计）。")
             article = "A" if name == "GRU" else "An"
             en = (f"{article} {name} classifies texts: every word is a ${x}$-dimensional word vector, the {name} has "
                   f"hidden size "
@@ -327,14 +327,14 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
                   f"class scores. {be[0].upper()}{be[1:]}. Find (1) the parameters of the {name} layer, (2) those "
                   f"of the output layer and (3) the total (not counting the word vectors).")
         else:
-            zh = (f"一个单层 {name}{sets_zh}的输入维度为 $x = {x}$,隐状态维度为 $h = {h}$,{bz};其后接一个全连接"
-                  f"输出层(带偏置),把隐状态映射为 $K = {k}$ 个输出。求:(1) {name} 层的参数量;(2) 输出层的参数量;"
+            zh = (f"一个单层 {name}{sets_zh}的输入维度为 $x = {x}$，隐状态维度为 $h = {h}$，{bz}；其后接一个全连接"
+                  f"输出层（带偏置），把隐状态映射为 $K = {k}$ 个输出。求：(1) {name} 层的参数量；(2) 输出层的参数量；"
                   f"(3) 总参数量。")
             en = (f"A single {name} layer{sets_en} has input size $x = {x}$ and hidden size $h = {h}$; {be}. A fully "
                   f"connected output layer (with bias) maps the hidden state to $K = {k}$ outputs. Find (1) the "
                   f"parameters of the {name} layer, (2) those of the output layer and (3) the total.")
     elif ask == "compare":
-        zh = (f"输入维度 $x = {x}$,隐状态维度 $h = {h}$,{bz}。分别求一个 LSTM 层和一个 GRU 层的参数量,"
+        zh = (f"输入维度 $x = {x}$，隐状态维度 $h = {h}$，{bz}。分别求一个 LSTM 层和一个 GRU 层的参数量，"
               f"以及 LSTM 层比 GRU 层多出的参数量。")
         en = (f"The input size is $x = {x}$ and the hidden size $h = {h}$; {be}. Find the parameters of an LSTM "
               f"layer and of a GRU layer, and how many more parameters the LSTM layer has.")
@@ -343,8 +343,8 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
                    else "每层按 $h_t = tanh(W x_t + U h_(t-1) + b)$ 计算")
         each_en = ("in each layer every gate and the candidate state has its own set of weights acting on "
                    "$[h_(t-1), x_t]$" if cell != "rnn" else "each layer computes $h_t = tanh(W x_t + U h_(t-1) + b)$")
-        zh = (f"两层堆叠的 {name}:第 1 层输出的隐状态序列作为第 2 层的输入,{each_zh}。网络输入维度为 $x = {x}$,"
-              f"两层的隐状态维度都是 $h = {h}$,{bz}。求:(1) 第 1 层的参数量;(2) 第 2 层的参数量;(3) 总参数量。")
+        zh = (f"两层堆叠的 {name}:第 1 层输出的隐状态序列作为第 2 层的输入，{each_zh}。网络输入维度为 $x = {x}$，"
+              f"两层的隐状态维度都是 $h = {h}$，{bz}。求：(1) 第 1 层的参数量；(2) 第 2 层的参数量；(3) 总参数量。")
         en = (f"A two-layer stacked {name}: the hidden-state sequence of layer 1 is the input of layer 2, and "
               f"{each_en}. The input size is $x = {x}$ and both layers have hidden size $h = {h}$; {be}. Find the "
               f"parameters of (1) layer 1, (2) layer 2 and (3) both layers together.")
@@ -354,9 +354,9 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="recurrent-params", chapter="rnn", section="calculation", points=6,
     title=Bi("循环层的参数量", "Parameters of recurrent layers"),
-    summary=Bi("RNN 1 组、GRU 3 组、LSTM 4 组权重,每组 h(h + x) + h 个参数",
+    summary=Bi("RNN 1 组、GRU 3 组、LSTM 4 组权重，每组 h(h + x) + h 个参数",
                "RNN 1, GRU 3, LSTM 4 sets of weights, each with h(h + x) + h parameters"),
-    conventions=Bi("每组权重:W(h×x)+ U(h×h)+ 偏置 h(PyTorch 约定为两个偏置,2h);全连接输出层 K·h + K",
+    conventions=Bi("每组权重：W(h×x)+ U(h×h)+ 偏置 h（PyTorch 约定为两个偏置，2h）；全连接输出层 K·h + K",
                    "each set: W (h×x) + U (h×h) + a bias of h (PyTorch: two biases, 2h); FC output layer K·h + K"),
     variants=("one layer (per gate + layer)", "with an output layer", "text classification story",
               "LSTM vs GRU", "two stacked layers", "one or two bias vectors (PyTorch)"),
@@ -462,8 +462,8 @@ def sample_bptt(rng: random.Random) -> dict[str, Any]:
 
 def prompt_bptt(params: dict[str, Any]) -> Prompt:
     mode, w = params["mode"], params["w"]
-    model_zh = ("标量循环神经网络 $h_t = tanh(a_t)$,$a_t = w h_(t-1) + u x_t + b$。沿时间反向传播(BPTT)时,"
-                "梯度每回传一步都要乘以 $(partial h_t)/(partial h_(t-1))$(提示:$tanh'(a) = 1 - tanh^2(a)$)。")
+    model_zh = ("标量循环神经网络 $h_t = tanh(a_t)$，$a_t = w h_(t-1) + u x_t + b$。沿时间反向传播（BPTT）时，"
+                "梯度每回传一步都要乘以 $(partial h_t)/(partial h_(t-1))$(提示：$tanh'(a) = 1 - tanh^2(a)$)。")
     model_en = ("A scalar RNN computes $h_t = tanh(a_t)$ with $a_t = w h_(t-1) + u x_t + b$. In backpropagation "
                 "through "
                 "time (BPTT) every step back multiplies the gradient by $(partial h_t)/(partial h_(t-1))$ (hint: "
@@ -476,31 +476,31 @@ def prompt_bptt(params: dict[str, Any]) -> Prompt:
         if mode == "given-h":
             rec_zh = f"前向传播记录下的隐状态为 $h_1, dots, h_{T} = {seq}$"
             rec_en = f"the forward pass recorded the hidden states $h_1, dots, h_{T} = {seq}$"
-            ask_zh = (f"求:(1) 每一步的因子 $(partial h_t)/(partial h_(t-1))$,$t = 1, dots, {T}$(保留四位小数);"
+            ask_zh = (f"求：(1) 每一步的因子 $(partial h_t)/(partial h_(t-1))$，$t = 1, dots, {T}$（保留四位小数）；"
                       f"(2) 梯度 $(partial h_{T})/(partial h_0)$({sig_zh})。")
             ask_en = (f"Find (1) the factor $(partial h_t)/(partial h_(t-1))$ for $t = 1, dots, {T}$ (4 decimals) and "
                       f"(2) the gradient $(partial h_{T})/(partial h_0)$ ({sig_en}).")
         else:
             rec_zh = f"前向传播记录下的预激活值为 $a_1, dots, a_{T} = {seq}$"
             rec_en = f"the forward pass recorded the pre-activations $a_1, dots, a_{T} = {seq}$"
-            ask_zh = (f"求:(1) 各时刻隐状态 $h_1, dots, h_{T}$(保留四位小数);(2) 每一步的因子 "
-                      f"$(partial h_t)/(partial h_(t-1))$(保留四位小数);(3) 梯度 $(partial h_{T})/(partial h_0)$"
+            ask_zh = (f"求：(1) 各时刻隐状态 $h_1, dots, h_{T}$（保留四位小数）；(2) 每一步的因子 "
+                      f"$(partial h_t)/(partial h_(t-1))$（保留四位小数）；(3) 梯度 $(partial h_{T})/(partial h_0)$"
                       f"({sig_zh})。")
             ask_en = (f"Find (1) the hidden states $h_1, dots, h_{T}$ (4 decimals), (2) the factors "
                       f"$(partial h_t)/(partial h_(t-1))$ (4 decimals) and (3) the gradient "
                       f"$(partial h_{T})/(partial h_0)$ ({sig_en}).")
-        zh = f"{model_zh}已知循环权重 $w = {num(w[0])}$,{rec_zh}。{ask_zh}"
+        zh = f"{model_zh}已知循环权重 $w = {num(w[0])}$，{rec_zh}。{ask_zh}"
         en = f"{model_en} The recurrent weight is $w = {num(w[0])}$ and {rec_en}. {ask_en}"
     elif mode == "steps":
         a, thr = params["state"], params["threshold"]
         if thr < 1:
-            goal_zh = f"首次小于 $epsilon = {num(thr)}$(梯度消失)"
+            goal_zh = f"首次小于 $epsilon = {num(thr)}$（梯度消失）"
             goal_en = f"first falls below $epsilon = {num(thr)}$ (vanishing gradient)"
         else:
-            goal_zh = f"首次大于 $M = {num(thr)}$(梯度爆炸)"
+            goal_zh = f"首次大于 $M = {num(thr)}$（梯度爆炸）"
             goal_en = f"first exceeds $M = {num(thr)}$ (exploding gradient)"
-        zh = (f"{model_zh}设循环权重 $w = {num(w[0])}$,且在一段很长的序列上隐状态几乎不变,始终为 $h_t = {num(a)}$。"
-              f"求:(1) 每一步的因子 $f = (partial h_t)/(partial h_(t-1))$(保留四位小数);(2) 回传 $k$ 步后的梯度大小 "
+        zh = (f"{model_zh}设循环权重 $w = {num(w[0])}$，且在一段很长的序列上隐状态几乎不变，始终为 $h_t = {num(a)}$。"
+              f"求：(1) 每一步的因子 $f = (partial h_t)/(partial h_(t-1))$（保留四位小数）；(2) 回传 $k$ 步后的梯度大小 "
               f"$abs((partial h_t)/(partial h_(t-k))) = abs(f)^k$ {goal_zh}所需的最少步数 $k$。")
         en = (f"{model_en} Let $w = {num(w[0])}$ and suppose that over a long sequence the hidden state barely "
               f"changes, "
@@ -509,9 +509,9 @@ def prompt_bptt(params: dict[str, Any]) -> Prompt:
               f"$abs((partial h_t)/(partial h_(t-k))) = abs(f)^k$ {goal_en}.")
     else:
         a, T = params["state"], params["T"]
-        zh = (f"{model_zh}两个这样的网络只有循环权重不同:$w_1 = {num(w[0])}$,$w_2 = {num(w[1])}$。假设沿序列两者的隐状态"
-              f"都保持在 $h_t = {num(a)}$。求:(1) 两个网络每一步的因子 $f_1, f_2$(保留四位小数);(2) 回传 ${T}$ 步后的"
-              f"梯度 $(partial h_{T})/(partial h_0)$,分别对 $w_1$ 与 $w_2$ 作答({sig_zh}),并说明哪个出现梯度消失、"
+        zh = (f"{model_zh}两个这样的网络只有循环权重不同：$w_1 = {num(w[0])}$，$w_2 = {num(w[1])}$。假设沿序列两者的隐状态"
+              f"都保持在 $h_t = {num(a)}$。求：(1) 两个网络每一步的因子 $f_1, f_2$（保留四位小数）；(2) 回传 ${T}$ 步后的"
+              f"梯度 $(partial h_{T})/(partial h_0)$，分别对 $w_1$ 与 $w_2$ 作答（{sig_zh}），并说明哪个出现梯度消失、"
               f"哪个出现梯度爆炸。")
         en = (f"{model_en} Two such networks differ only in the recurrent weight: $w_1 = {num(w[0])}$ and "
               f"$w_2 = {num(w[1])}$. Suppose both keep the hidden state at $h_t = {num(a)}$ along the sequence. Find "
@@ -523,8 +523,8 @@ def prompt_bptt(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="bptt-gradient", chapter="rnn", section="calculation", points=6,
     title=Bi("RNN 的梯度消失与梯度爆炸", "Vanishing and exploding gradients in an RNN"),
-    summary=Bi("沿时间反向传播:梯度是各步因子 w(1 − h_t²) 的连乘", "BPTT: the gradient is a product of factors w(1 − h_t²)"),
-    conventions=Bi("∂h_t/∂h_(t−1) = w(1 − h_t²);因子保留四位小数,梯度保留三位有效数字;后面的小问按你前面的答案继续计算也给分",
+    summary=Bi("沿时间反向传播：梯度是各步因子 w(1 − h_t²) 的连乘", "BPTT: the gradient is a product of factors w(1 − h_t²)"),
+    conventions=Bi("∂h_t/∂h_(t−1) = w(1 − h_t²)；因子保留四位小数，梯度保留三位有效数字；后面的小问按你前面的答案继续计算也给分",
                    "∂h_t/∂h_(t−1) = w(1 − h_t²); factors to 4 decimals, gradients to 3 significant figures; later "
                    "parts also earn credit when carried forward from your earlier answers"),
     variants=("recorded hidden states", "recorded pre-activations", "steps until vanishing / exploding",

@@ -42,24 +42,24 @@ def sample_pr(rng: random.Random) -> dict[str, Any]:
 def prompt_pr(params: dict[str, Any]) -> Prompt:
     tp, fp, fn, tn = params["tp"], params["fp"], params["fn"], params["tn"]
     story = params.get("story", "matrix")
-    ask_zh = "求准确率、精确率、召回率和 F1 值(保留两位小数)。"
+    ask_zh = "求准确率、精确率、召回率和 F1 值（保留两位小数）。"
     ask_en = "Compute the accuracy, precision, recall and F1 score (2 decimals)."
     if story == "screening":
-        zh = (f"用一个模型筛查 {tp + fp + fn + tn} 张医学影像,其中真正患病的有 {tp + fn} 张。"
-              f"模型判为患病的 {tp + fp} 张中,有 {tp} 张确实患病。以患病为正类,{ask_zh}")
+        zh = (f"用一个模型筛查 {tp + fp + fn + tn} 张医学影像，其中真正患病的有 {tp + fn} 张。"
+              f"模型判为患病的 {tp + fp} 张中，有 {tp} 张确实患病。以患病为正类，{ask_zh}")
         en = (f"A model screens {tp + fp + fn + tn} medical images, {tp + fn} of which really show the disease. "
               f"Of the {tp + fp} images it flags, {tp} really show it. With disease as the positive class, {ask_en[0].lower()}{ask_en[1:]}")
         return Prompt(Bi(zh, en))
     if story == "spam":
-        zh = (f"一个垃圾邮件过滤器处理了 {tp + fp + fn + tn} 封邮件:把 {tp} 封垃圾邮件正确拦截,"
-              f"误拦了 {fp} 封正常邮件,漏掉了 {fn} 封垃圾邮件,其余 {tn} 封正常邮件正确放行。以垃圾邮件为正类,{ask_zh}")
+        zh = (f"一个垃圾邮件过滤器处理了 {tp + fp + fn + tn} 封邮件：把 {tp} 封垃圾邮件正确拦截，"
+              f"误拦了 {fp} 封正常邮件，漏掉了 {fn} 封垃圾邮件，其余 {tn} 封正常邮件正确放行。以垃圾邮件为正类，{ask_zh}")
         en = (f"A spam filter processed {tp + fp + fn + tn} e-mails: it blocked {tp} spam mails correctly, blocked "
               f"{fp} legitimate mails by mistake, let {fn} spam mails through, and passed the other {tn} "
               f"legitimate mails. With spam as the positive class, {ask_en[0].lower()}{ask_en[1:]}")
         return Prompt(Bi(zh, en))
     if story == "defect":
-        zh = (f"质检模型检查了 {tp + fp + fn + tn} 个零件,其中有缺陷的 {tp + fn} 个。模型报告了 {tp + fp} 个缺陷件,"
-              f"其中 {fp} 个其实是合格品。以缺陷件为正类,{ask_zh}")
+        zh = (f"质检模型检查了 {tp + fp + fn + tn} 个零件，其中有缺陷的 {tp + fn} 个。模型报告了 {tp + fp} 个缺陷件，"
+              f"其中 {fp} 个其实是合格品。以缺陷件为正类，{ask_zh}")
         en = (f"An inspection model checked {tp + fp + fn + tn} parts, {tp + fn} of which are defective. It reported "
               f"{tp + fp} defective parts, {fp} of which were actually fine. With defective as the positive class, "
               f"{ask_en[0].lower()}{ask_en[1:]}")
@@ -74,8 +74,8 @@ def prompt_pr(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="precision-recall", chapter="training", section="calculation", points=6,
     title=Bi("准确率、精确率、召回率与 F1", "Accuracy, precision, recall and F1"),
-    summary=Bi("由混淆矩阵(或文字描述)计算四个指标", "The four metrics from a confusion matrix or a story"),
-    conventions=Bi("精确率 = TP/(TP+FP),召回率 = TP/(TP+FN),F1 = 2PR/(P+R);保留两位小数",
+    summary=Bi("由混淆矩阵（或文字描述）计算四个指标", "The four metrics from a confusion matrix or a story"),
+    conventions=Bi("精确率 = TP/(TP+FP)，召回率 = TP/(TP+FN),F1 = 2PR/(P+R)；保留两位小数",
                    "precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2PR/(P+R); 2 decimals"),
     variants=("confusion-matrix table", "medical screening", "spam filter", "defect inspection"),
     sample=sample_pr, prompt=prompt_pr, solve=solver.precision_recall,

@@ -121,11 +121,11 @@ def prompt_activation(params: dict[str, Any]) -> Prompt:
     if params["ask"] == "chain":
         n = len(xs)
         zs = ", ".join(f"z_{i + 1} = {_m(z)}" for i, z in enumerate(xs))
-        zh = (f"一个 {n} 层的全连接网络,每层的激活函数都是 sigmoid $sigma(z) = 1/(1 + e^(-z))$。反向传播时,梯度每经过一层"
-              f"都要乘以该层的导数 $sigma'(z_l)$(为突出激活函数的影响,设各层权重均为 1)。"
-              f"(1) 利用 $sigma'(z)$ 的最大值,求 {n} 层导数连乘积 $product_(l=1)^{n} sigma'(z_l)$ 的上界;"
-              f"(2) 若各层的预激活值依次为 ${zs}$,求实际的连乘积。"
-              f"(结果保留 6 位小数,也可以写成科学计数法,如 1.23e-4。)")
+        zh = (f"一个 {n} 层的全连接网络，每层的激活函数都是 sigmoid $sigma(z) = 1/(1 + e^(-z))$。反向传播时，梯度每经过一层"
+              f"都要乘以该层的导数 $sigma'(z_l)$（为突出激活函数的影响，设各层权重均为 1）。"
+              f"(1) 利用 $sigma'(z)$ 的最大值，求 {n} 层导数连乘积 $product_(l=1)^{n} sigma'(z_l)$ 的上界；"
+              f"(2) 若各层的预激活值依次为 ${zs}$，求实际的连乘积。"
+              f"（结果保留 6 位小数，也可以写成科学计数法，如 1.23e-4。）")
         en = (f"A {n}-layer fully connected network uses the sigmoid $sigma(z) = 1/(1 + e^(-z))$ in every layer. "
               f"During back-propagation the gradient is multiplied by each layer's derivative $sigma'(z_l)$ "
               f"(take every weight as 1 to isolate the activation). (1) Using the largest value of $sigma'(z)$, "
@@ -137,16 +137,16 @@ def prompt_activation(params: dict[str, Any]) -> Prompt:
     xv = tup(xs)
     if fn == "leaky_relu":
         a = _m(params["slope"])
-        d = Bi(f"Leaky ReLU 函数(负区间斜率 $alpha = {a}$):$x > 0$ 时 $f(x) = x$,$x <= 0$ 时 $f(x) = alpha x$",
+        d = Bi(f"Leaky ReLU 函数(负区间斜率 $alpha = {a}$):$x > 0$ 时 $f(x) = x$，$x <= 0$ 时 $f(x) = alpha x$",
                f"Leaky ReLU with negative slope $alpha = {a}$: $f(x) = x$ for $x > 0$ and $f(x) = alpha x$ for "
                f"$x <= 0$")
     else:
         d = _ACT_DEF[fn]
-    zero_zh = "(输入都不为 0,不必考虑不可导点。)" if fn in ("relu", "leaky_relu") else ""
+    zero_zh = "（输入都不为 0，不必考虑不可导点。）" if fn in ("relu", "leaky_relu") else ""
     zero_en = " (No input is 0, so the kink does not matter.)" if fn in ("relu", "leaky_relu") else ""
     sp = " " if d.zh[0].isascii() else ""
-    zh = (f"激活函数取{sp}{d.zh}。对输入 $x = {xv}$ 逐个计算函数值 $f(x)$ 与导数 $f'(x)$,"
-          f"按输入的顺序写出(保留四位小数)。{zero_zh}")
+    zh = (f"激活函数取{sp}{d.zh}。对输入 $x = {xv}$ 逐个计算函数值 $f(x)$ 与导数 $f'(x)$，"
+          f"按输入的顺序写出（保留四位小数）。{zero_zh}")
     en = (f"The activation function is {d.en}. For the inputs $x = {xv}$, compute the values $f(x)$ and the "
           f"derivatives $f'(x)$, in the order of the inputs (4 decimals).{zero_en}")
     return Prompt(Bi(zh, en))
@@ -155,11 +155,11 @@ def prompt_activation(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="activation", chapter="cnn", section="calculation", points=6,
     title=Bi("激活函数及其导数", "Activation functions and their derivatives"),
-    summary=Bi("sigmoid / tanh / ReLU / Leaky ReLU 的函数值与导数;sigmoid 导数连乘与梯度消失",
+    summary=Bi("sigmoid / tanh / ReLU / Leaky ReLU 的函数值与导数；sigmoid 导数连乘与梯度消失",
                "Values and derivatives of sigmoid, tanh, ReLU, leaky ReLU; products of sigmoid derivatives and "
                "vanishing gradients"),
     conventions=Bi("σ'(x) = σ(x)(1 − σ(x)) ≤ 0.25;tanh'(x) = 1 − tanh²(x);ReLU 类函数的输入不为 0;"
-                   "函数值与导数保留四位小数,连乘积保留 6 位小数",
+                   "函数值与导数保留四位小数，连乘积保留 6 位小数",
                    "σ'(x) = σ(x)(1 − σ(x)) ≤ 0.25; tanh'(x) = 1 − tanh²(x); no zero inputs for ReLU-type "
                    "functions; values and derivatives to 4 decimals, products to 6 decimals"),
     variants=("sigmoid", "tanh", "ReLU", "leaky ReLU", "vanishing-gradient product over n layers"),
@@ -235,43 +235,43 @@ def prompt_dropout(params: dict[str, Any]) -> Prompt:
     p, ask = params["p"], params["ask"]
     inverted = params["convention"] == "inverted"
     if params.get("keep_stated"):
-        prob = Bi(f"保留概率 $q = {_m(1 - p)}$(每个神经元以概率 $q$ 被保留,否则输出置 0)",
+        prob = Bi(f"保留概率 $q = {_m(1 - p)}$(每个神经元以概率 $q$ 被保留，否则输出置 0)",
                   f"keep probability $q = {_m(1 - p)}$ (each unit is kept with probability $q$, otherwise its "
                   f"output is set to 0)")
     else:
         prob = Bi(f"丢弃概率 $p = {_m(p)}$(每个神经元以概率 $p$ 被置 0)",
                   f"drop probability $p = {_m(p)}$ (each unit's output is set to 0 with probability $p$)")
     if inverted:
-        conv = Bi("采用 inverted dropout(训练时把保留下来的输出除以保留概率,测试时不做任何缩放)",
+        conv = Bi("采用 inverted dropout（训练时把保留下来的输出除以保留概率，测试时不做任何缩放）",
                   "inverted dropout (in training the kept outputs are divided by the keep probability; nothing is "
                   "scaled at test time)")
     else:
-        conv = Bi("采用原始(经典)dropout(训练时不缩放,测试时不丢弃、把输出乘以保留概率)",
+        conv = Bi("采用原始（经典）dropout（训练时不缩放，测试时不丢弃、把输出乘以保留概率）",
                   "classic dropout (no scaling in training; at test time nothing is dropped and the outputs are "
                   "multiplied by the keep probability)")
     if ask == "expected":
         n, a = params["units"], params["value"]
-        zh = (f"某隐藏层有 {n} 个神经元,训练时使用随机失活(dropout),{prob.zh},{conv.zh}。"
-              f"(1) 一次前向传播平均保留多少个神经元?(2) 某神经元在 dropout 之前的输出为 ${_m(a)}$,"
-              f"训练时若它被保留,输出是多少?(3) 测试时该神经元的输出是多少?(保留三位小数)")
+        zh = (f"某隐藏层有 {n} 个神经元，训练时使用随机失活（dropout），{prob.zh},{conv.zh}。"
+              f"(1) 一次前向传播平均保留多少个神经元？(2) 某神经元在 dropout 之前的输出为 ${_m(a)}$，"
+              f"训练时若它被保留，输出是多少？(3) 测试时该神经元的输出是多少？（保留三位小数）")
         en = (f"A hidden layer has {n} units and uses dropout in training with {prob.en}, as {conv.en}. "
               f"(1) How many units are kept on average in one forward pass? (2) One unit's output before dropout "
               f"is ${_m(a)}$: what does it output in training when it is kept? (3) What does it output at test "
               f"time? (3 decimals)")
         return Prompt(Bi(zh, en))
     xs, mask = params["x"], params["mask"]
-    given_zh = (f"某全连接层(激活之后)的输出为 $x = {tup(xs)}$。训练时对它使用随机失活(dropout),{prob.zh},"
+    given_zh = (f"某全连接层（激活之后）的输出为 $x = {tup(xs)}$。训练时对它使用随机失活（dropout），{prob.zh},"
                 f"{conv.zh}。")
     given_en = (f"A fully connected layer (after its activation) outputs $x = {tup(xs)}$. In training it uses dropout "
                 f"with {prob.en}, as {conv.en}. ")
-    mask_zh = f"本次前向传播生成的掩码为 $m = {tup(mask)}$(1 表示保留,0 表示丢弃)。"
+    mask_zh = f"本次前向传播生成的掩码为 $m = {tup(mask)}$（1 表示保留，0 表示丢弃）。"
     mask_en = f"The mask drawn for this forward pass is $m = {tup(mask)}$ (1 = kept, 0 = dropped). "
     if ask == "mask":
-        zh = given_zh + mask_zh + "求:(1) 被保留的神经元个数;(2) 训练时该层的输出(保留三位小数)。"
+        zh = given_zh + mask_zh + "求：(1) 被保留的神经元个数；(2) 训练时该层的输出（保留三位小数）。"
         en = (given_en + mask_en + "Find (1) the number of kept units and (2) the layer's training-time output "
               "(3 decimals).")
     else:
-        zh = given_zh + mask_zh + "求:(1) 这次训练前向传播时该层的输出;(2) 测试时同一输入下该层的输出(保留三位小数)。"
+        zh = given_zh + mask_zh + "求：(1) 这次训练前向传播时该层的输出；(2) 测试时同一输入下该层的输出（保留三位小数）。"
         en = (given_en + mask_en + "Find (1) the layer's output in this training forward pass and (2) its output "
               "for the same input at test time (3 decimals).")
     return Prompt(Bi(zh, en))
@@ -282,8 +282,8 @@ register(Kind(
     title=Bi("随机失活 dropout", "Dropout"),
     summary=Bi("掩码、inverted 与经典 dropout 的缩放、训练与测试的输出、保留个数的期望",
                "Masks, inverted vs classic scaling, training and test outputs, expected kept units"),
-    conventions=Bi("p 为丢弃概率(或给出保留概率 q = 1 − p);inverted:训练时除以 1 − p,测试时不变;"
-                   "经典:训练时不缩放,测试时乘以 1 − p;掩码 1 = 保留;保留三位小数",
+    conventions=Bi("p 为丢弃概率（或给出保留概率 q = 1 − p）；inverted:训练时除以 1 − p，测试时不变；"
+                   "经典：训练时不缩放，测试时乘以 1 − p；掩码 1 = 保留；保留三位小数",
                    "p is the drop probability (or the keep probability q = 1 − p is given); inverted: divide by "
                    "1 − p in training, nothing at test; classic: no scaling in training, multiply by 1 − p at test; "
                    "mask 1 = kept; 3 decimals"),
@@ -405,13 +405,13 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
         gb = f"$gamma = {_m(gamma[0])}$,$beta = {_m(beta[0])}$,$epsilon = {eps_t}$"
         gb_en = f"$gamma = {_m(gamma[0])}$, $beta = {_m(beta[0])}$, $epsilon = {eps_t}$"
     else:
-        gb = f"$gamma = {tup(gamma)}$,$beta = {tup(beta)}$(依次对应各特征),$epsilon = {eps_t}$"
+        gb = f"$gamma = {tup(gamma)}$，$beta = {tup(beta)}$（依次对应各特征），$epsilon = {eps_t}$"
         gb_en = f"$gamma = {tup(gamma)}$, $beta = {tup(beta)}$ (one per feature), $epsilon = {eps_t}$"
     figs = []
     if feats > 1:
-        caption = (Bi("测试输入(每行一个特征,每列一个样本)", "Test inputs (one row per feature, one column per sample)")
+        caption = (Bi("测试输入（每行一个特征，每列一个样本）", "Test inputs (one row per feature, one column per sample)")
                    if params["ask"] == "inference" else
-                   Bi("小批量数据(每行一个特征,每列一个样本)", "Mini-batch (one row per feature, one column per sample)"))
+                   Bi("小批量数据（每行一个特征，每列一个样本）", "Mini-batch (one row per feature, one column per sample)"))
         figs.append(table(caption,
                           ["", *[f"#{i + 1}" for i in range(m)]],
                           [[f"特征 {j + 1} / feature {j + 1}", *batch[j]] for j in range(feats)]))
@@ -430,11 +430,11 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
                         f"$sigma_\"run\"^2 = {tup(params['running_var'])}$")
             data_zh = f"测试时输入的 {m} 个样本见下表"
             data_en = f"The {m} test samples are given in the table"
-            ask_zh, ask_en = "按表格的形状写成矩阵,", " as a matrix shaped like the table"
-        zh = (f"批量规范化(BN)层训练结束后,记录的滑动平均(running)统计量为 {stats},可学习参数 {gb}。"
-              f"{data_zh}。测试阶段 BN 使用滑动平均统计量而不是当前批次的统计量,"
+            ask_zh, ask_en = "按表格的形状写成矩阵，", " as a matrix shaped like the table"
+        zh = (f"批量规范化（BN）层训练结束后，记录的滑动平均（running）统计量为 {stats}，可学习参数 {gb}。"
+              f"{data_zh}。测试阶段 BN 使用滑动平均统计量而不是当前批次的统计量，"
               f"即 $y = gamma (x - mu_\"run\")/sqrt(sigma_\"run\"^2 + epsilon) + beta$。"
-              f"求分母 $sqrt(sigma_\"run\"^2 + epsilon)$(保留四位小数)和输出 $y$({ask_zh}保留两位小数)。")
+              f"求分母 $sqrt(sigma_\"run\"^2 + epsilon)$（保留四位小数）和输出 $y$（{ask_zh}保留两位小数）。")
         en = (f"After training, a batch-normalization (BN) layer holds the running statistics {stats_en} and the "
               f"learned parameters {gb_en}. {data_en}. At test time BN uses the running statistics, not those of "
               f"the current batch: $y = gamma (x - mu_\"run\")/sqrt(sigma_\"run\"^2 + epsilon) + beta$. "
@@ -446,17 +446,17 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
     rule_en = ("$hat(x)_i = (x_i - mu_B)/sqrt(sigma_B^2 + epsilon)$ and $y_i = gamma hat(x)_i + beta$, with the "
                "biased variance (divide by $m$)")
     if feats == 1:
-        zh = (f"训练时,批量规范化(BN)层收到一个 $m = {m}$ 的小批量,某个特征的取值为 $x = {tup(batch[0])}$,"
-              f"参数 {gb}。BN 的计算为 {rule_zh}。求:(1) 小批量均值 $mu_B$;(2) 小批量方差 $sigma_B^2$;"
-              f"(3) 规范化后的 $hat(x)$;(4) 输出 $y$(保留两位小数)。")
+        zh = (f"训练时，批量规范化（BN）层收到一个 $m = {m}$ 的小批量，某个特征的取值为 $x = {tup(batch[0])}$，"
+              f"参数 {gb}。BN 的计算为 {rule_zh}。求：(1) 小批量均值 $mu_B$；(2) 小批量方差 $sigma_B^2$；"
+              f"(3) 规范化后的 $hat(x)$；(4) 输出 $y$（保留两位小数）。")
         en = (f"In training, a batch-normalization (BN) layer receives a mini-batch of $m = {m}$ samples; one "
               f"feature takes the values $x = {tup(batch[0])}$, and {gb_en}. BN computes {rule_en}. Find (1) the "
               f"mini-batch mean $mu_B$, (2) the mini-batch variance $sigma_B^2$, (3) the normalized values "
               f"$hat(x)$ and (4) the outputs $y$ (2 decimals).")
     else:
-        zh = (f"训练时,批量规范化(BN)层收到一个 $m = {m}$ 的小批量,每个样本有 {feats} 个特征(见下表),"
-              f"各特征分别规范化,参数 {gb}。BN 的计算为 {rule_zh}。求各特征的均值 $mu_B$、方差 $sigma_B^2$,"
-              f"以及输出 $y$(按表格的形状写成 {feats}×{m} 矩阵;保留两位小数)。")
+        zh = (f"训练时，批量规范化（BN）层收到一个 $m = {m}$ 的小批量，每个样本有 {feats} 个特征（见下表），"
+              f"各特征分别规范化，参数 {gb}。BN 的计算为 {rule_zh}。求各特征的均值 $mu_B$、方差 $sigma_B^2$，"
+              f"以及输出 $y$（按表格的形状写成 {feats}×{m} 矩阵；保留两位小数）。")
         en = (f"In training, a batch-normalization (BN) layer receives a mini-batch of $m = {m}$ samples with "
               f"{feats} features each (table below); each feature is normalized on its own, with {gb_en}. BN "
               f"computes {rule_en}. Find each feature's mean $mu_B$ and variance $sigma_B^2$, and the outputs $y$ "
@@ -467,9 +467,9 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="batchnorm", chapter="training", section="calculation", points=8,
     title=Bi("批量规范化", "Batch normalization"),
-    summary=Bi("小批量均值、(有偏)方差、规范化与缩放平移;测试时使用滑动平均统计量",
+    summary=Bi("小批量均值、（有偏）方差、规范化与缩放平移；测试时使用滑动平均统计量",
                "Mini-batch mean, biased variance, normalization, scale and shift; running statistics at test time"),
-    conventions=Bi("方差除以 m(有偏);x̂ = (x − μ)/√(σ² + ε),ε 在题中给出;y = γx̂ + β;保留两位小数",
+    conventions=Bi("方差除以 m（有偏）；x̂ = (x − μ)/√(σ² + ε),ε 在题中给出；y = γx̂ + β；保留两位小数",
                    "variance divides by m (biased); x̂ = (x − μ)/√(σ² + ε) with ε given; y = γx̂ + β; 2 decimals"),
     variants=("one feature", "two features (table)", "inference with running statistics", "γ = 1, β = 0"),
     sample=_tie_free(sample_batchnorm, lambda p: solver.batchnorm(p, steps_wanted=False)), prompt=prompt_batchnorm,
@@ -572,7 +572,7 @@ def _reg_text(params: dict[str, Any]) -> tuple[str, Bi]:
     if "lam2" in params:
         consts.append(f"$lambda_2 = {_m(params['lam2'])}$")
     name = {"l1": Bi("L1 正则项", "an L1 penalty"), "l2": Bi("L2 正则项", "an L2 penalty"),
-            "elastic": Bi("弹性网络正则项(L1 与 L2 的组合)", "an elastic-net penalty (L1 plus L2)")}[kind]
+            "elastic": Bi("弹性网络正则项（L1 与 L2 的组合）", "an elastic-net penalty (L1 plus L2)")}[kind]
     return formula, name + Bi("(" + ",".join(consts) + ")", " (" + ", ".join(consts) + ")")
 
 
@@ -582,23 +582,23 @@ def prompt_regularization(params: dict[str, Any]) -> Prompt:
     sub_zh = ",L1 项在 $w_i != 0$ 处的导数为 $lambda_1 \"sign\"(w_i)$" if params["penalty"] != "l2" else ""
     sub_en = "; the L1 term has derivative $lambda_1 \"sign\"(w_i)$ at $w_i != 0$" if params["penalty"] != "l2" else ""
     sp = " " if name.zh[0].isascii() else ""
-    head_zh = f"为防止过拟合,在损失函数中加入{sp}{name.zh}:$R(w) = {formula}${sub_zh}。当前权重为 $w = {tup(w)}$。"
+    head_zh = f"为防止过拟合，在损失函数中加入{sp}{name.zh}:$R(w) = {formula}${sub_zh}。当前权重为 $w = {tup(w)}$。"
     head_en = (f"To reduce overfitting, {name.en} is added to the loss: $R(w) = {formula}${sub_en}. The current "
                f"weights are $w = {tup(w)}$.")
     if ask == "penalty":
-        zh = head_zh + "求:(1) 正则项的值 $R(w)$;(2) 正则项对 $w$ 的梯度 $nabla R$(保留四位小数)。"
+        zh = head_zh + "求：(1) 正则项的值 $R(w)$；(2) 正则项对 $w$ 的梯度 $nabla R$（保留四位小数）。"
         en = head_en + " Find (1) the penalty $R(w)$ and (2) its gradient $nabla R$ with respect to $w$ (4 decimals)."
         return Prompt(Bi(zh, en))
     g, lr = tup(params["grad"]), _m(params["lr"])
     if ask == "step":
-        zh = (head_zh + f"数据损失对 $w$ 的梯度为 $g = {g}$,学习率 $eta = {lr}$。用梯度下降对总损失(数据损失 + 正则项)"
-              f"更新一步。求:(1) 总梯度 $nabla J = g + nabla R$;(2) 更新后的权重(保留四位小数)。")
+        zh = (head_zh + f"数据损失对 $w$ 的梯度为 $g = {g}$，学习率 $eta = {lr}$。用梯度下降对总损失（数据损失 + 正则项）"
+              f"更新一步。求：(1) 总梯度 $nabla J = g + nabla R$；(2) 更新后的权重（保留四位小数）。")
         en = (head_en + f" The gradient of the data loss is $g = {g}$ and the learning rate is $eta = {lr}$. Take one "
               f"gradient-descent step on the total loss (data loss + penalty). Find (1) the total gradient "
               f"$nabla J = g + nabla R$ and (2) the updated weights (4 decimals).")
         return Prompt(Bi(zh, en))
-    zh = (head_zh + f"数据损失对 $w$ 的梯度为 $g = {g}$,学习率 $eta = {lr}$。把梯度下降的一步写成“权重衰减”的形式 "
-          f"$w arrow.l c dot w - eta g$。求:(1) 衰减因子 $c$;(2) 更新后的权重(保留四位小数)。")
+    zh = (head_zh + f"数据损失对 $w$ 的梯度为 $g = {g}$，学习率 $eta = {lr}$。把梯度下降的一步写成“权重衰减”的形式 "
+          f"$w arrow.l c dot w - eta g$。求：(1) 衰减因子 $c$；(2) 更新后的权重（保留四位小数）。")
     en = (head_en + f" The gradient of the data loss is $g = {g}$ and the learning rate is $eta = {lr}$. Write one "
           f"gradient-descent step in weight-decay form $w arrow.l c dot w - eta g$. Find (1) the decay factor $c$ and "
           f"(2) the updated weights (4 decimals).")
@@ -610,7 +610,7 @@ register(Kind(
     title=Bi("L1 / L2 / 弹性网络正则化", "L1, L2 and elastic-net regularization"),
     summary=Bi("正则项的值与梯度、带正则的一步梯度下降、权重衰减", "Penalty value and gradient, one regularized "
                "gradient step, weight decay"),
-    conventions=Bi("L2 写成 (λ/2)Σw² 或 λΣw²(题中注明);L1 的导数取 λ·sign(w),权重不为 0;保留四位小数",
+    conventions=Bi("L2 写成 (λ/2)Σw² 或 λΣw²（题中注明）；L1 的导数取 λ·sign(w)，权重不为 0；保留四位小数",
                    "L2 is (λ/2)Σw² or λΣw² (stated); the L1 derivative is λ·sign(w), weights are non-zero; "
                    "4 decimals"),
     variants=("L1", "L2 (½λ‖w‖² or λ‖w‖²)", "elastic net", "penalty and gradient", "one gradient step",
@@ -737,12 +737,12 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
         name = Bi("RMSProp 优化器", "RMSProp")
         consts = f"rho = {_m(params['rho'])}, quad eta = {lr}, quad epsilon = {sci(params['eps'])}"
         init = f"w_0 = {w0}, quad s_0 = {s0}"
-        state = Bi(f"第 {n} 步后的 $s_{n}$(保留 6 位小数)", f"$s_{n}$ after step {n} (6 decimals)")
+        state = Bi(f"第 {n} 步后的 $s_{n}$（保留 6 位小数）", f"$s_{n}$ after step {n} (6 decimals)")
     else:
         rule = ("m_t = beta_1 m_(t-1) + (1 - beta_1) g_t, quad v_t = beta_2 v_(t-1) + (1 - beta_2) g_t^2, quad "
                 "hat(m)_t = m_t/(1 - beta_1^t), quad hat(v)_t = v_t/(1 - beta_2^t), quad "
                 "w_t = w_(t-1) - eta hat(m)_t/(sqrt(hat(v)_t) + epsilon)")
-        name = Bi("Adam(自适应矩估计)优化器", "Adam")
+        name = Bi("Adam（自适应矩估计）优化器", "Adam")
         consts = (f"beta_1 = {_m(params['beta1'])}, quad beta_2 = {_m(params['beta2'])}, quad eta = {lr}, quad "
                   f"epsilon = {sci(params['eps'])}")
         init = f"w_0 = {w0}, quad m_0 = v_0 = {tup(zero)}"
@@ -751,7 +751,7 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
     if dim == 1:
         dim_zh, dim_en = "参数 $w$ 是标量", "The parameter $w$ is a scalar"
     else:
-        dim_zh = f"参数 $w$ 是 {dim} 维向量,所有运算逐分量进行"
+        dim_zh = f"参数 $w$ 是 {dim} 维向量，所有运算逐分量进行"
         dim_en = f"The parameter $w$ is a {dim}-vector and every operation is element-wise"
     t_zh = "($t$ 从 1 开始计数)" if opt == "adam" else ""
     t_en = " ($t$ counts from 1)" if opt == "adam" else ""
@@ -763,9 +763,9 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
         ws = "每一步之后的参数 " + "、".join(f"$w_{t + 1}$" for t in range(n))
         ws_en = "the parameters " + " and ".join(f"$w_{t + 1}$" for t in range(n)) + " after each step"
     sp = " " if name.zh[0].isascii() else ""
-    zh = (f"用{sp}{name.zh}更新参数,更新规则为 ${rule}${t_zh},其中 ${consts}$。{dim_zh},初始值 ${init}$。"
-          f"{steps_zh} ${_grads_text(params['grads'])}$。求{state.zh},以及{ws}"
-          f"(除注明外保留四位小数)。")
+    zh = (f"用{sp}{name.zh}更新参数，更新规则为 ${rule}${t_zh}，其中 ${consts}$。{dim_zh}，初始值 ${init}$。"
+          f"{steps_zh} ${_grads_text(params['grads'])}$。求{state.zh}，以及{ws}"
+          f"（除注明外保留四位小数）。")
     en = (f"Parameters are updated with {name.en}: ${rule}${t_en}, where ${consts}$. {dim_en}; initially "
           f"${init}$. {steps_en} ${_grads_text(params['grads'])}$. Find {state.en} and {ws_en} "
           f"(4 decimals unless stated).")
@@ -777,8 +777,8 @@ register(Kind(
     title=Bi("优化器的更新步骤", "Optimizer update steps"),
     summary=Bi("动量梯度下降、RMSProp、带偏差修正的 Adam:一到两步更新", "SGD with momentum, RMSProp and Adam with "
                "bias correction: one or two update steps"),
-    conventions=Bi("更新公式在题中给出(动量有 v ← βv + g, w ← w − ηv 与 v ← βv − ηg, w ← w + v 两种写法);"
-                   "Adam 的 t 从 1 开始,m₀ = v₀ = 0;保留四位小数(RMSProp 的 s 保留 6 位)",
+    conventions=Bi("更新公式在题中给出（动量有 v ← βv + g, w ← w − ηv 与 v ← βv − ηg, w ← w + v 两种写法）；"
+                   "Adam 的 t 从 1 开始，m₀ = v₀ = 0；保留四位小数（RMSProp 的 s 保留 6 位）",
                    "the update rules are stated (momentum as v ← βv + g, w ← w − ηv or v ← βv − ηg, w ← w + v); "
                    "Adam counts t from 1 with m₀ = v₀ = 0; 4 decimals (6 for the RMSProp state s)"),
     variants=("SGD with momentum (two forms)", "RMSProp", "Adam with bias correction", "scalar or 2-vector",
@@ -845,14 +845,14 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
     nin, nout = 'n_"in"', 'n_"out"'
     if params["layer"] == "conv":
         k, ci, co = params["kernel"], params["n_in"], params["n_out"]
-        layer_zh = (f"某卷积层的输入有 $C_\"in\" = {ci}$ 个通道,使用 $C_\"out\" = {co}$ 个 ${k} times {k}$ 的卷积核。"
-                    f"卷积层的扇入取 ${nin} = k^2 C_\"in\"$,扇出取 ${nout} = k^2 C_\"out\"$。")
+        layer_zh = (f"某卷积层的输入有 $C_\"in\" = {ci}$ 个通道，使用 $C_\"out\" = {co}$ 个 ${k} times {k}$ 的卷积核。"
+                    f"卷积层的扇入取 ${nin} = k^2 C_\"in\"$，扇出取 ${nout} = k^2 C_\"out\"$。")
         layer_en = (f"A convolutional layer takes $C_\"in\" = {ci}$ input channels and has $C_\"out\" = {co}$ kernels "
                     f"of size ${k} times {k}$. Its fan-in is ${nin} = k^2 C_\"in\"$ and its fan-out "
                     f"${nout} = k^2 C_\"out\"$.")
     else:
         layer_zh = (f"某全连接层有 {params['n_in']} 个输入神经元、{params['n_out']} 个输出神经元"
-                    f"(扇入 ${nin}$ = 输入数,扇出 ${nout}$ = 输出数)。")
+                    f"(扇入 ${nin}$ = 输入数，扇出 ${nout}$ = 输出数)。")
         layer_en = (f"A fully connected layer has {params['n_in']} inputs and {params['n_out']} outputs (fan-in "
                     f"${nin}$ = inputs, fan-out ${nout}$ = outputs).")
     dist_zh = "均匀分布 $U(-a, a)$(其方差为 $a^2/3$)" if uniform else "正态分布 $N(0, sigma^2)$"
@@ -865,8 +865,8 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
     he_zh = f"He(Kaiming)初始化使权重方差为 $2/{nin}$"
     he_en = f"He (Kaiming) initialization sets the weight variance to $2/{nin}$"
     if scheme == "both":
-        zh = (f"{layer_zh}权重从{dist_zh}中采样。已知 {xav_zh},{he_zh}。求该层的扇入与扇出,"
-              f"以及两种初始化各自的{what_zh}(保留四位小数)。")
+        zh = (f"{layer_zh}权重从{dist_zh}中采样。已知 {xav_zh},{he_zh}。求该层的扇入与扇出，"
+              f"以及两种初始化各自的{what_zh}（保留四位小数）。")
         en = (f"{layer_en} The weights are drawn from {dist_en}. {xav_en}; {he_en}. Find the layer's fan-in and "
               f"fan-out, and {what_en} under each scheme (4 decimals).")
         return Prompt(Bi(zh, en))
@@ -878,8 +878,8 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
         var_t = f"2/{nin}"
     fan_zh = "扇入与扇出" if scheme == "xavier" else "扇入"
     fan_en = "fan-in and fan-out" if scheme == "xavier" else "fan-in"
-    zh = (f"{layer_zh}采用 {name_zh},从{dist_zh}中采样权重,使权重方差为 ${var_t}$。"
-          f"求:(1) {fan_zh};(2) {what_zh}(保留四位小数);(3) 权重的方差(保留 6 位小数,也可写成分数)。")
+    zh = (f"{layer_zh}采用 {name_zh}，从{dist_zh}中采样权重，使权重方差为 ${var_t}$。"
+          f"求：(1) {fan_zh};(2) {what_zh}（保留四位小数）；(3) 权重的方差（保留 6 位小数，也可写成分数）。")
     en = (f"{layer_en} It uses {name_en}: the weights are drawn from {dist_en} with variance ${var_t}$. Find "
           f"(1) the {fan_en}, (2) {what_en} (4 decimals) and (3) the weight variance (6 decimals, or a fraction).")
     return Prompt(Bi(zh, en))
@@ -888,11 +888,11 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="init-scale", chapter="training", section="calculation", points=6,
     title=Bi("Xavier / He 初始化的尺度", "Xavier and He initialization scales"),
-    summary=Bi("全连接层与卷积层的扇入/扇出,Xavier 与 He 的均匀分布边界、正态分布标准差与方差",
+    summary=Bi("全连接层与卷积层的扇入/扇出，Xavier 与 He 的均匀分布边界、正态分布标准差与方差",
                "Fan-in and fan-out of dense and conv layers; Xavier and He uniform bounds, normal standard "
                "deviations and variances"),
     conventions=Bi("卷积层扇入 = k²·C_in,扇出 = k²·C_out;Xavier 方差 2/(n_in + n_out),He 方差 2/n_in;"
-                   "U(−a, a) 的方差为 a²/3;尺度保留四位小数,方差保留 6 位小数",
+                   "U(−a, a) 的方差为 a²/3；尺度保留四位小数，方差保留 6 位小数",
                    "conv fan-in = k²·C_in, fan-out = k²·C_out; Xavier variance 2/(n_in + n_out), He 2/n_in; "
                    "U(−a, a) has variance a²/3; scales to 4 decimals, variances to 6"),
     variants=("Xavier uniform", "Xavier normal", "He normal", "He uniform", "dense or conv layer",
@@ -1045,9 +1045,9 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
     if ask == "softmax":
         z, y = params["logits"], params["target"]
         c = len(z)
-        zh = (f"某分类网络对一个样本(或一个像素)输出 {c} 个类别的 logit $z = {tup(z)}$(类别从 0 开始编号),"
-              f"其真实类别为 {y}。先用 softmax $p_k = e^(z_k)/(sum_j e^(z_j))$ 得到各类概率,再计算交叉熵损失 "
-              f"$L = -ln p_y$(自然对数)。求 softmax 概率和损失(保留四位小数)。")
+        zh = (f"某分类网络对一个样本（或一个像素）输出 {c} 个类别的 logit $z = {tup(z)}$（类别从 0 开始编号），"
+              f"其真实类别为 {y}。先用 softmax $p_k = e^(z_k)/(sum_j e^(z_j))$ 得到各类概率，再计算交叉熵损失 "
+              f"$L = -ln p_y$（自然对数）。求 softmax 概率和损失（保留四位小数）。")
         en = (f"A classifier outputs the logits $z = {tup(z)}$ for {c} classes (numbered from 0) for one sample (or "
               f"pixel); the true class is {y}. Apply the softmax $p_k = e^(z_k)/(sum_j e^(z_j))$ and compute the "
               f"cross-entropy $L = -ln p_y$ (natural log). Give the softmax probabilities and the loss (4 decimals).")
@@ -1060,7 +1060,7 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
         probs = params["probs_fg"]
         pg = [probs[r * cols:(r + 1) * cols] for r in range(rows)]
         g = _m(params["gamma"])
-        figs = [grid(Bi("真实标签(1 = 前景,0 = 背景)", "Ground truth (1 = foreground, 0 = background)"), label_grid),
+        figs = [grid(Bi("真实标签（1 = 前景，0 = 背景）", "Ground truth (1 = foreground, 0 = background)"), label_grid),
                 grid(Bi("预测为前景的概率 $p$", "Predicted foreground probability $p$"), pg)]
         if "alpha" in params:
             a = _m(params["alpha"])
@@ -1070,10 +1070,10 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
         else:
             fl = "\"FL\" = -(1 - p_t)^gamma ln p_t"
             al_zh = al_en = ""
-        zh = (f"前景/背景二分类分割网络在一块 {size} 的区域上输出每个像素为前景的概率(见下图)。为了让训练关注难分的像素,"
-              f"采用 focal loss ${fl}$,其中 $gamma = {g}$,前景像素 $p_t = p$、背景像素 $p_t = 1 - p${al_zh},"
-              f"$ln$ 为自然对数。求:(1) 这些像素普通交叉熵 $-ln p_t$ 的平均值;(2) 每个像素的 focal loss"
-              f"(按行依次写出);(3) focal loss 的平均值(保留四位小数)。")
+        zh = (f"前景/背景二分类分割网络在一块 {size} 的区域上输出每个像素为前景的概率（见下图）。为了让训练关注难分的像素，"
+              f"采用 focal loss ${fl}$，其中 $gamma = {g}$，前景像素 $p_t = p$、背景像素 $p_t = 1 - p${al_zh},"
+              f"$ln$ 为自然对数。求：(1) 这些像素普通交叉熵 $-ln p_t$ 的平均值；(2) 每个像素的 focal loss"
+              f"（按行依次写出）；(3) focal loss 的平均值（保留四位小数）。")
         en = (f"A foreground/background segmentation network outputs, for a {size} patch, each pixel's probability of "
               f"being foreground (figure). To focus training on hard pixels it uses the focal loss ${fl}$ with "
               f"$gamma = {g}$, where $p_t = p$ for foreground pixels and $p_t = 1 - p$ for background pixels{al_en}; "
@@ -1082,18 +1082,18 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
         return Prompt(Bi(zh, en), figs)
     probs = params["probs"]
     c = len(probs[0])
-    figs = [grid(Bi("真实标签(类别编号)", "Ground-truth labels (class numbers)"), label_grid)]
+    figs = [grid(Bi("真实标签（类别编号）", "Ground-truth labels (class numbers)"), label_grid)]
     for k in range(c):
         figs.append(grid(Bi(f"预测为类别 {k} 的概率", f"Predicted probability of class {k}"),
                          [[probs[r * cols + j][k] for j in range(cols)] for r in range(rows)]))
-    head_zh = (f"语义分割网络在一块 {size} 的区域上输出每个像素属于 {c} 个类别(编号 0 到 {c - 1})的 softmax 概率,"
+    head_zh = (f"语义分割网络在一块 {size} 的区域上输出每个像素属于 {c} 个类别（编号 0 到 {c - 1}）的 softmax 概率，"
                f"真实标签与各类别的概率图见下图。")
     head_en = (f"A semantic-segmentation network outputs, for a {size} patch, each pixel's softmax probabilities over "
                f"{c} classes (numbered 0 to {c - 1}); the ground-truth labels and per-class probability maps are shown "
                f"below.")
     if ask == "pixel":
-        zh = (head_zh + "损失函数为逐像素交叉熵 $L_i = -ln p_(i, y_i)$(自然对数),整块区域的损失取所有像素的平均。"
-              f"求每个像素的交叉熵(写成 {size} 矩阵)以及平均损失(保留四位小数)。")
+        zh = (head_zh + "损失函数为逐像素交叉熵 $L_i = -ln p_(i, y_i)$（自然对数），整块区域的损失取所有像素的平均。"
+              f"求每个像素的交叉熵（写成 {size} 矩阵）以及平均损失（保留四位小数）。")
         en = (head_en + " The loss is the pixel-wise cross-entropy $L_i = -ln p_(i, y_i)$ (natural log), averaged "
               f"over all pixels. Give each pixel's cross-entropy (as a {size} matrix) and the mean loss (4 decimals).")
         return Prompt(Bi(zh, en), figs)
@@ -1105,9 +1105,9 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
     norm_zh = "除以这些像素的权重之和" if by_w else f"除以像素总数 $N = {rows * cols}$"
     norm_en = ("divided by the sum of those pixels' weights" if by_w
                else f"divided by the pixel count $N = {rows * cols}$")
-    zh = (head_zh + f"为缓解类别不均衡,采用类别加权的交叉熵:类别权重为 {weights},每个像素的交叉熵 "
-          f"$L_i = -ln p_(i, y_i)$(自然对数)乘以其真实类别的权重后求和,再{norm_zh},即 ${rule}$。"
-          f"求每个像素的(未加权)交叉熵(写成 {size} 矩阵)以及加权损失 $L$(保留四位小数)。")
+    zh = (head_zh + f"为缓解类别不均衡，采用类别加权的交叉熵：类别权重为 {weights}，每个像素的交叉熵 "
+          f"$L_i = -ln p_(i, y_i)$（自然对数）乘以其真实类别的权重后求和，再{norm_zh}，即 ${rule}$。"
+          f"求每个像素的（未加权）交叉熵（写成 {size} 矩阵）以及加权损失 $L$（保留四位小数）。")
     en = (head_en + f" To counter class imbalance the loss is a class-weighted cross-entropy with class weights "
           f"{weights_en}: each pixel's cross-entropy $L_i = -ln p_(i, y_i)$ (natural log) is multiplied by the weight "
           f"of its true class, summed, and {norm_en}: ${rule}$. Give each pixel's (unweighted) cross-entropy (as a "
@@ -1120,7 +1120,7 @@ register(Kind(
     title=Bi("交叉熵与 focal loss", "Cross-entropy and focal loss"),
     summary=Bi("softmax 交叉熵、逐像素交叉熵、类别加权交叉熵与 focal loss",
                "Softmax cross-entropy, pixel-wise and class-weighted cross-entropy, focal loss"),
-    conventions=Bi("自然对数;类别从 0 开始编号;像素按行依次排列;加权平均的分母在题中注明;保留四位小数",
+    conventions=Bi("自然对数；类别从 0 开始编号；像素按行依次排列；加权平均的分母在题中注明；保留四位小数",
                    "natural log; classes numbered from 0; pixels row by row; the weighted mean's denominator is "
                    "stated; 4 decimals"),
     variants=("softmax + cross-entropy", "pixel-wise cross-entropy", "class-weighted cross-entropy",

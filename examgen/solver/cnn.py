@@ -63,12 +63,12 @@ def stacked_conv_params(params: dict[str, Any]) -> Solution:
     single = r * r * c_in * c + bias_n
     b = " + C" if bias else ""
     bw = f" + {c}" if bias else ""
-    steps = [Step(title=Bi(f"{n} 个 {k}×{k} 卷积(步长 1)堆叠后的感受野",
+    steps = [Step(title=Bi(f"{n} 个 {k}×{k} 卷积（步长 1）堆叠后的感受野",
                            f"Receptive field of {n} stacked {k}×{k} convolutions (stride 1)"),
                   formula="R = n(k - 1) + 1", work=f"R = {n}({k} - 1) + 1", result=f"R = {r}")]
     if c_in == c:
         steps += [
-            Step(title=Bi(f"一个 {k}×{k} 卷积层的参数量(输入、输出通道均为 C)",
+            Step(title=Bi(f"一个 {k}×{k} 卷积层的参数量（输入、输出通道均为 C）",
                           f"Parameters of one {k}×{k} layer (C channels in and out)"),
                  formula=f"k^2 C^2{b}", work=f"{k}^2 dot {c}^2{bw}", result=f"{per}"),
             Step(title=Bi(f"{n} 层堆叠的参数量", f"Parameters of the {n}-layer stack"), part="stacked",
@@ -91,7 +91,7 @@ def stacked_conv_params(params: dict[str, Any]) -> Solution:
              part="single", formula=single_formula, work=single_work, result=f"{single}"),
         Step(title=Bi("比较", "Comparison"), formula=f"{qt('stacked')}/{qt('single')}",
              work=f"{stacked}/{single}", result=f"{stacked / single:.4f}".rstrip("0").rstrip("."),
-             note=Bi("堆叠小卷积核参数更少、非线性更强、网络更深,而感受野相同。",
+             note=Bi("堆叠小卷积核参数更少、非线性更强、网络更深，而感受野相同。",
                      "Stacked small kernels use fewer parameters and add non-linearity and depth for the same "
                      "receptive field.")),
     ]

@@ -42,7 +42,7 @@ def conv_params(params: dict[str, Any]) -> Solution:
         k = params["kernel"]
         per = k * k * c
         steps += [
-            Step(title=Bi("每个卷积核的大小为 $k times k times C_\"in\"$(深度等于输入通道数)",
+            Step(title=Bi("每个卷积核的大小为 $k times k times C_\"in\"$（深度等于输入通道数）",
                           "Each kernel is $k times k times C_\"in\"$ (its depth equals the input channels)"),
                  formula='k times k times C_"in"', work=f"{k} times {k} times {c}", result=f"{per}"),
             Step(title=Bi(f"{n} 个卷积核的权重总数", f"Weights of all {n} kernels"),
@@ -51,7 +51,7 @@ def conv_params(params: dict[str, Any]) -> Solution:
         if bias:
             steps.append(Step(title=Bi("每个卷积核再加 1 个偏置", "Add one bias per kernel"),
                               formula=f'k^2 dot C_"in" dot C_"out"{b_f}', work=f"{per * n}{b_w}", result=f"{total}"))
-        steps[-1].note = Bi(f"参数量与输入特征图的宽高({h}×{w})无关:同一个卷积核在所有位置共享参数。",
+        steps[-1].note = Bi(f"参数量与输入特征图的宽高（{h}×{w}）无关：同一个卷积核在所有位置共享参数。",
                             f"The count does not depend on the input's height and width ({h}×{w}): a kernel's "
                             f"weights are shared across all positions.")
         label = Bi("该卷积层的参数量", "Parameters of the convolutional layer")
@@ -70,19 +70,19 @@ def conv_params(params: dict[str, Any]) -> Solution:
         return Solution([Part("", label, INT, total)], steps)
     # global convolution: the kernel covers the whole map
     steps += [
-        Step(title=Bi("全局卷积:卷积核与输入特征图一样大,只能放在一个位置", "Global convolution: the kernel is as "
+        Step(title=Bi("全局卷积：卷积核与输入特征图一样大，只能放在一个位置", "Global convolution: the kernel is as "
                       "large as the input, so it fits in exactly one position"), part="output",
              formula='H_"out" = (H - F)/S + 1', work=f"({h} - {h})/1 + 1", result='H_"out" = 1'),
-        Step(title=Bi("输出尺寸(通道数 = 卷积核个数)", "Output size (channels = number of kernels)"), part="output",
+        Step(title=Bi("输出尺寸（通道数 = 卷积核个数）", "Output size (channels = number of kernels)"), part="output",
              formula='1 times 1 times C_"out"', result=_shape([1, 1, n])),
         Step(title=Bi(f"每个卷积核的大小为 {h}×{w}×{c}", f"Each kernel is {h}×{w}×{c}"), part="params",
              formula="H dot W dot C", work=f"{h} dot {w} dot {c}", result=f"{flat}"),
-        Step(title=Bi("全局卷积层的参数量" + ("(含偏置)" if bias else "(不含偏置)"),
+        Step(title=Bi("全局卷积层的参数量" + ("（含偏置）" if bias else "（不含偏置）"),
                       "Parameters of the global convolution" + (" (with biases)" if bias else " (no biases)")),
              part="params", formula=f'H dot W dot C dot C_"out"{b_f}', work=f"{flat} dot {n}{b_w}", result=f"{total}"),
         Step(title=Bi("展平后的向量长度", "Length of the flattened vector"), part="flat",
              formula='N_"in" = H dot W dot C', work=f"{h} dot {w} dot {c}", result=f"{flat}",
-             note=Bi(f"展平 + 含 {n} 个神经元的全连接层同样有 {total} 个参数:全局卷积就是用卷积实现的全连接运算。",
+             note=Bi(f"展平 + 含 {n} 个神经元的全连接层同样有 {total} 个参数：全局卷积就是用卷积实现的全连接运算。",
                      f"Flattening and a fully-connected layer of {n} neurons also has {total} parameters: a global "
                      f"convolution computes exactly a fully-connected layer.")),
     ]
@@ -140,7 +140,7 @@ def conv_feature_map(params: dict[str, Any]) -> Solution:
     oh, ow = len(out), len(out[0])
     steps: list[Step] = []
     if pad:
-        steps.append(Step(title=Bi(f"四周各补 {pad} 圈 0,得到填充后的图像 $I_p$",
+        steps.append(Step(title=Bi(f"四周各补 {pad} 圈 0，得到填充后的图像 $I_p$",
                                    f"Pad {pad} ring{'s' if pad > 1 else ''} of zeros around the image to get $I_p$"),
                           formula="I_p", result="I_p = " + mat(src)))
     src_name = "I_p" if pad else "I"
@@ -167,11 +167,11 @@ def conv_feature_map(params: dict[str, Any]) -> Solution:
         sym = "Z" if relu else "O"
         rows_zh = f"第 {s * i}–{s * i + kh - 1} 行、第 {s * j}–{s * j + kw - 1} 列"
         if (i, j) == (0, 0):
-            t_zh = f"输出位置 (0, 0):卷积核覆盖 ${src_name}$ 左上角的窗口({rows_zh}),对应元素相乘再求和"
+            t_zh = f"输出位置 (0, 0):卷积核覆盖 ${src_name}$ 左上角的窗口（{rows_zh}），对应元素相乘再求和"
             t_en = (f"Output (0, 0): the kernel covers the top-left window of ${src_name}$ (rows {s * i}–{s * i + kh - 1}, "
                     f"columns {s * j}–{s * j + kw - 1}); multiply element-wise and add")
         else:
-            t_zh = f"输出位置 (0, 1):窗口向右移动 $S = {s}$ 格({rows_zh}),同样相乘再求和"
+            t_zh = f"输出位置 (0, 1):窗口向右移动 $S = {s}$ 格（{rows_zh}），同样相乘再求和"
             t_en = (f"Output (0, 1): the window moves $S = {s}$ column{'s' if s > 1 else ''} to the right (rows "
                     f"{s * i}–{s * i + kh - 1}, columns {s * j}–{s * j + kw - 1}); multiply and add again")
         steps.append(Step(
@@ -179,14 +179,14 @@ def conv_feature_map(params: dict[str, Any]) -> Solution:
             part="map", formula=formula.replace("O(i,j)", f"{sym}(i,j)"), work=work,
             result=f"{sym}({i},{j}) = {num(pre[i][j])}"))
     if relu:
-        steps.append(Step(title=Bi("所有位置加偏置后的结果(激活前)" if b else "所有位置的结果(激活前)",
+        steps.append(Step(title=Bi("所有位置加偏置后的结果（激活前）" if b else "所有位置的结果（激活前）",
                                    "All positions with the bias (before activation)" if b
                                    else "All positions (before activation)"),
                           part="map", formula=formula.replace("O(i,j)", "Z(i,j)"), result="Z = " + mat(pre)))
         steps.append(Step(title=Bi("逐元素做 ReLU:负值变为 0", "Apply ReLU element-wise: negatives become 0"),
                           part="map", formula='O = max(0, Z)', result="O = " + mat(out)))
     else:
-        steps.append(Step(title=Bi(f"窗口每次移动 {s} 格,依次算出所有位置", f"Slide the window {s} pixel(s) at a time "
+        steps.append(Step(title=Bi(f"窗口每次移动 {s} 格，依次算出所有位置", f"Slide the window {s} pixel(s) at a time "
                                    "to get every position"), part="map", formula=formula, result="O = " + mat(out)))
     parts = []
     if s > 1 or pad:
@@ -222,13 +222,13 @@ def pool_output(params: dict[str, Any]) -> Solution:
             steps.append(Step(title=Bi("宽度同理", "The width works out the same"), part="size", result=f'W_"out" = {o}'))
             continue
         steps.append(Step(
-            title=Bi("池化输出的高度(不填充)" if name == "H" else "池化输出的宽度(不填充)",
+            title=Bi("池化输出的高度（不填充）" if name == "H" else "池化输出的宽度（不填充）",
                      "Pooled height (no padding)" if name == "H" else "Pooled width (no padding)"), part="size",
             formula=f'{name}_"out" = ({name} - F)/S + 1' if exact else f'{name}_"out" = floor(({name} - F)/S) + 1',
             work=f"({n} - {f})/{s} + 1" if exact else f"floor(({n} - {f})/{s}) + 1", result=f'{name}_"out" = {o}'))
     dims = [oh, ow] + ([c] if c > 1 else [])
     if c > 1:
-        steps.append(Step(title=Bi("池化对每个通道分别进行,通道数不变", "Pooling works on each channel separately; "
+        steps.append(Step(title=Bi("池化对每个通道分别进行，通道数不变", "Pooling works on each channel separately; "
                                    "the channel count is unchanged"), part="size",
                           formula='H_"out" times W_"out" times C', result=_shape(dims)))
     modes = ["max", "avg"] if mode == "both" else [mode]
@@ -237,7 +237,7 @@ def pool_output(params: dict[str, Any]) -> Solution:
     for m in modes:
         out = pool_map(image, f, s, m)
         if m == "max":
-            steps.append(Step(title=Bi(f"第一个 {f}×{f} 窗口(左上角)取最大值", f"First {f}×{f} window (top-left): "
+            steps.append(Step(title=Bi(f"第一个 {f}×{f} 窗口（左上角）取最大值", f"First {f}×{f} window (top-left): "
                                        "take the maximum"), part=m,
                               formula="O(0,0) = max_(u,v) I(u,v)", work="max(" + ", ".join(num(x) for x in first) + ")",
                               result=f"O(0,0) = {num(max(first))}"))
@@ -246,17 +246,17 @@ def pool_output(params: dict[str, Any]) -> Solution:
             res = mat(out)
         else:
             avg = sum(first) / len(first)
-            steps.append(Step(title=Bi(f"第一个 {f}×{f} 窗口(左上角)取平均值", f"First {f}×{f} window (top-left): "
+            steps.append(Step(title=Bi(f"第一个 {f}×{f} 窗口（左上角）取平均值", f"First {f}×{f} window (top-left): "
                                        "take the mean"), part=m,
                               formula=f"O(0,0) = 1/{f * f} sum_(u,v) I(u,v)",
                               work="(" + " + ".join(num(x) for x in first) + f")/{f * f} = {num(sum(first))}/{f * f}",
                               result=f"O(0,0) {'=' if abs(avg * 100 - round(avg * 100)) < 1e-9 else 'approx'} {num(avg, 2)}"))
-            label = Bi("平均池化结果(保留两位小数)", "Average-pooling output (2 decimals)")
+            label = Bi("平均池化结果（保留两位小数）", "Average-pooling output (2 decimals)")
             spec = MatrixSpec(oh, ow, decimals=2)
             res = mat(out, 2)
         what = ("取每个窗口的最大值", "the maximum of each window") if m == "max" else \
             ("取每个窗口的平均值", "the mean of each window")
-        steps.append(Step(title=Bi(f"窗口每次移动 {s} 格,{what[0]}", f"Slide the window {s} pixels at a time and "
+        steps.append(Step(title=Bi(f"窗口每次移动 {s} 格，{what[0]}", f"Slide the window {s} pixels at a time and "
                                    f"take {what[1]}"), part=m, result=("O_\"max\" = " if m == "max" else "O_\"avg\" = ") + res))
         parts.append(Part(m, label, spec, [[round_answer(v) if m == "avg" else int(v) for v in r] for r in out]))
     return Solution(parts, steps)
@@ -285,7 +285,7 @@ def receptive_field(params: dict[str, Any]) -> Solution:
     rows = rf_table(layers)
     n = len(layers)
     m = (params.get("at_layer") or n) if ask == "layer" else n
-    steps = [Step(title=Bi("输入图像上:每个像素只看到自己,相邻像素间隔 1", "On the input: each pixel sees itself, "
+    steps = [Step(title=Bi("输入图像上：每个像素只看到自己，相邻像素间隔 1", "On the input: each pixel sees itself, "
                            "neighbours are 1 apart"), result="r_0 = 1, quad j_0 = 1")]
     r_prev, j_prev = 1, 1
     for idx, ((k, s, d), (ke, r, j), t) in enumerate(zip(layers, rows, types), start=1):
@@ -298,7 +298,7 @@ def receptive_field(params: dict[str, Any]) -> Solution:
             ke_f, ke_w = "", ""
         kk = f"k'_{idx}" if d > 1 else f"k_{idx}"
         steps.append(Step(
-            title=Bi(f"第 {idx} 层({name[0]},$k = {k}$,$s = {s}$" + (f",$d = {d}$" if d > 1 else "") + ")",
+            title=Bi(f"第 {idx} 层({name[0]},$k = {k}$，$s = {s}$" + (f",$d = {d}$" if d > 1 else "") + ")",
                      f"Layer {idx} ({name[1]}, $k = {k}$, $s = {s}$" + (f", $d = {d}$" if d > 1 else "") + ")"),
             formula=f"{ke_f}r_{idx} = r_{idx - 1} + ({kk} - 1) dot j_{idx - 1}, quad j_{idx} = j_{idx - 1} dot s_{idx}",
             work=f"{ke_w}r_{idx} = {r_prev} + ({ke} - 1) dot {j_prev}, quad j_{idx} = {j_prev} dot {s}",
@@ -309,7 +309,7 @@ def receptive_field(params: dict[str, Any]) -> Solution:
         parts = [Part("", Bi("各层输出单元的感受野", "Receptive field after each layer"), VectorSpec(n, integer=True),
                       [r for _, r, _ in rows])]
     elif ask == "jump":
-        parts = [Part("jump", Bi("最后一层相邻单元在输入上的间隔(步长之积)", "Jump of the last layer (product of strides)"),
+        parts = [Part("jump", Bi("最后一层相邻单元在输入上的间隔（步长之积）", "Jump of the last layer (product of strides)"),
                       INT, rows[-1][2]),
                  Part("rf", Bi("最后一层输出单元的感受野", "Receptive field of a last-layer unit"), INT, rows[-1][1])]
     elif ask == "layer":
@@ -360,7 +360,7 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
             ke = effective_kernel(k, d)
             r_new = r + ke - 1
             steps.append(Step(
-                title=Bi(f"第 {i} 层:膨胀率 $d = {d}$,等效卷积核 {ke}×{ke},步长 1,感受野增加 $k' - 1$",
+                title=Bi(f"第 {i} 层：膨胀率 $d = {d}$，等效卷积核 {ke}×{ke}，步长 1，感受野增加 $k' - 1$",
                          f"Layer {i}: rate $d = {d}$, effective kernel {ke}×{ke}, stride 1, so the receptive field "
                          f"grows by $k' - 1$"), part="rf",
                 formula=f"k' = k + (k - 1)(d - 1), quad r_{i} = r_{i - 1} + (k' - 1)",
@@ -371,17 +371,17 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
         g = 0
         for d in rates:
             g = math.gcd(g, d)
-        steps.append(Step(title=Bi("合起来:步长均为 1 时感受野 = 1 + Σ(k − 1)·d", "Together: with stride 1 the "
+        steps.append(Step(title=Bi("合起来：步长均为 1 时感受野 = 1 + Σ(k − 1)·d", "Together: with stride 1 the "
                                    "receptive field is 1 + Σ(k − 1)·d"), part="rf",
                           formula="r = 1 + sum_i (k - 1) d_i", work="1 + " + " + ".join(work), result=f"r = {vals['rf']}",
                           note=None if g == 1 else Bi(
-                              f"膨胀率有公约数 {g},区域内只有每隔 {g} 个的像素真正参与计算(网格效应);"
+                              f"膨胀率有公约数 {g}，区域内只有每隔 {g} 个的像素真正参与计算（网格效应）；"
                               f"HDC 用 1, 2, 5 这类互质的膨胀率来避免。",
                               f"The rates share the factor {g}, so only every {g}th pixel of the region is actually "
                               f"used (the gridding effect); HDC picks rates such as 1, 2, 5 to avoid it.")))
         first = k * k * c_in * c_out
         per = k * k * c_out * c_out
-        steps.append(Step(title=Bi("空洞卷积不增加参数:每层仍是 k×k 个权重/通道对", "Dilation adds no parameters: each "
+        steps.append(Step(title=Bi("空洞卷积不增加参数：每层仍是 k×k 个权重/通道对", "Dilation adds no parameters: each "
                                    "layer still has k×k weights per channel pair"), part="params",
                           formula=f'k^2 C_"in" C_"out"{b_f}', work=f"{k}^2 dot {c_in} dot {c_out}{b_w}",
                           result=f"{first + (c_out if bias else 0)}"))
@@ -399,7 +399,7 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
         return Solution(parts, steps)
     d = rates[0]
     ke = vals["eff"]
-    steps.append(Step(title=Bi(f"空洞卷积的等效卷积核大小:相邻权重之间插入 $d - 1 = {d - 1}$ 个空洞",
+    steps.append(Step(title=Bi(f"空洞卷积的等效卷积核大小：相邻权重之间插入 $d - 1 = {d - 1}$ 个空洞",
                                f"Effective kernel size: $d - 1 = {d - 1}$ hole{'s' if d > 2 else ''} between "
                                f"neighbouring weights"),
                       part="eff", formula="k' = k + (k - 1)(d - 1)", work=f"k' = {k} + ({k} - 1)({d} - 1)",
@@ -431,7 +431,7 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
                           formula='H_"out" times W_"out" times C_"out"', result=_shape(vals["output"])))
         parts.append(Part("output", Bi("输出特征图尺寸 H×W×C", "Output size H×W×C"), ShapeSpec(3), vals["output"],
                           depends_on=("eff",)))
-    steps.append(Step(title=Bi("参数量与膨胀率无关:仍只有 k×k 个位置有权重", "The parameter count ignores the dilation: "
+    steps.append(Step(title=Bi("参数量与膨胀率无关：仍只有 k×k 个位置有权重", "The parameter count ignores the dilation: "
                                "only the k×k positions carry weights"), part="params",
                       formula=f'k^2 C_"in" C_"out"{b_f}', work=f"{k}^2 dot {c_in} dot {c_out}{b_w}",
                       result=f"{vals['params']}"))
@@ -472,29 +472,29 @@ def spp_length(params: dict[str, Any]) -> Solution:
             wins.append(win)
             strides.append(st)
             steps.append(Step(
-                title=Bi(f"{n}×{n} 这一级:窗口 $ceil(a/n)$,步长 $floor(a/n)$", f"The {n}×{n} level: window $ceil(a/n)$, "
+                title=Bi(f"{n}×{n} 这一级：窗口 $ceil(a/n)$，步长 $floor(a/n)$", f"The {n}×{n} level: window $ceil(a/n)$, "
                          f"stride $floor(a/n)$"), part="window",
                 formula="w = ceil(a/n), quad t = floor(a/n)",
                 work=f"w = ceil({h}/{n}), quad t = floor({h}/{n})",
                 result=f"w = {win}, quad t = {st}",
-                note=Bi(f"检验:$floor(({h} - {win})/{st}) + 1 = {bins}$,正好 {n}×{n} 个格子。",
+                note=Bi(f"检验：$floor(({h} - {win})/{st}) + 1 = {bins}$，正好 {n}×{n} 个格子。",
                         f"Check: $floor(({h} - {win})/{st}) + 1 = {bins}$, exactly {n}×{n} bins.")))
         parts += [Part("window", Bi("各层池化窗口大小", "Pooling window of each level"), VectorSpec(len(levels), integer=True),
                        wins),
                   Part("stride", Bi("各层池化步长", "Pooling stride of each level"), VectorSpec(len(levels), integer=True),
                        strides)]
     sq_work = " + ".join(f"{n}^2" for n in levels)
-    steps.append(Step(title=Bi("每个通道得到的格子数(各级 n×n 之和),与特征图大小无关",
+    steps.append(Step(title=Bi("每个通道得到的格子数（各级 n×n 之和），与特征图大小无关",
                                "Bins per channel (sum of n×n over the levels), independent of the map size"),
                       part="length", formula="sum_l n_l^2", work=sq_work, result=f"{sq}"))
-    steps.append(Step(title=Bi("每个格子对每个通道输出一个数,拼接成定长向量", "Each bin gives one number per channel; "
+    steps.append(Step(title=Bi("每个格子对每个通道输出一个数，拼接成定长向量", "Each bin gives one number per channel; "
                                "concatenate into a fixed-length vector"), part="length",
                       formula="L = C dot sum_l n_l^2", work=f"{c} dot {sq}", result=f"L = {length}"))
     hw2 = params.get("input_hw2")
     if hw2 is None:
         parts.append(Part("length", Bi("SPP 输出向量的长度", "Length of the SPP output vector"), INT, length))
     else:
-        steps[-1].note = Bi(f"长度只取决于金字塔层级和通道数,与特征图大小无关:{h}×{w} 与 {hw2[0]}×{hw2[1]} 的结果相同。",
+        steps[-1].note = Bi(f"长度只取决于金字塔层级和通道数，与特征图大小无关：{h}×{w} 与 {hw2[0]}×{hw2[1]} 的结果相同。",
                             f"The length depends only on the levels and the channels, not on the map size: "
                             f"{h}×{w} and {hw2[0]}×{hw2[1]} give the same.")
         parts += [Part("length", Bi(f"{h}×{w} 特征图的 SPP 输出长度", f"SPP length for the {h}×{w} map"), INT, length),
@@ -503,7 +503,7 @@ def spp_length(params: dict[str, Any]) -> Solution:
     if ask == "fc":
         n_out = params["fc_out"]
         total = length * n_out + n_out
-        steps.append(Step(title=Bi("SPP 后的全连接层:每个神经元连到 L 个输入,另加 1 个偏置",
+        steps.append(Step(title=Bi("SPP 后的全连接层：每个神经元连到 L 个输入，另加 1 个偏置",
                                    "The fully-connected layer after SPP: each neuron sees all L inputs, plus a bias"),
                           part="fc_params", formula='L dot N + N', work=f"{length} dot {n_out} + {n_out}",
                           result=f"{total}"))
@@ -566,20 +566,20 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
                                        f"Centre-crop the encoder map to the decoder's {hm}×{wm} ({(hs - hm) // 2} rows and "
                                        f"{(ws - wm) // 2} columns off each side)"), part="fused",
                               formula=f'{_shape(skip)} arrow.r {_shape([hm, wm, cs])}', result=_shape([hm, wm, cs])))
-        steps.append(Step(title=Bi("U-Net 按通道拼接:宽高不变,通道数相加", "U-Net concatenates along the channels: same "
+        steps.append(Step(title=Bi("U-Net 按通道拼接：宽高不变，通道数相加", "U-Net concatenates along the channels: same "
                                    "height and width, channels add up"), part="fused",
                           formula='C = C_"enc" + C_"dec"', work=f"{cs} + {cm}", result=_shape(vals["fused"])))
-        steps.append(conv_step(cs + cm, "params", Bi(f"拼接后的 {k}×{k} 卷积:输入通道 {cs + cm},输出通道 {n}",
+        steps.append(conv_step(cs + cm, "params", Bi(f"拼接后的 {k}×{k} 卷积：输入通道 {cs + cm}，输出通道 {n}",
                                                       f"The {k}×{k} convolution after the concatenation: "
                                                       f"{cs + cm} channels in, {n} out")))
         parts += [Part("fused", Bi("拼接后的特征图尺寸", "Size after the concatenation"), ShapeSpec(3), vals["fused"]),
                   Part("params", Bi("其后卷积层的参数量", "Parameters of the following convolution"), INT,
                        vals["params"], depends_on=("fused",))]
     elif arch == "fcn":
-        steps.append(conv_step(cs, "params", Bi(f"先用 {n} 个 {k}×{k} 卷积把池化层特征({cs} 通道)变为 {n} 个类别得分图",
+        steps.append(conv_step(cs, "params", Bi(f"先用 {n} 个 {k}×{k} 卷积把池化层特征（{cs} 通道）变为 {n} 个类别得分图",
                                                 f"First {n} {k}×{k} kernels turn the pooling-layer features ({cs} "
                                                 f"channels) into {n} class-score maps")))
-        steps.append(Step(title=Bi("FCN 逐元素相加:两个得分图尺寸必须完全相同,相加后尺寸不变",
+        steps.append(Step(title=Bi("FCN 逐元素相加：两个得分图尺寸必须完全相同，相加后尺寸不变",
                                    "FCN adds element-wise: both score maps must have the same size, which the sum "
                                    "keeps"), part="fused",
                           formula="F = A + B", work=f"({_shape([hm, wm, n])}) + ({_shape(main)})",
@@ -588,11 +588,11 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
                   Part("fused", Bi("相加融合后的尺寸", "Size after the addition"), ShapeSpec(3), vals["fused"])]
     elif arch == "resnet":
         if list(skip) == list(main):
-            steps.append(Step(title=Bi("恒等捷径:$F(x) + x$ 逐元素相加,尺寸与通道数都不变",
+            steps.append(Step(title=Bi("恒等捷径：$F(x) + x$ 逐元素相加，尺寸与通道数都不变",
                                        "Identity shortcut: $F(x) + x$ is element-wise, so size and channels stay the "
                                        "same"), part="fused", formula="y = F(x) + x",
                               work=f"({_shape(main)}) + ({_shape(skip)})", result=_shape(vals["fused"])))
-            steps.append(conv_step(cm, "params", Bi(f"相加后的 {k}×{k} 卷积:输入通道 {cm},输出通道 {n}",
+            steps.append(conv_step(cm, "params", Bi(f"相加后的 {k}×{k} 卷积：输入通道 {cm}，输出通道 {n}",
                                                     f"The {k}×{k} convolution after the addition: {cm} channels in, "
                                                     f"{n} out")))
             parts += [Part("fused", Bi("相加后的尺寸", "Size after the addition"), ShapeSpec(3), vals["fused"]),
@@ -600,12 +600,12 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
                            vals["params"], depends_on=("fused",))]
         else:
             st = hs // hm
-            steps.append(conv_step(cs, "params", Bi(f"形状不同不能直接相加:捷径上用 {n} 个 {k}×{k} 卷积(步长 {st})投影到 "
+            steps.append(conv_step(cs, "params", Bi(f"形状不同不能直接相加：捷径上用 {n} 个 {k}×{k} 卷积（步长 {st}）投影到 "
                                                     f"{_shape(main).replace(' times ', '×')}",
                                                     f"The shapes differ, so the shortcut uses {n} {k}×{k} kernels "
                                                     f"(stride {st}) to project to "
                                                     f"{_shape(main).replace(' times ', '×')}")))
-            steps.append(Step(title=Bi("投影后逐元素相加,尺寸与残差分支输出相同", "After the projection the element-wise "
+            steps.append(Step(title=Bi("投影后逐元素相加，尺寸与残差分支输出相同", "After the projection the element-wise "
                                        "sum has the residual branch's size"), part="fused",
                               formula="y = F(x) + W_s x", work=f"({_shape(main)}) + ({_shape(main)})",
                               result=_shape(vals["fused"])))
@@ -613,9 +613,9 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
                       Part("fused", Bi("相加后的尺寸", "Size after the addition"), ShapeSpec(3), vals["fused"])]
     else:
         steps += [
-            Step(title=Bi("拼接(U-Net):通道数相加", "Concatenation (U-Net): channels add up"), part="concat",
+            Step(title=Bi("拼接（U-Net）：通道数相加", "Concatenation (U-Net): channels add up"), part="concat",
                  formula='C = C_1 + C_2', work=f"{cs} + {cm}", result=_shape(vals["concat"])),
-            Step(title=Bi("逐元素相加(FCN / ResNet):尺寸与通道数不变", "Element-wise addition (FCN / ResNet): size and "
+            Step(title=Bi("逐元素相加（FCN / ResNet）：尺寸与通道数不变", "Element-wise addition (FCN / ResNet): size and "
                           "channels unchanged"), part="add", formula="F = A + B",
                  work=f"({_shape(skip)}) + ({_shape(main)})", result=_shape(vals["add"])),
             conv_step(cs + cm, "concat_params", Bi(f"拼接后接 {k}×{k} 卷积({cs + cm} → {n} 通道)",
@@ -624,7 +624,7 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
             conv_step(cm, "add_params", Bi(f"相加后接 {k}×{k} 卷积({cm} → {n} 通道)",
                                            f"{k}×{k} convolution after the addition ({cm} → {n} channels)")),
         ]
-        steps[-1].note = Bi("拼接保留了两路特征、特征更“厚”,但其后卷积的参数量和显存占用也更大。",
+        steps[-1].note = Bi("拼接保留了两路特征、特征更“厚”，但其后卷积的参数量和显存占用也更大。",
                             "Concatenation keeps both inputs (a thicker feature) but the next convolution needs more "
                             "parameters and memory.")
         parts += [

@@ -72,9 +72,9 @@ def yolo_output(params: dict[str, Any]) -> Solution:
     depth = 5 * b + c
     total = s * s * depth
     steps = [
-        Step(title=Bi("每个框预测 5 个数:x, y, w, h 和置信度", "Each box predicts 5 numbers: x, y, w, h and confidence"),
+        Step(title=Bi("每个框预测 5 个数：x, y, w, h 和置信度", "Each box predicts 5 numbers: x, y, w, h and confidence"),
              formula="5B", work=f"5 dot {b}", result=f"{5 * b}"),
-        Step(title=Bi("每个网格单元的输出长度(框 + 类别概率)", "Values per grid cell (boxes + class probabilities)"),
+        Step(title=Bi("每个网格单元的输出长度（框 + 类别概率）", "Values per grid cell (boxes + class probabilities)"),
              formula="5B + C", work=f"5 dot {b} + {c}", result=f"{depth}"),
         Step(title=Bi("输出张量尺寸", "Output tensor shape"), part="shape", formula="S times S times (5B + C)",
              work=f"{s} times {s} times ({5 * b} + {c})", result=f"{s} times {s} times {depth}"),

@@ -79,7 +79,7 @@ def nms(params: dict[str, Any]) -> Solution:
     for r, (best, comps) in enumerate(rounds, start=1):
         b = LABELS[best]
         if not comps:
-            steps.append(Step(title=Bi(f"第 {r} 轮:只剩 {b},直接保留", f"Round {r}: only {b} is left; keep it"),
+            steps.append(Step(title=Bi(f"第 {r} 轮：只剩 {b}，直接保留", f"Round {r}: only {b} is left; keep it"),
                               result=f"{qt('keep')} {b}"))
             continue
         gone = [LABELS[j] for j, _, _, v in comps if v > thr]
@@ -90,15 +90,15 @@ def nms(params: dict[str, Any]) -> Solution:
         verdict_en = (f"suppress {', '.join(gone)}" if gone else "nothing is suppressed") + \
             (f"; {', '.join(stay)} {'goes' if len(stay) == 1 else 'go'} on to the next round" if stay else "")
         steps.append(Step(
-            title=Bi(f"第 {r} 轮:保留剩余框中置信度最高的 {b}({num(scores[best])}),计算它与其余框的 IoU,"
-                     f"IoU $> {num(thr)}$ 的框被抑制:{verdict_zh}",
+            title=Bi(f"第 {r} 轮：保留剩余框中置信度最高的 {b}({num(scores[best])})，计算它与其余框的 IoU,"
+                     f"IoU $> {num(thr)}$ 的框被抑制：{verdict_zh}",
                      f"Round {r}: keep {b} ({num(scores[best])}), the best remaining box; compute its IoU with the "
                      f"others and suppress those with IoU $> {num(thr)}$: {verdict_en}"),
             formula=f"{IOU}(X, Y) = S_(X inter Y)/(S_X + S_Y - S_(X inter Y))", work=work,
             result=(f"{qt('suppressed')}: " + ", ".join(gone)) if gone else qt("none suppressed")))
-    steps.append(Step(title=Bi("保留的框(按保留顺序)", "Kept boxes (in the order they are kept)"), part="kept",
+    steps.append(Step(title=Bi("保留的框（按保留顺序）", "Kept boxes (in the order they are kept)"), part="kept",
                       result=" ".join(LABELS[i] for i in kept)))
-    parts = [Part("kept", Bi("保留的框(按置信度从高到低)", "Kept boxes (by descending score)"),
+    parts = [Part("kept", Bi("保留的框（按置信度从高到低）", "Kept boxes (by descending score)"),
                   LabelsSpec(tuple(LABELS[:n]), ordered=True), [LABELS[i] for i in kept])]
     if params.get("count_suppressed"):
         steps.append(Step(title=Bi("被抑制的框数", "Number of suppressed boxes"), part="suppressed",
@@ -157,7 +157,7 @@ def yolo_cell(params: dict[str, Any]) -> Solution:
                       result=f"{num(v['cw'])} times {num(v['ch'])}"))
     one = " + 1" if base == 1 else ""
     steps.append(Step(
-        title=Bi("目标中心落在哪个网格单元,该单元就负责预测这个目标" + (",编号从 1 开始再加 1" if base == 1 else "(编号从 0 开始)"),
+        title=Bi("目标中心落在哪个网格单元，该单元就负责预测这个目标" + ("，编号从 1 开始再加 1" if base == 1 else "（编号从 0 开始）"),
                  "The cell that contains the object's centre is responsible for it" +
                  (" (1-based: add 1)" if base == 1 else " (0-based)")),
         part="cell",
@@ -165,7 +165,7 @@ def yolo_cell(params: dict[str, Any]) -> Solution:
         work=f"floor({num(v['cy'])}/{num(v['ch'])}){one}, quad floor({num(v['cx'])}/{num(v['cw'])}){one}",
         result=f"(\"row\", \"col\") = ({v['row'] + base}, {v['col'] + base})"))
     steps.append(Step(
-        title=Bi("中心相对该单元左上角的偏移,按单元大小归一化到 [0, 1)",
+        title=Bi("中心相对该单元左上角的偏移，按单元大小归一化到 [0, 1)",
                  "Offset of the centre from the cell's top-left corner, normalized by the cell size to [0, 1)"),
         part="offset",
         formula="x = c_x/(W/S) - \"col\"_0, quad y = c_y/(H/S) - \"row\"_0",
@@ -176,7 +176,7 @@ def yolo_cell(params: dict[str, Any]) -> Solution:
         formula="w/W, quad h/H", work=f"{num(v['bw'])}/{w_img}, quad {num(v['bh'])}/{h_img}",
         result=f"w {_eq(v['w'])} {num(v['w'])}, quad h {_eq(v['h'])} {num(v['h'])}"))
     parts = [
-        Part("cell", Bi(f"负责的网格单元 (行, 列),从 {base} 开始", f"Responsible cell (row, column), {base}-based"),
+        Part("cell", Bi(f"负责的网格单元（行，列），从 {base} 开始", f"Responsible cell (row, column), {base}-based"),
              VectorSpec(2, integer=True), [v["row"] + base, v["col"] + base]),
         Part("offset", Bi("中心偏移 (x, y)", "Centre offset (x, y)"), VectorSpec(2, decimals=3),
              [round_answer(v["ox"]), round_answer(v["oy"])], depends_on=("cell",)),

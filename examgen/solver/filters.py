@@ -88,7 +88,7 @@ def smoothing_filter(params: dict[str, Any]) -> Solution:
             k, d = (kernel, divisor) if flt != "compare" else (MEAN_KERNEL, 9)
             s, val = weighted_at(image, k, d, i, j)
             name = Bi("高斯加权平均", "Gaussian weighted average") if flt == "gaussian" else \
-                Bi("均值(9 个像素的平均)", "mean of the 9 pixels")
+                Bi("均值（9 个像素的平均）", "mean of the 9 pixels")
             steps.append(Step(
                 title=Bi(f"对{rc.zh}像素的 3×3 邻域求{name.zh}",
                          f"{name.en[0].upper()}{name.en[1:]} of the 3×3 neighbourhood of the pixel at {rc.en}"),
@@ -97,7 +97,7 @@ def smoothing_filter(params: dict[str, Any]) -> Solution:
         if flt in ("median", "compare"):
             vals, med = median_at(image, i, j)
             steps.append(Step(
-                title=Bi(f"把{rc.zh}像素的 3×3 邻域的 9 个值从小到大排序,取第 5 个(中间)值",
+                title=Bi(f"把{rc.zh}像素的 3×3 邻域的 9 个值从小到大排序，取第 5 个（中间）值",
                          f"Sort the 9 values of the 3×3 neighbourhood of the pixel at {rc.en} and take the 5th "
                          "(middle) one"),
                 part="median" if flt == "compare" else "", formula=med_formula,
@@ -105,7 +105,7 @@ def smoothing_filter(params: dict[str, Any]) -> Solution:
         if flt == "compare":
             _, mean_val = weighted_at(image, MEAN_KERNEL, 9, i, j)
             steps.append(Step(
-                title=Bi("比较:椒盐噪声这样的极端值会把均值拉偏,中值滤波则直接把它排除在外",
+                title=Bi("比较：椒盐噪声这样的极端值会把均值拉偏，中值滤波则直接把它排除在外",
                          "Compare: an extreme value such as salt-and-pepper noise drags the mean, while the median "
                          "simply leaves it out"),
                 result=f"{num(mean_val, 2)} quad \"vs\" quad {num(median_at(image, i, j)[1])}"))
@@ -125,7 +125,7 @@ def smoothing_filter(params: dict[str, Any]) -> Solution:
                               round_answer(value))], steps)
     rows, cols = len(image), len(image[0])
     out_r, out_c = rows - 2, cols - 2
-    steps.append(Step(title=Bi("只计算 3×3 窗口完全落在图像内的像素(有效区域,不填充)",
+    steps.append(Step(title=Bi("只计算 3×3 窗口完全落在图像内的像素（有效区域，不填充）",
                                "Only pixels whose 3×3 window lies inside the image are computed (valid region, "
                                "no padding)"),
                       formula="(H - 2) times (W - 2)", work=f"({rows} - 2) times ({cols} - 2)",
@@ -138,16 +138,16 @@ def smoothing_filter(params: dict[str, Any]) -> Solution:
                 vals, med = median_at(image, i, j)
                 row.append(med)
                 steps.append(Step(
-                    title=Bi(f"以第 {i + 1} 行第 {j + 1} 列为中心的窗口:排序后取第 5 个值",
+                    title=Bi(f"以第 {i + 1} 行第 {j + 1} 列为中心的窗口：排序后取第 5 个值",
                              f"Window centred on row {i + 1}, column {j + 1}: sort, take the 5th value"),
                     formula=med_formula if (i, j) == (1, 1) else "",
                     work="(" + ", ".join(num(v) for v in vals) + ")", result=f"g = {num(med)}"))
             out.append(row)
         steps.append(Step(title=Bi("中值滤波后的有效区域", "Median-filtered valid region"), result=_mat(out)))
-        return Solution([Part("", Bi("中值滤波结果(有效区域)", "Median-filtered valid region"),
+        return Solution([Part("", Bi("中值滤波结果（有效区域）", "Median-filtered valid region"),
                               MatrixSpec(out_r, out_c, integer=True), out)], steps)
     out_v = []
-    steps.append(Step(title=Bi(f"第一个位置(左上角窗口,中心在第 2 行第 2 列):对应元素相乘再求和,再除以 {num(divisor)}",
+    steps.append(Step(title=Bi(f"第一个位置（左上角窗口，中心在第 2 行第 2 列）：对应元素相乘再求和，再除以 {num(divisor)}",
                                "First position (top-left window, centred on row 2, column 2): multiply, add, divide "
                                f"by {num(divisor)}"),
                       formula=w_formula, work=_weighted_work(image, kernel, divisor, 1, 1),
@@ -160,12 +160,12 @@ def smoothing_filter(params: dict[str, Any]) -> Solution:
             sums.append(f"{num(s)}/{num(divisor)}")
             vals.append(v)
         out_v.append(vals)
-        steps.append(Step(title=Bi(f"窗口中心在第 {i + 1} 行的各位置(窗口每次右移一格)",
+        steps.append(Step(title=Bi(f"窗口中心在第 {i + 1} 行的各位置（窗口每次右移一格）",
                                    f"Windows centred on row {i + 1} (slide one pixel at a time)"),
                           work=", quad ".join(sums), result=", quad ".join(num(v, 2) for v in vals)))
-    steps.append(Step(title=Bi("平滑后的有效区域(保留两位小数)", "Smoothed valid region (2 decimals)"),
+    steps.append(Step(title=Bi("平滑后的有效区域（保留两位小数）", "Smoothed valid region (2 decimals)"),
                       result=_mat(out_v, 2)))
-    return Solution([Part("", Bi("滤波结果(有效区域)", "Filtered valid region"),
+    return Solution([Part("", Bi("滤波结果（有效区域）", "Filtered valid region"),
                           MatrixSpec(out_r, out_c, decimals=2), [[round_answer(v) for v in r] for r in out_v])], steps)
 
 
@@ -223,10 +223,10 @@ def _changes(before: Matrix, after: Matrix) -> list[str]:
             if bool(before[i][j]) != bool(after[i][j])]
 
 
-_ERODE = (Bi("腐蚀:结构元素中心放在该像素上,元素覆盖的像素全为 1 时输出 1,否则输出 0(图像外按 0)",
+_ERODE = (Bi("腐蚀：结构元素中心放在该像素上，元素覆盖的像素全为 1 时输出 1，否则输出 0（图像外按 0）",
              "Erosion: put the element's centre on the pixel; output 1 only if every pixel it covers is 1 "
              "(outside = 0)"), "g(x) = min_(b in B) f(x + b)")
-_DILATE = (Bi("膨胀:结构元素中心放在该像素上,元素覆盖的像素中只要有一个 1 就输出 1(图像外按 0)",
+_DILATE = (Bi("膨胀：结构元素中心放在该像素上，元素覆盖的像素中只要有一个 1 就输出 1（图像外按 0）",
               "Dilation: put the element's centre on the pixel; output 1 if any pixel it covers is 1 (outside = 0)"),
            "g(x) = max_(b in B) f(x + b)")
 
@@ -235,10 +235,10 @@ def _morph_step(kind: str, before: Matrix, after: Matrix, part: str, prefix: Bi 
     title, formula = _ERODE if kind == "erosion" else _DILATE
     ch = _changes(before, after)
     if kind == "erosion":
-        note = Bi("变为 0 的像素(行, 列,从 1 开始):" + (", ".join(ch) if ch else "无"),
+        note = Bi("变为 0 的像素（行，列，从 1 开始）：" + (", ".join(ch) if ch else "无"),
                   "Pixels that become 0 (row, column, from 1): " + (", ".join(ch) if ch else "none"))
     else:
-        note = Bi("变为 1 的像素(行, 列,从 1 开始):" + (", ".join(ch) if ch else "无"),
+        note = Bi("变为 1 的像素（行，列，从 1 开始）：" + (", ".join(ch) if ch else "无"),
                   "Pixels that become 1 (row, column, from 1): " + (", ".join(ch) if ch else "none"))
     if prefix is not None:
         title = prefix + title
@@ -259,10 +259,10 @@ def morphology(params: dict[str, Any]) -> Solution:
     if op == "opening":
         mid = erode(img, se)
         out = dilate(mid, se)
-        steps = [_morph_step("erosion", img, mid, "eroded", Bi("开运算第 1 步,", "Opening, step 1. ")),
-                 _morph_step("dilation", mid, out, "result", Bi("开运算第 2 步,对腐蚀结果", "Opening, step 2, on the "
+        steps = [_morph_step("erosion", img, mid, "eroded", Bi("开运算第 1 步，", "Opening, step 1. ")),
+                 _morph_step("dilation", mid, out, "result", Bi("开运算第 2 步，对腐蚀结果", "Opening, step 2, on the "
                                                                 "eroded image. "))]
-        steps.append(Step(title=Bi("开运算 = 先腐蚀后膨胀:去掉了比结构元素小的细节",
+        steps.append(Step(title=Bi("开运算 = 先腐蚀后膨胀：去掉了比结构元素小的细节",
                                    "Opening = erosion then dilation: details smaller than the element are removed"),
                           formula="\"open\"(f) = \"dilate\"(\"erode\"(f))", result=_mat(out)))
         parts = [Part("eroded", Bi("第 1 步腐蚀的结果", "Step 1: the eroded image"), spec, mid),
@@ -270,10 +270,10 @@ def morphology(params: dict[str, Any]) -> Solution:
         return Solution(parts, steps)
     mid = dilate(img, se)
     out = erode(mid, se)
-    steps = [_morph_step("dilation", img, mid, "dilated", Bi("闭运算第 1 步,", "Closing, step 1. ")),
-             _morph_step("erosion", mid, out, "result", Bi("闭运算第 2 步,对膨胀结果", "Closing, step 2, on the "
+    steps = [_morph_step("dilation", img, mid, "dilated", Bi("闭运算第 1 步，", "Closing, step 1. ")),
+             _morph_step("erosion", mid, out, "result", Bi("闭运算第 2 步，对膨胀结果", "Closing, step 2, on the "
                                                            "dilated image. "))]
-    steps.append(Step(title=Bi("闭运算 = 先膨胀后腐蚀:填补了小孔和缝隙", "Closing = dilation then erosion: small holes "
+    steps.append(Step(title=Bi("闭运算 = 先膨胀后腐蚀：填补了小孔和缝隙", "Closing = dilation then erosion: small holes "
                                "and gaps are filled"),
                       formula="\"close\"(f) = \"erode\"(\"dilate\"(f))", result=_mat(out)))
     parts = [Part("dilated", Bi("第 1 步膨胀的结果", "Step 1: the dilated image"), spec, mid),
@@ -377,7 +377,7 @@ def canny_steps(params: dict[str, Any]) -> Solution:
         dirs = [[quantize(a) for a in row] for row in raw]
         if ask == "full":
             steps.append(Step(
-                title=Bi("把梯度方向(对 180° 取模)量化到最近的 0°、45°、90°、135°",
+                title=Bi("把梯度方向（对 180° 取模）量化到最近的 0°、45°、90°、135°",
                          "Quantize each gradient direction (modulo 180°) to the nearest of 0°, 45°, 90°, 135°"),
                 part="direction", work="theta mod 180 = " + _mat([[a % 180 for a in row] for row in raw]),
                 formula="theta < 22.5 \"or\" theta >= 157.5 arrow.r 0, quad 22.5 <= theta < 67.5 arrow.r 45, quad "
@@ -395,7 +395,7 @@ def canny_steps(params: dict[str, Any]) -> Solution:
                 keep = v >= a and v >= b
                 items.append(f"{_n(v)} {'>=' if keep else '<'} max({_n(a)}, {_n(b)})")
             steps.append(Step(
-                title=Bi(f"非极大值抑制,第 {i + 1} 行:与梯度方向上的两个邻居比较,不小于两者才保留(否则置 0)",
+                title=Bi(f"非极大值抑制，第 {i + 1} 行：与梯度方向上的两个邻居比较，不小于两者才保留（否则置 0）",
                          f"Non-maximum suppression, row {i + 1}: compare with the two neighbours along the gradient; "
                          "keep only if not smaller than both (else 0)"),
                 part="nms", formula="M(p) >= max(M(p_1), M(p_2))" if i == 0 else "", work=", quad ".join(items),
@@ -410,27 +410,27 @@ def canny_steps(params: dict[str, Any]) -> Solution:
         thin = mag
     codes = classify(thin, low, high)
     steps.append(Step(
-        title=Bi(f"双阈值:$M >= {num(high)}$ 为强边缘(2),${num(low)} <= M < {num(high)}$ 为弱边缘(1),其余为非边缘(0)",
+        title=Bi(f"双阈值：$M >= {num(high)}$ 为强边缘（2），${num(low)} <= M < {num(high)}$ 为弱边缘（1），其余为非边缘（0）",
                  f"Double threshold: $M >= {num(high)}$ is strong (2), ${num(low)} <= M < {num(high)}$ weak (1), "
                  "the rest non-edge (0)"),
         part="classes",
         formula="c(p) = cases(2 quad \"if\" M(p) >= T_H, 1 quad \"if\" T_L <= M(p) < T_H, 0 quad \"if\" M(p) < T_L)",
         result=_mat(codes)))
-    parts.append(Part("classes", Bi("强/弱/非边缘分类图(2/1/0)", "Strong / weak / non-edge map (2/1/0)"), ispec, codes,
+    parts.append(Part("classes", Bi("强/弱/非边缘分类图（2/1/0）", "Strong / weak / non-edge map (2/1/0)"), ispec, codes,
                       depends_on=("nms",) if ask != "threshold" else ()))
     edges = hysteresis(codes)
     weak = [(i, j) for i in range(h) for j in range(w) if codes[i][j] == 1]
     kept = [f"({i + 1}, {j + 1})" for i, j in weak if edges[i][j]]
     dropped = [f"({i + 1}, {j + 1})" for i, j in weak if not edges[i][j]]
     steps.append(Step(
-        title=Bi("滞后边界跟踪:弱边缘若与强边缘 8 邻接(可经过其他弱边缘相连)则保留,否则删除",
+        title=Bi("滞后边界跟踪：弱边缘若与强边缘 8 邻接（可经过其他弱边缘相连）则保留，否则删除",
                  "Hysteresis: a weak pixel is kept if it is 8-connected to a strong pixel (possibly through other "
                  "weak pixels), otherwise dropped"),
         part="edges", result=_mat(edges),
-        note=Bi("保留的弱边缘(行, 列):" + (", ".join(kept) or "无") + ";删除的弱边缘:" + (", ".join(dropped) or "无"),
+        note=Bi("保留的弱边缘（行，列）：" + (", ".join(kept) or "无") + "；删除的弱边缘：" + (", ".join(dropped) or "无"),
                 "Weak pixels kept (row, column): " + (", ".join(kept) or "none") + "; dropped: " +
                 (", ".join(dropped) or "none"))))
-    parts.append(Part("edges", Bi("最终边缘图(1 = 边缘)", "Final edge map (1 = edge)"), ispec, edges,
+    parts.append(Part("edges", Bi("最终边缘图（1 = 边缘）", "Final edge map (1 = edge)"), ispec, edges,
                       depends_on=("classes",)))
     return Solution(parts, steps)
 

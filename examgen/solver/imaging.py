@@ -65,7 +65,7 @@ def edge_filter(params: dict[str, Any]) -> Solution:
         gy = correlate_at(image, ky, i, j)
         m = _mag(gx, gy, kind)
         steps += [
-            Step(title=Bi(f"用 {name} 水平核计算 $G_x$(互相关:对应元素相乘再求和)",
+            Step(title=Bi(f"用 {name} 水平核计算 $G_x$（互相关：对应元素相乘再求和）",
                           f"$G_x$ with the {name} kernel $K_x$ (cross-correlation: multiply and add)"),
                  part="gx", formula="G_x = sum_(u,v) K_x (u,v) dot I(i+u, j+v)",
                  work=_products(image, kx, i, j), result=f"G_x = {num(gx)}"),
@@ -89,10 +89,10 @@ def edge_filter(params: dict[str, Any]) -> Solution:
     mg = [[_mag(gx[r][c], gy[r][c], kind) for c in range(cols)] for r in range(rows)]
     kh, kw = len(kx), len(kx[0])
     steps += [
-        Step(title=Bi("输出尺寸(有效区域,不填充)", "Output size (valid region, no padding)"),
+        Step(title=Bi("输出尺寸（有效区域，不填充）", "Output size (valid region, no padding)"),
              formula="(H - k + 1) times (W - k + 1)",
              work=f"({len(image)} - {kh} + 1) times ({len(image[0])} - {kw} + 1)", result=f"{rows} times {cols}"),
-        Step(title=Bi("第一个位置的 $G_x$(其余位置同理,核每次右移或下移一格)",
+        Step(title=Bi("第一个位置的 $G_x$（其余位置同理，核每次右移或下移一格）",
                       "$G_x$ at the first position (slide the kernel one pixel at a time for the rest)"),
              part="gx", formula="G_x (0,0) = sum_(u,v) K_x (u,v) dot I(u, v)", work=_products(image, kx, 0, 0),
              result=num(gx[0][0])),
@@ -145,7 +145,7 @@ def otsu(params: dict[str, Any]) -> Solution:
     hist = params["histogram"]
     steps: list[Step] = []
     if params.get("image") is not None:
-        steps.append(Step(title=Bi("统计灰度直方图(各灰度级的像素数)", "Count the histogram (pixels per gray level)"),
+        steps.append(Step(title=Bi("统计灰度直方图（各灰度级的像素数）", "Count the histogram (pixels per gray level)"),
                           result=", ".join(f"{lv}: {n}" for lv, n in hist)))
     used = sorted((int(lv), int(n)) for lv, n in hist if n > 0)
     total = sum(n for _, n in used)
@@ -157,7 +157,7 @@ def otsu(params: dict[str, Any]) -> Solution:
     table = otsu_table(hist)
     for t, w0, w1, m0, m1, var in table:
         steps.append(Step(
-            title=Bi(f"阈值 T = {t}:类 0 为灰度 ≤ {t},类 1 为灰度 > {t}", f"Threshold T = {t}: class 0 is ≤ {t}, class 1 is > {t}"),
+            title=Bi(f"阈值 T = {t}:类 0 为灰度 ≤ {t}，类 1 为灰度 > {t}", f"Threshold T = {t}: class 0 is ≤ {t}, class 1 is > {t}"),
             formula="sigma_B^2 = w_0 w_1 (mu_0 - mu_1)^2",
             work=(f"w_0 = {num(w0)}, w_1 = {num(w1)}, mu_0 = {num(m0)}, mu_1 = {num(m1)}; quad "
                   f"{num(w0)} dot {num(w1)} dot ({num(m0)} - {num(m1)})^2"),

@@ -86,8 +86,8 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
         fn_vals = [m[i][col] for col in range(k) if col != i]
         nm = names[i]
         return Step(
-            title=Bi(f"类别「{nm.zh}」的 TP、FP、FN:TP 为对角线元素,FP 为{fp_where.zh}其余元素之和"
-                     f"(被误判为{nm.zh}),FN 为{fn_where.zh}其余元素之和({nm.zh}被漏判)",
+            title=Bi(f"类别「{nm.zh}」的 TP、FP、FN:TP 为对角线元素，FP 为{fp_where.zh}其余元素之和"
+                     f"（被误判为{nm.zh}），FN 为{fn_where.zh}其余元素之和（{nm.zh}被漏判）",
                      f"TP, FP, FN of class {nm.en}: TP is the diagonal entry, FP the rest of {fp_where.en} "
                      f"(others predicted as {nm.en}), FN the rest of {fn_where.en} ({nm.en} missed)"),
             part=part, formula=f"{TP}_k = M_(k k), quad {fp_formula}, quad {fn_formula}",
@@ -97,11 +97,11 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
     def prf_steps(i: int, parts: tuple[str, str, str]) -> list[Step]:
         nm = names[i]
         return [
-            Step(title=Bi(f"「{nm.zh}」的精确率:预测为{nm.zh}的样本中真正是{nm.zh}的比例",
+            Step(title=Bi(f"「{nm.zh}」的精确率：预测为{nm.zh}的样本中真正是{nm.zh}的比例",
                           f"Precision of {nm.en}: share of samples predicted as {nm.en} that really are {nm.en}"),
                  part=parts[0], formula=f"P = {TP}/({TP} + {FP})",
                  work=f"{tp[i]}/({tp[i]} + {fp[i]}) = {tp[i]}/{cols[i]}", result=f"P {_eq(prec[i], 4)} {num(prec[i])}"),
-            Step(title=Bi(f"「{nm.zh}」的召回率:真实为{nm.zh}的样本中被找出的比例",
+            Step(title=Bi(f"「{nm.zh}」的召回率：真实为{nm.zh}的样本中被找出的比例",
                           f"Recall of {nm.en}: share of actual {nm.en} samples that are found"),
                  part=parts[1], formula=f"R = {TP}/({TP} + {FN})",
                  work=f"{tp[i]}/({tp[i]} + {fn[i]}) = {tp[i]}/{rows[i]}", result=f"R {_eq(rec[i], 4)} {num(rec[i])}"),
@@ -112,7 +112,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
         ]
 
     def acc_step(part: str = "accuracy") -> Step:
-        return Step(title=Bi("准确率:对角线元素之和(预测正确的样本数)除以样本总数",
+        return Step(title=Bi("准确率：对角线元素之和（预测正确的样本数）除以样本总数",
                              "Accuracy: the diagonal sum (correct predictions) over all samples"),
                     part=part, formula="A = (sum_k M_(k k))/N",
                     work=f"({_sum_text(tp)})/{n} = {sum(tp)}/{n}", result=f"A {_eq(acc, 4)} {num(acc)}")
@@ -140,7 +140,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
         mp, mr = stp / (stp + sfp), stp / (stp + sfn)
         mf = _f1(mp, mr)
         steps += [
-            Step(title=Bi("微平均:先把各类的 TP、FP、FN 分别相加", "Micro average: first add up TP, FP and FN over the classes"),
+            Step(title=Bi("微平均：先把各类的 TP、FP、FN 分别相加", "Micro average: first add up TP, FP and FN over the classes"),
                  formula=f"sum_k {TP}_k, quad sum_k {FP}_k, quad sum_k {FN}_k",
                  work=f"{_sum_text(tp)}, quad {_sum_text(fp)}, quad {_sum_text(fn)}",
                  result=f"{stp}, quad {sfp}, quad {sfn}"),
@@ -154,7 +154,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                  formula="F_(1,\"micro\") = (2 P_\"micro\" R_\"micro\")/(P_\"micro\" + R_\"micro\")",
                  work=f"(2 dot {num(mp)} dot {num(mr)})/({num(mp)} + {num(mr)})",
                  result=f"F_(1,\"micro\") {_eq(mf, 4)} {num(mf)}",
-                 note=Bi("单标签多分类中每个错分样本恰好是一个 FP 和一个 FN,所以微平均 P = R = F1 = 准确率。",
+                 note=Bi("单标签多分类中每个错分样本恰好是一个 FP 和一个 FN，所以微平均 P = R = F1 = 准确率。",
                          "In single-label multi-class classification every error is exactly one FP and one FN, "
                          "so micro P = R = F1 = accuracy.")),
         ]
@@ -164,7 +164,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                               work=f"(2 dot {tp[i]})/(2 dot {tp[i]} + {fp[i]} + {fn[i]})",
                               result=f"F_1 {_eq(f1[i], 4)} {num(f1[i])}"))
         macro_f1 = sum(f1) / k
-        steps.append(Step(title=Bi("宏平均 F1:各类 F1 的算术平均(与微平均比较)",
+        steps.append(Step(title=Bi("宏平均 F1:各类 F1 的算术平均（与微平均比较）",
                                    "Macro-averaged F1: the plain mean of the per-class F1 (compare with micro)"),
                           part="macro_f1", formula="F_(1,\"macro\") = 1/K sum_k F_(1,k)", work=_mean_text(f1),
                           result=f"F_(1,\"macro\") {_eq(macro_f1, 4)} {num(macro_f1)}"))
@@ -183,11 +183,11 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
     if ask == "per-class":
         steps.append(acc_step())
         parts = [
-            Part("precision", Bi("各类的精确率(按类别顺序)", "Precision of each class (in class order)"), vspec,
+            Part("precision", Bi("各类的精确率（按类别顺序）", "Precision of each class (in class order)"), vspec,
                  [round_answer(v) for v in prec]),
-            Part("recall", Bi("各类的召回率(按类别顺序)", "Recall of each class (in class order)"), vspec,
+            Part("recall", Bi("各类的召回率（按类别顺序）", "Recall of each class (in class order)"), vspec,
                  [round_answer(v) for v in rec]),
-            Part("f1", Bi("各类的 F1(按类别顺序)", "F1 of each class (in class order)"), vspec,
+            Part("f1", Bi("各类的 F1（按类别顺序）", "F1 of each class (in class order)"), vspec,
                  [round_answer(v) for v in f1], depends_on=("precision", "recall")),
             Part("accuracy", Bi("准确率", "Accuracy"), spec, round_answer(acc)),
         ]
@@ -195,10 +195,10 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
     if ask == "macro":
         mp, mr, mf = sum(prec) / k, sum(rec) / k, sum(f1) / k
         steps += [
-            Step(title=Bi("宏平均精确率:各类精确率的算术平均", "Macro-averaged precision: mean of the per-class precisions"),
+            Step(title=Bi("宏平均精确率：各类精确率的算术平均", "Macro-averaged precision: mean of the per-class precisions"),
                  part="macro_p", formula="P_\"macro\" = 1/K sum_k P_k", work=_mean_text(prec),
                  result=f"P_\"macro\" {_eq(mp, 4)} {num(mp)}"),
-            Step(title=Bi("宏平均召回率:各类召回率的算术平均", "Macro-averaged recall: mean of the per-class recalls"),
+            Step(title=Bi("宏平均召回率：各类召回率的算术平均", "Macro-averaged recall: mean of the per-class recalls"),
                  part="macro_r", formula="R_\"macro\" = 1/K sum_k R_k", work=_mean_text(rec),
                  result=f"R_\"macro\" {_eq(mr, 4)} {num(mr)}"),
             Step(title=Bi("宏平均 F1:各类 F1 的算术平均", "Macro-averaged F1: mean of the per-class F1 scores"),
@@ -222,7 +222,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
             return "(" + " + ".join(f"{rows[i]} dot {num(values[i], 3)}" for i in range(k)) + f")/{n}"
 
         steps += [
-            Step(title=Bi("各类的支持数(真实样本数,即每类的真实数目)作为权重",
+            Step(title=Bi("各类的支持数（真实样本数，即每类的真实数目）作为权重",
                           "Supports (number of actual samples of each class) are the weights"),
                  formula="n_k = " + TP + "_k + " + FN + "_k", work=", ".join(str(v) for v in rows),
                  result=f"N = {n}"),
@@ -230,7 +230,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                  formula="P_w = 1/N sum_k n_k P_k", work=wtext(prec), result=f"P_w {_eq(wp, 4)} {num(wp)}"),
             Step(title=Bi("加权平均召回率", "Weighted-average recall"), part="weighted_r",
                  formula="R_w = 1/N sum_k n_k R_k", work=wtext(rec), result=f"R_w {_eq(wr, 4)} {num(wr)}",
-                 note=Bi("n_k R_k = TP_k,所以加权平均召回率恰好等于准确率。",
+                 note=Bi("n_k R_k = TP_k，所以加权平均召回率恰好等于准确率。",
                          "n_k R_k = TP_k, so the weighted recall is exactly the accuracy.")),
             Step(title=Bi("加权平均 F1", "Weighted-average F1"), part="weighted_f1",
                  formula="F_(1,w) = 1/N sum_k n_k F_(1,k)", work=wtext(f1), result=f"F_(1,w) {_eq(wf, 4)} {num(wf)}"),
@@ -313,7 +313,7 @@ def _ap_steps(flags: list[int], labels: list[str], scores: list[float], num_gt: 
         tag = "TP" if flags[k] else "FP"
         steps.append(Step(
             title=Bi(f"{pre_zh}第 {k + 1} 名 {labels[k]}(置信度 {num(scores[k])},{tag}):"
-                     f"累计 TP = {cum[k]},累计 FP = {k + 1 - cum[k]}",
+                     f"累计 TP = {cum[k]}，累计 FP = {k + 1 - cum[k]}",
                      f"{pre_en}rank {k + 1}, {labels[k]} (score {num(scores[k])}, {tag}): "
                      f"cumulative TP = {cum[k]}, FP = {k + 1 - cum[k]}"),
             part=part_table, formula=f"P_k = {TP}_k/k, quad R_k = {TP}_k/N_\"GT\"",
@@ -323,7 +323,7 @@ def _ap_steps(flags: list[int], labels: list[str], scores: list[float], num_gt: 
     for i in range(n - 2, -1, -1):
         env[i] = max(env[i], env[i + 1])
     steps.append(Step(
-        title=Bi(f"{pre_zh}精度包络:每个位置取其后(召回率不小于它)的最大精确率",
+        title=Bi(f"{pre_zh}精度包络：每个位置取其后（召回率不小于它）的最大精确率",
                  f"{pre_en}precision envelope: at each rank the largest precision at this or any later rank"),
         part=part_ap, formula="tilde(P)_k = max_(j >= k) P_j",
         result="(" + ", ".join(num(v, 3) for v in env) + ")"))
@@ -335,7 +335,7 @@ def _ap_steps(flags: list[int], labels: list[str], scores: list[float], num_gt: 
             prev = rec[k]
     ap = voc_ap(prec, rec)
     steps.append(Step(
-        title=Bi(f"{pre_zh}AP = 阶梯形 P-R 曲线下的面积:只在召回率增加处(每个 TP)累加 ΔR × 包络精度",
+        title=Bi(f"{pre_zh}AP = 阶梯形 P-R 曲线下的面积：只在召回率增加处（每个 TP）累加 ΔR × 包络精度",
                  f"{pre_en}AP = area under the stepwise P-R curve: add ΔR × envelope precision wherever recall "
                  "grows (at each TP)"),
         part=part_ap, formula=f"{qt('AP')} = sum_k (R_k - R_(k-1)) dot tilde(P)_k",
@@ -359,7 +359,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
         for ci in (1, 2):
             idx = sorted((i for i in range(n) if classes[i] == ci), key=lambda i: -scores[i])
             steps.append(Step(
-                title=Bi(f"类别 {ci}:按置信度从高到低排序其检测结果,共有 $N_\"GT\" = {num_gt[ci - 1]}$ 个真实目标",
+                title=Bi(f"类别 {ci}:按置信度从高到低排序其检测结果，共有 $N_\"GT\" = {num_gt[ci - 1]}$ 个真实目标",
                          f"Class {ci}: sort its detections by descending score; it has $N_\"GT\" = {num_gt[ci - 1]}$ "
                          "ground-truth objects"),
                 result=", ".join(f"{qt(labels[i])} ({num(scores[i])}, {TP if flags[i] else FP})" for i in idx)))
@@ -372,7 +372,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
                           formula=f"{qt('mAP')} = 1/C sum_c {qt('AP')}_c",
                           work=f"({num(aps[0], 4)} + {num(aps[1], 4)})/2", result=f"{qt('mAP')} {_eq(m, 4)} {num(m, 4)}"))
         parts = [
-            Part("ap", Bi("两个类别的 AP(类别 1, 类别 2)", "AP of the two classes (class 1, class 2)"),
+            Part("ap", Bi("两个类别的 AP（类别 1，类别 2）", "AP of the two classes (class 1, class 2)"),
                  VectorSpec(2, decimals=3), [round_answer(a) for a in aps]),
             Part("map", Bi("mAP", "mAP"), spec, round_answer(m), depends_on=("ap",)),
         ]
@@ -389,14 +389,14 @@ def average_precision(params: dict[str, Any]) -> Solution:
             if v < thr:
                 why = Bi(f"IoU = {num(v)} < {num(thr)},为 FP", f"IoU = {num(v)} < {num(thr)}: FP")
             elif g in used:
-                why = Bi(f"IoU = {num(v)} ≥ {num(thr)},但真实框 G{g} 已被更高置信度的检测匹配(重复检测),为 FP",
+                why = Bi(f"IoU = {num(v)} ≥ {num(thr)}，但真实框 G{g} 已被更高置信度的检测匹配（重复检测），为 FP",
                          f"IoU = {num(v)} ≥ {num(thr)}, but G{g} is already matched by a higher score "
                          "(duplicate): FP")
             else:
                 used.add(g)
-                why = Bi(f"IoU = {num(v)} ≥ {num(thr)} 且 G{g} 尚未被匹配,为 TP",
+                why = Bi(f"IoU = {num(v)} ≥ {num(thr)} 且 G{g} 尚未被匹配，为 TP",
                          f"IoU = {num(v)} ≥ {num(thr)} and G{g} is still unmatched: TP")
-            steps.append(Step(title=Bi(f"判定 {labels[i]}(置信度 {num(scores[i])},最匹配 G{g}):{why.zh}",
+            steps.append(Step(title=Bi(f"判定 {labels[i]}(置信度 {num(scores[i])}，最匹配 G{g}):{why.zh}",
                                        f"Judge {labels[i]} (score {num(scores[i])}, best match G{g}): {why.en}"),
                               formula=f"{qt('IoU')} >= t", work=f"{num(v)} {'>=' if v >= thr else '<'} {num(thr)}",
                               result=TP if flags[i] else FP))

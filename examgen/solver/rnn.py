@@ -62,7 +62,7 @@ def lstm_step(params: dict[str, Any]) -> Solution:
                           result=f"{sym} approx {_v(vals[name])}"))
     c_work = "; ".join(f"{p(f)} dot {p(c0)} + {p(i)} dot {p(ct)}" for f, c0, i, ct in
                        zip(vals["f"], params["c_prev"], vals["i"], vals["c_tilde"]))
-    steps.append(Step(title=Bi("更新细胞状态:遗忘旧信息并加入新信息", "Update the cell state: forget old, add new"),
+    steps.append(Step(title=Bi("更新细胞状态：遗忘旧信息并加入新信息", "Update the cell state: forget old, add new"),
                       part="c", formula="C_t = f_t dot.o C_(t-1) + i_t dot.o tilde(C)_t", work=c_work,
                       result=f"C_t approx {_v(vals['c'])}"))
     h_work = "; ".join(f"{p(o)} dot tanh({p(c)})" for o, c in zip(vals["o"], vals["c"]))

@@ -106,14 +106,14 @@ def scenario_cnn(params: dict[str, Any]) -> Solution:
             work = f"({h} - {k} + 2 dot {pad})/{s} + 1"
             if w != h:
                 work += f"; quad ({w} - {k} + 2 dot {pad})/{s} + 1"
-            title = Bi(f"{names[name][0]} 的输出:{k}×{k} 卷积核,步长 {s},填充 {pad};通道数 = 卷积核个数 {k_out}",
+            title = Bi(f"{names[name][0]} 的输出：{k}×{k} 卷积核，步长 {s}，填充 {pad}；通道数 = 卷积核个数 {k_out}",
                        f"Output of {names[name][1]}: {k}×{k} kernels, stride {s}, padding {pad}; channels = "
                        f"{k_out} kernels")
         else:
             f, s = cfg
             formula = 'H_"out" = (H - F)/S + 1'
             work = f"({h} - {f})/{s} + 1" + (f"; quad ({w} - {f})/{s} + 1" if w != h else "")
-            title = Bi(f"{names[name][0]} 的输出:{f}×{f} 窗口,步长 {s};池化不改变通道数",
+            title = Bi(f"{names[name][0]} 的输出：{f}×{f} 窗口，步长 {s}；池化不改变通道数",
                        f"Output of {names[name][1]}: {f}×{f} window, stride {s}; pooling keeps the channels")
         steps.append(Step(title=title, part=name, formula=formula, work=work, result=_shape(out)))
         parts.append(Part(name, _lbl(tags[idx], f"{names[name][0]} 的输出尺寸", f"Output shape of {name}"),
@@ -123,20 +123,20 @@ def scenario_cnn(params: dict[str, Any]) -> Solution:
     c_in = params["input"][2]
     for name in ("conv1", "conv2"):
         k_out, k = params[name][0], params[name][1]
-        steps.append(Step(title=Bi(f"{name} 的参数量:每个卷积核 {k}×{k}×{c_in} 个权重加 1 个偏置",
+        steps.append(Step(title=Bi(f"{name} 的参数量：每个卷积核 {k}×{k}×{c_in} 个权重加 1 个偏置",
                                    f"Parameters of {name}: each kernel has {k}×{k}×{c_in} weights plus 1 bias"),
                           part=name + "_params", formula='(F^2 C_"in" + 1) K',
                           work=f"({k}^2 dot {c_in} + 1) dot {k_out}", result=f"{vals[name + '_params']}"))
         c_in = k_out
     last = layers[-1][0]
     n_fc = params["fc"]
-    steps.append(Step(title=Bi(f"全连接层的参数量:把 {last} 的输出展平为 {vals['flat']} 维向量,每个输出单元一行权重加 1 个偏置",
+    steps.append(Step(title=Bi(f"全连接层的参数量：把 {last} 的输出展平为 {vals['flat']} 维向量，每个输出单元一行权重加 1 个偏置",
                                f"Parameters of the FC layer: {last}'s output flattens to {vals['flat']} values; each "
                                f"output unit has one row of weights plus 1 bias"),
                       part="fc_params", formula='(H W C + 1) N',
                       work=f"({_shape(vals[last]).replace(' times ', ' dot ')} + 1) dot {n_fc}",
                       result=f"{vals['fc_params']}"))
-    steps.append(Step(title=Bi("总参数量(池化层没有参数)", "Total parameters (pooling layers have none)"), part="total",
+    steps.append(Step(title=Bi("总参数量（池化层没有参数）", "Total parameters (pooling layers have none)"), part="total",
                       formula='N_"conv1" + N_"conv2" + N_"fc"',
                       work=f"{vals['conv1_params']} + {vals['conv2_params']} + {vals['fc_params']}",
                       result=f"{vals['total']}"))
@@ -144,7 +144,7 @@ def scenario_cnn(params: dict[str, Any]) -> Solution:
     rf_layers = [("conv1", params["conv1"][1], params["conv1"][2]), ("pool1", params["pool1"][0], params["pool1"][1]),
                  ("conv2", params["conv2"][1], params["conv2"][2])]
     for (name, k, s), (_, r_new, j_new) in zip(rf_layers, vals["rf_table"]):
-        steps.append(Step(title=Bi(f"感受野逐层累加:经过 {name}(核 {k},步长 {s})",
+        steps.append(Step(title=Bi(f"感受野逐层累加：经过 {name}（核 {k}，步长 {s}）",
                                    f"Receptive field, layer by layer: through {name} (kernel {k}, stride {s})"),
                           part="rf", formula="r_l = r_(l-1) + (k_l - 1) j_(l-1), quad j_l = j_(l-1) s_l",
                           work=f"r = {r} + ({k} - 1) dot {j}, quad j = {j} dot {s}",
@@ -247,7 +247,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     for i in range(n):
         works = "; quad ".join(f"{_n(inter)}/{_n(union)}" for inter, union in overlaps[i])
         results = "; quad ".join(f'"IoU"({names[i]}, {gn}) approx {num(v, 4)}' for gn, v in zip(gt_math, ious[i]))
-        steps.append(Step(title=Bi(f"框 {names[i]} 与真实框的 IoU(交集面积 / 并集面积)",
+        steps.append(Step(title=Bi(f"框 {names[i]} 与真实框的 IoU（交集面积 / 并集面积）",
                                    f"IoU of box {names[i]} with the ground truth (intersection / union)"),
                           part="iou", formula='"IoU" = I/(S_A + S_B - I)', work=works, result=results))
     kept, rounds = det_nms(params)
@@ -263,18 +263,18 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
             apart = [names[j] for j, inter, _, _ in comps if inter == 0]
             note = None
             if apart:
-                note = Bi(f"{'、'.join(apart)} 与 {names[best]} 不相交,IoU = 0。",
+                note = Bi(f"{'、'.join(apart)} 与 {names[best]} 不相交，IoU = 0。",
                           f"{', '.join(apart)} {'does' if len(apart) == 1 else 'do'} not overlap {names[best]}: "
                           f"IoU = 0.")
             gone = [names[j] for j, _, _, v in comps if v > thr]
             res_zh = ("抑制 " + "、".join(gone)) if gone else "没有框被抑制"
             res_en = ("suppress " + ", ".join(gone)) if gone else "nothing suppressed"
-            steps.append(Step(title=Bi(f"保留当前置信度最高的框 {names[best]},抑制与它 IoU > {num(thr)} 的框:{res_zh}",
+            steps.append(Step(title=Bi(f"保留当前置信度最高的框 {names[best]}，抑制与它 IoU > {num(thr)} 的框：{res_zh}",
                                        f"Keep the highest-scoring box left, {names[best]}, and suppress boxes with IoU "
                                        f"> {num(thr)} to it: {res_en}"),
                               part="kept", work=work, result=names[best], note=note))
         else:
-            steps.append(Step(title=Bi(f"只剩框 {names[best]},保留", f"Only {names[best]} is left: keep it"),
+            steps.append(Step(title=Bi(f"只剩框 {names[best]}，保留", f"Only {names[best]} is left: keep it"),
                               part="kept", result=names[best]))
     kept_sorted = sorted(kept, key=lambda i: -scores[i])
     steps.append(Step(title=Bi("NMS 后保留的框", "Boxes kept after NMS"), part="kept",
@@ -283,11 +283,11 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     used: list[int] = []
     for i, gk, v, tp in match:
         if tp:
-            why_zh, why_en = f"IoU ≥ {num(params['match_threshold'])} 且 {gt_names[gk]} 尚未匹配:TP", \
+            why_zh, why_en = f"IoU ≥ {num(params['match_threshold'])} 且 {gt_names[gk]} 尚未匹配：TP", \
                 f"IoU ≥ {num(params['match_threshold'])} and {gt_names[gk]} is still free: TP"
             used.append(gk)
         elif v >= params["match_threshold"]:
-            why_zh, why_en = f"{gt_names[gk]} 已被置信度更高的框匹配(重复检测):FP", \
+            why_zh, why_en = f"{gt_names[gk]} 已被置信度更高的框匹配（重复检测）：FP", \
                 f"{gt_names[gk]} was already matched by a higher-scoring box (duplicate): FP"
         else:
             why_zh, why_en = f"IoU < {num(params['match_threshold'])}:FP", f"IoU < {num(params['match_threshold'])}: FP"
@@ -299,15 +299,15 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     tp_set = {i for i, _, _, t in match if t}
     prec, rec, ap = det_metrics(params, kept, tp_set)
     n_tp, n_kept = len(tp_set), len(kept)
-    steps.append(Step(title=Bi("NMS 后的精确率:TP 占保留框的比例", "Precision after NMS: share of kept boxes that are TP"),
+    steps.append(Step(title=Bi("NMS 后的精确率：TP 占保留框的比例", "Precision after NMS: share of kept boxes that are TP"),
                       part="precision", formula=f"P = {qt('TP')}/({qt('TP')} + {qt('FP')})",
                       work=f"{n_tp}/{n_kept}", result=f"P approx {num(prec, 4)}"))
-    steps.append(Step(title=Bi("召回率:被检出的真实框占全部真实框的比例", "Recall: share of ground-truth boxes found"),
+    steps.append(Step(title=Bi("召回率：被检出的真实框占全部真实框的比例", "Recall: share of ground-truth boxes found"),
                       part="recall", formula=f"R = {qt('TP')}/N_{qt('GT')}", work=f"{n_tp}/{g}",
                       result=f"R approx {num(rec, 4)}"))
     flags = [1 if i in tp_set else 0 for i in kept_sorted]
     ps, rs, cum = pr_table(flags, g)
-    steps.append(Step(title=Bi("按置信度排序,逐个计算累计精确率与召回率", "Cumulative precision and recall down the ranking"),
+    steps.append(Step(title=Bi("按置信度排序，逐个计算累计精确率与召回率", "Cumulative precision and recall down the ranking"),
                       part="ap", formula=f"P_k = {qt('TP')}_k/k, quad R_k = {qt('TP')}_k/N_{qt('GT')}",
                       work="; quad ".join(f"{names[i]}: {c}/{k + 1}, {c}/{g}" for k, (i, c) in
                                           enumerate(zip(kept_sorted, cum))),
@@ -320,7 +320,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
         if f:
             terms.append(f"({num(rs[k], 3)} - {num(prev, 3)}) dot {num(env[k], 3)}")
             prev = rs[k]
-    steps.append(Step(title=Bi("全点插值 AP:精度取包络(其后的最大精确率),在每个 TP 处累加 ΔR × 包络精度;"
+    steps.append(Step(title=Bi("全点插值 AP:精度取包络（其后的最大精确率），在每个 TP 处累加 ΔR × 包络精度；"
                                "未检出的真实框使召回率达不到 1",
                                "All-point AP: take the precision envelope (largest precision at or after each rank) "
                                "and add ΔR × envelope precision at each TP; missed ground truths keep recall below 1"),
@@ -330,7 +330,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
         iou_part = Part("iou", _lbl("a", "各预测框与真实框的 IoU", "IoU of each prediction with the ground truth"),
                         VectorSpec(n, decimals=2), _r([row[0] for row in ious]))
     else:
-        iou_part = Part("iou", _lbl("a", "IoU 矩阵(行:预测框,列:真实框)", "IoU matrix (rows: predictions, "
+        iou_part = Part("iou", _lbl("a", "IoU 矩阵（行：预测框，列：真实框）", "IoU matrix (rows: predictions, "
                                     "columns: ground truths)"), MatrixSpec(n, g, decimals=2),
                         [_r(row) for row in ious])
     labels = tuple(names)
@@ -344,7 +344,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
              depends_on=("tp", "kept"), weight=0.5),
         Part("recall", _lbl("d", "召回率", "Recall"), NumberSpec(decimals=3), round_answer(rec), depends_on=("tp",),
              weight=0.5),
-        Part("ap", _lbl("e", "AP(全点插值)", "AP (all-point interpolation)"), NumberSpec(decimals=3),
+        Part("ap", _lbl("e", "AP（全点插值）", "AP (all-point interpolation)"), NumberSpec(decimals=3),
              round_answer(ap), depends_on=("tp", "kept"), weight=1.5),
     ]
     return Solution(parts, steps)
@@ -443,20 +443,20 @@ def scenario_image(params: dict[str, Any]) -> Solution:
     name_en = "mean filter" if params["smoothing"] == "mean" else "Gaussian filter"
     sr, sc = len(smooth), len(smooth[0])
     steps = [
-        Step(title=Bi(f"{name_zh}:只在图像内部(不填充)计算,输出尺寸 {sr}×{sc}",
+        Step(title=Bi(f"{name_zh}:只在图像内部（不填充）计算，输出尺寸 {sr}×{sc}",
                       f"{name_en}: computed inside the image only (no padding); output size {sr}×{sc}"),
              part="smooth", formula=f"S(i, j) = 1/{div} sum_(u,v) K(u,v) dot I(i+u, j+v)",
              work=f"S(0, 0) = ({_sum_terms(params['image'], kernel, 0, 0)})/{div} = {sums[0][0]}/{div}",
              result=f"S(0, 0) = {smooth[0][0]}",
-             note=Bi("其余位置同理,结果四舍五入为整数。", "The other positions likewise, each rounded to a whole number.")),
-        Step(title=Bi("各位置的加权和(除以归一化系数前)", "Weighted sums at every position (before dividing)"),
+             note=Bi("其余位置同理，结果四舍五入为整数。", "The other positions likewise, each rounded to a whole number.")),
+        Step(title=Bi("各位置的加权和（除以归一化系数前）", "Weighted sums at every position (before dividing)"),
              part="smooth", result="mat(" + "; ".join(", ".join(str(v) for v in r) for r in sums) + ")"),
-        Step(title=Bi(f"除以 {div} 并四舍五入,得到平滑图像", f"Divide by {div} and round: the smoothed image"),
+        Step(title=Bi(f"除以 {div} 并四舍五入，得到平滑图像", f"Divide by {div} and round: the smoothed image"),
              part="smooth", result="S = " + mat(smooth)),
     ]
     kx, ky = OPERATORS["sobel"]
     gr, gc = len(gx), len(gx[0])
-    steps.append(Step(title=Bi(f"在平滑图像上用 Sobel 算子(互相关,不翻转)计算 $G_x$,有效区域 {gr}×{gc}",
+    steps.append(Step(title=Bi(f"在平滑图像上用 Sobel 算子（互相关，不翻转）计算 $G_x$，有效区域 {gr}×{gc}",
                                f"Sobel $G_x$ on the smoothed image (cross-correlation, no flipping), valid region "
                                f"{gr}×{gc}"),
                       part="gx", formula="G_x (i,j) = sum_(u,v) K_x (u,v) dot S(i+u, j+v)",
@@ -474,11 +474,11 @@ def scenario_image(params: dict[str, Any]) -> Solution:
                           (f"sqrt({p(a)}^2 + {p(b)}^2)" if kind == "l2" else f"|{num(a)}| + |{num(b)}|")
                           for ra, rb in zip(gx, gy) for a, b in zip(ra, rb)),
                       result="|G| approx " + mat(mg, 2) if kind == "l2" else "|G| = " + mat(mg)))
-    steps.append(Step(title=Bi(f"阈值化:幅值 ≥ {num(thr)} 记为边缘 1,否则为 0",
+    steps.append(Step(title=Bi(f"阈值化：幅值 ≥ {num(thr)} 记为边缘 1，否则为 0",
                                f"Threshold: magnitude ≥ {num(thr)} is an edge (1), otherwise 0"),
                       part="edges", formula=f"E = [|G| >= {num(thr)}]", result="E = " + mat(edges)))
     parts = [
-        Part("smooth", _lbl("a", "平滑后的图像(内部区域,取整)", "Smoothed image (interior, rounded)"),
+        Part("smooth", _lbl("a", "平滑后的图像（内部区域，取整）", "Smoothed image (interior, rounded)"),
              MatrixSpec(sr, sc, integer=True), smooth, weight=1.5),
         Part("gx", _lbl("b", "水平梯度 Gx", "Horizontal gradient Gx"), MatrixSpec(gr, gc, integer=True),
              [[int(v) for v in r] for r in gx], depends_on=("smooth",)),
@@ -487,7 +487,7 @@ def scenario_image(params: dict[str, Any]) -> Solution:
         Part("magnitude", _lbl("c", "梯度幅值 |G|", "Gradient magnitude |G|"),
              MatrixSpec(gr, gc, decimals=2) if kind == "l2" else MatrixSpec(gr, gc, integer=True),
              [[round_answer(v) for v in r] for r in mg], depends_on=("gx", "gy")),
-        Part("edges", _lbl("d", "边缘图(1 = 边缘)", "Edge map (1 = edge)"), MatrixSpec(gr, gc, integer=True), edges,
+        Part("edges", _lbl("d", "边缘图（1 = 边缘）", "Edge map (1 = edge)"), MatrixSpec(gr, gc, integer=True), edges,
              depends_on=("magnitude",), weight=0.5),
     ]
     return Solution(parts, steps)
@@ -598,7 +598,7 @@ def _cell_steps(params: dict[str, Any], t: int, x: list[float], h: list[float], 
         return steps
     cand = "h_tilde1" if t == 1 else "h2"
     reset = [ri * hi for ri, hi in zip(vals["r"], h)]
-    steps.append(Step(title=head + Bi("用重置门缩放旧状态,求候选隐状态", "scale the old state by the reset gate; candidate "
+    steps.append(Step(title=head + Bi("用重置门缩放旧状态，求候选隐状态", "scale the old state by the reset gate; candidate "
                                                           "state"), part=cand,
                       formula=f"tilde(h)_{t} = tanh(W_h [r_{t} dot.o h_{tp}, x_{t}] + b_h)",
                       work=f"r_{t} dot.o h_{tp} approx {_v(reset)}; quad "
@@ -627,7 +627,7 @@ def scenario_sequence(params: dict[str, Any]) -> Solution:
     steps += _cell_steps(params, 2, xs[1], v1["h"], v1["c"] if lstm else None, v2, f)
     hid, inp = params["deploy"]
     g = seq_solver.GATES[cell]
-    steps.append(Step(title=Bi(f"参数量:{cell.upper()} 有 {g} 组作用于 $[h_(t-1), x_t]$ 的权重,每组 $h(h + x) + h$ 个参数",
+    steps.append(Step(title=Bi(f"参数量：{cell.upper()} 有 {g} 组作用于 $[h_(t-1), x_t]$ 的权重，每组 $h(h + x) + h$ 个参数",
                                f"Parameters: {'an' if cell == 'lstm' else 'a'} {cell.upper()} has {g} sets of weights "
                                f"on $[h_(t-1), x_t]$, each with $h(h + x) + h$ parameters"),
                       part="params", formula=f"N = {g}(h(h + x) + h)",
@@ -726,7 +726,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
     a, gamma, beta, keep, mask = params["a"], params["gamma"], params["beta"], params["keep"], params["mask"]
     m = len(a)
     steps = [
-        Step(title=Bi("批量规范化:先求这个 mini-batch 的均值与方差(除以 m,忽略 ε)",
+        Step(title=Bi("批量规范化：先求这个 mini-batch 的均值与方差（除以 m，忽略 ε）",
                       "Batch norm: mean and variance of the mini-batch (divide by m, ε ignored)"), part="bn",
              formula="mu = 1/m sum_i a_i, quad sigma^2 = 1/m sum_i (a_i - mu)^2",
              work=f"mu = ({' + '.join(p(x) for x in a)})/{m}",
@@ -735,7 +735,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
              formula="y_i = gamma (a_i - mu)/sigma + beta",
              work="; ".join(f"{p(gamma)} dot ({p(x)} - {p(vals['mu'])})/{num(vals['sd'])} + {p(beta)}" for x in a),
              result="y approx " + vec(vals["bn"])),
-        Step(title=Bi(f"inverted dropout:乘以掩码,再除以保留概率 {num(keep)}",
+        Step(title=Bi(f"inverted dropout:乘以掩码，再除以保留概率 {num(keep)}",
                       f"Inverted dropout: apply the mask, then divide by the keep probability {num(keep)}"),
              part="dropout", formula="d_i = r_i y_i / q",
              work="; ".join(f"{mk} dot {p(y)}/{num(keep)}" for mk, y in zip(mask, vals["bn"])),
@@ -769,11 +769,11 @@ def scenario_training(params: dict[str, Any]) -> Solution:
                  formula="p_k = exp(z_k) / sum_j exp(z_j)",
                  work=" + ".join(f"exp({p(zk)})" for zk in z) + f" approx {num(sum(math.exp(v) for v in z))}",
                  result="p approx " + vec(vals["probs"])),
-            Step(title=Bi(f"交叉熵损失:真实类别为第 {c} 类", f"Cross-entropy loss: the true class is {c}"), part="loss",
+            Step(title=Bi(f"交叉熵损失：真实类别为第 {c} 类", f"Cross-entropy loss: the true class is {c}"), part="loss",
                  formula=f"L = -ln p_{c}", work=f"-ln {num(vals['probs'][c - 1])}",
                  result=f"L approx {num(vals['loss'])}"),
-            Step(title=Bi(f"对 $w_{j}$ 的梯度:softmax 交叉熵对得分 $z_k$ 的梯度为 $p_k - t_k$($t$ 为真实类别的 "
-                          f"one-hot 向量),再乘以 $d_{s}$",
+            Step(title=Bi(f"对 $w_{j}$ 的梯度：softmax 交叉熵对得分 $z_k$ 的梯度为 $p_k - t_k$($t$ 为真实类别的 "
+                          f"one-hot 向量)，再乘以 $d_{s}$",
                           f"Gradient for $w_{j}$: the softmax cross-entropy gradient for the score $z_k$ is "
                           f"$p_k - t_k$ ($t$ is the one-hot true class), times $d_{s}$"), part="grad",
                  formula=f"(partial L)/(partial w_{j}) = (p_{j} - t_{j}) d_{s}",
@@ -789,7 +789,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
                           work=f"{p(w_old)} - {num(lr)} dot {p(g)}", result=f"{wname} approx {num(vals['w_new'])}"))
     elif params["momentum_form"] == "add-grad":
         steps += [
-            Step(title=Bi("动量:更新速度", "Momentum: update the velocity"), part="w_new",
+            Step(title=Bi("动量：更新速度", "Momentum: update the velocity"), part="w_new",
                  formula="v arrow.l mu v + g", work=f"{num(params['momentum'])} dot {p(params['velocity'])} + {p(g)}",
                  result=f"v approx {num(vals['v_new'])}"),
             Step(title=Bi("沿速度方向更新权重", "Move the weight along the velocity"), part="w_new",
@@ -798,7 +798,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
         ]
     else:
         steps += [
-            Step(title=Bi("动量:更新速度", "Momentum: update the velocity"), part="w_new",
+            Step(title=Bi("动量：更新速度", "Momentum: update the velocity"), part="w_new",
                  formula="v arrow.l mu v - eta g",
                  work=f"{num(params['momentum'])} dot {p(params['velocity'])} - {num(lr)} dot {p(g)}",
                  result=f"v approx {num(vals['v_new'])}"),

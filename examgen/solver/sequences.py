@@ -73,7 +73,7 @@ def rnn_step(params: dict[str, Any]) -> Solution:
             title = Bi("时刻 $t = 1$:由初始隐状态 $h_0$ 与输入 $x_1$ 计算 $h_1$",
                        "Time $t = 1$: $h_1$ from the initial state $h_0$ and the input $x_1$")
         else:
-            title = Bi(f"时刻 $t = {t}$:把上一步的 $h_{t - 1}$ 与输入 $x_{t}$ 代入同一组权重(参数共享)",
+            title = Bi(f"时刻 $t = {t}$:把上一步的 $h_{t - 1}$ 与输入 $x_{t}$ 代入同一组权重（参数共享）",
                        f"Time $t = {t}$: feed $h_{t - 1}$ and the input $x_{t}$ through the same weights "
                        f"(shared across time)")
         steps.append(Step(title=title, part=f"h{t}",
@@ -87,7 +87,7 @@ def rnn_step(params: dict[str, Any]) -> Solution:
         k = len(params["b_y"])
         rows = [f"{_terms(params['W_hy'][i], h)} + {p(params['b_y'][i])}" for i in range(k)]
         t = steps_n
-        steps.append(Step(title=Bi(f"输出层(线性,不加激活):由 $h_{t}$ 计算 $y_{t}$",
+        steps.append(Step(title=Bi(f"输出层（线性，不加激活）：由 $h_{t}$ 计算 $y_{t}$",
                                    f"Output layer (linear, no activation): $y_{t}$ from $h_{t}$"),
                           part="y", formula=f'y_{t} = W_"hy" h_{t} + b_y', work=_rows_work(rows),
                           result=f"y_{t} approx {_v(vals['y'])}"))
@@ -140,10 +140,10 @@ def gru_step(params: dict[str, Any]) -> Solution:
     z_in = h_prev + x
     steps = [Step(title=Bi("拼接上一时刻隐状态与当前输入", "Concatenate the previous hidden state and the input"),
                   formula="v = [h_(t-1), x_t]", result="v = " + _v(z_in))]
-    for key, w, b, title, sym in (("z", "W_z", "b_z", Bi("更新门(决定采用多少新的候选状态)",
+    for key, w, b, title, sym in (("z", "W_z", "b_z", Bi("更新门（决定采用多少新的候选状态）",
                                                           "Update gate (how much of the new candidate to take)"),
                                    "z_t"),
-                                  ("r", "W_r", "b_r", Bi("重置门(决定保留多少旧状态去计算候选状态)",
+                                  ("r", "W_r", "b_r", Bi("重置门（决定保留多少旧状态去计算候选状态）",
                                                           "Reset gate (how much of the old state feeds the candidate)"),
                                    "r_t")):
         rows = [f"{_terms(params[w][i], z_in)} + {p(params[b][i])}" for i in range(n)]
@@ -163,12 +163,12 @@ def gru_step(params: dict[str, Any]) -> Solution:
                       result=f"tilde(h)_t approx {_v(vals['h_tilde'])}"))
     h_work = "; ".join(f"(1 - {num(zi)}) dot {p(hp)} + {num(zi)} dot {p(ht)}"
                        for zi, hp, ht in zip(vals["z"], h_prev, vals["h_tilde"]))
-    steps.append(Step(title=Bi("新隐状态:在旧状态与候选状态之间按更新门插值",
+    steps.append(Step(title=Bi("新隐状态：在旧状态与候选状态之间按更新门插值",
                                "New hidden state: interpolate between the old state and the candidate"),
                       part="h", formula="h_t = (1 - z_t) dot.o h_(t-1) + z_t dot.o tilde(h)_t", work=h_work,
                       result=f"h_t approx {_v(vals['h'])}",
-                      note=Bi("PyTorch 写作 $h_t = (1 - z'_t) dot.o tilde(h)_t + z'_t dot.o h_(t-1)$,其中 "
-                              "$z'_t = 1 - z_t$,两种写法结果相同。",
+                      note=Bi("PyTorch 写作 $h_t = (1 - z'_t) dot.o tilde(h)_t + z'_t dot.o h_(t-1)$，其中 "
+                              "$z'_t = 1 - z_t$，两种写法结果相同。",
                               "PyTorch writes $h_t = (1 - z'_t) dot.o tilde(h)_t + z'_t dot.o h_(t-1)$ with "
                               "$z'_t = 1 - z_t$; both give the same result.")))
     spec = VectorSpec(n, decimals=4)
@@ -225,18 +225,18 @@ def recurrent_params(params: dict[str, Any]) -> Solution:
     g = GATES[cell]
     name = CELL_NAMES[cell]
     per_bias = 2 if bias == "double" else 1
-    gate_zh = {"rnn": "简单 RNN 只有 1 组权重(计算 $h_t$)", "gru": "GRU 有 3 组:更新门、重置门、候选状态",
-               "lstm": "LSTM 有 4 组:遗忘门、输入门、候选细胞状态、输出门"}
+    gate_zh = {"rnn": "简单 RNN 只有 1 组权重(计算 $h_t$)", "gru": "GRU 有 3 组：更新门、重置门、候选状态",
+               "lstm": "LSTM 有 4 组：遗忘门、输入门、候选细胞状态、输出门"}
     gate_en = {"rnn": "a vanilla RNN has 1 set of weights (for $h_t$)",
                "gru": "a GRU has 3 sets: update gate, reset gate, candidate state",
                "lstm": "an LSTM has 4 sets: forget, input, candidate cell state, output"}
-    bias_zh = "两个偏置向量 $b_(i h)$、$b_(h h)$(PyTorch 约定)" if bias == "double" else "一个偏置向量"
+    bias_zh = "两个偏置向量 $b_(i h)$、$b_(h h)$（PyTorch 约定）" if bias == "double" else "一个偏置向量"
     bias_en = "two bias vectors $b_(i h)$, $b_(h h)$ (PyTorch convention)" if bias == "double" else "one bias vector"
     bias_formula = "2h" if bias == "double" else "h"
     bias_work = f"2 dot {h}" if bias == "double" else f"{h}"
 
     def one_set(part: str) -> Step:
-        return Step(title=Bi(f"每组权重:输入权重 $W$($h times x$)、循环权重 $U$($h times h$)和{bias_zh}",
+        return Step(title=Bi(f"每组权重：输入权重 $W$($h times x$)、循环权重 $U$($h times h$)和{bias_zh}",
                              f"One set of weights: input weights $W$ ($h times x$), recurrent weights $U$ "
                              f"($h times h$) and {bias_en}"),
                     part=part, formula=f"h x + h h + {bias_formula}", work=f"{h} dot {x} + {h} dot {h} + {bias_work}",
@@ -249,23 +249,23 @@ def recurrent_params(params: dict[str, Any]) -> Solution:
         per = h * (h + x) + per_bias * h
         total = layer_params(cell, h, x, bias)
         steps.append(one_set("per_gate"))
-        steps.append(Step(title=Bi(f"权重组数:{gate_zh[cell]}", f"Number of weight sets: {gate_en[cell]}"),
+        steps.append(Step(title=Bi(f"权重组数：{gate_zh[cell]}", f"Number of weight sets: {gate_en[cell]}"),
                           formula="G", result=f"G = {g}"))
         steps.append(Step(title=Bi(f"{name} 层的参数量", f"Parameters of the {name} layer"), part="layer",
                           formula=f"N = G dot ({_layer_formula(1, bias)})", work=f"{g} dot {per}",
                           result=f"N = {total}"))
-        parts = [Part("per_gate", Bi("一组(一个门)的参数量", "Parameters of one set (one gate)"), integer, per),
+        parts = [Part("per_gate", Bi("一组（一个门）的参数量", "Parameters of one set (one gate)"), integer, per),
                  Part("layer", Bi(f"{name} 层的参数量", f"Parameters of the {name} layer"), integer, total,
                       depends_on=("per_gate",))]
     elif ask == "output":
         k = params["outputs"]
         total_layer = layer_params(cell, h, x, bias)
         out = k * h + k
-        steps.append(Step(title=Bi(f"{name} 层:{gate_zh[cell]},每组 $h(h + x) + {bias_formula}$ 个参数",
+        steps.append(Step(title=Bi(f"{name} 层：{gate_zh[cell]}，每组 $h(h + x) + {bias_formula}$ 个参数",
                                    f"{name} layer: {gate_en[cell]}, each with $h(h + x) + {bias_formula}$ parameters"),
                           part="layer", formula=f"N_{qname(cell)} = {_layer_formula(g, bias)}",
                           work=_layer_work(g, h, x, bias), result=f"{total_layer}"))
-        steps.append(Step(title=Bi("输出层(全连接):权重 $K times h$ 加 $K$ 个偏置",
+        steps.append(Step(title=Bi("输出层（全连接）：权重 $K times h$ 加 $K$ 个偏置",
                                    "Output layer (fully connected): $K times h$ weights plus $K$ biases"),
                           part="output", formula='N_"out" = K h + K', work=f"{k} dot {h} + {k}", result=f"{out}"))
         steps.append(Step(title=Bi("总参数量", "Total parameters"), part="total",
@@ -280,15 +280,15 @@ def recurrent_params(params: dict[str, Any]) -> Solution:
         per = h * (h + x) + per_bias * h
         steps.append(one_set(""))
         steps.append(_layer_step("lstm", h, x, bias, "lstm",
-                                 Bi("LSTM 有 4 组权重(遗忘门、输入门、候选细胞状态、输出门)",
+                                 Bi("LSTM 有 4 组权重（遗忘门、输入门、候选细胞状态、输出门）",
                                     "An LSTM has 4 sets (forget, input, candidate cell state, output)")))
         steps.append(_layer_step("gru", h, x, bias, "gru",
-                                 Bi("GRU 有 3 组权重(更新门、重置门、候选状态)",
+                                 Bi("GRU 有 3 组权重（更新门、重置门、候选状态）",
                                     "A GRU has 3 sets (update gate, reset gate, candidate state)")))
         steps.append(Step(title=Bi("差值正好是一组权重的参数量", "The difference is exactly one set of weights"),
                           part="difference", formula='N_"LSTM" - N_"GRU"', work=f"{lstm} - {gru}",
                           result=f"{lstm - gru}",
-                          note=Bi(f"二者之比恒为 4 : 3,与 h、x 无关(每组 {per} 个参数)。",
+                          note=Bi(f"二者之比恒为 4 : 3，与 h、x 无关（每组 {per} 个参数）。",
                                   f"Their ratio is always 4 : 3, whatever h and x (each set has {per} parameters).")))
         parts = [Part("lstm", Bi("LSTM 层的参数量", "Parameters of the LSTM layer"), integer, lstm),
                  Part("gru", Bi("GRU 层的参数量", "Parameters of the GRU layer"), integer, gru),
@@ -297,9 +297,9 @@ def recurrent_params(params: dict[str, Any]) -> Solution:
     elif ask == "stacked":
         l1, l2 = layer_params(cell, h, x, bias), layer_params(cell, h, h, bias)
         steps.append(_layer_step(cell, h, x, bias, "layer1",
-                                 Bi(f"第 1 层:输入为 $x$ 维,{gate_zh[cell]}",
+                                 Bi(f"第 1 层：输入为 $x$ 维，{gate_zh[cell]}",
                                     f"Layer 1: input size $x$; {gate_en[cell]}"), "N_1"))
-        steps.append(Step(title=Bi("第 2 层:输入是第 1 层的隐状态,维度为 $h$,公式中的 $x$ 换成 $h$",
+        steps.append(Step(title=Bi("第 2 层：输入是第 1 层的隐状态，维度为 $h$，公式中的 $x$ 换成 $h$",
                                    "Layer 2: its input is layer 1's hidden state, so $x$ becomes $h$"),
                           part="layer2", formula=f"N_2 = {_layer_formula(g, bias).replace('(h + x)', '(h + h)')}",
                           work=_layer_work(g, h, h, bias), result=f"{l2}"))
@@ -371,9 +371,9 @@ def sig_spec(x: float, figures: int = 3) -> NumberSpec:
 
 def _behaviour(value: float) -> Bi:
     if abs(value) < 1:
-        return Bi("绝对值小于 1:梯度随步数增加而指数衰减(梯度消失)。",
+        return Bi("绝对值小于 1:梯度随步数增加而指数衰减（梯度消失）。",
                   "Absolute value below 1: the gradient shrinks exponentially with the number of steps (vanishing).")
-    return Bi("绝对值大于 1:梯度随步数增加而指数增长(梯度爆炸)。",
+    return Bi("绝对值大于 1:梯度随步数增加而指数增长（梯度爆炸）。",
               "Absolute value above 1: the gradient grows exponentially with the number of steps (exploding).")
 
 
@@ -407,7 +407,7 @@ def bptt_gradient(params: dict[str, Any]) -> Solution:
     vals = bptt_values(params)
     steps: list[Step] = []
     parts: list[Part] = []
-    deriv = Step(title=Bi("链式法则:每经过一步,梯度乘上一个因子", "Chain rule: each step multiplies the gradient by one factor"),
+    deriv = Step(title=Bi("链式法则：每经过一步，梯度乘上一个因子", "Chain rule: each step multiplies the gradient by one factor"),
                  formula="h_t = tanh(a_t), quad a_t = w h_(t-1) + u x_t + b",
                  work="(partial h_t)/(partial h_(t-1)) = (1 - tanh^2(a_t)) dot w",
                  result="(partial h_t)/(partial h_(t-1)) = w (1 - h_t^2)")
@@ -442,12 +442,12 @@ def bptt_gradient(params: dict[str, Any]) -> Solution:
     elif mode == "steps":
         a, thr = params["state"], params["threshold"]
         f, k = vals["factor"], vals["steps"]
-        steps.append(Step(title=Bi("隐状态保持为常数时,每一步的因子都相同", "With a constant hidden state every factor is the same"),
+        steps.append(Step(title=Bi("隐状态保持为常数时，每一步的因子都相同", "With a constant hidden state every factor is the same"),
                           part="factor", formula="f = w (1 - h^2)", work=f"{p(w[0])} dot (1 - {p(a)}^2)",
                           result=f"f = {num(f, 6)}", note=_behaviour(f)))
         vanish = thr < 1
         rel = "<" if vanish else ">"
-        steps.append(Step(title=Bi(f"经过 $k$ 步后梯度为 $f^k$;求使 $abs(f)^k {rel} {num(thr)}$ 的最小整数 $k$",
+        steps.append(Step(title=Bi(f"经过 $k$ 步后梯度为 $f^k$；求使 $abs(f)^k {rel} {num(thr)}$ 的最小整数 $k$",
                                    f"After $k$ steps the gradient is $f^k$; find the smallest whole $k$ with "
                                    f"$abs(f)^k {rel} {num(thr)}$"),
                           part="steps", formula=f"k > ln {num(thr)} / ln abs(f)",

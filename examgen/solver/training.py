@@ -18,13 +18,13 @@ def precision_recall(params: dict[str, Any]) -> Solution:
     f1 = 2 * tp / (2 * tp + fp + fn)
     TP, FP, FN, TN = qt("TP"), qt("FP"), qt("FN"), qt("TN")
     steps = [
-        Step(title=Bi("准确率:预测正确的样本占全部样本的比例", "Accuracy: share of all samples predicted correctly"),
+        Step(title=Bi("准确率：预测正确的样本占全部样本的比例", "Accuracy: share of all samples predicted correctly"),
              part="accuracy", formula=f"({TP} + {TN})/({TP} + {FP} + {FN} + {TN})",
              work=f"({tp} + {tn})/({tp} + {fp} + {fn} + {tn}) = {tp + tn}/{total}", result=num(acc)),
-        Step(title=Bi("精确率:预测为正的样本中真正为正的比例", "Precision: share of predicted positives that are positive"),
+        Step(title=Bi("精确率：预测为正的样本中真正为正的比例", "Precision: share of predicted positives that are positive"),
              part="precision", formula=f"{TP}/({TP} + {FP})", work=f"{tp}/({tp} + {fp}) = {tp}/{tp + fp}",
              result=num(prec)),
-        Step(title=Bi("召回率:真实为正的样本中被预测为正的比例", "Recall: share of actual positives that are found"),
+        Step(title=Bi("召回率：真实为正的样本中被预测为正的比例", "Recall: share of actual positives that are found"),
              part="recall", formula=f"{TP}/({TP} + {FN})", work=f"{tp}/({tp} + {fn}) = {tp}/{tp + fn}",
              result=num(rec)),
         Step(title=Bi("F1:精确率与召回率的调和平均", "F1: harmonic mean of precision and recall"), part="f1",

@@ -105,7 +105,7 @@ def activation(params: dict[str, Any]) -> Solution:
                  part="derivative", formula="sigma'(x) = sigma(x)(1 - sigma(x))",
                  work="; ".join(f"{num(s)} dot (1 - {num(s)})" for s in f),
                  result=f"sigma'(x) approx {tup(df)}",
-                 note=Bi("sigmoid 的导数最大只有 0.25(在 x = 0 处),|x| 较大时进入饱和区,梯度接近 0。",
+                 note=Bi("sigmoid 的导数最大只有 0.25（在 x = 0 处），|x| 较大时进入饱和区，梯度接近 0。",
                          "The sigmoid derivative is at most 0.25 (at x = 0) and nearly 0 in the saturated regions.")),
         ]
     elif fn == "tanh":
@@ -116,33 +116,33 @@ def activation(params: dict[str, Any]) -> Solution:
             Step(title=Bi("tanh 的导数可以用函数值表示", "The tanh derivative in terms of its value"),
                  part="derivative", formula="tanh'(x) = 1 - tanh^2(x)",
                  work="; ".join(f"1 - {p(t)}^2" for t in f), result=f"tanh'(x) approx {tup(df)}",
-                 note=Bi("tanh 的输出以 0 为中心,导数最大为 1(在 x = 0 处)。",
+                 note=Bi("tanh 的输出以 0 为中心，导数最大为 1（在 x = 0 处）。",
                          "tanh is zero-centred; its derivative is at most 1 (at x = 0).")),
         ]
     elif fn == "relu":
         steps += [
-            Step(title=Bi("ReLU:正数原样输出,负数输出 0", "ReLU: positive inputs pass, negative ones become 0"),
+            Step(title=Bi("ReLU:正数原样输出，负数输出 0", "ReLU: positive inputs pass, negative ones become 0"),
                  part="value", formula="f(x) = max(0, x)", work="; ".join(f"max(0, {num(x)})" for x in xs),
                  result=f"f(x) = {tup(f)}"),
-            Step(title=Bi("ReLU 的导数:正区间为 1,负区间为 0", "ReLU derivative: 1 for x > 0, 0 for x < 0"),
+            Step(title=Bi("ReLU 的导数：正区间为 1，负区间为 0", "ReLU derivative: 1 for x > 0, 0 for x < 0"),
                  part="derivative", formula="f'(x) = cases(1 quad x > 0, 0 quad x < 0)",
                  result=f"f'(x) = {tup(df)}",
-                 note=Bi("负区间梯度为 0,对应神经元的权重得不到更新(“死亡 ReLU”)。",
+                 note=Bi("负区间梯度为 0，对应神经元的权重得不到更新（“死亡 ReLU”）。",
                          "The gradient is 0 for negative inputs, so those units stop learning (“dying ReLU”).")),
         ]
     else:
         a = num(slope)
         steps += [
-            Step(title=Bi(f"Leaky ReLU(负区间斜率 α = {a}):正数原样输出,负数乘以 α",
+            Step(title=Bi(f"Leaky ReLU（负区间斜率 α = {a}）：正数原样输出，负数乘以 α",
                           f"Leaky ReLU (negative slope α = {a}): positive inputs pass, negative ones are multiplied "
                           f"by α"),
                  part="value", formula="f(x) = cases(x quad x > 0, alpha x quad x <= 0)",
                  work="; ".join(num(x) if x > 0 else f"{a} dot ({num(x)})" for x in xs),
                  result=f"f(x) = {tup(f)}"),
-            Step(title=Bi("Leaky ReLU 的导数:正区间为 1,负区间为 α", "Leaky ReLU derivative: 1 for x > 0, α for x < 0"),
+            Step(title=Bi("Leaky ReLU 的导数：正区间为 1，负区间为 α", "Leaky ReLU derivative: 1 for x > 0, α for x < 0"),
                  part="derivative", formula="f'(x) = cases(1 quad x > 0, alpha quad x < 0)",
                  result=f"f'(x) = {tup(df)}",
-                 note=Bi("负区间保留一个小斜率,梯度不为 0,避免神经元“死亡”。",
+                 note=Bi("负区间保留一个小斜率，梯度不为 0，避免神经元“死亡”。",
                          "The small negative slope keeps the gradient non-zero, so units do not “die”.")),
         ]
     parts = [
@@ -161,10 +161,10 @@ def _activation_chain(zs: list[float]) -> Solution:
     for d in ds:
         prod *= d
     steps = [
-        Step(title=Bi("sigmoid 导数的最大值(在 z = 0 处取到)", "Largest value of the sigmoid derivative (at z = 0)"),
+        Step(title=Bi("sigmoid 导数的最大值（在 z = 0 处取到）", "Largest value of the sigmoid derivative (at z = 0)"),
              formula="sigma'(z) = sigma(z)(1 - sigma(z)) <= sigma'(0)", work="0.5 dot (1 - 0.5)",
              result="sigma'(z) <= 0.25"),
-        Step(title=Bi(f"反向传播经过 {n} 层,梯度连乘 {n} 个 sigmoid 导数,其上界为", 
+        Step(title=Bi(f"反向传播经过 {n} 层，梯度连乘 {n} 个 sigmoid 导数，其上界为", 
                       f"Back-propagating through {n} layers multiplies {n} sigmoid derivatives; their upper bound"),
              part="bound", formula="product_(l=1)^n sigma'(z_l) <= 0.25^n", work=f"0.25^{n}",
              result=sci(bound)),
@@ -175,8 +175,8 @@ def _activation_chain(zs: list[float]) -> Solution:
         Step(title=Bi("把各层导数连乘", "Multiply the derivatives of all layers"), part="product",
              formula="product_(l=1)^n sigma'(z_l)", work=" dot ".join(num(d) for d in ds),
              result=f"product_(l=1)^{n} sigma'(z_l) approx {sci(prod)}",
-             note=Bi("层数越多,连乘结果按指数衰减,浅层几乎得不到梯度,这就是梯度消失;"
-                     "ReLU 在正区间导数为 1,可以缓解这一问题。",
+             note=Bi("层数越多，连乘结果按指数衰减，浅层几乎得不到梯度，这就是梯度消失；"
+                     "ReLU 在正区间导数为 1，可以缓解这一问题。",
                      "The product shrinks exponentially with depth, so early layers get almost no gradient "
                      "(vanishing gradients); ReLU, with derivative 1 for positive inputs, eases this.")),
     ]
@@ -205,7 +205,7 @@ def dropout(params: dict[str, Any]) -> Solution:
         mean = keep * kept_val
         test = a if inverted else keep * a
         steps.append(Step(
-            title=Bi("每个单元独立地以概率 1 − p 被保留,保留个数的期望", "Each unit is kept with probability 1 − p; "
+            title=Bi("每个单元独立地以概率 1 − p 被保留，保留个数的期望", "Each unit is kept with probability 1 − p; "
                      "expected number kept"), part="kept",
             formula="E[K] = N(1 - p)", work=f"{n_units} dot (1 - {num(p_drop)})", result=f"E[K] = {num(kept)}"))
         if inverted:
@@ -218,17 +218,17 @@ def dropout(params: dict[str, Any]) -> Solution:
                 title=Bi("经典 dropout:训练时保留下来的输出不缩放", "Classic dropout: a kept output is not scaled "
                          "during training"), part="kept_value", formula="y = a", result=f"y = {num(kept_val)}"))
         steps.append(Step(
-            title=Bi("训练时该单元输出的期望(被丢弃时输出 0)", "Expected training output of the unit (0 when dropped)"),
+            title=Bi("训练时该单元输出的期望（被丢弃时输出 0）", "Expected training output of the unit (0 when dropped)"),
             formula="E[y] = (1 - p) dot y_\"kept\" + p dot 0", work=f"{num(keep)} dot {num(kept_val)}",
             result=f"E[y] {eq(mean)} {num(mean)}"))
         if inverted:
             steps.append(Step(
-                title=Bi("测试时不丢弃也不缩放,输出等于训练时的期望", "At test time nothing is dropped or scaled; the "
+                title=Bi("测试时不丢弃也不缩放，输出等于训练时的期望", "At test time nothing is dropped or scaled; the "
                          "output equals the training expectation"), part="test",
                 formula="y_\"test\" = a", result=f"y_\"test\" = {num(test)}"))
         else:
             steps.append(Step(
-                title=Bi("测试时不丢弃,但要乘以 1 − p,使输出与训练时的期望一致", "At test time nothing is dropped, "
+                title=Bi("测试时不丢弃，但要乘以 1 − p，使输出与训练时的期望一致", "At test time nothing is dropped, "
                          "but the output is multiplied by 1 − p to match the training expectation"), part="test",
                 formula="y_\"test\" = (1 - p) a", work=f"{num(keep)} dot {num(a)}",
                 result=f"y_\"test\" = {num(test)}"))
@@ -256,13 +256,13 @@ def dropout(params: dict[str, Any]) -> Solution:
     mask_work = f"m dot.o x = {tup(masked)}"
     if inverted:
         steps.append(Step(
-            title=Bi("训练时:乘以掩码后再除以 1 − p(inverted dropout)",
+            title=Bi("训练时：乘以掩码后再除以 1 − p(inverted dropout)",
                      "Training: apply the mask, then divide by 1 − p (inverted dropout)"), part=train_part,
             formula="y = (m dot.o x)/(1 - p)", work=f"{mask_work}, quad 1/(1 - {num(p_drop)}) {eq(1 / keep)} {num(1 / keep)}",
             result=f"y {eq(train)} {tup(train)}"))
     else:
         steps.append(Step(
-            title=Bi("训练时:只乘以掩码,不缩放(经典 dropout)", "Training: apply the mask, no scaling (classic dropout)"),
+            title=Bi("训练时：只乘以掩码，不缩放（经典 dropout）", "Training: apply the mask, no scaling (classic dropout)"),
             part=train_part, formula="y = m dot.o x", work=mask_work, result=f"y = {tup(train)}"))
     label = Bi("训练时该层的输出", "Training-time output of the layer")
     parts.append(Part(train_part, label, VectorSpec(n, decimals=3), _ans(train)))
@@ -270,12 +270,12 @@ def dropout(params: dict[str, Any]) -> Solution:
         test = list(xs) if inverted else [keep * x for x in xs]
         if inverted:
             steps.append(Step(
-                title=Bi("测试时:不丢弃、不缩放(缩放已在训练时完成)",
+                title=Bi("测试时：不丢弃、不缩放（缩放已在训练时完成）",
                          "Test time: no dropping and no scaling (the scaling was done in training)"),
                 part="test", formula="y_\"test\" = x", result=f"y_\"test\" = {tup(test)}"))
         else:
             steps.append(Step(
-                title=Bi("测试时:不丢弃,全部输出乘以 1 − p", "Test time: no dropping; every output is multiplied by 1 − p"),
+                title=Bi("测试时：不丢弃，全部输出乘以 1 − p", "Test time: no dropping; every output is multiplied by 1 − p"),
                 part="test", formula="y_\"test\" = (1 - p) x", work=f"{num(keep)} dot {tup(xs)}",
                 result=f"y_\"test\" = {tup(test)}"))
         parts.append(Part("test", Bi("测试时该层的输出", "Test-time output of the layer"), VectorSpec(n, decimals=3),
@@ -313,7 +313,7 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
         else:
             parts = [Part("std", Bi("各特征的分母 √(σ²+ε)", "Denominators √(σ²+ε) per feature"),
                           VectorSpec(feats, decimals=4), _ans(stds)),
-                     Part("y", Bi("测试输出 y(每行一个特征)", "Test-time outputs y (one row per feature)"),
+                     Part("y", Bi("测试输出 y（每行一个特征）", "Test-time outputs y (one row per feature)"),
                           MatrixSpec(feats, m, decimals=2), [_ans(r) for r in ys])]
         if not steps_wanted:
             return Solution(parts, steps)
@@ -321,7 +321,7 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
         for j in range(feats):
             tag = Bi(f"特征 {j + 1}:", f"Feature {j + 1}: ") if feats > 1 else Bi("", "")
             steps.append(Step(
-                title=_tagged(tag, "测试时用训练阶段累计的滑动平均均值与方差(不用当前批次的统计量)",
+                title=_tagged(tag, "测试时用训练阶段累计的滑动平均均值与方差（不用当前批次的统计量）",
                                "at test time use the running mean and variance from training (not batch statistics)"),
                 part="std", formula="sqrt(sigma_\"run\"^2 + epsilon)", work=f"sqrt({num(vrs[j])} + {eps_t})",
                 result=f"{eq(stds[j])} {num(stds[j])}"))
@@ -354,7 +354,7 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
             Part("mean", Bi("各特征的均值 μ_B", "Mean μ_B of each feature"), VectorSpec(feats, decimals=2), _ans(mus)),
             Part("var", Bi("各特征的方差 σ_B²", "Variance σ_B² of each feature"), VectorSpec(feats, decimals=2),
                  _ans(vrs)),
-            Part("y", Bi("输出 y(每行一个特征)", "Outputs y (one row per feature)"), MatrixSpec(feats, m, decimals=2),
+            Part("y", Bi("输出 y（每行一个特征）", "Outputs y (one row per feature)"), MatrixSpec(feats, m, decimals=2),
                  [_ans(r) for r in ys]),
         ]
     if not steps_wanted:
@@ -368,15 +368,15 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
             Step(title=_tagged(tag, "小批量均值", "mini-batch mean"), part="mean",
                  formula="mu_B = 1/m sum_(i=1)^m x_i", work="(" + " + ".join(p(x) for x in row) + f")/{m}",
                  result=f"mu_B {eq(mu)} {num(mu)}"),
-            Step(title=_tagged(tag, "小批量方差(有偏估计,除以 m)", "mini-batch variance (biased: divide by m)"),
+            Step(title=_tagged(tag, "小批量方差（有偏估计，除以 m）", "mini-batch variance (biased: divide by m)"),
                  part="var", formula="sigma_B^2 = 1/m sum_(i=1)^m (x_i - mu_B)^2",
                  work="(" + " + ".join(f"{p(d)}^2" for d in devs) + f")/{m}", result=f"sigma_B^2 {eq(var)} {num(var)}"),
-            Step(title=_tagged(tag, "规范化:减均值、除以标准差", "normalize: subtract the mean, divide by the standard deviation"),
+            Step(title=_tagged(tag, "规范化：减均值、除以标准差", "normalize: subtract the mean, divide by the standard deviation"),
                  part="xhat" if feats == 1 else "",
                  formula="hat(x)_i = (x_i - mu_B)/sqrt(sigma_B^2 + epsilon)",
                  work=f"sqrt({num(var)} + {eps_t}) {eq(den)} {num(den)}; quad {tup(devs)}/{num(den)}",
                  result=f"hat(x) {eq(xh)} {tup(xh)}"),
-            Step(title=_tagged(tag, "缩放与平移(可学习参数 γ、β)", "scale and shift (learned γ and β)"), part="y",
+            Step(title=_tagged(tag, "缩放与平移（可学习参数 γ、β）", "scale and shift (learned γ and β)"), part="y",
                  formula="y_i = gamma hat(x)_i + beta",
                  work=f"{num(gamma[j])} dot {tup(xh)} + {p(beta[j])}", result=f"y {eq(y)} {tup(y)}"),
         ]
@@ -444,7 +444,7 @@ def regularization(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
         grad_f.append("lambda_2 w_i" if half else "2 lambda_2 w_i")
         grad_w.append((f"{num(l2)} dot " if half else f"2 dot {num(l2)} dot ") + tup(w))
     name = {"l1": Bi("L1 正则项", "L1 penalty"), "l2": Bi("L2 正则项", "L2 penalty"),
-            "elastic": Bi("弹性网络正则项(L1 + L2)", "Elastic-net penalty (L1 + L2)")}[kind]
+            "elastic": Bi("弹性网络正则项（L1 + L2）", "Elastic-net penalty (L1 + L2)")}[kind]
     if ask == "penalty":
         detail = []
         if kind in ("l1", "elastic"):
@@ -455,7 +455,7 @@ def regularization(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
                           work="; ".join(detail) + "; quad " + " + ".join(pieces_w), result=f"R(w) {eq(r)} {num(r)}"))
     if ask != "decay":
         steps.append(Step(
-            title=Bi("正则项对每个权重的梯度(L1 取符号函数作为次梯度)",
+            title=Bi("正则项对每个权重的梯度（L1 取符号函数作为次梯度）",
                      "Gradient of the penalty for each weight (L1 uses the sign as its subgradient)")
             if kind != "l2" else Bi("正则项对每个权重的梯度", "Gradient of the penalty for each weight"),
             part="grad" if ask == "penalty" else "",
@@ -467,13 +467,13 @@ def regularization(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
         lam = params["lam2"]
         two = "" if half else "2 "
         steps.append(Step(
-            title=Bi("L2 正则项的梯度是 " + ("λ₂w" if half else "2λ₂w") + ",代入梯度下降后合并 w 的同类项",
+            title=Bi("L2 正则项的梯度是 " + ("λ₂w" if half else "2λ₂w") + "，代入梯度下降后合并 w 的同类项",
                      "The L2 gradient is " + ("λ₂w" if half else "2λ₂w") + "; substitute it into gradient descent "
                      "and collect the terms in w"), part="factor",
             formula=f"w - eta (g + {two}lambda_2 w) = (1 - {two}eta lambda_2) w - eta g",
             work=f"1 - {num(lr)} dot {num(lam)}" if half else f"1 - 2 dot {num(lr)} dot {num(lam)}",
             result=f"c {eq(factor)} {num(factor)}",
-            note=Bi("每一步都先把权重按比例缩小一点,所以 L2 正则又叫“权重衰减”。",
+            note=Bi("每一步都先把权重按比例缩小一点，所以 L2 正则又叫“权重衰减”。",
                     "Every step first shrinks the weights a little, which is why L2 regularization is also "
                     "called weight decay.")))
         steps.append(Step(
@@ -567,12 +567,12 @@ def optimizer_step(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
     eps_t = sci(eps)
     for t, (g, st) in enumerate(zip(params["grads"], trace), start=1):
         last = t == n_steps
-        head = Bi(f"第 {t} 步:", f"Step {t}: ")
+        head = Bi(f"第 {t} 步：", f"Step {t}: ")
         if opt == "momentum":
             beta = num(params["beta"])
             if params["momentum_form"] == "add-grad":
                 steps.append(Step(
-                    title=head + Bi("更新动量(速度)", "update the velocity"), part="v" if last else "",
+                    title=head + Bi("更新动量（速度）", "update the velocity"), part="v" if last else "",
                     formula="v_t = beta v_(t-1) + g_t",
                     work=_comp(lambda v, gi: f"{beta} dot {p(v)} + {p(gi)}", prev_state, g),
                     result=f"v_{t} {eq(st['v'])} {tup(st['v'])}"))
@@ -583,7 +583,7 @@ def optimizer_step(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
                     result=f"w_{t} {eq(st['w'])} {tup(st['w'])}"))
             else:
                 steps.append(Step(
-                    title=head + Bi("更新动量(速度)", "update the velocity"), part="v" if last else "",
+                    title=head + Bi("更新动量（速度）", "update the velocity"), part="v" if last else "",
                     formula="v_t = beta v_(t-1) - eta g_t",
                     work=_comp(lambda v, gi: f"{beta} dot {p(v)} - {eta} dot {p(gi)}", prev_state, g),
                     result=f"v_{t} {eq(st['v'])} {tup(st['v'])}"))
@@ -610,14 +610,14 @@ def optimizer_step(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
         else:
             b1, b2 = params["beta1"], params["beta2"]
             steps.append(Step(
-                title=head + Bi("一阶矩(梯度的滑动平均)与二阶矩(梯度平方的滑动平均)",
+                title=head + Bi("一阶矩（梯度的滑动平均）与二阶矩（梯度平方的滑动平均）",
                                 "first moment (average gradient) and second moment (average squared gradient)"),
                 formula="m_t = beta_1 m_(t-1) + (1 - beta_1) g_t, quad v_t = beta_2 v_(t-1) + (1 - beta_2) g_t^2",
                 work=_comp(lambda mi, gi: f"{num(b1)} dot {p(mi)} + {num(1 - b1)} dot {p(gi)}", prev_m, g) + "; quad "
                 + _comp(lambda v, gi: f"{num(b2)} dot {p(v, 6)} + {num(1 - b2)} dot {p(gi)}^2", prev_state, g),
                 result=f"m_{t} approx {tup(st['m'], 6)}, quad v_{t} approx {tup(st['v'], 6)}"))
             steps.append(Step(
-                title=head + Bi("一阶矩的偏差修正(抵消 m 从 0 开始带来的偏小)",
+                title=head + Bi("一阶矩的偏差修正（抵消 m 从 0 开始带来的偏小）",
                                 "bias-correct the first moment (m starts at 0 and is biased toward 0)"),
                 part="m_hat" if last else "", formula="hat(m)_t = m_t/(1 - beta_1^t)",
                 work=_comp(lambda mi: f"{num(mi, 6)}/(1 - {num(b1)}^{t})", st["m"]),
@@ -657,7 +657,7 @@ def init_scale(params: dict[str, Any]) -> Solution:
     if layer == "conv":
         k = params["kernel"]
         steps.append(Step(
-            title=Bi("卷积层的扇入/扇出:每个输出(输入)单元连接 k×k×C 个权重",
+            title=Bi("卷积层的扇入/扇出：每个输出（输入）单元连接 k×k×C 个权重",
                      "Fan-in / fan-out of a conv layer: each output (input) unit connects to k×k×C weights"),
             part="fan" if scheme != "he" else "fan_in",
             formula=f'{nin} = k^2 C_"in", quad {nout} = k^2 C_"out"',
@@ -665,7 +665,7 @@ def init_scale(params: dict[str, Any]) -> Solution:
             result=f"{nin} = {fin}, quad {nout} = {fout}"))
     else:
         steps.append(Step(
-            title=Bi("全连接层的扇入 = 输入神经元数,扇出 = 输出神经元数",
+            title=Bi("全连接层的扇入 = 输入神经元数，扇出 = 输出神经元数",
                      "Fan-in of a dense layer = input units, fan-out = output units"),
             part="fan" if scheme != "he" else "fan_in",
             formula=f"{nin} = {fin}, quad {nout} = {fout}",
@@ -677,15 +677,15 @@ def init_scale(params: dict[str, Any]) -> Solution:
     sym = "a" if uniform else "sigma"
     xs = math.sqrt(3 * xv) if uniform else math.sqrt(xv)
     hs = math.sqrt(3 * hv) if uniform else math.sqrt(hv)
-    x_title = Bi("Xavier 初始化:" + ("均匀分布 U(−a, a) 的边界" if uniform else "正态分布 N(0, σ²) 的标准差"),
+    x_title = Bi("Xavier 初始化：" + ("均匀分布 U(−a, a) 的边界" if uniform else "正态分布 N(0, σ²) 的标准差"),
                  "Xavier initialization: " + ("bound of U(−a, a)" if uniform else "standard deviation of N(0, σ²)"))
-    h_title = Bi("He 初始化:" + ("均匀分布 U(−a, a) 的边界" if uniform else "正态分布 N(0, σ²) 的标准差"),
+    h_title = Bi("He 初始化：" + ("均匀分布 U(−a, a) 的边界" if uniform else "正态分布 N(0, σ²) 的标准差"),
                  "He initialization: " + ("bound of U(−a, a)" if uniform else "standard deviation of N(0, σ²)"))
     if scheme == "both":
         steps += [
             Step(title=x_title, part="xavier", formula=xav_f, work=xav_w, result=f"{sym} approx {num(xs)}"),
             Step(title=h_title, part="he", formula=he_f, work=he_w, result=f"{sym} approx {num(hs)}",
-                 note=Bi("He 初始化只看扇入,并把方差放大一倍,以补偿 ReLU 把一半输入置 0;Xavier 适合 tanh/sigmoid。",
+                 note=Bi("He 初始化只看扇入，并把方差放大一倍，以补偿 ReLU 把一半输入置 0;Xavier 适合 tanh/sigmoid。",
                          "He uses only the fan-in and doubles the variance to make up for ReLU zeroing half its "
                          "inputs; Xavier suits tanh/sigmoid.")),
         ]
@@ -757,7 +757,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
                  work="; ".join(f"e^({num(v)}) approx {num(e)}" for v, e in zip(z, exps))
                  + f"; quad sum_j e^(z_j) approx {num(sum(exps))}",
                  result=f"p approx {tup(probs)}"),
-            Step(title=Bi(f"交叉熵只取真实类别(类别 {y})的概率,用自然对数",
+            Step(title=Bi(f"交叉熵只取真实类别（类别 {y}）的概率，用自然对数",
                           f"Cross-entropy keeps only the probability of the true class (class {y}); natural log"),
                  part="loss", formula="L = -ln p_y = -z_y + ln sum_j e^(z_j)",
                  work=f"-ln {num(probs[y])} = -{p(z[y])} + ln {num(sum(exps))}", result=f"L approx {num(loss)}"),
@@ -781,7 +781,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
             return Solution(parts, [])
         g = num(gamma)
         steps = [
-            Step(title=Bi("每个像素预测为其真实类别的概率 p_t(前景 y = 1 时 p_t = p,背景时 p_t = 1 − p)",
+            Step(title=Bi("每个像素预测为其真实类别的概率 p_t（前景 y = 1 时 p_t = p，背景时 p_t = 1 − p）",
                           "Probability p_t of each pixel's true class (p_t = p for foreground y = 1, 1 − p for "
                           "background)"),
                  formula="p_t = cases(p quad y = 1, 1 - p quad y = 0)",
@@ -789,14 +789,14 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
                  result=f"p_t = {tup(pts)}"),
         ]
         if alpha is not None:
-            steps.append(Step(title=Bi("类别平衡权重 α_t(前景 α,背景 1 − α)",
+            steps.append(Step(title=Bi("类别平衡权重 α_t（前景 α，背景 1 − α）",
                                        "Class-balance weight α_t (α for foreground, 1 − α for background)"),
                               formula="alpha_t = cases(alpha quad y = 1, 1 - alpha quad y = 0)",
                               result=f"alpha_t = {tup(ats)}"))
         fl_formula = ("\"FL\" = -alpha_t (1 - p_t)^gamma ln p_t" if alpha is not None
                       else "\"FL\" = -(1 - p_t)^gamma ln p_t")
         steps += [
-            Step(title=Bi("普通交叉熵(自然对数)", "Plain cross-entropy (natural log)"), part="ce",
+            Step(title=Bi("普通交叉熵（自然对数）", "Plain cross-entropy (natural log)"), part="ce",
                  formula="\"CE\" = -ln p_t", work="; ".join(f"-ln {num(pt)}" for pt in pts),
                  result=f"\"CE\" approx {tup(ces)}, quad \"mean\" approx {num(sum(ces) / n)}"),
             Step(title=Bi(f"Focal loss:用 (1 − p_t)^γ(γ = {g})降低易分样本的权重",
@@ -808,7 +808,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
             Step(title=Bi("对全部像素求平均", "Average over all pixels"), part="mean",
                  formula="1/N sum_i \"FL\"_i", work="(" + " + ".join(num(v) for v in fls) + f")/{n}",
                  result=f"\"FL\"_\"mean\" approx {num(sum(fls) / n)}",
-                 note=Bi("p_t 越接近 1(越容易分对),(1 − p_t)^γ 越小,难分样本在损失中占主导。",
+                 note=Bi("p_t 越接近 1（越容易分对），(1 − p_t)^γ 越小，难分样本在损失中占主导。",
                          "The closer p_t is to 1 (an easy pixel), the smaller (1 − p_t)^γ, so hard pixels dominate.")),
         ]
         return Solution(parts, steps)
@@ -836,7 +836,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
              formula="p_(i, y_i)", work="; ".join(f"{_pix(i, cols)}: y = {labels[i]}, p = {num(pys[i])}"
                                                   for i in range(n)),
              result=tup(pys)),
-        Step(title=Bi("逐像素交叉熵(自然对数)", "Pixel-wise cross-entropy (natural log)"), part="losses",
+        Step(title=Bi("逐像素交叉熵（自然对数）", "Pixel-wise cross-entropy (natural log)"), part="losses",
              formula="L_i = -ln p_(i, y_i)", work="; ".join(f"-ln {num(v)}" for v in pys),
              result="L approx " + ("mat(" + "; ".join(", ".join(num(v) for v in r) for r in grid) + ")")),
     ]
@@ -848,14 +848,14 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
     steps.append(Step(title=Bi("每个像素按其真实类别取权重", "Each pixel takes the weight of its true class"),
                       formula="w_(y_i)", result=tup(ws)))
     steps.append(Step(
-        title=Bi("加权平均(除以权重之和)" if by_weights else "加权求和后除以像素数 N",
+        title=Bi("加权平均（除以权重之和）" if by_weights else "加权求和后除以像素数 N",
                  "Weighted mean (divide by the sum of the weights)" if by_weights
                  else "Weighted sum divided by the number of pixels N"), part="mean",
         formula=("L = (sum_i w_(y_i) L_i)/(sum_i w_(y_i))" if by_weights else "L = 1/N sum_i w_(y_i) L_i"),
         work="(" + " + ".join(f"{num(w)} dot {num(v)}" for w, v in zip(ws, losses)) + ")/"
         + (f"({' + '.join(num(w) for w in ws)})" if by_weights else str(n)),
         result=f"L approx {num(mean)}",
-        note=Bi("权重大的类别(通常是像素少的类别)的错误在损失中占得更多,从而缓解类别不均衡。",
+        note=Bi("权重大的类别（通常是像素少的类别）的错误在损失中占得更多，从而缓解类别不均衡。",
                 "Mistakes on a heavily weighted class (usually a rare one) count for more, which counters class "
                 "imbalance.")))
     return Solution(parts, steps)

@@ -124,7 +124,7 @@ def solution_view(problem: Problem, lang: str, level: int = 3) -> RenderableType
 
 
 def answer_view(problem: Problem, lang: str) -> Text:
-    t = Text("答案: " if lang == "zh" else "Answer: ", style="bold green")
+    t = Text("答案：" if lang == "zh" else "Answer: ", style="bold green")
     if len(problem.parts) == 1 and not problem.parts[0].name:
         t.append(_answer_text(problem, problem.parts[0], lang))
     else:
