@@ -51,8 +51,10 @@ def main(argv: list[str]) -> int:
             rows.append(row)
             ok = row.get("ok")
             mark = "" if ok is None else ("ok" if ok else "MISSED")
-            print(f"{row['group']:8} {row['name']:58} {row['value']:>12.4g} {row['unit']:10} "
-                  f"target {row.get('target', ''):<14} {mark}", flush=True)
+            value = row.get("value")
+            shown = f"{value:>12.4g}" if isinstance(value, (int, float)) else f"{'n/a':>12}"
+            print(f"{row['group']:8} {row['name']:58} {shown} {row['unit']:10} "
+                  f"target {str(row.get('target', '')):<14} {mark}", flush=True)
     print(f"machine: {machine()}")
     if out_json:
         Path(out_json).write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2, ensure_ascii=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 LANGS = ("zh", "en")
 
@@ -128,9 +129,22 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _ZH_LEFT = f"[{_HAN}\u3001\u3002\uff09\u201d]"  # what may stand before full-width punctuation
 
 
+_PUNCT = re.compile(r"[,;:?!()（）]")
+_PAREN_HAN = re.compile(rf"\(([^()$]*[{_HAN}][^()$]*)\)")
+_PAREN_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\(([^()$]*)\)")
+# (character that must be present, pattern, replacement): a rule only runs when its character is there
+_RULES = [(c, re.compile(p), r) for c, p, r in (
+    (",", rf"(?<={_ZH_LEFT}) ?,\s*", "，"), (",", rf"\s?,\s*(?=[{_HAN}（])", "，"),
+    (";", rf"(?<={_ZH_LEFT}) ?;\s*", "；"), (";", rf"\s?;\s*(?=[{_HAN}（])", "；"),
+    (":", rf"(?<={_ZH_LEFT}) ?:(?!//)\s*", "："), ("?", rf"(?<={_ZH_LEFT}) ?\?", "？"),
+    ("!", rf"(?<={_ZH_LEFT}) ?!", "！"),
+    ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
+    ("（", rf"(?<=[{_HAN}])\s+（", "（"),
+)]
 _NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|\([^()$]*[{_HAN}]|\$ ?[,;]")
 
 
+@lru_cache(maxsize=8192)
 def zh_typography(text: str) -> str:
     """Chinese punctuation in Chinese text: `图像坐标,x 向右(从 1 开始)` → `图像坐标，x 向右（从 1 开始）`.
 
@@ -146,23 +160,16 @@ def zh_typography(text: str) -> str:
         if kind == "math":
             out.append("$" + seg + "$")
             continue
-        prev = None
-        while prev != seg:
-            prev = seg
-            seg = re.sub(rf"\(([^()$]*[{_HAN}][^()$]*)\)", "（\\1）", seg)
-            seg = re.sub(rf"(?<=[{_HAN}])\(([^()$]*)\)", "（\\1）", seg)
-        seg = re.sub(rf"(?<={_ZH_LEFT}) ?,\s*", "，", seg)
-        seg = re.sub(rf"\s?,\s*(?=[{_HAN}（])", "，", seg)
-        seg = re.sub(rf"(?<={_ZH_LEFT}) ?;\s*", "；", seg)
-        seg = re.sub(rf"\s?;\s*(?=[{_HAN}（])", "；", seg)
-        seg = re.sub(rf"(?<={_ZH_LEFT}) ?:(?!//)\s*", "：", seg)
-        seg = re.sub(rf"(?<={_ZH_LEFT}) ?\?", "？", seg)
-        seg = re.sub(rf"(?<={_ZH_LEFT}) ?!", "！", seg)
-        if out and out[-1].startswith("$") and seg[:1] in ",;":
-            seg = {",": "，", ";": "；"}[seg[0]] + seg[1:].lstrip()
-        seg = re.sub(r"（\s+", "（", seg)
-        seg = re.sub(r"\s+）", "）", seg)
-        seg = re.sub(rf"）\s+(?=[{_HAN}])", "）", seg)
-        seg = re.sub(rf"(?<=[{_HAN}])\s+（", "（", seg)
+        if _PUNCT.search(seg) is not None:
+            prev = None
+            while prev != seg and "(" in seg:
+                prev = seg
+                seg = _PAREN_HAN.sub("（\\1）", seg)
+                seg = _PAREN_AFTER_HAN.sub("（\\1）", seg)
+            for char, pattern, repl in _RULES:
+                if char in seg:
+                    seg = pattern.sub(repl, seg)
+            if out and out[-1].startswith("$") and seg[:1] in ",;":
+                seg = {",": "，", ";": "；"}[seg[0]] + seg[1:].lstrip()
         out.append(seg)
     return "".join(out)

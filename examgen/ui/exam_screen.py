@@ -299,14 +299,10 @@ def _measure(fig_view: RenderableType, width: int) -> int:
 
 
 def figure_view(fig: Figure, lang: str) -> RenderableType:
-    """`examgen.ui.render.figure_view` with the label on its own line above (a table title would be cut to the
-    table's width, e.g. "Smoothing ke…")."""
-    from dataclasses import replace
-
+    """A figure with its label on its own line (`examgen.ui.render.figure_view`)."""
     from examgen.ui.render import figure_view as base
 
-    table = base(replace(fig, label=Bi("", "")), lang)
-    return Group(Text(_txt(fig.label, lang), style="italic"), table)
+    return base(fig, lang)
 
 
 def figures_block(figs: list[Figure], lang: str, width: int) -> RenderableType:

@@ -26,11 +26,18 @@ def txt(b: Bi, lang: str) -> str:
 
 
 def figure_view(fig: Figure, lang: str) -> RenderableType:
-    """An image as a grid with shaded cells, a matrix with brackets, or a table."""
-    title = txt(fig.label, lang)
+    """An image as a grid with shaded cells, a matrix, or a table, with its label on a line of its own (a table
+    title would be cut to the table's width)."""
+    label = txt(fig.label, lang)
+    if not label:
+        return _figure_table(fig)
+    return Group(Text(label, style="italic"), _figure_table(fig))
+
+
+def _figure_table(fig: Figure) -> RenderableType:
     if fig.kind == "table":
         table = Table(box=box.SIMPLE_HEAVY if fig.header else box.SQUARE, show_header=bool(fig.header),
-                      title=title, title_justify="left", pad_edge=False)
+                      pad_edge=False)
         ncols = len(fig.header) if fig.header else len(fig.rows[0])
         for i in range(ncols):
             table.add_column(fig.header[i] if fig.header else "", justify="right" if i else "left")
@@ -38,8 +45,8 @@ def figure_view(fig: Figure, lang: str) -> RenderableType:
             table.add_row(*row)
         return table
     shaded = set(map(tuple, fig.highlight))
-    table = Table(box=box.SQUARE if fig.kind == "grid" else box.SIMPLE, show_header=False, title=title,
-                  title_justify="left", pad_edge=True, padding=(0, 1))
+    table = Table(box=box.SQUARE if fig.kind == "grid" else box.SIMPLE, show_header=False, pad_edge=True,
+                  padding=(0, 1))
     for _ in fig.rows[0]:
         table.add_column(justify="right")
     for r, row in enumerate(fig.rows):
