@@ -245,10 +245,13 @@ class Problem:
         return self.all_part_points()[next(i for i, p in enumerate(self.parts) if p is part)]
 
     def with_points(self, points: float) -> "Problem":
-        """The same problem worth a different number of points (parts scale with it)."""
+        """The same problem worth a different number of points. Parts scale with it, and so do the key points of
+        a short-answer rubric, so the marking scheme a TA reads adds up to the points on the paper."""
         from dataclasses import replace
 
-        return replace(self, points=points)
+        parts = [replace(p, spec=_scale_rubric(p.spec, share)) if isinstance(p.spec, RubricSpec) else p
+                 for p, share in zip(self.parts, replace(self, points=points).all_part_points())]
+        return replace(self, points=points, parts=parts)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -276,6 +279,23 @@ class Problem:
         if self.item_id:
             out["id"] = self.item_id
         return out
+
+
+def _scale_rubric(spec: RubricSpec, points: float) -> RubricSpec:
+    """Key points rescaled to add up to `points`, in half points (largest remainder), keeping their proportions."""
+    from dataclasses import replace
+
+    total = sum(kp.points for kp in spec.key_points)
+    if total <= 0 or abs(total - points) < 1e-9:
+        return spec
+    raw = [kp.points * points / total for kp in spec.key_points]
+    halves = [int(r * 2 + 1e-9) for r in raw]
+    left = int(round(points * 2)) - sum(halves)
+    for i in sorted(range(len(raw)), key=lambda i: (-(raw[i] * 2 - halves[i]), i))[:max(left, 0)]:
+        halves[i] += 1
+    if any(h == 0 for h in halves) or abs(sum(halves) / 2 - points) > 1e-9:
+        return replace(spec, key_points=tuple(replace(kp, points=round(r, 2)) for kp, r in zip(spec.key_points, raw)))
+    return replace(spec, key_points=tuple(replace(kp, points=h / 2) for kp, h in zip(spec.key_points, halves)))
 
 
 def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:

@@ -91,7 +91,22 @@ def doc_section(name: str) -> str:
     return "\n".join(out)
 
 
-SECTIONS = {"kinds-table": kinds_table, "kinds": kinds_detail,
+def bank_stats() -> str:
+    from examgen import bank
+    from examgen.model import CHAPTERS
+
+    b = bank.load_bank()
+    st = bank.stats(b)
+    rows = [f"{st['items']} items ({st['objective']} objective, {st['short']} short answer) over {st['concepts']} "
+            f"concepts, {sum(1 for c in b.concepts.values() if c.memorize)} of them marked 记忆:\n",
+            "| chapter | " + " | ".join(bank.TYPES) + " | total |", "|---|" + "---|" * (len(bank.TYPES) + 1)]
+    for ch, counts in st["by_chapter"].items():
+        rows.append(f"| {CHAPTERS[ch].zh} {CHAPTERS[ch].en} | " + " | ".join(str(counts[t]) for t in bank.TYPES)
+                    + f" | {sum(counts.values())} |")
+    return "\n".join(rows)
+
+
+SECTIONS = {"kinds-table": kinds_table, "bank-stats": bank_stats, "kinds": kinds_detail,
             "exam-doc": lambda: doc_section("exam.md"), "export-doc": lambda: doc_section("export.md")}
 
 
