@@ -130,6 +130,7 @@ _ZH_LEFT = f"[{_HAN}\u3001\u3002\uff09\u201d]"  # what may stand before full-wid
 
 
 _PUNCT = re.compile(r"[,;:?!()（）]")
+_HAN_OR_FW = re.compile(f"[{_HAN}\u3001\u3002（）]")
 _PAREN_HAN = re.compile(rf"\(([^()$]*[{_HAN}][^()$]*)\)")
 _PAREN_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\(([^()$]*)\)")
 # (character that must be present, pattern, replacement): a rule only runs when its character is there
@@ -160,7 +161,7 @@ def zh_typography(text: str) -> str:
         if kind == "math":
             out.append("$" + seg + "$")
             continue
-        if _PUNCT.search(seg) is not None:
+        if _PUNCT.search(seg) is not None and _HAN_OR_FW.search(seg) is not None:
             prev = None
             while prev != seg and "(" in seg:
                 prev = seg
@@ -169,7 +170,7 @@ def zh_typography(text: str) -> str:
             for char, pattern, repl in _RULES:
                 if char in seg:
                     seg = pattern.sub(repl, seg)
-            if out and out[-1].startswith("$") and seg[:1] in ",;":
-                seg = {",": "，", ";": "；"}[seg[0]] + seg[1:].lstrip()
+        if out and out[-1].startswith("$") and seg[:1] in ",;":
+            seg = {",": "，", ";": "；"}[seg[0]] + seg[1:].lstrip()
         out.append(seg)
     return "".join(out)

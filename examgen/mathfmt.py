@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 # Typst names the formulas may use, and their plain-text rendering.
 SYMBOLS: dict[str, str] = {
@@ -41,6 +42,7 @@ _SUB_OK = set("0123456789+-=()aehijklmnoprstuvx")
 _SUP_OK = set("0123456789+-=()inT")
 
 
+@lru_cache(maxsize=65536, typed=True)
 def num(x: float, d: int = 4) -> str:
     """A number for display: at most `d` decimals, trailing zeros dropped, `-0` shown as `0`."""
     t = type(x)

@@ -75,8 +75,8 @@ def prompt_lstm(params: dict[str, Any]) -> Prompt:
              "$C_t = f_t dot.o C_(t-1) + i_t dot.o tilde(C)_t$, $h_t = o_t dot.o tanh(C_t)$")
     dims_zh = "标量" if n == 1 and m == 1 else f"隐状态维度 {n}、输入维度 {m}"
     dims_en = "scalars" if n == 1 and m == 1 else f"hidden size {n}, input size {m}"
-    zh = (f"一个 LSTM 单元（{dims_zh}）的计算为：{gates}。权重矩阵作用在拼接向量 $[h_(t-1), x_t]$ 上（见下图），"
-          f"偏置 {biases}。已知 {given}，求 $f_t$、$i_t$、$tilde(C)_t$、$C_t$、$o_t$、$h_t$（保留四位小数）。")
+    zh = (f"一个 LSTM 单元（{dims_zh}）的计算为：{gates.replace('$, $', '$，$')}。权重矩阵作用在拼接向量 $[h_(t-1), x_t]$ 上（见下图），"
+          f"偏置 {biases.replace('$, $', '$，$')}。已知 {given.replace('$, $', '$，$')}，求 $f_t$、$i_t$、$tilde(C)_t$、$C_t$、$o_t$、$h_t$（保留四位小数）。")
     en = (f"An LSTM cell ({dims_en}) computes {gates}. The weight matrices act on the concatenation "
           f"$[h_(t-1), x_t]$ (shown below); the biases are {biases}. Given {given}, compute $f_t$, $i_t$, "
           f"$tilde(C)_t$, $C_t$, $o_t$ and $h_t$ (4 decimals).")

@@ -33,7 +33,7 @@ def _vec_text(v: list[float]) -> str:
 
 def _asks(items: list[tuple[str, Bi]]) -> Bi:
     """`(a) …;(b) …。` in both languages."""
-    zh = ";".join(f"({t}) {b.zh}" for t, b in items) + "。"
+    zh = "；".join(f"({t}) {b.zh}" for t, b in items) + "。"
     en = "; ".join(f"({t}) {b.en}" for t, b in items) + "."
     return Bi(zh, en)
 
@@ -562,8 +562,8 @@ def prompt_seq(params: dict[str, Any]) -> Prompt:
                            f"求该层的参数量",
                            f"in the deployed model this layer has input size ${inp}$ and hidden size ${hid}$ (one bias "
                            f"vector per set of weights): how many parameters does it have"))])
-    zh = (f"{lead_zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{eqs}{conv_zh}。"
-          f"权重矩阵作用在拼接向量上（见下图），偏置 {biases}；初始状态 {init}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
+    zh = (f"{lead_zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{eqs.replace('$, $', '$，$')}{conv_zh}。"
+          f"权重矩阵作用在拼接向量上（见下图），偏置 {biases.replace('$, $', '$，$')}；初始状态 {init}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
           f"$h$、$C$、门的值保留四位小数。求：{asks.zh}")
     article = "An" if cell == "lstm" else "A"
     en = (f"{lead_en}{article} {cell.upper()} cell ({dims_en}) is unrolled for two steps; it computes "

@@ -212,10 +212,10 @@ def prompt_gru(params: dict[str, Any]) -> Prompt:
            "$h_t = (1 - z_t) dot.o h_(t-1) + z_t dot.o tilde(h)_t$")
     given = f"$x_t = {_vec_text(params['x'])}$, $h_(t-1) = {_vec_text(params['h_prev'])}$"
     biases = ", ".join(f"${b} = {_vec_text(params[b])}$" for b in _GB)
-    zh = (f"一个 GRU 单元（{dims.zh}）按下式计算：{eqs}。本题约定更新门 $z_t$ 越大，越多地采用新的候选状态 "
+    zh = (f"一个 GRU 单元（{dims.zh}）按下式计算：{eqs.replace('$, $', '$，$')}。本题约定更新门 $z_t$ 越大，越多地采用新的候选状态 "
           f"$tilde(h)_t$(PyTorch 的写法 $h_t = (1 - z_t) dot.o tilde(h)_t + z_t dot.o h_(t-1)$ 中 $z_t$ 的含义正好相反);"
-          f"重置门先与旧状态逐元素相乘，再与 $x_t$ 拼接后乘以 $W_h$。权重矩阵作用在拼接向量上（见下图），偏置 {biases}。"
-          f"已知 {given}，求 $z_t$、$r_t$、$tilde(h)_t$、$h_t$（保留四位小数）。")
+          f"重置门先与旧状态逐元素相乘，再与 $x_t$ 拼接后乘以 $W_h$。权重矩阵作用在拼接向量上（见下图），偏置 {biases.replace('$, $', '$，$')}。"
+          f"已知 {given.replace('$, $', '$，$')}，求 $z_t$、$r_t$、$tilde(h)_t$、$h_t$（保留四位小数）。")
     en = (f"A GRU cell ({dims.en}) computes {eqs}. Convention: a larger update gate $z_t$ takes more of the new "
           f"candidate $tilde(h)_t$ (in PyTorch's form $h_t = (1 - z_t) dot.o tilde(h)_t + z_t dot.o h_(t-1)$ the gate "
           f"means the opposite); the reset gate multiplies the old state element-wise before it is concatenated with "

@@ -312,7 +312,7 @@ def _ap_steps(flags: list[int], labels: list[str], scores: list[float], num_gt: 
     for k in range(n):
         tag = "TP" if flags[k] else "FP"
         steps.append(Step(
-            title=Bi(f"{pre_zh}第 {k + 1} 名 {labels[k]}(置信度 {num(scores[k])},{tag}):"
+            title=Bi(f"{pre_zh}第 {k + 1} 名 {labels[k]}（置信度 {num(scores[k])}，{tag}）："
                      f"累计 TP = {cum[k]}，累计 FP = {k + 1 - cum[k]}",
                      f"{pre_en}rank {k + 1}, {labels[k]} (score {num(scores[k])}, {tag}): "
                      f"cumulative TP = {cum[k]}, FP = {k + 1 - cum[k]}"),
@@ -396,7 +396,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
                 used.add(g)
                 why = Bi(f"IoU = {num(v)} ≥ {num(thr)} 且 G{g} 尚未被匹配，为 TP",
                          f"IoU = {num(v)} ≥ {num(thr)} and G{g} is still unmatched: TP")
-            steps.append(Step(title=Bi(f"判定 {labels[i]}(置信度 {num(scores[i])}，最匹配 G{g}):{why.zh}",
+            steps.append(Step(title=Bi(f"判定 {labels[i]}（置信度 {num(scores[i])}，最匹配 G{g}）：{why.zh}",
                                        f"Judge {labels[i]} (score {num(scores[i])}, best match G{g}): {why.en}"),
                               formula=f"{qt('IoU')} >= t", work=f"{num(v)} {'>=' if v >= thr else '<'} {num(thr)}",
                               result=TP if flags[i] else FP))

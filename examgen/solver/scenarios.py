@@ -291,7 +291,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
                 f"{gt_names[gk]} was already matched by a higher-scoring box (duplicate): FP"
         else:
             why_zh, why_en = f"IoU < {num(params['match_threshold'])}:FP", f"IoU < {num(params['match_threshold'])}: FP"
-        steps.append(Step(title=Bi(f"框 {names[i]}(置信度 {num(scores[i])})与 IoU 最大的真实框 {gt_names[gk]} 匹配",
+        steps.append(Step(title=Bi(f"框 {names[i]}（置信度 {num(scores[i])}）与 IoU 最大的真实框 {gt_names[gk]} 匹配",
                                    f"Box {names[i]} (score {num(scores[i])}) against its best ground truth "
                                    f"{gt_names[gk]}"),
                           part="tp", work=f"{qt('IoU')} approx {num(v, 4)}", result=qt("TP") if tp else qt("FP"),
