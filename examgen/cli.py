@@ -112,7 +112,7 @@ def generate(
         if solution:
             con.print(solution_view(pr, lg))
     if not solution:
-        hint = ("看解答:examgen generate {k} --seed {s} --solution;判分:examgen check {k} --seed {s} --answer …"
+        hint = ("看解答：examgen generate {k} --seed {s} --solution；判分：examgen check {k} --seed {s} --answer …"
                 if lg == "zh" else
                 "Solution: examgen generate {k} --seed {s} --solution · grade: examgen check {k} --seed {s} --answer …")
         con.print(hint.format(k=kind, s=start), style="dim")

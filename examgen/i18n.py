@@ -142,7 +142,8 @@ _RULES = [(c, re.compile(p), r) for c, p, r in (
     ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
     ("（", rf"(?<=[{_HAN}])\s+（", "（"),
 )]
-_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|\([^()$]*[{_HAN}]|\$ ?[,;]")
+_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|\([^()$]*[{_HAN}]|\$ ?[,;]"
+                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（")
 
 
 @lru_cache(maxsize=8192)

@@ -79,7 +79,7 @@ def problem_view(problem: Problem, lang: str, number: int | None = None, show_po
     if problem.title is not None:
         head.append(txt(problem.title, lang) + " ", style="bold")
     if show_points:
-        head.append(f"({_pts(problem.points)} {'分' if lang == 'zh' else 'pts'})", style="dim")
+        head.append(f"（{_pts(problem.points)} 分）" if lang == "zh" else f"({_pts(problem.points)} pts)", style="dim")
     parts: list[RenderableType] = [head, Text(txt(problem.prompt, lang))]
     if problem.options:
         for i, opt in enumerate(problem.options):
