@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from examgen.i18n import zh_typography  # noqa: E402
 
-SKIP_TOKENS = ("→",)  # the docstring that shows the conversion itself
+SKIP_TOKENS = ("图像坐标,x 向右(从 1 开始)",)  # the docstring that shows the conversion itself
 
 
 def _mostly_chinese(literal: str) -> bool:

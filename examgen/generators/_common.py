@@ -26,3 +26,11 @@ def table(label: Bi, header: list[str], rows: list[list[Any]]) -> Figure:
 def pick(rng: Any, options: list[Any] | tuple[Any, ...]) -> Any:
     """`rng.choice` under a name that reads well in generators."""
     return options[rng.randrange(len(options))]
+
+
+def decimal(rng: Any, lo: float, hi: float, places: int) -> float:
+    """A number in [lo, hi] with `places` decimals, uniform over that grid (one `rng.random()` call: cheaper than
+    `randint`, and stable across Python versions)."""
+    scale = 10 ** places
+    a, b = round(lo * scale), round(hi * scale)
+    return round((a + int(rng.random() * (b - a + 1))) / scale, places)

@@ -6,7 +6,7 @@ import random
 from typing import Any
 
 from examgen.errors import ParamError
-from examgen.generators._common import matrix
+from examgen.generators._common import matrix, decimal
 from examgen.i18n import Bi
 from examgen.mathfmt import num
 from examgen.model import Prompt
@@ -40,9 +40,7 @@ LSTM_SCHEMA = Schema({
 
 
 def _val(rng: random.Random, lo: float, hi: float, two_decimals: bool) -> float:
-    if two_decimals:
-        return round(rng.randint(int(lo * 100), int(hi * 100)) / 100, 2)
-    return round(rng.randint(int(lo * 10), int(hi * 10)) / 10, 1)
+    return decimal(rng, lo, hi, 2 if two_decimals else 1)
 
 
 def sample_lstm(rng: random.Random) -> dict[str, Any]:

@@ -430,7 +430,7 @@ def prompt_img(params: dict[str, Any]) -> Prompt:
     conv_zh = "所有滤波都按互相关计算（核不翻转），$G(i, j) = sum_(u,v) K(u,v) dot I(i+u, j+v)$。"
     conv_en = ("Every filter is applied as cross-correlation (kernel not flipped): "
                "$G(i, j) = sum_(u,v) K(u,v) dot I(i+u, j+v)$.")
-    zh = f"下图为 {rows}×{cols} 的灰度图像 $I$,按“平滑 → Sobel 梯度 → 阈值化”的流程做边缘检测。{conv_zh}{asks.zh}"
+    zh = f"下图为 {rows}×{cols} 的灰度图像 $I$，按“平滑 → Sobel 梯度 → 阈值化”的流程做边缘检测。{conv_zh}{asks.zh}"
     en = (f"The figure shows a {rows}×{cols} gray image $I$. Detect edges in three stages: smoothing → Sobel "
           f"gradients → thresholding. {conv_en} {asks.en}")
     kx, ky = OPERATORS["sobel"]
@@ -770,7 +770,7 @@ def prompt_train(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="scenario-training-step", chapter="training", section="comprehensive", points=12,
     title=Bi("综合：一次完整的训练步", "Comprehensive: one full training step"),
-    summary=Bi("批量规范化 → inverted dropout → 损失(MSE 或 softmax 交叉熵)→ 梯度 → SGD/动量更新",
+    summary=Bi("批量规范化 → inverted dropout → 损失（MSE 或 softmax 交叉熵）→ 梯度 → SGD/动量更新",
                "Batch norm → inverted dropout → loss (MSE or softmax cross-entropy) → gradient → SGD/momentum update"),
     conventions=Bi("BN 方差除以 m、忽略 ε;dropout 保留值除以 q；保留四位小数；后面的小问按你前面的答案继续计算也给分",
                    "BN variance divided by m, ε ignored; dropout divides kept values by q; 4 decimals; later parts "

@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from examgen.errors import ParamError
-from examgen.generators._common import matrix, pick
+from examgen.generators._common import matrix, pick, decimal
 from examgen.i18n import Bi
 from examgen.mathfmt import num
 from examgen.model import Prompt
@@ -177,9 +177,7 @@ GRU_SCHEMA = Schema({
 
 
 def _val(rng: random.Random, lo: float, hi: float, two: bool) -> float:
-    if two:
-        return round(rng.randint(int(lo * 100), int(hi * 100)) / 100, 2)
-    return round(rng.randint(int(lo * 10), int(hi * 10)) / 10, 1)
+    return decimal(rng, lo, hi, 2 if two else 1)
 
 
 def sample_gru(rng: random.Random) -> dict[str, Any]:

@@ -77,9 +77,9 @@ def stacked_conv_params(params: dict[str, Any]) -> Solution:
         single_formula, single_work = f"R^2 C^2{b}", f"{r}^2 dot {c}^2{bw}"
     else:
         steps += [
-            Step(title=Bi(f"第 1 层({c_in} → {c} 通道)的参数量", f"Parameters of layer 1 ({c_in} → {c} channels)"),
+            Step(title=Bi(f"第 1 层（{c_in} → {c} 通道）的参数量", f"Parameters of layer 1 ({c_in} → {c} channels)"),
                  formula=f"k^2 C_\"in\" C{b}", work=f"{k}^2 dot {c_in} dot {c}{bw}", result=f"{first}"),
-            Step(title=Bi(f"其余每层({c} → {c} 通道)的参数量", f"Parameters of each other layer ({c} → {c} channels)"),
+            Step(title=Bi(f"其余每层（{c} → {c} 通道）的参数量", f"Parameters of each other layer ({c} → {c} channels)"),
                  formula=f"k^2 C^2{b}", work=f"{k}^2 dot {c}^2{bw}", result=f"{per}"),
             Step(title=Bi(f"{n} 层堆叠的参数量", f"Parameters of the {n}-layer stack"), part="stacked",
                  formula=f"{first} + (n - 1) dot {per}", work=f"{first} + {n - 1} dot {per}", result=f"{stacked}"),

@@ -618,10 +618,10 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
             Step(title=Bi("逐元素相加（FCN / ResNet）：尺寸与通道数不变", "Element-wise addition (FCN / ResNet): size and "
                           "channels unchanged"), part="add", formula="F = A + B",
                  work=f"({_shape(skip)}) + ({_shape(main)})", result=_shape(vals["add"])),
-            conv_step(cs + cm, "concat_params", Bi(f"拼接后接 {k}×{k} 卷积({cs + cm} → {n} 通道)",
+            conv_step(cs + cm, "concat_params", Bi(f"拼接后接 {k}×{k} 卷积（{cs + cm} → {n} 通道）",
                                                    f"{k}×{k} convolution after the concatenation ({cs + cm} → {n} "
                                                    "channels)")),
-            conv_step(cm, "add_params", Bi(f"相加后接 {k}×{k} 卷积({cm} → {n} 通道)",
+            conv_step(cm, "add_params", Bi(f"相加后接 {k}×{k} 卷积（{cm} → {n} 通道）",
                                            f"{k}×{k} convolution after the addition ({cm} → {n} channels)")),
         ]
         steps[-1].note = Bi("拼接保留了两路特征、特征更“厚”，但其后卷积的参数量和显存占用也更大。",

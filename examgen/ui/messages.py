@@ -50,10 +50,10 @@ M: dict[str, Bi] = {
     "q.flag_on": Bi("已标记第 {n} 题。", "Flagged question {n}."),
     "q.flag_off": Bi("已取消标记第 {n} 题。", "Unflagged question {n}."),
     "q.bad_goto": Bi("没有第 {n} 题（1–{total}）。", "There is no question {n} (1–{total})."),
-    "q.unknown_cmd": Bi("未知命令：{cmd}；输入：help 查看命令。", "Unknown command :{cmd}; type :help for the commands."),
-    "q.end": Bi("已到最后一题之后。：submit 交卷，:goto N 返回第 N 题，:list 查看未答的题。",
+    "q.unknown_cmd": Bi("未知命令 :{cmd}；输入 :help 查看命令。", "Unknown command :{cmd}; type :help for the commands."),
+    "q.end": Bi("已到最后一题之后。:submit 交卷，:goto N 返回第 N 题，:list 查看未答的题。",
                 "You are past the last question. :submit to hand in, :goto N to go back, :list to see the blanks."),
-    "q.end_not_answer": Bi("这里不能作答：先用：goto N 回到某一题。", "Not a question: use :goto N to go back to one first."),
+    "q.end_not_answer": Bi("这里不能作答：先用 :goto N 回到某一题。", "Not a question: use :goto N to go back to one first."),
     "q.store_failed": Bi("无法写入数据库（{error}）；答案改存到 {file}。",
                          "Cannot write the database ({error}); answers are now saved to {file}."),
     # ---------------------------------------------------------------- list
@@ -142,7 +142,7 @@ M: dict[str, Bi] = {
     "stats.due": Bi("到期待复习:{n} 项。examgen practice --weak", "Due for review: {n}. examgen practice --weak"),
     # ---------------------------------------------------------------- practice
     "pr.title": Bi("练习 {i}/{n} · {what}", "Practice {i}/{n} · {what}"),
-    "pr.keys": Bi("作答后立即判分。:hint 提示(公式 → 代入数值 → 完整解答),:new 换一道同类题,:solution 看解答,"
+    "pr.keys": Bi("作答后立即判分。:hint 提示（公式 → 代入数值 → 完整解答），:new 换一道同类题，:solution 看解答，"
                   ":skip 跳过，:q 结束。",
                   "Each answer is graded at once. :hint gives a hint (formula → numbers substituted → full solution), "
                   ":new a fresh variant, :solution the worked solution, :skip skips, :q quits."),
