@@ -1,5 +1,5 @@
 """Every formula a kind writes (prompt math, step formulas, figure labels) compiles in real Typst as written —
-not only after the exporter's repairs."""
+not only after the exporter's repairs — and every Chinese character is in the PDF font."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import pytest
 
 from examgen import registry
+from examgen.export.typst_engine import check_coverage
 from examgen.mathfmt import split_math
 
 import typst
@@ -19,6 +20,15 @@ PROBE = b'#eval(sys.inputs.m, mode: "math")'
 @pytest.fixture(scope="module")
 def compiler():
     return typst.Compiler(ignore_system_fonts=True)
+
+
+def texts_of(pr) -> list[str]:
+    texts = [pr.prompt.zh, pr.prompt.en] + [x for p in pr.parts for x in (p.label.zh, p.label.en)]
+    for step in pr.steps:
+        texts += [step.title.zh, step.title.en] + ([step.note.zh, step.note.en] if step.note else [])
+    for fig in pr.figures:
+        texts += [fig.label.zh, fig.label.en] + [c for row in fig.rows for c in row] + (fig.header or [])
+    return texts
 
 
 def formulas(pr) -> set[str]:
@@ -39,7 +49,9 @@ def test_formulas_compile(name, compiler):
     kind = registry.get(name)
     maths: set[str] = set()
     for seed in range(12):
-        maths |= formulas(kind.generate(seed))
+        pr = kind.generate(seed)
+        check_coverage(texts_of(pr))
+        maths |= formulas(pr)
     maths |= formulas(kind.from_params(dict(kind.example)))
     try:
         compiler.compile(input=DOC, format="svg", sys_inputs={"data": json.dumps(sorted(maths))})

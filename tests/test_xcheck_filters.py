@@ -403,32 +403,3 @@ def test_canny_any_maps_match_reference(h, w, data, ask):
     codes = classes_ref(thin, low, high)
     np.testing.assert_array_equal(np.array(ans["classes"]), codes)
     np.testing.assert_array_equal(np.array(ans["edges"]), hysteresis_ref(codes))
-
-
-# ---------------------------------------------------------------- Typst
-@pytest.mark.parametrize("name", ["smoothing-filter", "morphology", "canny-steps"])
-def test_formulas_compile_with_typst_and_glyphs_are_covered(name):
-    """Every formula of many problems compiles as Typst math; every Chinese character is in the PDF font."""
-    import re
-
-    from examgen.export.typst_engine import TypstRenderer, check_coverage
-    from examgen.mathfmt import split_math
-
-    compiler = TypstRenderer().compiler
-    kind = registry.get(name)
-    done = set()
-    for seed in range(150):
-        pr = kind.generate(seed)
-        texts = [pr.prompt.zh, pr.prompt.en] + [x for p in pr.parts for x in (p.label.zh, p.label.en)]
-        for s in pr.steps:
-            texts += [s.title.zh, s.title.en] + ([s.note.zh, s.note.en] if s.note else [])
-        for fig in pr.figures:
-            texts += [fig.label.zh, fig.label.en] + [c for row in fig.rows for c in row] + (fig.header or [])
-        check_coverage(texts)
-        maths = [seg for t in texts for k, seg in split_math(t) if k == "math"]
-        maths += [x for s in pr.steps for x in (s.formula, s.work, s.result) if x]
-        for m in maths:
-            key = re.sub(r"\d+(\.\d+)?", "0", m)
-            if key not in done:
-                done.add(key)
-                compiler.compile(input=b'#eval(sys.inputs.m, mode: "math")', format="svg", sys_inputs={"m": m})
