@@ -426,31 +426,3 @@ def test_bad_params_are_one_line_param_errors(name, params):
     with pytest.raises(ParamError) as exc:
         _kind(name).from_params(params)
     assert "\n" not in str(exc.value)
-
-
-def test_typst_compiles_formulas():
-    """Every formula, inline prompt math and step title math of a few problems compiles in Typst."""
-    import typst
-    from examgen.export.typst_engine import _MATH_PROBE, TypstRenderer, check_coverage
-    from examgen.mathfmt import split_math
-
-    comp = TypstRenderer().compiler
-    seen: set[str] = set()
-    for name in KINDS:
-        kind = _kind(name)
-        for seed in range(12):
-            pr = kind.generate(seed)
-            texts = [pr.prompt.zh, pr.prompt.en] + [t for s in pr.steps for t in (s.title.zh, s.title.en)]
-            texts += [t for s in pr.steps if s.note for t in (s.note.zh, s.note.en)]
-            texts += [t for f in pr.figures for t in (f.label.zh, f.label.en)]
-            check_coverage(texts + [p.label.zh for p in pr.parts])
-            maths = [seg for t in texts for k, seg in split_math(t) if k == "math"]
-            maths += [x for s in pr.steps for x in (s.formula, s.work, s.result) if x]
-            for m in maths:
-                if m in seen:
-                    continue
-                seen.add(m)
-                try:
-                    comp.compile(input=_MATH_PROBE, format="svg", sys_inputs={"m": m})
-                except typst.TypstError as err:  # pragma: no cover - message for the failure
-                    pytest.fail(f"{name} seed {seed}: {m!r}: {err.message}")
