@@ -129,21 +129,21 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _ZH_LEFT = f"[{_HAN}\u3001\u3002\uff09\u201d]"  # what may stand before full-width punctuation
 
 
-_PUNCT = re.compile(r"[,;:?!()（）]")
-_HAN_OR_FW = re.compile(f"[{_HAN}\u3001\u3002（）]")
-_PAREN_HAN = re.compile(rf"\(([^()$]*[{_HAN}][^()$]*)\)")
-_PAREN_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\(([^()$]*)\)")
+_MATH = re.compile(r"\$(?:\\.|[^$\\])*\$")
+_PH = "\ue000"  # stands for one `$…$` while the rules run, so that math is never changed
+_PAREN_HAN = re.compile(rf"\(([^()]*[{_HAN}][^()]*)\)")
+_PAREN_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\(([^()]*)\)")
 # (character that must be present, pattern, replacement): a rule only runs when its character is there
 _RULES = [(c, re.compile(p), r) for c, p, r in (
-    (",", rf"(?<={_ZH_LEFT}) ?,\s*", "，"), (",", rf"\s?,\s*(?=[{_HAN}（])", "，"),
-    (";", rf"(?<={_ZH_LEFT}) ?;\s*", "；"), (";", rf"\s?;\s*(?=[{_HAN}（])", "；"),
+    (",", rf"(?<={_ZH_LEFT}) ?,\s*", "，"), (",", rf"\s?,\s*(?=[{_HAN}（])", "，"), (",", rf"(?<={_PH}),\s*", "，"),
+    (";", rf"(?<={_ZH_LEFT}) ?;\s*", "；"), (";", rf"\s?;\s*(?=[{_HAN}（])", "；"), (";", rf"(?<={_PH});\s*", "；"),
     (":", rf"(?<={_ZH_LEFT}) ?:(?![a-z/{{])\s*", "："),  # not `:hint`, `:q`, `:{cmd}` (commands)
     ("?", rf"(?<={_ZH_LEFT}) ?\?", "？"),
     ("!", rf"(?<={_ZH_LEFT}) ?!", "！"),
     ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
     ("（", rf"(?<=[{_HAN}])\s+（", "（"),
 )]
-_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|\([^()$]*[{_HAN}]|\$ ?[,;]"
+_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
                     rf"|）\s+[{_HAN}]|[{_HAN}]\s+（")
 
 
@@ -151,28 +151,26 @@ _NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;)]\s*[{_HAN}（]|
 def zh_typography(text: str) -> str:
     """Chinese punctuation in Chinese text: `图像坐标,x 向右(从 1 开始)` → `图像坐标，x 向右（从 1 开始）`.
 
-    Only the text outside `$…$` math changes: parentheses whose content has Chinese become （）, and , ; : ? !
-    next to a Chinese character become ，；：？！. `tools/zh_punct.py` applies it to the sources; `Kind.build`
-    applies it to text a kind composes from pieces."""
+    `$…$` math never changes. Parentheses whose content has Chinese, or that follow a Chinese character, become
+    （）; , ; : ? ! next to a Chinese character (or a comma right after math) become ，；：？！.
+    `tools/zh_punct.py` applies it to the sources and the bank; a test checks that every generated problem's
+    Chinese text is already in this form."""
     if _NEEDS.search(text) is None:  # the common case: nothing to do
         return text
-    from examgen.mathfmt import split_math
-
-    out: list[str] = []
-    for kind, seg in split_math(text):
-        if kind == "math":
-            out.append("$" + seg + "$")
-            continue
-        if _PUNCT.search(seg) is not None and _HAN_OR_FW.search(seg) is not None:
-            prev = None
-            while prev != seg and "(" in seg:
-                prev = seg
-                seg = _PAREN_HAN.sub("（\\1）", seg)
-                seg = _PAREN_AFTER_HAN.sub("（\\1）", seg)
-            for char, pattern, repl in _RULES:
-                if char in seg:
-                    seg = pattern.sub(repl, seg)
-        if out and out[-1].startswith("$") and seg[:1] in ",;":
-            seg = {",": "，", ";": "；"}[seg[0]] + seg[1:].lstrip()
-        out.append(seg)
+    maths = _MATH.findall(text)
+    flat = _MATH.sub(_PH, text) if maths else text
+    prev = None
+    while prev != flat and "(" in flat:
+        prev = flat
+        flat = _PAREN_HAN.sub("（\\1）", flat)
+        flat = _PAREN_AFTER_HAN.sub("（\\1）", flat)
+    for char, pattern, repl in _RULES:
+        if char in flat:
+            flat = pattern.sub(repl, flat)
+    if not maths:
+        return flat
+    pieces = flat.split(_PH)
+    out = [pieces[0]]
+    for m, piece in zip(maths, pieces[1:]):
+        out += [m, piece]
     return "".join(out)

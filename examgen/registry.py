@@ -53,7 +53,6 @@ class Kind:
         """A problem from parameters (already valid): prompt, answers and steps."""
         prompt = self.prompt(params)
         sol = self.solve(params)
-        _zh_typography(prompt, sol)
         return Problem(kind=self.name, seed=seed, section=self.section, topic=self.chapter, points=self.points,
                        params=params, prompt=prompt.text, parts=sol.parts, steps=sol.steps,
                        figures=prompt.figures, title=self.title)
@@ -73,21 +72,6 @@ class Kind:
             return None
         hook = self.carry_forward
         return lambda part, earlier: hook(params, part, earlier)
-
-
-def _zh_typography(prompt: Prompt, sol: Solution) -> None:
-    """Chinese punctuation in the Chinese text a kind composed from pieces (see `i18n.zh_typography`)."""
-    from examgen.i18n import zh_typography as z
-
-    prompt.text = Bi(z(prompt.text.zh), prompt.text.en)
-    for fig in prompt.figures:
-        fig.label = Bi(z(fig.label.zh), fig.label.en)
-    for step in sol.steps:
-        step.title = Bi(z(step.title.zh), step.title.en)
-        if step.note is not None:
-            step.note = Bi(z(step.note.zh), step.note.en)
-    for part in sol.parts:
-        part.label = Bi(z(part.label.zh), part.label.en)
 
 
 def register(kind: Kind) -> Kind:

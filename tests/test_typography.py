@@ -28,9 +28,13 @@ def test_sources_and_bank_are_consistent():
 
 @pytest.mark.parametrize("name", [k.name for k in registry.all_kinds()])
 def test_generated_chinese_text_is_consistent(name):
+    """Kinds compose their Chinese text from pieces; nothing fixes it up afterwards, so every composed prompt,
+    figure caption, step and part label must already have Chinese punctuation."""
     kind = registry.get(name)
-    for seed in range(15):
-        pr = kind.generate(seed)
-        texts = [pr.prompt.zh] + [s.title.zh for s in pr.steps] + [p.label.zh for p in pr.parts]
-        for text in texts:
-            assert zh_typography(text) == text, text
+    texts = [kind.title.zh, kind.summary.zh, kind.conventions.zh]
+    for params in [kind.example] + [kind.sample(kind.rng(seed)) for seed in range(200)]:
+        prompt, sol = kind.prompt(params), kind.solve(params)
+        texts += [prompt.text.zh] + [f.label.zh for f in prompt.figures] + [p.label.zh for p in sol.parts]
+        texts += [s.title.zh for s in sol.steps] + [s.note.zh for s in sol.steps if s.note is not None]
+    bad = sorted({t for t in texts if zh_typography(t) != t})
+    assert not bad, f"{len(bad)} texts need Chinese punctuation, e.g. {bad[0]!r} → {zh_typography(bad[0])!r}"

@@ -67,14 +67,14 @@ def prompt_conv(params: dict[str, Any]) -> Prompt:
     eff = k + (k - 1) * (d - 1)
     floored = (h - eff + 2 * pad) % s != 0 or (w - eff + 2 * pad) % s != 0
     if d > 1:
-        pad_zh = "不做填充($P = 0$)" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
+        pad_zh = "不做填充（$P = 0$）" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
         zh = (f"某层对大小为 {size} 的特征图做空洞卷积：卷积核大小 ${k} times {k}$，膨胀率（dilation rate）$d = {d}$，"
               f"步长 $S = {s}$，{pad_zh}，共 {n} 个卷积核。求输出特征图的尺寸（高×宽×通道）。")
         en = (f"A layer applies a dilated convolution to a {size} feature map: {n} kernels of size ${k} times {k}$ "
               f"with dilation rate $d = {d}$, stride $S = {s}$ and zero padding $P = {pad}$ on each side. "
               f"Give the output size (height × width × channels).")
     else:
-        pad_zh = "不做填充($P = 0$)" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
+        pad_zh = "不做填充（$P = 0$）" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
         zh = (f"卷积层的输入特征图大小为 {size}，使用 {n} 个 ${k} times {k}$ 的卷积核，步长 $S = {s}$，"
               f"{pad_zh}。求输出特征图的尺寸（高×宽×通道）。")
         en = (f"A convolutional layer takes a {size} input and uses {n} kernels of size ${k} times {k}$ with "
@@ -91,7 +91,7 @@ register(Kind(
     title=Bi("卷积输出尺寸", "Convolution output size"),
     summary=Bi("由输入尺寸、卷积核、步长、填充、膨胀率求输出特征图尺寸",
                "Output feature-map size from input size, kernel, stride, padding and dilation"),
-    conventions=Bi("输出 = ⌊(W − F′ + 2P)/S⌋ + 1,F′ = F + (F − 1)(d − 1)；通道数 = 卷积核个数；答案写成 H×W×C",
+    conventions=Bi("输出 = ⌊(W − F′ + 2P)/S⌋ + 1，F′ = F + (F − 1)(d − 1)；通道数 = 卷积核个数；答案写成 H×W×C",
                    "out = ⌊(W − F′ + 2P)/S⌋ + 1 with F′ = F + (F − 1)(d − 1); channels = number of kernels; answer H×W×C"),
     variants=("plain", "same padding", "dilated", "non-square input", "floored division"),
     sample=sample_conv, prompt=prompt_conv, solve=solver.conv_output, schema=CONV_SCHEMA,
@@ -131,7 +131,7 @@ def prompt_stacked(params: dict[str, Any]) -> Prompt:
     else:
         ch_zh = f"设输入特征图有 ${c_in}$ 个通道，每一层都输出 $C = {c}$ 个通道"
         ch_en = f"Let the input have ${c_in}$ channel{'s' if c_in != 1 else ''} and every layer output $C = {c}$ channels"
-    zh = (f"VGG 用多个小卷积核代替大卷积核。{ch_zh}，步长为 1,{bz}。"
+    zh = (f"VGG 用多个小卷积核代替大卷积核。{ch_zh}，步长为 1，{bz}。"
           f"求：(1) {n} 个 ${k} times {k}$ 卷积层堆叠的总参数量；"
           f"(2) 与其感受野相同的单个 ${r} times {r}$ 卷积层（同样输出 {c} 个通道）的参数量。")
     en = (f"VGG replaces large kernels with stacks of small ones. {ch_en}, stride 1; {be}. "

@@ -197,7 +197,7 @@ def prompt_fmap(params: dict[str, Any]) -> Prompt:
     relu = bool(params.get("relu"))
     src = "I_p" if pad else "I"
     floored = (h + 2 * pad - kh) % s != 0 or (w + 2 * pad - kw) % s != 0
-    setting_zh = f"步长 $S = {s}$，" + (f"四周各填充 $P = {pad}$ 圈 0(记填充后的图像为 $I_p$)" if pad else "不填充")
+    setting_zh = f"步长 $S = {s}$，" + (f"四周各填充 $P = {pad}$ 圈 0（记填充后的图像为 $I_p$）" if pad else "不填充")
     setting_en = f"stride $S = {s}$, " + (f"zero padding $P = {pad}$ on every side (call the padded image $I_p$)"
                                           if pad else "no padding")
     rule_zh = (f"按深度学习框架的惯例，卷积按互相关计算（卷积核不翻转）："
@@ -387,7 +387,7 @@ def prompt_rf(params: dict[str, Any]) -> Prompt:
             for i, ((k, s, d), t) in enumerate(zip(layers, types), start=1)]
     fig = table(Bi("网络结构（从输入开始）", "Layers (from the input)"), ["层 / layer", "类型 / type", "k", "s", "d"], rows)
     intro_zh = (f"某网络由下表中的 {n} 层依次堆叠而成，$k$ 为卷积核（池化窗口）大小，$s$ 为步长，$d$ 为膨胀率"
-                f"($d = 1$ 为普通卷积，空洞卷积的等效卷积核为 $k + (k - 1)(d - 1)$)。感受野指输入图像上能影响某个输出单元的区域边长"
+                f"（$d = 1$ 为普通卷积，空洞卷积的等效卷积核为 $k + (k - 1)(d - 1)$）。感受野指输入图像上能影响某个输出单元的区域边长"
                 f"（以像素计，为区域首尾像素的跨度，不考虑图像边界与填充）。")
     intro_en = (f"A network stacks the {n} layers in the table; $k$ is the kernel (pooling window) size, $s$ the stride "
                 f"and $d$ the dilation rate ($d = 1$ is an ordinary convolution; a dilated kernel spans "
@@ -416,7 +416,7 @@ register(Kind(
     title=Bi("感受野", "Receptive field"),
     summary=Bi("卷积 / 池化 / 空洞卷积堆叠后输出单元的感受野与步长之积",
                "Receptive field and jump of a unit after stacked conv / pool / dilated layers"),
-    conventions=Bi("r₀ = j₀ = 1;r_l = r_(l−1) + (k′ − 1)·j_(l−1),j_l = j_(l−1)·s_l,k′ = k + (k − 1)(d − 1);"
+    conventions=Bi("r₀ = j₀ = 1；r_l = r_(l−1) + (k′ − 1)·j_(l−1)，j_l = j_(l−1)·s_l，k′ = k + (k − 1)(d − 1)；"
                    "以输入像素计，不考虑边界",
                    "r₀ = j₀ = 1; r_l = r_(l−1) + (k′ − 1)·j_(l−1), j_l = j_(l−1)·s_l, k′ = k + (k − 1)(d − 1); in "
                    "input pixels, ignoring borders"),
@@ -521,8 +521,8 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
         rl = ", ".join(str(d) for d in rates)
         zh = (f"DeepLab 等分割网络用堆叠的空洞卷积扩大感受野。输入特征图大小为 {size}，依次经过 {n} 个 "
               f"${k} times {k}$ 空洞卷积层，膨胀率依次为 {rl}，步长均为 1，每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变，"
-              f"每层都有 {c_out} 个卷积核，{bt.zh}。{rule_zh}感受野按输入上受影响区域的边长计(首尾像素的跨度，"
-              f"中间的空洞也算在内)。求：(1) 最后一层一个输出单元在输入特征图上的感受野；(2) 这 {n} 层的总参数量。")
+              f"每层都有 {c_out} 个卷积核，{bt.zh}。{rule_zh}感受野按输入上受影响区域的边长计（首尾像素的跨度，"
+              f"中间的空洞也算在内）。求：(1) 最后一层一个输出单元在输入特征图上的感受野；(2) 这 {n} 层的总参数量。")
         en = (f"Segmentation networks such as DeepLab stack dilated convolutions to enlarge the receptive field. A "
               f"{size} feature map passes through {n} dilated convolution layers with ${k} times {k}$ kernels and "
               f"rates {rl} in turn, all with stride 1 and zero padding $d(k - 1)/2$ so the size is kept. Every layer "
@@ -559,7 +559,7 @@ register(Kind(
     summary=Bi("等效卷积核、输出尺寸、保持尺寸的填充、堆叠空洞卷积的感受野；参数量与膨胀率无关",
                "Effective kernel, output size, 'same' padding, receptive field of stacked dilated convs; the "
                "parameter count does not depend on the rate"),
-    conventions=Bi("k′ = k + (k − 1)(d − 1);输出 ⌊(H − k′ + 2P)/S⌋ + 1;参数量 k²·C_in·C_out(+C_out);"
+    conventions=Bi("k′ = k + (k − 1)(d − 1)；输出 ⌊(H − k′ + 2P)/S⌋ + 1；参数量 k²·C_in·C_out(+C_out)；"
                    "步长 1 的堆叠感受野 1 + Σ(k − 1)d",
                    "k′ = k + (k − 1)(d − 1); output ⌊(H − k′ + 2P)/S⌋ + 1; parameters k²·C_in·C_out (+C_out); "
                    "stacked stride-1 receptive field 1 + Σ(k − 1)d"),
@@ -788,7 +788,7 @@ def prompt_fusion(params: dict[str, Any]) -> Prompt:
               f"of parameters of that convolution.")
     elif arch == "fcn":
         zh = (f"FCN 融合多层特征时，先把浅层池化层的特征图 {s_txt} 用 {n} 个 ${k} times {k}$ 卷积变成 {n} 类的得分图"
-              f"({bt.zh})，再与深层得分图上采样后的结果 {m_txt} 逐元素相加。求：(1) 该 ${k} times {k}$ 卷积层的参数量；"
+              f"（{bt.zh}），再与深层得分图上采样后的结果 {m_txt} 逐元素相加。求：(1) 该 ${k} times {k}$ 卷积层的参数量；"
               f"(2) 相加后特征图的尺寸。")
         en = (f"To fuse layers, FCN first turns a shallow pooling-layer map {s_txt} into scores for {n} classes with "
               f"{n} ${k} times {k}$ kernels ({bt.en}), then adds the upsampled deep score map {m_txt} element-wise. "

@@ -65,7 +65,7 @@ def prompt_iou(params: dict[str, Any]) -> Prompt:
     fmt = _FMT_TEXT[params["box_format"]]
     a = ", ".join(str(v) for v in params["box_a"])
     b = ", ".join(str(v) for v in params["box_b"])
-    zh = (f"目标检测中，预测框 A 与真实框 B 均以 {fmt.zh} 的形式给出（图像坐标，x 向右、y 向下）："
+    zh = (f"目标检测中，预测框 A 与真实框 B 均以 {fmt.zh}的形式给出（图像坐标，x 向右、y 向下）："
           f"A = $({a})$，B = $({b})$。求两框的交并比 IoU（保留两位小数）。")
     en = (f"In object detection, a predicted box A and a ground-truth box B are given as {fmt.en} in image "
           f"coordinates (x to the right, y down): A = $({a})$, B = $({b})$. Compute their IoU (2 decimals).")
@@ -92,7 +92,7 @@ YOLO_SCHEMA = Schema({
 })
 
 _DATASETS: dict[int, Bi] = {
-    20: Bi("PASCAL VOC 数据集(20 类)", "the PASCAL VOC data set (20 classes)"),
+    20: Bi("PASCAL VOC 数据集（20 类）", "the PASCAL VOC data set (20 classes)"),
     80: Bi("COCO 数据集（80 类）", "the COCO data set (80 classes)"),
     8: Bi("KITTI 数据集（取 8 类）", "the KITTI data set (8 classes)"),
     10: Bi("BDD100K 数据集（10 类）", "the BDD100K data set (10 classes)"),
@@ -115,7 +115,7 @@ def prompt_yolo(params: dict[str, Any]) -> Prompt:
     data = _DATASETS.get(c, Bi(f"一个有 {c} 个类别的数据集", f"a data set with {c} class{'es' if c != 1 else ''}"))
     sp = " " if data.zh[0].isascii() else ""
     zh = (f"YOLOv1 把输入图像划分为 ${s} times {s}$ 的网格，每个网格单元预测 $B = {b}$ 个边界框"
-          f"(每个框包含 $x, y, w, h$ 和置信度)以及各类别的条件概率。在{sp}{data.zh}上训练时，"
+          f"（每个框包含 $x, y, w, h$ 和置信度）以及各类别的条件概率。在{sp}{data.zh}上训练时，"
           f"网络最终输出张量的尺寸是多少？一共输出多少个数？")
     en = (f"YOLOv1 divides the input image into an ${s} times {s}$ grid; each cell predicts $B = {b}$ bounding boxes "
           f"(each with $x, y, w, h$ and a confidence) plus conditional class probabilities. Trained on "

@@ -114,7 +114,7 @@ def prompt_nms(params: dict[str, Any]) -> Prompt:
                 [[solver.LABELS[i], "(" + ", ".join(str(v) for v in boxes[i]) + ")", scores[i]] for i in range(n)])
     count_zh = "并指出共有多少个框被抑制" if params.get("count_suppressed") else ""
     count_en = ", and say how many boxes are suppressed" if params.get("count_suppressed") else ""
-    zh = (f"目标检测器对同一类别输出了 {n} 个候选框 {', '.join(solver.LABELS[:n])}，坐标以 {fmt.zh} 的形式给出"
+    zh = (f"目标检测器对同一类别输出了 {n} 个候选框 {', '.join(solver.LABELS[:n])}，坐标以 {fmt.zh}的形式给出"
           f"（图像坐标，x 向右、y 向下，面积 = 宽 × 高）。用贪心的非极大值抑制（NMS）去除冗余框："
           f"按置信度从高到低排序，保留置信度最高的框，删除与它的 IoU $> {thr}$ 的框，再在剩下的框中重复。"
           f"按保留的先后顺序写出最终保留的框{count_zh}。")
@@ -188,7 +188,7 @@ def prompt_yolo_cell(params: dict[str, Any]) -> Prompt:
     base = params["index_base"]
     fmt = _FMT_TEXT[params["box_format"]]
     box = ", ".join(str(v) for v in params["box"])
-    zh = (f"YOLOv1 把 ${w} times {h}$（宽 × 高）的输入图像划分为 ${s} times {s}$ 的网格。某目标的真实框以 {fmt.zh} "
+    zh = (f"YOLOv1 把 ${w} times {h}$（宽 × 高）的输入图像划分为 ${s} times {s}$ 的网格。某目标的真实框以 {fmt.zh}"
           f"的形式给出为 $({box})$（像素坐标，原点在图像左上角，x 向右、y 向下）。求：(1) 负责预测该目标的网格单元的"
           f"行号和列号（从 {base} 开始编号，最上面一行、最左边一列为第 {base} 行、第 {base} 列）；(2) 目标中心相对于"
           f"该单元左上角的偏移 $(x, y)$，以单元的宽、高归一化，取值在 [0, 1) 内；(3) 框的宽和高 $(w, h)$，以整幅图像的"

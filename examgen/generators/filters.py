@@ -130,7 +130,7 @@ def prompt_smooth(params: dict[str, Any]) -> Prompt:
         cells = [(i + u, j + v) for u in (-1, 0, 1) for v in (-1, 0, 1)]
         figs.insert(0, grid(Bi("图像", "Image"), image, cells))
         if flt == "compare":
-            ask_zh = (f"分别用 {op_zh} 处理第 {i + 1} 行第 {j + 1} 列的像素（从 1 开始计数，即图中灰色窗口的中心），"
+            ask_zh = (f"分别用 {op_zh}处理第 {i + 1} 行第 {j + 1} 列的像素（从 1 开始计数，即图中灰色窗口的中心），"
                       f"求两种滤波的输出{dec_zh}，并说明哪种更适合去除这种噪声。")
             ask_en = (f"Apply {op_en} at row {i + 1}, column {j + 1} (counting from 1: the centre of the shaded "
                       f"window) and give both outputs{dec_en}; which filter suits this noise better?")
@@ -237,7 +237,7 @@ def prompt_morph(params: dict[str, Any]) -> Prompt:
     figs = [grid(Bi("二值图像 $A$", "Binary image $A$"), img),
             grid(Bi("结构元素 $B$（灰色为中心/原点）", "Structuring element $B$ (shaded: centre / origin)"),
                  solver.ELEMENTS[el], [(1, 1)])]
-    rule_zh = ("约定：结构元素的中心放在被处理的像素上，只看 $B$ 中为 1 的位置；腐蚀时这些位置覆盖的像素全为 1 才输出 1,"
+    rule_zh = ("约定：结构元素的中心放在被处理的像素上，只看 $B$ 中为 1 的位置；腐蚀时这些位置覆盖的像素全为 1 才输出 1，"
                "膨胀时其中有一个为 1 就输出 1；图像外的像素一律按 0 处理（每一步都如此）。")
     rule_en = ("Conventions: the element's centre is placed on the pixel being processed and only the 1-positions of "
                "$B$ count; erosion outputs 1 only if all pixels they cover are 1, dilation outputs 1 if any of them "
@@ -481,7 +481,7 @@ register(Kind(
     title=Bi("Canny 边缘检测的后续步骤", "The later steps of Canny edge detection"),
     summary=Bi("方向量化、非极大值抑制、双阈值与滞后边界跟踪", "Direction quantization, non-maximum suppression, double "
                "threshold and hysteresis"),
-    conventions=Bi("方向从 x 轴逆时针量（y 向上）；0°比左右、45°比右上左下、90°比上下、135°比左上右下；不小于两邻居即保留，图外按 0;"
+    conventions=Bi("方向从 x 轴逆时针量（y 向上）；0°比左右、45°比右上左下、90°比上下、135°比左上右下；不小于两邻居即保留，图外按 0；"
                    "M ≥ T_H 强（2），T_L ≤ M < T_H 弱（1）；弱边缘经 8 邻接连到强边缘才保留",
                    "directions counter-clockwise from +x (y up); 0° compares left/right, 45° upper right/lower left, "
                    "90° up/down, 135° upper left/lower right; keep when ≥ both, outside = 0; M ≥ T_H strong (2), "

@@ -110,13 +110,13 @@ def prompt_edge(params: dict[str, Any]) -> Prompt:
         else:
             where_zh = f"图中灰色 2×2 邻域（左上角为第 {i + 1} 行第 {j + 1} 列，从 1 开始计数）"
             where_en = f"the shaded 2×2 neighbourhood (top-left pixel at row {i + 1}, column {j + 1}, counting from 1)"
-        zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}(卷积核 $K_x$、$K_y$ 如下)计算{where_zh}处的梯度分量 "
+        zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}（卷积核 $K_x$、$K_y$ 如下）计算{where_zh}处的梯度分量 "
               f"$G_x$、$G_y$ 以及梯度幅值 {mag}{dec_zh}。{conv_zh}")
         en = (f"The figure shows a {h}×{w} gray image $I$. Using {op_en} (kernels $K_x$, $K_y$ below), compute the "
               f"gradient components $G_x$, $G_y$ at {where_en} and the gradient magnitude {mag}{dec_en}. {conv_en}")
         figs = [grid(Bi("图像 $I$", "Image $I$"), image, cells)] + figs_kernels
     else:
-        zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}(卷积核 $K_x$、$K_y$ 如下)对图像做不填充（valid）的滤波，"
+        zh = (f"下图为 {h}×{w} 的灰度图像 $I$。用{op_zh}（卷积核 $K_x$、$K_y$ 如下）对图像做不填充（valid）的滤波，"
               f"写出梯度图 $G_x$、$G_y$ 和梯度幅值图 {mag}{dec_zh}。{conv_zh}")
         en = (f"The figure shows a {h}×{w} gray image $I$. Filter it with {op_en} (kernels $K_x$, $K_y$ below) "
               f"without padding (valid region) and give the gradient maps $G_x$, $G_y$ and the magnitude map "
@@ -234,7 +234,7 @@ register(Kind(
     name="otsu", chapter="image-processing", section="calculation", points=8,
     title=Bi("Otsu 阈值分割", "Otsu thresholding"),
     summary=Bi("遍历阈值，取类间方差最大者", "Try every threshold; keep the one with the largest between-class variance"),
-    conventions=Bi("类 0 = 灰度 ≤ T;σ_B² = w0·w1·(μ0 − μ1)²,w 为比例；两类都非空的 T 才参与比较；方差保留三位小数",
+    conventions=Bi("类 0 = 灰度 ≤ T；σ_B² = w0·w1·(μ0 − μ1)²，w 为比例；两类都非空的 T 才参与比较；方差保留三位小数",
                    "class 0 = levels ≤ T; σ_B² = w0·w1·(μ0 − μ1)² with w as proportions; only T with both classes "
                    "non-empty; variance to 3 decimals"),
     variants=("histogram table", "small image", "sparse gray levels"),

@@ -78,11 +78,11 @@ def prompt_cm(params: dict[str, Any]) -> Prompt:
     fig = table(Bi("混淆矩阵", "Confusion matrix"), [corner] + [_cell(nm) for nm in names],
                 [[_cell(names[i])] + shown[i] for i in range(k)])
     if layout == "actual-rows":
-        lay_zh = "表中行表示真实类别、列表示预测类别(第 $i$ 行第 $j$ 列为真实类别是 $i$、被预测为 $j$ 的样本数)"
+        lay_zh = "表中行表示真实类别、列表示预测类别（第 $i$ 行第 $j$ 列为真实类别是 $i$、被预测为 $j$ 的样本数）"
         lay_en = ("rows are the actual classes and columns the predicted classes (row $i$, column $j$ counts samples "
                   "of actual class $i$ predicted as $j$)")
     else:
-        lay_zh = "注意表中行表示预测类别、列表示真实类别(第 $i$ 行第 $j$ 列为被预测为 $i$、真实类别是 $j$ 的样本数)"
+        lay_zh = "注意表中行表示预测类别、列表示真实类别（第 $i$ 行第 $j$ 列为被预测为 $i$、真实类别是 $j$ 的样本数）"
         lay_en = ("note that rows are the predicted classes and columns the actual classes (row $i$, column $j$ "
                   "counts samples predicted as $i$ whose actual class is $j$)")
     if ask == "class":
@@ -98,7 +98,7 @@ def prompt_cm(params: dict[str, Any]) -> Prompt:
         ask_en = ("Find the macro-averaged precision, macro-averaged recall, macro-averaged F1 (the plain mean of "
                   "the per-class F1 scores) and the accuracy.")
     elif ask == "micro":
-        ask_zh = ("求微平均（micro，先把各类的 TP、FP、FN 相加再计算）精确率、召回率和 F1,"
+        ask_zh = ("求微平均（micro，先把各类的 TP、FP、FN 相加再计算）精确率、召回率和 F1，"
                   "并求宏平均 F1（各类 F1 的算术平均）加以比较。")
         ask_en = ("Find the micro-averaged precision, recall and F1 (add up TP, FP and FN over the classes first), "
                   "and, for comparison, the macro-averaged F1 (the plain mean of the per-class F1 scores).")
@@ -315,7 +315,7 @@ register(Kind(
     title=Bi("平均精度 AP 与 mAP", "Average precision and mAP"),
     summary=Bi("由排序后的检测结果求 P-R 表，按全点插值（VOC2010+）计算 AP 与 mAP",
                "Precision/recall table of ranked detections and all-point interpolated AP (VOC2010+), mAP"),
-    conventions=Bi("全点插值：精度包络 P̃(r) = max_{r' ≥ r} P(r'),AP = Σ ΔR·P̃;IoU ≥ 阈值且真实框未被匹配才算 TP；保留三位小数",
+    conventions=Bi("全点插值：精度包络 P̃(r) = max_{r' ≥ r} P(r')，AP = Σ ΔR·P̃；IoU ≥ 阈值且真实框未被匹配才算 TP；保留三位小数",
                    "all-point interpolation: envelope P̃(r) = max over r' ≥ r of P(r'), AP = Σ ΔR·P̃; TP needs IoU ≥ "
                    "threshold and an unmatched ground truth; 3 decimals"),
     variants=("ranked TP/FP list", "unsorted list", "IoU and duplicate detections", "P/R table", "mAP over two classes"),

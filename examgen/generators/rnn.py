@@ -86,7 +86,7 @@ register(Kind(
     name="lstm-step", chapter="rnn", section="calculation", points=8,
     title=Bi("LSTM 单步计算", "One LSTM step"),
     summary=Bi("遗忘门、输入门、候选状态、细胞状态、输出门与隐状态", "Forget, input, candidate, cell, output gate and hidden state"),
-    conventions=Bi("权重作用于 [h_(t−1), x_t];σ 为 sigmoid;⊙ 为逐元素乘；保留四位小数；C_t 与 h_t 按你前面的答案继续计算也给分",
+    conventions=Bi("权重作用于 [h_(t−1), x_t]；σ 为 sigmoid；⊙ 为逐元素乘；保留四位小数；C_t 与 h_t 按你前面的答案继续计算也给分",
                    "weights act on [h_(t−1), x_t]; σ is the sigmoid; ⊙ is element-wise; 4 decimals; C_t and h_t also "
                    "earn credit when carried forward from your earlier answers"),
     variants=("scalar cell", "hidden size 2", "input size 2", "first step (h₀ = C₀ = 0)"),

@@ -138,8 +138,8 @@ def prompt_cnn(params: dict[str, Any]) -> Prompt:
     fig = table(Bi("网络结构", "Architecture"), ["层 / layer", "配置 / configuration"], rows)
     asks = _asks([(chr(ord("a") + i), b) for i, (_, b) in enumerate(_cnn_part_list(params))])
     zh = (f"一个用于 {params['fc']} 类图像分类的小型卷积神经网络，输入为 {h}×{w}×{c} 的{kind_zh}图像，结构见下表"
-          f"(“6 × conv 5×5”表示 6 个 5×5 的卷积核；S 为步长，P 为四周各填充 0 的个数；ReLU 不改变尺寸；"
-          f"每个卷积核带 1 个偏置，池化层没有参数，全连接层带偏置)。求：{asks.zh}")
+          f"（“6 × conv 5×5”表示 6 个 5×5 的卷积核；S 为步长，P 为四周各填充 0 的个数；ReLU 不改变尺寸；"
+          f"每个卷积核带 1 个偏置，池化层没有参数，全连接层带偏置）。求：{asks.zh}")
     en = (f"A small CNN for {params['fc']}-class image classification takes a {h}×{w}×{c} {kind_en} image; its layers "
           f"are listed below (“6 × conv 5×5” means six 5×5 kernels; S is the stride, P the zero padding on each side; "
           f"ReLU keeps the size; every kernel has one bias, pooling layers have no parameters, the FC layer has "
@@ -151,8 +151,8 @@ register(Kind(
     name="scenario-cnn-design", chapter="cnn", section="comprehensive", points=12,
     title=Bi("综合：小型卷积网络的设计", "Comprehensive: designing a small CNN"),
     summary=Bi("逐层输出尺寸、各层参数量、总参数量与感受野", "Per-layer output shapes, parameters, total and receptive field"),
-    conventions=Bi("输出 = (W − F + 2P)/S + 1；卷积参数 (F²·C_in + 1)·K；全连接 (H·W·C + 1)·N;"
-                   "感受野 r_l = r_(l−1) + (k_l − 1)·j_(l−1);"
+    conventions=Bi("输出 = (W − F + 2P)/S + 1；卷积参数 (F²·C_in + 1)·K；全连接 (H·W·C + 1)·N；"
+                   "感受野 r_l = r_(l−1) + (k_l − 1)·j_(l−1)；"
                    "后面的尺寸与参数量按你前面的答案继续计算也给分",
                    "out = (W − F + 2P)/S + 1; conv parameters (F²·C_in + 1)·K; FC (H·W·C + 1)·N; receptive field "
                    "r_l = r_(l−1) + (k_l − 1)·j_(l−1); later shapes and counts earn credit when carried forward"),
@@ -288,7 +288,7 @@ def prompt_det(params: dict[str, Any]) -> Prompt:
     thr, mt = num(params["nms_threshold"]), num(params["match_threshold"])
     names = solver.LETTERS[:n]
     gt_names = [f"G_{k + 1}" for k in range(g)] if g > 1 else ["G"]
-    gts = ",".join(f"${gn} = ({', '.join(str(v) for v in b)})$" for gn, b in zip(gt_names, params["gt"]))
+    gts = "，".join(f"${gn} = ({', '.join(str(v) for v in b)})$" for gn, b in zip(gt_names, params["gt"]))
     gts_en = ", ".join(f"${gn} = ({', '.join(str(v) for v in b)})$" for gn, b in zip(gt_names, params["gt"]))
     rows = [[names[i], *[str(v) for v in b], num(params["scores"][i])] for i, b in enumerate(params["preds"])]
     fig = table(Bi("预测框", "Predicted boxes"), ["框 / box", "x1", "y1", "x2", "y2", "置信度 / score"], rows)
@@ -306,8 +306,8 @@ def prompt_det(params: dict[str, Any]) -> Prompt:
                  f"best ground-truth box is ≥ {mt} and that box is not matched yet, otherwise an FP; list the TP "
                  f"boxes")),
         ("d", Bi("计算 NMS 后的精确率和召回率（保留三位小数）", "Compute the precision and recall after NMS (3 decimals)")),
-        ("e", Bi("计算保留框的 AP:按 VOC2010 以后的全点插值(精度取包络 $tilde(P)(r) = max_(r' >= r) P(r')$，"
-                 "$\"AP\" = sum Delta R dot tilde(P)$)，保留三位小数",
+        ("e", Bi("计算保留框的 AP：按 VOC2010 以后的全点插值（精度取包络 $tilde(P)(r) = max_(r' >= r) P(r')$，"
+                 "$\"AP\" = sum Delta R dot tilde(P)$），保留三位小数",
                  "Compute the AP of the kept boxes with the all-point interpolation of VOC2010 and later (precision "
                  "envelope $tilde(P)(r) = max_(r' >= r) P(r')$, $\"AP\" = sum Delta R dot tilde(P)$), 3 decimals")),
     ])
@@ -323,7 +323,7 @@ register(Kind(
     name="scenario-detection", chapter="detection", section="comprehensive", points=15,
     title=Bi("综合：检测结果的后处理与评价", "Comprehensive: post-processing and evaluating detections"),
     summary=Bi("IoU、非极大值抑制、TP/FP 判定、精确率/召回率与 AP", "IoU, NMS, TP/FP marking, precision/recall and AP"),
-    conventions=Bi("NMS 删除 IoU > 阈值的框；按置信度从高到低匹配，IoU ≥ 0.5 且真实框未被匹配为 TP;AP 用全点插值；"
+    conventions=Bi("NMS 删除 IoU > 阈值的框；按置信度从高到低匹配，IoU ≥ 0.5 且真实框未被匹配为 TP；AP 用全点插值；"
                    "TP、精确率、召回率、AP 按你前面的答案继续计算也给分",
                    "NMS removes boxes with IoU > threshold; matching by descending score, TP when IoU ≥ 0.5 with a "
                    "free ground truth; all-point interpolated AP; TP, precision, recall and AP earn credit when "
@@ -418,8 +418,8 @@ def prompt_img(params: dict[str, Any]) -> Prompt:
                  f"Smooth the image with the 3×3 {name_en} below (weighted sum divided by {div}, rounded to a whole "
                  f"number, halves rounded up), only where no padding is needed, and give the smoothed image $S$ "
                  f"({rows - 2}×{cols - 2})")),
-        ("b", Bi(f"在 $S$ 上用 Sobel 算子($K_x$、$K_y$ 见下图)计算梯度图 $G_x$、$G_y$(只算有效区域，"
-                 f"{rows - 4}×{cols - 4})",
+        ("b", Bi(f"在 $S$ 上用 Sobel 算子（$K_x$、$K_y$ 见下图）计算梯度图 $G_x$、$G_y$（只算有效区域，"
+                 f"{rows - 4}×{cols - 4}）",
                  f"Apply the Sobel kernels $K_x$, $K_y$ below to $S$ and give the gradient maps $G_x$, $G_y$ (valid "
                  f"region, {rows - 4}×{cols - 4})")),
         ("c", Bi(f"计算梯度幅值 {mag}" + ("（保留两位小数）" if l2 else ""),
@@ -554,7 +554,7 @@ def prompt_seq(params: dict[str, Any]) -> Prompt:
         ask_a = Bi("$t = 1$ 时的更新门 $z_1$、候选状态 $tilde(h)_1$ 和隐状态 $h_1$",
                    "the update gate $z_1$, candidate $tilde(h)_1$ and hidden state $h_1$ at $t = 1$")
         ask_b = Bi("$t = 2$ 时的隐状态 $h_2$", "the hidden state $h_2$ at $t = 2$")
-        conv_zh = "(本题约定 $z_t$ 越大越多地采用新的候选状态，与 PyTorch 中 $z$ 的含义相反)"
+        conv_zh = "（本题约定 $z_t$ 越大越多地采用新的候选状态，与 PyTorch 中 $z$ 的含义相反）"
         conv_en = " (here a larger $z_t$ takes more of the new candidate — the opposite of PyTorch's $z$)"
     biases = ", ".join(f"${b} = {_vec_text(params[b])}$" for b in bs)
     asks = _asks([("a", ask_a), ("b", ask_b),
@@ -563,7 +563,7 @@ def prompt_seq(params: dict[str, Any]) -> Prompt:
                            f"in the deployed model this layer has input size ${inp}$ and hidden size ${hid}$ (one bias "
                            f"vector per set of weights): how many parameters does it have"))])
     zh = (f"{lead_zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{eqs.replace('$, $', '$，$')}{conv_zh}。"
-          f"权重矩阵作用在拼接向量上（见下图），偏置 {biases.replace('$, $', '$，$')}；初始状态 {init}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
+          f"权重矩阵作用在拼接向量上（见下图），偏置 {biases.replace('$, $', '$，$')}；初始状态 {init.replace('$, $', '$，$')}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
           f"$h$、$C$、门的值保留四位小数。求：{asks.zh}")
     article = "An" if cell == "lstm" else "A"
     en = (f"{lead_en}{article} {cell.upper()} cell ({dims_en}) is unrolled for two steps; it computes "
@@ -579,7 +579,7 @@ register(Kind(
     title=Bi("综合：循环单元按时间展开", "Comprehensive: unrolling a recurrent cell"),
     summary=Bi("LSTM 或 GRU 展开两个时刻的前向计算，以及该层的参数量",
                "An LSTM or GRU unrolled for two steps, plus the layer's parameter count"),
-    conventions=Bi("权重作用于 [h_(t−1), x_t];GRU 约定 h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t；保留四位小数；"
+    conventions=Bi("权重作用于 [h_(t−1), x_t]；GRU 约定 h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t；保留四位小数；"
                    "h_1、C_2、h_2 按你前面的答案继续计算也给分",
                    "weights act on [h_(t−1), x_t]; GRU: h_t = (1 − z_t) ⊙ h_(t−1) + z_t ⊙ h̃_t; 4 decimals; h_1, "
                    "C_2 and h_2 earn credit when carried forward"),
@@ -717,28 +717,28 @@ def prompt_train(params: dict[str, Any]) -> Prompt:
     m = len(a)
     q = num(params["keep"])
     batch = ", ".join(num(v) for v in a)
-    bn_zh = (f"某隐藏单元在一个 mini-batch(${m}$ 个样本)上的预激活值为 $a = ({batch})$。先做批量规范化"
-             f"($gamma = {num(params['gamma'])}$，$beta = {num(params['beta'])}$，方差除以 $m$，忽略 $epsilon$),"
-             f"再做 inverted dropout(保留概率 $q = {q}$，掩码 $r = ({', '.join(map(str, mask))})$，1 表示保留，"
-             f"保留下来的值除以 $q$)。")
+    bn_zh = (f"某隐藏单元在一个 mini-batch（${m}$ 个样本）上的预激活值为 $a = ({batch})$。先做批量规范化"
+             f"（$gamma = {num(params['gamma'])}$，$beta = {num(params['beta'])}$，方差除以 $m$，忽略 $epsilon$），"
+             f"再做 inverted dropout（保留概率 $q = {q}$，掩码 $r = ({', '.join(map(str, mask))})$，1 表示保留，"
+             f"保留下来的值除以 $q$）。")
     bn_en = (f"One hidden unit has pre-activations $a = ({batch})$ over a mini-batch of ${m}$ samples. They go through "
              f"batch norm ($gamma = {num(params['gamma'])}$, $beta = {num(params['beta'])}$, variance divided by $m$, "
              f"$epsilon$ ignored) and then inverted dropout (keep probability $q = {q}$, mask "
              f"$r = ({', '.join(map(str, mask))})$ with 1 = kept; kept values are divided by $q$).")
     if params["optimizer"] == "sgd":
-        opt_zh = f"用 SGD(学习率 $eta = {num(params['lr'])}$)"
+        opt_zh = f"用 SGD（学习率 $eta = {num(params['lr'])}$）"
         opt_en = f"with SGD (learning rate $eta = {num(params['lr'])}$)"
     else:
         rule = ("$v arrow.l mu v + g$, $w arrow.l w - eta v$" if params["momentum_form"] == "add-grad"
                 else "$v arrow.l mu v - eta g$, $w arrow.l w + v$")
-        opt_zh = (f"用动量法({rule},$g$ 为 (d) 中的梯度，$mu = {num(params['momentum'])}$，"
-                  f"$eta = {num(params['lr'])}$，当前速度 $v = {num(params['velocity'])}$)")
+        opt_zh = (f"用动量法（{rule.replace('$, $', '$，$')}，$g$ 为 (d) 中的梯度，$mu = {num(params['momentum'])}$，"
+                  f"$eta = {num(params['lr'])}$，当前速度 $v = {num(params['velocity'])}$）")
         opt_en = (f"with momentum ({rule}, where $g$ is the gradient of (d), $mu = {num(params['momentum'])}$, "
                   f"$eta = {num(params['lr'])}$, current velocity $v = {num(params['velocity'])}$)")
     if params["loss"] == "mse":
         t = ", ".join(num(v) for v in params["targets"])
         w, b = num(params["w"][0]), num(params["b"][0])
-        out_zh = (f"输出层为 $o_i = w d_i + b$($w = {w}$，$b = {b}$)，目标值 $t = ({t})$，损失为均方误差 "
+        out_zh = (f"输出层为 $o_i = w d_i + b$（$w = {w}$，$b = {b}$），目标值 $t = ({t})$，损失为均方误差 "
                   f"$L = 1/m sum_i (o_i - t_i)^2$。")
         out_en = (f"The output layer is $o_i = w d_i + b$ ($w = {w}$, $b = {b}$), the targets are $t = ({t})$ and the "
                   f"loss is the mean squared error $L = 1/m sum_i (o_i - t_i)^2$.")
@@ -752,7 +752,7 @@ def prompt_train(params: dict[str, Any]) -> Prompt:
         ws = ", ".join(num(v) for v in params["w"])
         bs = ", ".join(num(v) for v in params["b"])
         k = len(params["w"])
-        out_zh = (f"第 ${s}$ 个样本的 ${k}$ 个类别得分为 $z_k = w_k d_{s} + b_k$($w = ({ws})$，$b = ({bs})$),"
+        out_zh = (f"第 ${s}$ 个样本的 ${k}$ 个类别得分为 $z_k = w_k d_{s} + b_k$（$w = ({ws})$，$b = ({bs})$），"
                   f"经 softmax 后计算交叉熵损失，其真实类别为第 ${c}$ 类（本步只用这个样本的损失更新）。")
         out_en = (f"For sample ${s}$ the ${k}$ class scores are $z_k = w_k d_{s} + b_k$ ($w = ({ws})$, $b = ({bs})$); "
                   f"a softmax and the cross-entropy loss follow, and its true class is ${c}$ (this update uses only "
@@ -772,7 +772,7 @@ register(Kind(
     title=Bi("综合：一次完整的训练步", "Comprehensive: one full training step"),
     summary=Bi("批量规范化 → inverted dropout → 损失（MSE 或 softmax 交叉熵）→ 梯度 → SGD/动量更新",
                "Batch norm → inverted dropout → loss (MSE or softmax cross-entropy) → gradient → SGD/momentum update"),
-    conventions=Bi("BN 方差除以 m、忽略 ε;dropout 保留值除以 q；保留四位小数；后面的小问按你前面的答案继续计算也给分",
+    conventions=Bi("BN 方差除以 m、忽略 ε；dropout 保留值除以 q；保留四位小数；后面的小问按你前面的答案继续计算也给分",
                    "BN variance divided by m, ε ignored; dropout divides kept values by q; 4 decimals; later parts "
                    "earn credit when carried forward"),
     variants=("MSE over the batch", "softmax cross-entropy of one sample", "SGD", "momentum (two conventions)"),

@@ -108,14 +108,14 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
              f"$b = {num(params['b'][0])}$"]
         if output:
             w += [f'$W_"hy" = {num(params["W_hy"][0][0])}$', f"$b_y = {num(params['b_y'][0])}$"]
-        given_zh = "参数为 " + "、".join(w) + ","
+        given_zh = "参数为 " + "、".join(w) + "，"
         given_en = "the parameters are " + ", ".join(w) + "; "
         figs = []
     else:
         b_text = f"$b = {_vec_text(params['b'])}$"
-        by_text = f",$b_y = {_vec_text(params['b_y'])}$" if output else ""
+        by_text = f"，$b_y = {_vec_text(params['b_y'])}$" if output else ""
         by_en = f", $b_y = {_vec_text(params['b_y'])}$" if output else ""
-        given_zh = f"权重矩阵如下图，偏置 {b_text}{by_text};"
+        given_zh = f"权重矩阵如下图，偏置 {b_text}{by_text}；"
         given_en = f"the weight matrices are shown below, the biases are {b_text}{by_en}; "
         figs = [matrix(Bi('$W_"hh"$', '$W_"hh"$'), params["W_hh"]), matrix(Bi('$W_"xh"$', '$W_"xh"$'), params["W_xh"])]
         if output:
@@ -128,8 +128,8 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
     zero = all(v == 0 for v in params["h0"])
     start_zh = "序列开始时隐状态为零，" if zero else "初始隐状态为 "
     start_en = "the sequence starts from a zero state, " if zero else "the initial state is "
-    zh = (f"一个简单循环神经网络（vanilla RNN,{dims.zh}）按 ${form}$ 更新隐状态，所有时刻共享同一组参数{out_zh}。"
-          f"{given_zh}{start_zh}{h0}，输入序列为 {xs}。求 {ask_zh}（保留四位小数）。")
+    zh = (f"一个简单循环神经网络（vanilla RNN，{dims.zh}）按 ${form}$ 更新隐状态，所有时刻共享同一组参数{out_zh}。"
+          f"{given_zh}{start_zh}{h0}，输入序列为 {xs.replace('$, $', '$，$')}。求 {ask_zh}（保留四位小数）。")
     en = (f"A vanilla RNN ({dims.en}) updates its hidden state by ${form}$, with the same parameters at every time "
           f"step{out_en}. Here {given_en}{start_en}{h0} and the inputs are {xs}. Compute {ask_en} (4 decimals).")
     return Prompt(Bi(zh, en), figs)
@@ -211,7 +211,7 @@ def prompt_gru(params: dict[str, Any]) -> Prompt:
     given = f"$x_t = {_vec_text(params['x'])}$, $h_(t-1) = {_vec_text(params['h_prev'])}$"
     biases = ", ".join(f"${b} = {_vec_text(params[b])}$" for b in _GB)
     zh = (f"一个 GRU 单元（{dims.zh}）按下式计算：{eqs.replace('$, $', '$，$')}。本题约定更新门 $z_t$ 越大，越多地采用新的候选状态 "
-          f"$tilde(h)_t$(PyTorch 的写法 $h_t = (1 - z_t) dot.o tilde(h)_t + z_t dot.o h_(t-1)$ 中 $z_t$ 的含义正好相反);"
+          f"$tilde(h)_t$（PyTorch 的写法 $h_t = (1 - z_t) dot.o tilde(h)_t + z_t dot.o h_(t-1)$ 中 $z_t$ 的含义正好相反）；"
           f"重置门先与旧状态逐元素相乘，再与 $x_t$ 拼接后乘以 $W_h$。权重矩阵作用在拼接向量上（见下图），偏置 {biases.replace('$, $', '$，$')}。"
           f"已知 {given.replace('$, $', '$，$')}，求 $z_t$、$r_t$、$tilde(h)_t$、$h_t$（保留四位小数）。")
     en = (f"A GRU cell ({dims.en}) computes {eqs}. Convention: a larger update gate $z_t$ takes more of the new "
@@ -297,12 +297,12 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
     cell, h, x, bias, ask = params["cell"], params["hidden"], params["input"], params["bias"], params["ask"]
     name = solver.CELL_NAMES[cell]
     if bias == "double":
-        bz = '按 PyTorch 的约定，每组权重带两个偏置向量 $b_"ih"$ 和 $b_"hh"$(各 $h$ 个数)'
+        bz = '按 PyTorch 的约定，每组权重带两个偏置向量 $b_"ih"$ 和 $b_"hh"$（各 $h$ 个数）'
         be = 'following PyTorch, every set of weights has two bias vectors $b_"ih"$ and $b_"hh"$ ($h$ numbers each)'
     else:
-        bz = "每组权重只带一个偏置向量($h$ 个数)"
+        bz = "每组权重只带一个偏置向量（$h$ 个数）"
         be = "every set of weights has a single bias vector ($h$ numbers)"
-    sets_zh = ("(每个门以及候选状态各有一组作用于 $[h_(t-1), x_t]$ 的权重)" if cell != "rnn"
+    sets_zh = ("（每个门以及候选状态各有一组作用于 $[h_(t-1), x_t]$ 的权重）" if cell != "rnn"
                else "($h_t = tanh(W x_t + U h_(t-1) + b)$)")
     sets_en = (" (each gate and the candidate state has its own set of weights acting on $[h_(t-1), x_t]$)"
                if cell != "rnn" else " ($h_t = tanh(W x_t + U h_(t-1) + b)$)")
@@ -461,7 +461,7 @@ def sample_bptt(rng: random.Random) -> dict[str, Any]:
 def prompt_bptt(params: dict[str, Any]) -> Prompt:
     mode, w = params["mode"], params["w"]
     model_zh = ("标量循环神经网络 $h_t = tanh(a_t)$，$a_t = w h_(t-1) + u x_t + b$。沿时间反向传播（BPTT）时，"
-                "梯度每回传一步都要乘以 $(partial h_t)/(partial h_(t-1))$(提示：$tanh'(a) = 1 - tanh^2(a)$)。")
+                "梯度每回传一步都要乘以 $(partial h_t)/(partial h_(t-1))$（提示：$tanh'(a) = 1 - tanh^2(a)$）。")
     model_en = ("A scalar RNN computes $h_t = tanh(a_t)$ with $a_t = w h_(t-1) + u x_t + b$. In backpropagation "
                 "through "
                 "time (BPTT) every step back multiplies the gradient by $(partial h_t)/(partial h_(t-1))$ (hint: "
@@ -475,7 +475,7 @@ def prompt_bptt(params: dict[str, Any]) -> Prompt:
             rec_zh = f"前向传播记录下的隐状态为 $h_1, dots, h_{T} = {seq}$"
             rec_en = f"the forward pass recorded the hidden states $h_1, dots, h_{T} = {seq}$"
             ask_zh = (f"求：(1) 每一步的因子 $(partial h_t)/(partial h_(t-1))$，$t = 1, dots, {T}$（保留四位小数）；"
-                      f"(2) 梯度 $(partial h_{T})/(partial h_0)$({sig_zh})。")
+                      f"(2) 梯度 $(partial h_{T})/(partial h_0)$（{sig_zh}）。")
             ask_en = (f"Find (1) the factor $(partial h_t)/(partial h_(t-1))$ for $t = 1, dots, {T}$ (4 decimals) and "
                       f"(2) the gradient $(partial h_{T})/(partial h_0)$ ({sig_en}).")
         else:
@@ -483,7 +483,7 @@ def prompt_bptt(params: dict[str, Any]) -> Prompt:
             rec_en = f"the forward pass recorded the pre-activations $a_1, dots, a_{T} = {seq}$"
             ask_zh = (f"求：(1) 各时刻隐状态 $h_1, dots, h_{T}$（保留四位小数）；(2) 每一步的因子 "
                       f"$(partial h_t)/(partial h_(t-1))$（保留四位小数）；(3) 梯度 $(partial h_{T})/(partial h_0)$"
-                      f"({sig_zh})。")
+                      f"（{sig_zh}）。")
             ask_en = (f"Find (1) the hidden states $h_1, dots, h_{T}$ (4 decimals), (2) the factors "
                       f"$(partial h_t)/(partial h_(t-1))$ (4 decimals) and (3) the gradient "
                       f"$(partial h_{T})/(partial h_0)$ ({sig_en}).")

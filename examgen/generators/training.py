@@ -75,7 +75,7 @@ register(Kind(
     name="precision-recall", chapter="training", section="calculation", points=6,
     title=Bi("准确率、精确率、召回率与 F1", "Accuracy, precision, recall and F1"),
     summary=Bi("由混淆矩阵（或文字描述）计算四个指标", "The four metrics from a confusion matrix or a story"),
-    conventions=Bi("精确率 = TP/(TP+FP)，召回率 = TP/(TP+FN),F1 = 2PR/(P+R)；保留两位小数",
+    conventions=Bi("精确率 = TP/(TP+FP)，召回率 = TP/(TP+FN)，F1 = 2PR/(P+R)；保留两位小数",
                    "precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2PR/(P+R); 2 decimals"),
     variants=("confusion-matrix table", "medical screening", "spam filter", "defect inspection"),
     sample=sample_pr, prompt=prompt_pr, solve=solver.precision_recall,

@@ -137,7 +137,7 @@ def prompt_activation(params: dict[str, Any]) -> Prompt:
     xv = tup(xs)
     if fn == "leaky_relu":
         a = _m(params["slope"])
-        d = Bi(f"Leaky ReLU 函数(负区间斜率 $alpha = {a}$):$x > 0$ 时 $f(x) = x$，$x <= 0$ 时 $f(x) = alpha x$",
+        d = Bi(f"Leaky ReLU 函数（负区间斜率 $alpha = {a}$）：$x > 0$ 时 $f(x) = x$，$x <= 0$ 时 $f(x) = alpha x$",
                f"Leaky ReLU with negative slope $alpha = {a}$: $f(x) = x$ for $x > 0$ and $f(x) = alpha x$ for "
                f"$x <= 0$")
     else:
@@ -158,7 +158,7 @@ register(Kind(
     summary=Bi("sigmoid / tanh / ReLU / Leaky ReLU 的函数值与导数；sigmoid 导数连乘与梯度消失",
                "Values and derivatives of sigmoid, tanh, ReLU, leaky ReLU; products of sigmoid derivatives and "
                "vanishing gradients"),
-    conventions=Bi("σ'(x) = σ(x)(1 − σ(x)) ≤ 0.25;tanh'(x) = 1 − tanh²(x);ReLU 类函数的输入不为 0;"
+    conventions=Bi("σ'(x) = σ(x)(1 − σ(x)) ≤ 0.25；tanh'(x) = 1 − tanh²(x)；ReLU 类函数的输入不为 0；"
                    "函数值与导数保留四位小数，连乘积保留 6 位小数",
                    "σ'(x) = σ(x)(1 − σ(x)) ≤ 0.25; tanh'(x) = 1 − tanh²(x); no zero inputs for ReLU-type "
                    "functions; values and derivatives to 4 decimals, products to 6 decimals"),
@@ -235,11 +235,11 @@ def prompt_dropout(params: dict[str, Any]) -> Prompt:
     p, ask = params["p"], params["ask"]
     inverted = params["convention"] == "inverted"
     if params.get("keep_stated"):
-        prob = Bi(f"保留概率 $q = {_m(1 - p)}$(每个神经元以概率 $q$ 被保留，否则输出置 0)",
+        prob = Bi(f"保留概率 $q = {_m(1 - p)}$（每个神经元以概率 $q$ 被保留，否则输出置 0）",
                   f"keep probability $q = {_m(1 - p)}$ (each unit is kept with probability $q$, otherwise its "
                   f"output is set to 0)")
     else:
-        prob = Bi(f"丢弃概率 $p = {_m(p)}$(每个神经元以概率 $p$ 被置 0)",
+        prob = Bi(f"丢弃概率 $p = {_m(p)}$（每个神经元以概率 $p$ 被置 0）",
                   f"drop probability $p = {_m(p)}$ (each unit's output is set to 0 with probability $p$)")
     if inverted:
         conv = Bi("采用 inverted dropout（训练时把保留下来的输出除以保留概率，测试时不做任何缩放）",
@@ -251,7 +251,7 @@ def prompt_dropout(params: dict[str, Any]) -> Prompt:
                   "multiplied by the keep probability)")
     if ask == "expected":
         n, a = params["units"], params["value"]
-        zh = (f"某隐藏层有 {n} 个神经元，训练时使用随机失活（dropout），{prob.zh},{conv.zh}。"
+        zh = (f"某隐藏层有 {n} 个神经元，训练时使用随机失活（dropout），{prob.zh}，{conv.zh}。"
               f"(1) 一次前向传播平均保留多少个神经元？(2) 某神经元在 dropout 之前的输出为 ${_m(a)}$，"
               f"训练时若它被保留，输出是多少？(3) 测试时该神经元的输出是多少？（保留三位小数）")
         en = (f"A hidden layer has {n} units and uses dropout in training with {prob.en}, as {conv.en}. "
@@ -260,7 +260,7 @@ def prompt_dropout(params: dict[str, Any]) -> Prompt:
               f"time? (3 decimals)")
         return Prompt(Bi(zh, en))
     xs, mask = params["x"], params["mask"]
-    given_zh = (f"某全连接层（激活之后）的输出为 $x = {tup(xs)}$。训练时对它使用随机失活（dropout），{prob.zh},"
+    given_zh = (f"某全连接层（激活之后）的输出为 $x = {tup(xs)}$。训练时对它使用随机失活（dropout），{prob.zh}，"
                 f"{conv.zh}。")
     given_en = (f"A fully connected layer (after its activation) outputs $x = {tup(xs)}$. In training it uses dropout "
                 f"with {prob.en}, as {conv.en}. ")
@@ -402,7 +402,7 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
     feats, m = len(batch), len(batch[0])
     eps_t = sci(eps)
     if feats == 1:
-        gb = f"$gamma = {_m(gamma[0])}$,$beta = {_m(beta[0])}$,$epsilon = {eps_t}$"
+        gb = f"$gamma = {_m(gamma[0])}$，$beta = {_m(beta[0])}$，$epsilon = {eps_t}$"
         gb_en = f"$gamma = {_m(gamma[0])}$, $beta = {_m(beta[0])}$, $epsilon = {eps_t}$"
     else:
         gb = f"$gamma = {tup(gamma)}$，$beta = {tup(beta)}$（依次对应各特征），$epsilon = {eps_t}$"
@@ -417,14 +417,14 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
                           [[f"特征 {j + 1} / feature {j + 1}", *batch[j]] for j in range(feats)]))
     if params["ask"] == "inference":
         if feats == 1:
-            stats = f"$mu_\"run\" = {_m(params['running_mean'][0])}$,$sigma_\"run\"^2 = {_m(params['running_var'][0])}$"
+            stats = f"$mu_\"run\" = {_m(params['running_mean'][0])}$，$sigma_\"run\"^2 = {_m(params['running_var'][0])}$"
             stats_en = (f"$mu_\"run\" = {_m(params['running_mean'][0])}$, "
                         f"$sigma_\"run\"^2 = {_m(params['running_var'][0])}$")
             data_zh = f"测试时输入该特征的 {m} 个值为 $x = {tup(batch[0])}$"
             data_en = f"The test inputs of the feature are $x = {tup(batch[0])}$"
             ask_zh, ask_en = "", ""
         else:
-            stats = (f"$mu_\"run\" = {tup(params['running_mean'])}$,"
+            stats = (f"$mu_\"run\" = {tup(params['running_mean'])}$，"
                      f"$sigma_\"run\"^2 = {tup(params['running_var'])}$")
             stats_en = (f"$mu_\"run\" = {tup(params['running_mean'])}$, "
                         f"$sigma_\"run\"^2 = {tup(params['running_var'])}$")
@@ -441,8 +441,8 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
               f"Compute the denominator $sqrt(sigma_\"run\"^2 + epsilon)$ (4 decimals) and the outputs $y$"
               f"{ask_en} (2 decimals).")
         return Prompt(Bi(zh, en), figs)
-    rule_zh = ("$hat(x)_i = (x_i - mu_B)/sqrt(sigma_B^2 + epsilon)$,$y_i = gamma hat(x)_i + beta$,"
-               "其中方差为有偏估计(除以 $m$)")
+    rule_zh = ("$hat(x)_i = (x_i - mu_B)/sqrt(sigma_B^2 + epsilon)$，$y_i = gamma hat(x)_i + beta$，"
+               "其中方差为有偏估计（除以 $m$）")
     rule_en = ("$hat(x)_i = (x_i - mu_B)/sqrt(sigma_B^2 + epsilon)$ and $y_i = gamma hat(x)_i + beta$, with the "
                "biased variance (divide by $m$)")
     if feats == 1:
@@ -469,7 +469,7 @@ register(Kind(
     title=Bi("批量规范化", "Batch normalization"),
     summary=Bi("小批量均值、（有偏）方差、规范化与缩放平移；测试时使用滑动平均统计量",
                "Mini-batch mean, biased variance, normalization, scale and shift; running statistics at test time"),
-    conventions=Bi("方差除以 m（有偏）；x̂ = (x − μ)/√(σ² + ε),ε 在题中给出；y = γx̂ + β；保留两位小数",
+    conventions=Bi("方差除以 m（有偏）；x̂ = (x − μ)/√(σ² + ε)，ε 在题中给出；y = γx̂ + β；保留两位小数",
                    "variance divides by m (biased); x̂ = (x − μ)/√(σ² + ε) with ε given; y = γx̂ + β; 2 decimals"),
     variants=("one feature", "two features (table)", "inference with running statistics", "γ = 1, β = 0"),
     sample=_tie_free(sample_batchnorm, lambda p: solver.batchnorm(p, steps_wanted=False)), prompt=prompt_batchnorm,
@@ -573,16 +573,16 @@ def _reg_text(params: dict[str, Any]) -> tuple[str, Bi]:
         consts.append(f"$lambda_2 = {_m(params['lam2'])}$")
     name = {"l1": Bi("L1 正则项", "an L1 penalty"), "l2": Bi("L2 正则项", "an L2 penalty"),
             "elastic": Bi("弹性网络正则项（L1 与 L2 的组合）", "an elastic-net penalty (L1 plus L2)")}[kind]
-    return formula, name + Bi("(" + ",".join(consts) + ")", " (" + ", ".join(consts) + ")")
+    return formula, name + Bi("（" + "，".join(consts) + "）", " (" + ", ".join(consts) + ")")
 
 
 def prompt_regularization(params: dict[str, Any]) -> Prompt:
     formula, name = _reg_text(params)
     w, ask = params["w"], params["ask"]
-    sub_zh = ",L1 项在 $w_i != 0$ 处的导数为 $lambda_1 \"sign\"(w_i)$" if params["penalty"] != "l2" else ""
+    sub_zh = "，L1 项在 $w_i != 0$ 处的导数为 $lambda_1 \"sign\"(w_i)$" if params["penalty"] != "l2" else ""
     sub_en = "; the L1 term has derivative $lambda_1 \"sign\"(w_i)$ at $w_i != 0$" if params["penalty"] != "l2" else ""
     sp = " " if name.zh[0].isascii() else ""
-    head_zh = f"为防止过拟合，在损失函数中加入{sp}{name.zh}:$R(w) = {formula}${sub_zh}。当前权重为 $w = {tup(w)}$。"
+    head_zh = f"为防止过拟合，在损失函数中加入{sp}{name.zh}：$R(w) = {formula}${sub_zh}。当前权重为 $w = {tup(w)}$。"
     head_en = (f"To reduce overfitting, {name.en} is added to the loss: $R(w) = {formula}${sub_en}. The current "
                f"weights are $w = {tup(w)}$.")
     if ask == "penalty":
@@ -753,7 +753,7 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
     else:
         dim_zh = f"参数 $w$ 是 {dim} 维向量，所有运算逐分量进行"
         dim_en = f"The parameter $w$ is a {dim}-vector and every operation is element-wise"
-    t_zh = "($t$ 从 1 开始计数)" if opt == "adam" else ""
+    t_zh = "（$t$ 从 1 开始计数）" if opt == "adam" else ""
     t_en = " ($t$ counts from 1)" if opt == "adam" else ""
     steps_zh = "第 1 步的梯度为" if n == 1 else f"前 {n} 步计算得到的梯度依次为"
     steps_en = "The gradient at step 1 is" if n == 1 else f"The gradients of the first {n} steps are"
@@ -852,10 +852,10 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
                     f"${nout} = k^2 C_\"out\"$.")
     else:
         layer_zh = (f"某全连接层有 {params['n_in']} 个输入神经元、{params['n_out']} 个输出神经元"
-                    f"(扇入 ${nin}$ = 输入数，扇出 ${nout}$ = 输出数)。")
+                    f"（扇入 ${nin}$ = 输入数，扇出 ${nout}$ = 输出数）。")
         layer_en = (f"A fully connected layer has {params['n_in']} inputs and {params['n_out']} outputs (fan-in "
                     f"${nin}$ = inputs, fan-out ${nout}$ = outputs).")
-    dist_zh = "均匀分布 $U(-a, a)$(其方差为 $a^2/3$)" if uniform else "正态分布 $N(0, sigma^2)$"
+    dist_zh = "均匀分布 $U(-a, a)$（其方差为 $a^2/3$）" if uniform else "正态分布 $N(0, sigma^2)$"
     dist_en = "a uniform distribution $U(-a, a)$ (whose variance is $a^2/3$)" if uniform else \
         "a normal distribution $N(0, sigma^2)$"
     what_zh = "边界 $a$" if uniform else "标准差 $sigma$"
@@ -865,7 +865,7 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
     he_zh = f"He(Kaiming)初始化使权重方差为 $2/{nin}$"
     he_en = f"He (Kaiming) initialization sets the weight variance to $2/{nin}$"
     if scheme == "both":
-        zh = (f"{layer_zh}权重从{dist_zh}中采样。已知 {xav_zh},{he_zh}。求该层的扇入与扇出，"
+        zh = (f"{layer_zh}权重从{dist_zh}中采样。已知 {xav_zh}，{he_zh}。求该层的扇入与扇出，"
               f"以及两种初始化各自的{what_zh}（保留四位小数）。")
         en = (f"{layer_en} The weights are drawn from {dist_en}. {xav_en}; {he_en}. Find the layer's fan-in and "
               f"fan-out, and {what_en} under each scheme (4 decimals).")
@@ -879,7 +879,7 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
     fan_zh = "扇入与扇出" if scheme == "xavier" else "扇入"
     fan_en = "fan-in and fan-out" if scheme == "xavier" else "fan-in"
     zh = (f"{layer_zh}采用 {name_zh}，从{dist_zh}中采样权重，使权重方差为 ${var_t}$。"
-          f"求：(1) {fan_zh};(2) {what_zh}（保留四位小数）；(3) 权重的方差（保留 6 位小数，也可写成分数）。")
+          f"求：(1) {fan_zh}；(2) {what_zh}（保留四位小数）；(3) 权重的方差（保留 6 位小数，也可写成分数）。")
     en = (f"{layer_en} It uses {name_en}: the weights are drawn from {dist_en} with variance ${var_t}$. Find "
           f"(1) the {fan_en}, (2) {what_en} (4 decimals) and (3) the weight variance (6 decimals, or a fraction).")
     return Prompt(Bi(zh, en))
@@ -891,7 +891,7 @@ register(Kind(
     summary=Bi("全连接层与卷积层的扇入/扇出，Xavier 与 He 的均匀分布边界、正态分布标准差与方差",
                "Fan-in and fan-out of dense and conv layers; Xavier and He uniform bounds, normal standard "
                "deviations and variances"),
-    conventions=Bi("卷积层扇入 = k²·C_in,扇出 = k²·C_out;Xavier 方差 2/(n_in + n_out),He 方差 2/n_in;"
+    conventions=Bi("卷积层扇入 = k²·C_in，扇出 = k²·C_out；Xavier 方差 2/(n_in + n_out)，He 方差 2/n_in；"
                    "U(−a, a) 的方差为 a²/3；尺度保留四位小数，方差保留 6 位小数",
                    "conv fan-in = k²·C_in, fan-out = k²·C_out; Xavier variance 2/(n_in + n_out), He 2/n_in; "
                    "U(−a, a) has variance a²/3; scales to 4 decimals, variances to 6"),
@@ -1065,13 +1065,13 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
         if "alpha" in params:
             a = _m(params["alpha"])
             fl = "\"FL\" = -alpha_t (1 - p_t)^gamma ln p_t"
-            al_zh = f",$alpha_t$ 对前景取 $alpha = {a}$、对背景取 $1 - alpha$"
+            al_zh = f"，$alpha_t$ 对前景取 $alpha = {a}$、对背景取 $1 - alpha$"
             al_en = f", $alpha_t$ is $alpha = {a}$ for foreground and $1 - alpha$ for background"
         else:
             fl = "\"FL\" = -(1 - p_t)^gamma ln p_t"
             al_zh = al_en = ""
         zh = (f"前景/背景二分类分割网络在一块 {size} 的区域上输出每个像素为前景的概率（见下图）。为了让训练关注难分的像素，"
-              f"采用 focal loss ${fl}$，其中 $gamma = {g}$，前景像素 $p_t = p$、背景像素 $p_t = 1 - p${al_zh},"
+              f"采用 focal loss ${fl}$，其中 $gamma = {g}$，前景像素 $p_t = p$、背景像素 $p_t = 1 - p${al_zh}，"
               f"$ln$ 为自然对数。求：(1) 这些像素普通交叉熵 $-ln p_t$ 的平均值；(2) 每个像素的 focal loss"
               f"（按行依次写出）；(3) focal loss 的平均值（保留四位小数）。")
         en = (f"A foreground/background segmentation network outputs, for a {size} patch, each pixel's probability of "
@@ -1099,7 +1099,7 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
         return Prompt(Bi(zh, en), figs)
     cw = params["class_weights"]
     by_w = params["weight_norm"] == "weights"
-    weights = ",".join(f"$w_{k} = {_m(w)}$" for k, w in enumerate(cw))
+    weights = "，".join(f"$w_{k} = {_m(w)}$" for k, w in enumerate(cw))
     weights_en = ", ".join(f"$w_{k} = {_m(w)}$" for k, w in enumerate(cw))
     rule = ("L = (sum_i w_(y_i) L_i)/(sum_i w_(y_i))" if by_w else "L = 1/N sum_i w_(y_i) L_i")
     norm_zh = "除以这些像素的权重之和" if by_w else f"除以像素总数 $N = {rows * cols}$"

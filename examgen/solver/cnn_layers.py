@@ -298,7 +298,7 @@ def receptive_field(params: dict[str, Any]) -> Solution:
             ke_f, ke_w = "", ""
         kk = f"k'_{idx}" if d > 1 else f"k_{idx}"
         steps.append(Step(
-            title=Bi(f"第 {idx} 层({name[0]},$k = {k}$，$s = {s}$" + (f",$d = {d}$" if d > 1 else "") + ")",
+            title=Bi(f"第 {idx} 层（{name[0]}，$k = {k}$，$s = {s}$" + (f"，$d = {d}$" if d > 1 else "") + "）",
                      f"Layer {idx} ({name[1]}, $k = {k}$, $s = {s}$" + (f", $d = {d}$" if d > 1 else "") + ")"),
             formula=f"{ke_f}r_{idx} = r_{idx - 1} + ({kk} - 1) dot j_{idx - 1}, quad j_{idx} = j_{idx - 1} dot s_{idx}",
             work=f"{ke_w}r_{idx} = {r_prev} + ({ke} - 1) dot {j_prev}, quad j_{idx} = {j_prev} dot {s}",
@@ -561,8 +561,8 @@ def skip_fusion(params: dict[str, Any]) -> Solution:
 
     if arch == "unet":
         if hs != hm or ws != wm:
-            steps.append(Step(title=Bi(f"编码器特征图先中心裁剪到与解码器特征图相同的 {hm}×{wm}(每边裁掉 "
-                                       f"{(hs - hm) // 2} 行、{(ws - wm) // 2} 列)",
+            steps.append(Step(title=Bi(f"编码器特征图先中心裁剪到与解码器特征图相同的 {hm}×{wm}（每边裁掉 "
+                                       f"{(hs - hm) // 2} 行、{(ws - wm) // 2} 列）",
                                        f"Centre-crop the encoder map to the decoder's {hm}×{wm} ({(hs - hm) // 2} rows and "
                                        f"{(ws - wm) // 2} columns off each side)"), part="fused",
                               formula=f'{_shape(skip)} arrow.r {_shape([hm, wm, cs])}', result=_shape([hm, wm, cs])))

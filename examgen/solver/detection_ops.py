@@ -86,7 +86,7 @@ def nms(params: dict[str, Any]) -> Solution:
         stay = [LABELS[j] for j, _, _, v in comps if v <= thr]
         work = ", quad ".join(
             f"{IOU}({b}, {LABELS[j]}) = {num(inter)}/{num(union)} {_eq3(v)} {num(v, 3)}" for j, inter, union, v in comps)
-        verdict_zh = (f"抑制 {'、'.join(gone)}" if gone else "没有框被抑制") + (f",{'、'.join(stay)} 留待下一轮" if stay else "")
+        verdict_zh = (f"抑制 {'、'.join(gone)}" if gone else "没有框被抑制") + (f"，{'、'.join(stay)} 留待下一轮" if stay else "")
         verdict_en = (f"suppress {', '.join(gone)}" if gone else "nothing is suppressed") + \
             (f"; {', '.join(stay)} {'goes' if len(stay) == 1 else 'go'} on to the next round" if stay else "")
         steps.append(Step(

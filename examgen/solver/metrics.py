@@ -387,7 +387,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
         for i in order:
             g, v = params["gt_ids"][i], params["ious"][i]
             if v < thr:
-                why = Bi(f"IoU = {num(v)} < {num(thr)},为 FP", f"IoU = {num(v)} < {num(thr)}: FP")
+                why = Bi(f"IoU = {num(v)} < {num(thr)}，为 FP", f"IoU = {num(v)} < {num(thr)}: FP")
             elif g in used:
                 why = Bi(f"IoU = {num(v)} ≥ {num(thr)}，但真实框 G{g} 已被更高置信度的检测匹配（重复检测），为 FP",
                          f"IoU = {num(v)} ≥ {num(thr)}, but G{g} is already matched by a higher score "

@@ -443,7 +443,7 @@ def scenario_image(params: dict[str, Any]) -> Solution:
     name_en = "mean filter" if params["smoothing"] == "mean" else "Gaussian filter"
     sr, sc = len(smooth), len(smooth[0])
     steps = [
-        Step(title=Bi(f"{name_zh}:只在图像内部（不填充）计算，输出尺寸 {sr}×{sc}",
+        Step(title=Bi(f"{name_zh}：只在图像内部（不填充）计算，输出尺寸 {sr}×{sc}",
                       f"{name_en}: computed inside the image only (no padding); output size {sr}×{sc}"),
              part="smooth", formula=f"S(i, j) = 1/{div} sum_(u,v) K(u,v) dot I(i+u, j+v)",
              work=f"S(0, 0) = ({_sum_terms(params['image'], kernel, 0, 0)})/{div} = {sums[0][0]}/{div}",
@@ -772,8 +772,8 @@ def scenario_training(params: dict[str, Any]) -> Solution:
             Step(title=Bi(f"交叉熵损失：真实类别为第 {c} 类", f"Cross-entropy loss: the true class is {c}"), part="loss",
                  formula=f"L = -ln p_{c}", work=f"-ln {num(vals['probs'][c - 1])}",
                  result=f"L approx {num(vals['loss'])}"),
-            Step(title=Bi(f"对 $w_{j}$ 的梯度：softmax 交叉熵对得分 $z_k$ 的梯度为 $p_k - t_k$($t$ 为真实类别的 "
-                          f"one-hot 向量)，再乘以 $d_{s}$",
+            Step(title=Bi(f"对 $w_{j}$ 的梯度：softmax 交叉熵对得分 $z_k$ 的梯度为 $p_k - t_k$（$t$ 为真实类别的 "
+                          f"one-hot 向量），再乘以 $d_{s}$",
                           f"Gradient for $w_{j}$: the softmax cross-entropy gradient for the score $z_k$ is "
                           f"$p_k - t_k$ ($t$ is the one-hot true class), times $d_{s}$"), part="grad",
                  formula=f"(partial L)/(partial w_{j}) = (p_{j} - t_{j}) d_{s}",

@@ -225,7 +225,7 @@ def recurrent_params(params: dict[str, Any]) -> Solution:
     g = GATES[cell]
     name = CELL_NAMES[cell]
     per_bias = 2 if bias == "double" else 1
-    gate_zh = {"rnn": "简单 RNN 只有 1 组权重(计算 $h_t$)", "gru": "GRU 有 3 组：更新门、重置门、候选状态",
+    gate_zh = {"rnn": "简单 RNN 只有 1 组权重（计算 $h_t$）", "gru": "GRU 有 3 组：更新门、重置门、候选状态",
                "lstm": "LSTM 有 4 组：遗忘门、输入门、候选细胞状态、输出门"}
     gate_en = {"rnn": "a vanilla RNN has 1 set of weights (for $h_t$)",
                "gru": "a GRU has 3 sets: update gate, reset gate, candidate state",
@@ -464,7 +464,7 @@ def bptt_gradient(params: dict[str, Any]) -> Solution:
     else:
         a, T = params["state"], params["T"]
         f1, f2 = vals["factors"]
-        steps.append(Step(title=Bi(f"两种权重下的因子($h = {num(a)}$)", f"The factor for both weights ($h = {num(a)}$)"),
+        steps.append(Step(title=Bi(f"两种权重下的因子（$h = {num(a)}$）", f"The factor for both weights ($h = {num(a)}$)"),
                           part="factors", formula="f = w (1 - h^2)",
                           work=f"{p(w[0])} dot (1 - {p(a)}^2); quad {p(w[1])} dot (1 - {p(a)}^2)",
                           result=f"f_1 = {num(f1, 6)}, quad f_2 = {num(f2, 6)}"))
