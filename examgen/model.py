@@ -119,7 +119,7 @@ AnswerSpec = Union[
 
 
 # ---------------------------------------------------------------- problems
-@dataclass
+@dataclass(slots=True)
 class Part:
     """One answer of a problem. Single-answer problems have one part named ""."""
 
@@ -131,7 +131,7 @@ class Part:
     depends_on: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One step of a worked solution.
 
@@ -298,10 +298,16 @@ def _scale_rubric(spec: RubricSpec, points: float) -> RubricSpec:
     return replace(spec, key_points=tuple(replace(kp, points=h / 2) for kp, h in zip(spec.key_points, halves)))
 
 
-def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:
-    from dataclasses import fields
+_SPEC_FIELDS: dict[type, tuple[str, ...]] = {}
 
-    data = {f.name: getattr(spec, f.name) for f in fields(spec)}
+
+def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:
+    names = _SPEC_FIELDS.get(type(spec))
+    if names is None:
+        from dataclasses import fields
+
+        names = _SPEC_FIELDS[type(spec)] = tuple(f.name for f in fields(spec))
+    data = {name: getattr(spec, name) for name in names}
     if isinstance(spec, FillSpec):
         data["blanks"] = [list(b) for b in spec.blanks]
     if isinstance(spec, LabelsSpec):

@@ -12,7 +12,7 @@ import math
 import cv2
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.ndimage import correlate
@@ -221,6 +221,50 @@ def test_detection_against_opencv_and_devkit():
         if a["ap"] < 1 and ref["recall"] < 1:
             seen.add("missed")
     assert {1, 2, "missed"} <= seen
+
+
+_box = st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(3, 20), st.integers(3, 20)).map(
+    lambda t: [t[0], t[1], t[0] + t[2], t[1] + t[3]])
+
+
+@st.composite
+def _det_case(draw):
+    """Ground truths, and predictions that are mostly small shifts of them (as a detector's are)."""
+    gts = draw(st.lists(_box, min_size=1, max_size=2))
+    preds = []
+    for _ in range(draw(st.integers(2, 6))):
+        if draw(st.booleans()):
+            preds.append(draw(_box))
+        else:
+            gt = draw(st.sampled_from(gts))
+            d = draw(st.lists(st.integers(-2, 2), min_size=4, max_size=4))
+            box = [v + dv for v, dv in zip(gt, d)]
+            preds.append(box if box[2] > box[0] and box[3] > box[1] else list(gt))
+    scores = draw(st.lists(st.integers(30, 99), min_size=len(preds), max_size=len(preds), unique=True))
+    return gts, preds, [v / 100 for v in scores], draw(st.sampled_from([0.3, 0.4, 0.5, 0.6]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=_det_case())
+@example(case=([[0, 0, 10, 10]], [[0, 0, 10, 10], [0, 0, 10, 5], [20, 20, 30, 30]], [0.9, 0.8, 0.7], 0.5))  # IoU = thr
+@example(case=([[0, 0, 10, 10], [20, 20, 30, 30]], [[0, 0, 10, 10], [20, 20, 30, 30], [0, 0, 10, 9]],
+               [0.9, 0.8, 0.7], 0.5))  # perfect precision and recall
+def test_detection_sampler_filter_agrees_with_reference(case):
+    """The sampler's quick test of an interesting problem (NMS removes some but not all, some TP, not perfect)
+    decides as the classic py_cpu_nms loop and the devkit matching do. (Random boxes can sit exactly on a
+    threshold, where OpenCV's float32 IoU may round either way, so the NMS here is the float64 reference loop.)"""
+    from examgen.generators.scenarios import _det_interesting
+
+    gts, preds, scores, thr = case
+    params = {"gt": gts, "preds": preds, "scores": scores, "nms_threshold": thr, "match_threshold": 0.5}
+    boxes, order, kept = np.array(preds, float), np.argsort(-np.array(scores)), []
+    while order.size:
+        kept.append(int(order[0]))
+        order = order[1:][np_iou(boxes[[order[0]]], boxes[order[1:]])[0] <= thr]
+    ref = ref_detection(params, kept=kept)
+    expected = (1 < len(ref["kept"]) < len(preds) and bool(ref["tp"])
+                and not (ref["precision"] == 1 and ref["recall"] == 1))
+    assert _det_interesting(gts, preds, scores, thr) == expected
 
 
 def test_detection_carry_forward():
