@@ -129,7 +129,7 @@ def prompt_nms(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="nms", chapter="detection", section="calculation", points=8,
     title=Bi("非极大值抑制", "Non-maximum suppression"),
-    summary=Bi("贪心 NMS:按置信度排序，保留最高者，抑制 IoU 超过阈值的框", "Greedy NMS: keep the best box, suppress "
+    summary=Bi("贪心 NMS：按置信度排序，保留最高者，抑制 IoU 超过阈值的框", "Greedy NMS: keep the best box, suppress "
                "boxes whose IoU with it exceeds the threshold, repeat"),
     conventions=Bi("IoU > 阈值才抑制（等于阈值保留）；按保留顺序（置信度从高到低）写框的字母；面积 = 宽 × 高（不加 1）",
                    "suppress when IoU > threshold (equal is kept); list the box letters in the order kept (by "

@@ -254,7 +254,7 @@ def sample_ap(rng: random.Random) -> dict[str, Any]:
 
 
 _AP_RULE = Bi(
-    "按 VOC2010 以后的全点插值（all-point interpolation）计算 AP:按置信度从高到低排序，算出每个排名 $k$ 处的精确率 "
+    "按 VOC2010 以后的全点插值（all-point interpolation）计算 AP：按置信度从高到低排序，算出每个排名 $k$ 处的精确率 "
     "$P_k$ 与召回率 $R_k$；用精度包络 $tilde(P)_k = max_(j >= k) P_j$ 代替 $P_k$，AP 为阶梯形 P-R 曲线下的面积 "
     "$sum_k (R_k - R_(k-1)) tilde(P)_k$($R_0 = 0$)。",
     "Use the all-point interpolated AP of VOC2010 and later: sort by descending score, compute the precision $P_k$ "

@@ -341,7 +341,7 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
                    else "每层按 $h_t = tanh(W x_t + U h_(t-1) + b)$ 计算")
         each_en = ("in each layer every gate and the candidate state has its own set of weights acting on "
                    "$[h_(t-1), x_t]$" if cell != "rnn" else "each layer computes $h_t = tanh(W x_t + U h_(t-1) + b)$")
-        zh = (f"两层堆叠的 {name}:第 1 层输出的隐状态序列作为第 2 层的输入，{each_zh}。网络输入维度为 $x = {x}$，"
+        zh = (f"两层堆叠的 {name}：第 1 层输出的隐状态序列作为第 2 层的输入，{each_zh}。网络输入维度为 $x = {x}$，"
               f"两层的隐状态维度都是 $h = {h}$，{bz}。求：(1) 第 1 层的参数量；(2) 第 2 层的参数量；(3) 总参数量。")
         en = (f"A two-layer stacked {name}: the hidden-state sequence of layer 1 is the input of layer 2, and "
               f"{each_en}. The input size is $x = {x}$ and both layers have hidden size $h = {h}$; {be}. Find the "

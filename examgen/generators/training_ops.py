@@ -282,7 +282,7 @@ register(Kind(
     title=Bi("随机失活 dropout", "Dropout"),
     summary=Bi("掩码、inverted 与经典 dropout 的缩放、训练与测试的输出、保留个数的期望",
                "Masks, inverted vs classic scaling, training and test outputs, expected kept units"),
-    conventions=Bi("p 为丢弃概率（或给出保留概率 q = 1 − p）；inverted:训练时除以 1 − p，测试时不变；"
+    conventions=Bi("p 为丢弃概率（或给出保留概率 q = 1 − p）；inverted：训练时除以 1 − p，测试时不变；"
                    "经典：训练时不缩放，测试时乘以 1 − p；掩码 1 = 保留；保留三位小数",
                    "p is the drop probability (or the keep probability q = 1 − p is given); inverted: divide by "
                    "1 − p in training, nothing at test; classic: no scaling in training, multiply by 1 − p at test; "
@@ -775,7 +775,7 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
 register(Kind(
     name="optimizer-step", chapter="training", section="calculation", points=8,
     title=Bi("优化器的更新步骤", "Optimizer update steps"),
-    summary=Bi("动量梯度下降、RMSProp、带偏差修正的 Adam:一到两步更新", "SGD with momentum, RMSProp and Adam with "
+    summary=Bi("动量梯度下降、RMSProp、带偏差修正的 Adam：一到两步更新", "SGD with momentum, RMSProp and Adam with "
                "bias correction: one or two update steps"),
     conventions=Bi("更新公式在题中给出（动量有 v ← βv + g, w ← w − ηv 与 v ← βv − ηg, w ← w + v 两种写法）；"
                    "Adam 的 t 从 1 开始，m₀ = v₀ = 0；保留四位小数（RMSProp 的 s 保留 6 位）",

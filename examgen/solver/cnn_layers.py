@@ -183,7 +183,7 @@ def conv_feature_map(params: dict[str, Any]) -> Solution:
                                    "All positions with the bias (before activation)" if b
                                    else "All positions (before activation)"),
                           part="map", formula=formula.replace("O(i,j)", "Z(i,j)"), result="Z = " + mat(pre)))
-        steps.append(Step(title=Bi("逐元素做 ReLU:负值变为 0", "Apply ReLU element-wise: negatives become 0"),
+        steps.append(Step(title=Bi("逐元素做 ReLU：负值变为 0", "Apply ReLU element-wise: negatives become 0"),
                           part="map", formula='O = max(0, Z)', result="O = " + mat(out)))
     else:
         steps.append(Step(title=Bi(f"窗口每次移动 {s} 格，依次算出所有位置", f"Slide the window {s} pixel(s) at a time "

@@ -157,7 +157,7 @@ def otsu(params: dict[str, Any]) -> Solution:
     table = otsu_table(hist)
     for t, w0, w1, m0, m1, var in table:
         steps.append(Step(
-            title=Bi(f"阈值 T = {t}:类 0 为灰度 ≤ {t}，类 1 为灰度 > {t}", f"Threshold T = {t}: class 0 is ≤ {t}, class 1 is > {t}"),
+            title=Bi(f"阈值 T = {t}：类 0 为灰度 ≤ {t}，类 1 为灰度 > {t}", f"Threshold T = {t}: class 0 is ≤ {t}, class 1 is > {t}"),
             formula="sigma_B^2 = w_0 w_1 (mu_0 - mu_1)^2",
             work=(f"w_0 = {num(w0)}, w_1 = {num(w1)}, mu_0 = {num(m0)}, mu_1 = {num(m1)}; quad "
                   f"{num(w0)} dot {num(w1)} dot ({num(m0)} - {num(m1)})^2"),

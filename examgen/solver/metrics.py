@@ -105,7 +105,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                           f"Recall of {nm.en}: share of actual {nm.en} samples that are found"),
                  part=parts[1], formula=f"R = {TP}/({TP} + {FN})",
                  work=f"{tp[i]}/({tp[i]} + {fn[i]}) = {tp[i]}/{rows[i]}", result=f"R {_eq(rec[i], 4)} {num(rec[i])}"),
-            Step(title=Bi(f"「{nm.zh}」的 F1:精确率与召回率的调和平均", f"F1 of {nm.en}: harmonic mean of P and R"),
+            Step(title=Bi(f"「{nm.zh}」的 F1：精确率与召回率的调和平均", f"F1 of {nm.en}: harmonic mean of P and R"),
                  part=parts[2], formula=f"F_1 = (2 P R)/(P + R) = (2 {TP})/(2 {TP} + {FP} + {FN})",
                  work=f"(2 dot {tp[i]})/(2 dot {tp[i]} + {fp[i]} + {fn[i]}) = {2 * tp[i]}/{2 * tp[i] + fp[i] + fn[i]}",
                  result=f"F_1 {_eq(f1[i], 4)} {num(f1[i])}"),
@@ -164,7 +164,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                               work=f"(2 dot {tp[i]})/(2 dot {tp[i]} + {fp[i]} + {fn[i]})",
                               result=f"F_1 {_eq(f1[i], 4)} {num(f1[i])}"))
         macro_f1 = sum(f1) / k
-        steps.append(Step(title=Bi("宏平均 F1:各类 F1 的算术平均（与微平均比较）",
+        steps.append(Step(title=Bi("宏平均 F1：各类 F1 的算术平均（与微平均比较）",
                                    "Macro-averaged F1: the plain mean of the per-class F1 (compare with micro)"),
                           part="macro_f1", formula="F_(1,\"macro\") = 1/K sum_k F_(1,k)", work=_mean_text(f1),
                           result=f"F_(1,\"macro\") {_eq(macro_f1, 4)} {num(macro_f1)}"))
@@ -201,7 +201,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
             Step(title=Bi("宏平均召回率：各类召回率的算术平均", "Macro-averaged recall: mean of the per-class recalls"),
                  part="macro_r", formula="R_\"macro\" = 1/K sum_k R_k", work=_mean_text(rec),
                  result=f"R_\"macro\" {_eq(mr, 4)} {num(mr)}"),
-            Step(title=Bi("宏平均 F1:各类 F1 的算术平均", "Macro-averaged F1: mean of the per-class F1 scores"),
+            Step(title=Bi("宏平均 F1：各类 F1 的算术平均", "Macro-averaged F1: mean of the per-class F1 scores"),
                  part="macro_f1", formula="F_(1,\"macro\") = 1/K sum_k F_(1,k)", work=_mean_text(f1),
                  result=f"F_(1,\"macro\") {_eq(mf, 4)} {num(mf)}"),
             acc_step(),
@@ -307,7 +307,7 @@ def _ap_steps(flags: list[int], labels: list[str], scores: list[float], num_gt: 
     prec, rec, cum = pr_table(flags, num_gt)
     n = len(flags)
     steps: list[Step] = []
-    pre_zh = f"{cls.zh}:" if cls else ""
+    pre_zh = f"{cls.zh}：" if cls else ""
     pre_en = f"{cls.en}: " if cls else ""
     for k in range(n):
         tag = "TP" if flags[k] else "FP"
@@ -359,7 +359,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
         for ci in (1, 2):
             idx = sorted((i for i in range(n) if classes[i] == ci), key=lambda i: -scores[i])
             steps.append(Step(
-                title=Bi(f"类别 {ci}:按置信度从高到低排序其检测结果，共有 $N_\"GT\" = {num_gt[ci - 1]}$ 个真实目标",
+                title=Bi(f"类别 {ci}：按置信度从高到低排序其检测结果，共有 $N_\"GT\" = {num_gt[ci - 1]}$ 个真实目标",
                          f"Class {ci}: sort its detections by descending score; it has $N_\"GT\" = {num_gt[ci - 1]}$ "
                          "ground-truth objects"),
                 result=", ".join(f"{qt(labels[i])} ({num(scores[i])}, {TP if flags[i] else FP})" for i in idx)))
@@ -368,7 +368,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
             steps += st
             aps.append(ap)
         m = sum(aps) / 2
-        steps.append(Step(title=Bi("mAP:各类别 AP 的平均", "mAP: the mean of the per-class APs"), part="map",
+        steps.append(Step(title=Bi("mAP：各类别 AP 的平均", "mAP: the mean of the per-class APs"), part="map",
                           formula=f"{qt('mAP')} = 1/C sum_c {qt('AP')}_c",
                           work=f"({num(aps[0], 4)} + {num(aps[1], 4)})/2", result=f"{qt('mAP')} {_eq(m, 4)} {num(m, 4)}"))
         parts = [

@@ -253,7 +253,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     kept, rounds = det_nms(params)
     thr = params["nms_threshold"]
     order_text = " > ".join(f"{names[i]}({num(scores[i])})" for i in sorted(range(n), key=lambda i: -scores[i]))
-    steps.append(Step(title=Bi("NMS:按置信度从高到低排序", "NMS: sort by descending score"), part="kept",
+    steps.append(Step(title=Bi("NMS：按置信度从高到低排序", "NMS: sort by descending score"), part="kept",
                       result=order_text))
     for best, comps in rounds:
         if comps:
@@ -320,7 +320,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
         if f:
             terms.append(f"({num(rs[k], 3)} - {num(prev, 3)}) dot {num(env[k], 3)}")
             prev = rs[k]
-    steps.append(Step(title=Bi("全点插值 AP:精度取包络（其后的最大精确率），在每个 TP 处累加 ΔR × 包络精度；"
+    steps.append(Step(title=Bi("全点插值 AP：精度取包络（其后的最大精确率），在每个 TP 处累加 ΔR × 包络精度；"
                                "未检出的真实框使召回率达不到 1",
                                "All-point AP: take the precision envelope (largest precision at or after each rank) "
                                "and add ΔR × envelope precision at each TP; missed ground truths keep recall below 1"),
@@ -569,7 +569,7 @@ def _affine_text(f: _Fmt, w: list[list[float]], z: list[float], b: list[float]) 
 def _cell_steps(params: dict[str, Any], t: int, x: list[float], h: list[float], c: list[float] | None,
                 vals: dict[str, list[float]], f: _Fmt) -> list[Step]:
     """The worked steps of one time step of the unrolled cell (LSTM when `c` is given, else GRU)."""
-    head = Bi(f"$t = {t}$:", f"$t = {t}$: ")
+    head = Bi(f"$t = {t}$：", f"$t = {t}$: ")
     tp = f"{t - 1}"
     z = h + x
     lstm = c is not None
@@ -735,7 +735,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
              formula="y_i = gamma (a_i - mu)/sigma + beta",
              work="; ".join(f"{p(gamma)} dot ({p(x)} - {p(vals['mu'])})/{num(vals['sd'])} + {p(beta)}" for x in a),
              result="y approx " + vec(vals["bn"])),
-        Step(title=Bi(f"inverted dropout:乘以掩码，再除以保留概率 {num(keep)}",
+        Step(title=Bi(f"inverted dropout：乘以掩码，再除以保留概率 {num(keep)}",
                       f"Inverted dropout: apply the mask, then divide by the keep probability {num(keep)}"),
              part="dropout", formula="d_i = r_i y_i / q",
              work="; ".join(f"{mk} dot {p(y)}/{num(keep)}" for mk, y in zip(mask, vals["bn"])),

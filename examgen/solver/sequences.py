@@ -70,10 +70,10 @@ def rnn_step(params: dict[str, Any]) -> Solution:
             rows.append(f"{_terms(params['W_hh'][i], h)} + {_terms(params['W_xh'][i], x)} + {p(params['b'][i])}")
         a, h_new = vals[f"a{t}"], vals[f"h{t}"]
         if t == 1:
-            title = Bi("时刻 $t = 1$:由初始隐状态 $h_0$ 与输入 $x_1$ 计算 $h_1$",
+            title = Bi("时刻 $t = 1$：由初始隐状态 $h_0$ 与输入 $x_1$ 计算 $h_1$",
                        "Time $t = 1$: $h_1$ from the initial state $h_0$ and the input $x_1$")
         else:
-            title = Bi(f"时刻 $t = {t}$:把上一步的 $h_{t - 1}$ 与输入 $x_{t}$ 代入同一组权重（参数共享）",
+            title = Bi(f"时刻 $t = {t}$：把上一步的 $h_{t - 1}$ 与输入 $x_{t}$ 代入同一组权重（参数共享）",
                        f"Time $t = {t}$: feed $h_{t - 1}$ and the input $x_{t}$ through the same weights "
                        f"(shared across time)")
         steps.append(Step(title=title, part=f"h{t}",
@@ -371,9 +371,9 @@ def sig_spec(x: float, figures: int = 3) -> NumberSpec:
 
 def _behaviour(value: float) -> Bi:
     if abs(value) < 1:
-        return Bi("绝对值小于 1:梯度随步数增加而指数衰减（梯度消失）。",
+        return Bi("绝对值小于 1：梯度随步数增加而指数衰减（梯度消失）。",
                   "Absolute value below 1: the gradient shrinks exponentially with the number of steps (vanishing).")
-    return Bi("绝对值大于 1:梯度随步数增加而指数增长（梯度爆炸）。",
+    return Bi("绝对值大于 1：梯度随步数增加而指数增长（梯度爆炸）。",
               "Absolute value above 1: the gradient grows exponentially with the number of steps (exploding).")
 
 
@@ -468,10 +468,10 @@ def bptt_gradient(params: dict[str, Any]) -> Solution:
                           part="factors", formula="f = w (1 - h^2)",
                           work=f"{p(w[0])} dot (1 - {p(a)}^2); quad {p(w[1])} dot (1 - {p(a)}^2)",
                           result=f"f_1 = {num(f1, 6)}, quad f_2 = {num(f2, 6)}"))
-        steps.append(Step(title=Bi(f"$w = {num(w[0])}$:回传 {T} 步", f"$w = {num(w[0])}$: back through {T} steps"),
+        steps.append(Step(title=Bi(f"$w = {num(w[0])}$：回传 {T} 步", f"$w = {num(w[0])}$: back through {T} steps"),
                           part="vanish", formula=f"(partial h_{T})/(partial h_0) = f_1^{T}",
                           work=f"{p(f1, 6)}^{T}", result=f"approx {_sig(vals['vanish'])}", note=_behaviour(f1)))
-        steps.append(Step(title=Bi(f"$w = {num(w[1])}$:回传 {T} 步", f"$w = {num(w[1])}$: back through {T} steps"),
+        steps.append(Step(title=Bi(f"$w = {num(w[1])}$：回传 {T} 步", f"$w = {num(w[1])}$: back through {T} steps"),
                           part="explode", formula=f"(partial h_{T})/(partial h_0) = f_2^{T}",
                           work=f"{p(f2, 6)}^{T}", result=f"approx {_sig(vals['explode'])}", note=_behaviour(f2)))
         parts = [Part("factors", Bi("两种权重下每一步的因子", "Per-step factor for each weight"),

@@ -27,7 +27,7 @@ def precision_recall(params: dict[str, Any]) -> Solution:
         Step(title=Bi("召回率：真实为正的样本中被预测为正的比例", "Recall: share of actual positives that are found"),
              part="recall", formula=f"{TP}/({TP} + {FN})", work=f"{tp}/({tp} + {fn}) = {tp}/{tp + fn}",
              result=num(rec)),
-        Step(title=Bi("F1:精确率与召回率的调和平均", "F1: harmonic mean of precision and recall"), part="f1",
+        Step(title=Bi("F1：精确率与召回率的调和平均", "F1: harmonic mean of precision and recall"), part="f1",
              formula=f"(2 P R)/(P + R) = (2 {TP})/(2 {TP} + {FP} + {FN})",
              work=f"(2 dot {tp})/(2 dot {tp} + {fp} + {fn}) = {2 * tp}/{2 * tp + fp + fn}", result=num(f1)),
     ]

@@ -121,7 +121,7 @@ def activation(params: dict[str, Any]) -> Solution:
         ]
     elif fn == "relu":
         steps += [
-            Step(title=Bi("ReLU:正数原样输出，负数输出 0", "ReLU: positive inputs pass, negative ones become 0"),
+            Step(title=Bi("ReLU：正数原样输出，负数输出 0", "ReLU: positive inputs pass, negative ones become 0"),
                  part="value", formula="f(x) = max(0, x)", work="; ".join(f"max(0, {num(x)})" for x in xs),
                  result=f"f(x) = {tup(f)}"),
             Step(title=Bi("ReLU 的导数：正区间为 1，负区间为 0", "ReLU derivative: 1 for x > 0, 0 for x < 0"),
@@ -210,12 +210,12 @@ def dropout(params: dict[str, Any]) -> Solution:
             formula="E[K] = N(1 - p)", work=f"{n_units} dot (1 - {num(p_drop)})", result=f"E[K] = {num(kept)}"))
         if inverted:
             steps.append(Step(
-                title=Bi("inverted dropout:训练时保留下来的输出要除以 1 − p", "Inverted dropout: a kept output is "
+                title=Bi("inverted dropout：训练时保留下来的输出要除以 1 − p", "Inverted dropout: a kept output is "
                          "divided by 1 − p during training"), part="kept_value",
                 formula="y = a/(1 - p)", work=f"{num(a)}/(1 - {num(p_drop)})", result=f"y {eq(kept_val)} {num(kept_val)}"))
         else:
             steps.append(Step(
-                title=Bi("经典 dropout:训练时保留下来的输出不缩放", "Classic dropout: a kept output is not scaled "
+                title=Bi("经典 dropout：训练时保留下来的输出不缩放", "Classic dropout: a kept output is not scaled "
                          "during training"), part="kept_value", formula="y = a", result=f"y = {num(kept_val)}"))
         steps.append(Step(
             title=Bi("训练时该单元输出的期望（被丢弃时输出 0）", "Expected training output of the unit (0 when dropped)"),
@@ -319,7 +319,7 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
             return Solution(parts, steps)
         eps_t = sci(eps)
         for j in range(feats):
-            tag = Bi(f"特征 {j + 1}:", f"Feature {j + 1}: ") if feats > 1 else Bi("", "")
+            tag = Bi(f"特征 {j + 1}：", f"Feature {j + 1}: ") if feats > 1 else Bi("", "")
             steps.append(Step(
                 title=_tagged(tag, "测试时用训练阶段累计的滑动平均均值与方差（不用当前批次的统计量）",
                                "at test time use the running mean and variance from training (not batch statistics)"),
@@ -362,7 +362,7 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
     eps_t = sci(eps)
     for j, row in enumerate(batch):
         mu, var, den, xh, y = mus[j], vrs[j], dens[j], xhats[j], ys[j]
-        tag = Bi(f"特征 {j + 1}:", f"Feature {j + 1}: ") if feats > 1 else Bi("", "")
+        tag = Bi(f"特征 {j + 1}：", f"Feature {j + 1}: ") if feats > 1 else Bi("", "")
         devs = [x - mu for x in row]
         steps += [
             Step(title=_tagged(tag, "小批量均值", "mini-batch mean"), part="mean",
@@ -752,7 +752,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
         if not steps_wanted:
             return Solution(parts, [])
         steps = [
-            Step(title=Bi("softmax:对每个 logit 取指数再归一化", "Softmax: exponentiate each logit and normalize"),
+            Step(title=Bi("softmax：对每个 logit 取指数再归一化", "Softmax: exponentiate each logit and normalize"),
                  part="probs", formula="p_k = e^(z_k)/(sum_j e^(z_j))",
                  work="; ".join(f"e^({num(v)}) approx {num(e)}" for v, e in zip(z, exps))
                  + f"; quad sum_j e^(z_j) approx {num(sum(exps))}",
@@ -799,7 +799,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
             Step(title=Bi("普通交叉熵（自然对数）", "Plain cross-entropy (natural log)"), part="ce",
                  formula="\"CE\" = -ln p_t", work="; ".join(f"-ln {num(pt)}" for pt in pts),
                  result=f"\"CE\" approx {tup(ces)}, quad \"mean\" approx {num(sum(ces) / n)}"),
-            Step(title=Bi(f"Focal loss:用 (1 − p_t)^γ(γ = {g})降低易分样本的权重",
+            Step(title=Bi(f"Focal loss：用 (1 − p_t)^γ(γ = {g})降低易分样本的权重",
                           f"Focal loss: (1 − p_t)^γ (γ = {g}) down-weights easy pixels"), part="fl",
                  formula=fl_formula,
                  work="; ".join((f"{num(a)} dot " if alpha is not None else "") + f"(1 - {num(pt)})^{g} dot {num(ce)}"

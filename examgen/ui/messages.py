@@ -13,7 +13,7 @@ M: dict[str, Bi] = {
     "start.total": Bi("合计", "Total"),
     "start.duration": Bi("时长 {d} 分钟；计时从你按回车开始，时间到自动交卷。",
                          "{d} minutes; the clock starts when you press Enter and the exam is submitted when time is up."),
-    "start.resume": Bi("继续考试 #{id}:已答 {answered}/{n} 题，标记 {flagged} 题，剩余 {left}。",
+    "start.resume": Bi("继续考试 #{id}：已答 {answered}/{n} 题，标记 {flagged} 题，剩余 {left}。",
                        "Resuming exam #{id}: {answered}/{n} answered, {flagged} flagged, {left} left."),
     "start.rules": Bi("考试中不显示对错，交卷后统一判分。每个答案输入后立即保存；Ctrl-C 可保存并离开，之后用 examgen resume 继续。",
                       "No verdicts during the exam: everything is graded when you submit. Every answer is saved as you "
