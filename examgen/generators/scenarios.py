@@ -5,6 +5,7 @@ step. Each part is graded on its own; later parts carry forward from the student
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from typing import Any
 
 from examgen.errors import ParamError
@@ -206,23 +207,31 @@ def _jitter(rng: random.Random, box: list[int], amp: int = 4) -> list[int]:
 
 
 def _iou(a: list[int], b: list[int]) -> float:
-    iw = min(a[2], b[2]) - max(a[0], b[0])
-    ih = min(a[3], b[3]) - max(a[1], b[1])
-    if iw <= 0 or ih <= 0:
+    ax1, ay1, ax2, ay2 = a
+    bx1, by1, bx2, by2 = b
+    iw = (ax2 if ax2 < bx2 else bx2) - (ax1 if ax1 > bx1 else bx1)
+    if iw <= 0:
+        return 0.0
+    ih = (ay2 if ay2 < by2 else by2) - (ay1 if ay1 > by1 else by1)
+    if ih <= 0:
         return 0.0
     inter = iw * ih
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+    return inter / ((ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter)
 
 
 def _clear(box: list[int], gts: list[list[int]], preds: list[list[int]], thr: float) -> bool:
     """No IoU of the new box sits within 0.03 of a threshold (0.5 for matching, `thr` for NMS), and its best
     ground truth is unambiguous."""
     to_gt = [_iou(box, gt) for gt in gts]
-    if any(abs(v - 0.5) < 0.03 for v in to_gt):
-        return False
+    for v in to_gt:
+        if -0.03 < v - 0.5 < 0.03:
+            return False
     if len(to_gt) > 1 and min(to_gt) > 0 and abs(to_gt[0] - to_gt[1]) < 0.03:
         return False
-    return all(abs(_iou(box, o) - thr) >= 0.03 for o in preds)
+    for o in preds:
+        if -0.03 < _iou(box, o) - thr < 0.03:
+            return False
+    return True
 
 
 def sample_det(rng: random.Random) -> dict[str, Any]:
@@ -280,31 +289,49 @@ def _det_interesting(gts: list[list[int]], preds: list[list[int]], scores: list[
     kept: list[list[int]] = []
     for i in sorted(range(len(preds)), key=scores.__getitem__, reverse=True):
         box = preds[i]
-        if all(_iou(box, k) <= thr for k in kept):
+        for k in kept:
+            if _iou(box, k) > thr:
+                break
+        else:
             kept.append(box)
     if len(kept) == len(preds) or len(kept) < 2:
         return False
     used: set[int] = set()
-    for box in kept:  # VOC matching at IoU 0.5, by descending score
-        row = [_iou(box, gt) for gt in gts]
-        best = max(range(len(row)), key=lambda c: (row[c], -c))
-        if row[best] >= 0.5 and best not in used:
+    for box in kept:  # VOC matching at IoU 0.5, by descending score; the first of equal IoUs is the best
+        best, best_v = 0, -1.0
+        for c, gt in enumerate(gts):
+            v = _iou(box, gt)
+            if v > best_v:
+                best, best_v = c, v
+        if best_v >= 0.5 and best not in used:
             used.add(best)
     return bool(used) and not (len(used) == len(kept) == len(gts))
 
 
 def prompt_det(params: dict[str, Any]) -> Prompt:
     g, n = len(params["gt"]), len(params["preds"])
-    thr, mt = num(params["nms_threshold"]), num(params["match_threshold"])
     names = solver.LETTERS[:n]
     gt_names = [f"G_{k + 1}" for k in range(g)] if g > 1 else ["G"]
     gts = "，".join(f"${gn} = ({', '.join(str(v) for v in b)})$" for gn, b in zip(gt_names, params["gt"]))
     gts_en = ", ".join(f"${gn} = ({', '.join(str(v) for v in b)})$" for gn, b in zip(gt_names, params["gt"]))
     rows = [[names[i], *[str(v) for v in b], num(params["scores"][i])] for i, b in enumerate(params["preds"])]
     fig = table(Bi("预测框", "Predicted boxes"), ["框 / box", "x1", "y1", "x2", "y2", "置信度 / score"], rows)
-    asks = _asks([
-        ("a", Bi("计算每个预测框与" + ("各真实框" if g > 1 else "真实框") + "的 IoU（保留两位小数）",
-                 "Compute the IoU of every predicted box with " + ("each ground-truth box" if g > 1 else
+    asks = _det_asks(g > 1, params["nms_threshold"], params["match_threshold"])
+    zh = (f"某图像中有 {g} 个真实框（同一类别）{gts}。检测器输出了 {n} 个预测框及其置信度（见下表）。坐标均为左上角与"
+          f"右下角 $(x_1, y_1, x_2, y_2)$，x 向右、y 向下，面积 = 宽 × 高。{asks.zh}")
+    en = (f"An image contains {g} ground-truth box{'es' if g > 1 else ''} of one class: {gts_en}. A detector outputs "
+          f"the {n} scored boxes in the table. All boxes are corners $(x_1, y_1, x_2, y_2)$ with x to the right and y "
+          f"down; area = width × height. {asks.en}")
+    return Prompt(Bi(zh, en), [fig])
+
+
+@lru_cache(maxsize=256)
+def _det_asks(several: bool, nms_threshold: float, match_threshold: float) -> Bi:
+    """The questions of scenario-detection, which depend only on these three values."""
+    thr, mt = num(nms_threshold), num(match_threshold)
+    return _asks([
+        ("a", Bi("计算每个预测框与" + ("各真实框" if several else "真实框") + "的 IoU（保留两位小数）",
+                 "Compute the IoU of every predicted box with " + ("each ground-truth box" if several else
                                                                     "the ground truth") + " (2 decimals)")),
         ("b", Bi(f"以阈值 {thr} 做非极大值抑制（NMS）：按置信度从高到低，每次保留剩余框中置信度最高者，删除与它 IoU > {thr} "
                  f"的框；写出保留下来的框",
@@ -321,12 +348,6 @@ def prompt_det(params: dict[str, Any]) -> Prompt:
                  "Compute the AP of the kept boxes with the all-point interpolation of VOC2010 and later (precision "
                  "envelope $tilde(P)(r) = max_(r' >= r) P(r')$, $\"AP\" = sum Delta R dot tilde(P)$), 3 decimals")),
     ])
-    zh = (f"某图像中有 {g} 个真实框（同一类别）{gts}。检测器输出了 {n} 个预测框及其置信度（见下表）。坐标均为左上角与"
-          f"右下角 $(x_1, y_1, x_2, y_2)$，x 向右、y 向下，面积 = 宽 × 高。{asks.zh}")
-    en = (f"An image contains {g} ground-truth box{'es' if g > 1 else ''} of one class: {gts_en}. A detector outputs "
-          f"the {n} scored boxes in the table. All boxes are corners $(x_1, y_1, x_2, y_2)$ with x to the right and y "
-          f"down; area = width × height. {asks.en}")
-    return Prompt(Bi(zh, en), [fig])
 
 
 register(Kind(

@@ -25,10 +25,12 @@ def box_area(b: tuple[float, float, float, float]) -> float:
 
 def inter_union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> tuple[float, float]:
     """Intersection and union areas of two corner boxes (continuous coordinates, no +1)."""
-    iw = min(a[2], b[2]) - max(a[0], b[0])
-    ih = min(a[3], b[3]) - max(a[1], b[1])
+    ax1, ay1, ax2, ay2 = a
+    bx1, by1, bx2, by2 = b
+    iw = (ax2 if ax2 < bx2 else bx2) - (ax1 if ax1 > bx1 else bx1)
+    ih = (ay2 if ay2 < by2 else by2) - (ay1 if ay1 > by1 else by1)
     inter = iw * ih if iw > 0 and ih > 0 else 0
-    return inter, box_area(a) + box_area(b) - inter
+    return inter, (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter
 
 
 def nms_run(params: dict[str, Any]) -> tuple[list[int], list[tuple[int, list[tuple[int, float, float, float]]]]]:

@@ -10,13 +10,12 @@ import math
 from typing import Any
 
 from examgen.i18n import Bi
-from examgen.mathfmt import mat, num, p, qt, round_answer, vec
+from examgen.mathfmt import mat, num, p, round_answer, vec
 from examgen.model import LabelsSpec, MatrixSpec, NumberSpec, Part, ShapeSpec, Solution, Step, VectorSpec
 from examgen.solver import rnn as rnn_solver
 from examgen.solver import sequences as seq_solver
 from examgen.solver.cnn import conv_out_len
 from examgen.solver.cnn_layers import rf_table
-from examgen.solver.detection import to_corners
 from examgen.solver.detection_ops import inter_union
 from examgen.solver.imaging import OPERATORS, correlate_valid
 from examgen.solver.metrics import pr_table, voc_ap
@@ -182,8 +181,8 @@ def scenario_cnn_carry_forward(params: dict[str, Any], part: str, earlier: dict[
 # ====================================================================== scenario-detection
 def det_overlaps(params: dict[str, Any]) -> list[list[tuple[float, float]]]:
     """(intersection, union) of every prediction (rows) with every ground-truth box (columns)."""
-    gts = [to_corners(gb, "xyxy") for gb in params["gt"]]
-    return [[inter_union(to_corners(pb, "xyxy"), gb) for gb in gts] for pb in params["preds"]]
+    gts = params["gt"]
+    return [[inter_union(pb, gb) for gb in gts] for pb in params["preds"]]
 
 
 def det_ious(params: dict[str, Any]) -> list[list[float]]:
@@ -193,18 +192,21 @@ def det_ious(params: dict[str, Any]) -> list[list[float]]:
 
 def det_nms(params: dict[str, Any]) -> tuple[list[int], list[tuple[int, list[tuple[int, float, float, float]]]]]:
     """Greedy NMS by descending score; a box whose IoU with a kept box exceeds the threshold is suppressed."""
-    corners = [to_corners(b, "xyxy") for b in params["preds"]]
+    corners = params["preds"]
     remaining = sorted(range(len(corners)), key=lambda i: -params["scores"][i])
     kept: list[int] = []
     rounds = []
+    thr = params["nms_threshold"]
     while remaining:
         best = remaining.pop(0)
         kept.append(best)
         comps, survivors = [], []
+        box = corners[best]
         for j in remaining:
-            inter, union = inter_union(corners[best], corners[j])
-            comps.append((j, inter, union, inter / union))
-            if inter / union <= params["nms_threshold"]:
+            inter, union = inter_union(box, corners[j])
+            v = inter / union
+            comps.append((j, inter, union, v))
+            if v <= thr:
                 survivors.append(j)
         rounds.append((best, comps))
         remaining = survivors
@@ -235,8 +237,22 @@ def det_metrics(params: dict[str, Any], kept: list[int], tp: set[int]) -> tuple[
     return hits / len(order), hits / n_gt, voc_ap(prec, rec)
 
 
+_DET_IOU_FORMULA = '"IoU" = I/(S_A + S_B - I)'
+_DET_SORT_TITLE = Bi("NMS：按置信度从高到低排序", "NMS: sort by descending score")
+_DET_KEPT_TITLE = Bi("NMS 后保留的框", "Boxes kept after NMS")
+_DET_PREC_TITLE = Bi("NMS 后的精确率：TP 占保留框的比例", "Precision after NMS: share of kept boxes that are TP")
+_DET_REC_TITLE = Bi("召回率：被检出的真实框占全部真实框的比例", "Recall: share of ground-truth boxes found")
+_DET_CUM_TITLE = Bi("按置信度排序，逐个计算累计精确率与召回率", "Cumulative precision and recall down the ranking")
+_DET_AP_TITLE = Bi("全点插值 AP：精度取包络（其后的最大精确率），在每个 TP 处累加 ΔR × 包络精度；"
+                   "未检出的真实框使召回率达不到 1",
+                   "All-point AP: take the precision envelope (largest precision at or after each rank) "
+                   "and add ΔR × envelope precision at each TP; missed ground truths keep recall below 1")
+_DET_DUP_NOTE = ("{gt} 已被置信度更高的框匹配（重复检测）：FP", "{gt} was already matched by a higher-scoring box (duplicate): FP")
+
+
 def scenario_detection(params: dict[str, Any]) -> Solution:
     preds, gts, scores = params["preds"], params["gt"], params["scores"]
+    thr, mt = params["nms_threshold"], params["match_threshold"]
     n, g = len(preds), len(gts)
     names = LETTERS[:n]
     gt_math = [f"G_{k + 1}" for k in range(g)] if g > 1 else ["G"]
@@ -245,109 +261,101 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     ious = [[inter / union for inter, union in row] for row in overlaps]
     steps: list[Step] = []
     for i in range(n):
+        name = names[i]
         works = "; quad ".join(f"{_n(inter)}/{_n(union)}" for inter, union in overlaps[i])
-        results = "; quad ".join(f'"IoU"({names[i]}, {gn}) approx {num(v, 4)}' for gn, v in zip(gt_math, ious[i]))
-        steps.append(Step(title=Bi(f"框 {names[i]} 与真实框的 IoU（交集面积 / 并集面积）",
-                                   f"IoU of box {names[i]} with the ground truth (intersection / union)"),
-                          part="iou", formula='"IoU" = I/(S_A + S_B - I)', work=works, result=results))
+        results = "; quad ".join(f'"IoU"({name}, {gn}) approx {num(v, 4)}' for gn, v in zip(gt_math, ious[i]))
+        steps.append(Step(Bi(f"框 {name} 与真实框的 IoU（交集面积 / 并集面积）",
+                             f"IoU of box {name} with the ground truth (intersection / union)"),
+                          _DET_IOU_FORMULA, works, results, "iou"))
     kept, rounds = det_nms(params)
-    thr = params["nms_threshold"]
-    order_text = " > ".join(f"{names[i]}({num(scores[i])})" for i in sorted(range(n), key=lambda i: -scores[i]))
-    steps.append(Step(title=Bi("NMS：按置信度从高到低排序", "NMS: sort by descending score"), part="kept",
-                      result=order_text))
+    by_score = sorted(range(n), key=lambda i: -scores[i])
+    steps.append(Step(_DET_SORT_TITLE, "", "", " > ".join(f"{names[i]}({num(scores[i])})" for i in by_score),
+                      "kept"))
+    thr_t = num(thr)
     for best, comps in rounds:
-        if comps:
-            touching = [c for c in comps if c[1] > 0]
-            work = "; quad ".join(f'"IoU"({names[best]}, {names[j]}) = {_n(inter)}/{_n(union)} approx {num(v, 3)}'
-                                  for j, inter, union, v in touching)
-            apart = [names[j] for j, inter, _, _ in comps if inter == 0]
-            note = None
-            if apart:
-                note = Bi(f"{'、'.join(apart)} 与 {names[best]} 不相交，IoU = 0。",
-                          f"{', '.join(apart)} {'does' if len(apart) == 1 else 'do'} not overlap {names[best]}: "
-                          f"IoU = 0.")
-            gone = [names[j] for j, _, _, v in comps if v > thr]
-            res_zh = ("抑制 " + "、".join(gone)) if gone else "没有框被抑制"
-            res_en = ("suppress " + ", ".join(gone)) if gone else "nothing suppressed"
-            steps.append(Step(title=Bi(f"保留当前置信度最高的框 {names[best]}，抑制与它 IoU > {num(thr)} 的框：{res_zh}",
-                                       f"Keep the highest-scoring box left, {names[best]}, and suppress boxes with IoU "
-                                       f"> {num(thr)} to it: {res_en}"),
-                              part="kept", work=work, result=names[best], note=note))
-        else:
-            steps.append(Step(title=Bi(f"只剩框 {names[best]}，保留", f"Only {names[best]} is left: keep it"),
-                              part="kept", result=names[best]))
-    kept_sorted = sorted(kept, key=lambda i: -scores[i])
-    steps.append(Step(title=Bi("NMS 后保留的框", "Boxes kept after NMS"), part="kept",
-                      result=", ".join(names[i] for i in kept_sorted)))
+        bn = names[best]
+        if not comps:
+            steps.append(Step(Bi(f"只剩框 {bn}，保留", f"Only {bn} is left: keep it"), "", "", bn, "kept"))
+            continue
+        work = "; quad ".join(f'"IoU"({bn}, {names[j]}) = {_n(inter)}/{_n(union)} approx {num(v, 3)}'
+                              for j, inter, union, v in comps if inter > 0)
+        apart = [names[j] for j, inter, _, _ in comps if inter == 0]
+        note = None
+        if apart:
+            note = Bi(f"{'、'.join(apart)} 与 {bn} 不相交，IoU = 0。",
+                      f"{', '.join(apart)} {'does' if len(apart) == 1 else 'do'} not overlap {bn}: IoU = 0.")
+        gone = [names[j] for j, _, _, v in comps if v > thr]
+        res_zh = ("抑制 " + "、".join(gone)) if gone else "没有框被抑制"
+        res_en = ("suppress " + ", ".join(gone)) if gone else "nothing suppressed"
+        steps.append(Step(Bi(f"保留当前置信度最高的框 {bn}，抑制与它 IoU > {thr_t} 的框：{res_zh}",
+                             f"Keep the highest-scoring box left, {bn}, and suppress boxes with IoU > {thr_t} to it: "
+                             f"{res_en}"), "", work, bn, "kept", note))
+    kept_sorted = [i for i in by_score if i in kept]
+    steps.append(Step(_DET_KEPT_TITLE, "", "", ", ".join(names[i] for i in kept_sorted), "kept"))
     match = det_match(params, ious, kept)
-    used: list[int] = []
+    mt_t = num(mt)
     for i, gk, v, tp in match:
+        gt_name = gt_names[gk]
         if tp:
-            why_zh, why_en = f"IoU ≥ {num(params['match_threshold'])} 且 {gt_names[gk]} 尚未匹配：TP", \
-                f"IoU ≥ {num(params['match_threshold'])} and {gt_names[gk]} is still free: TP"
-            used.append(gk)
-        elif v >= params["match_threshold"]:
-            why_zh, why_en = f"{gt_names[gk]} 已被置信度更高的框匹配（重复检测）：FP", \
-                f"{gt_names[gk]} was already matched by a higher-scoring box (duplicate): FP"
+            note = Bi(f"IoU ≥ {mt_t} 且 {gt_name} 尚未匹配：TP", f"IoU ≥ {mt_t} and {gt_name} is still free: TP")
+        elif v >= mt:
+            note = Bi(_DET_DUP_NOTE[0].format(gt=gt_name), _DET_DUP_NOTE[1].format(gt=gt_name))
         else:
-            why_zh, why_en = f"IoU < {num(params['match_threshold'])}:FP", f"IoU < {num(params['match_threshold'])}: FP"
-        steps.append(Step(title=Bi(f"框 {names[i]}（置信度 {num(scores[i])}）与 IoU 最大的真实框 {gt_names[gk]} 匹配",
-                                   f"Box {names[i]} (score {num(scores[i])}) against its best ground truth "
-                                   f"{gt_names[gk]}"),
-                          part="tp", work=f"{qt('IoU')} approx {num(v, 4)}", result=qt("TP") if tp else qt("FP"),
-                          note=Bi(why_zh, why_en)))
+            note = Bi(f"IoU < {mt_t}：FP", f"IoU < {mt_t}: FP")
+        sc = num(scores[i])
+        steps.append(Step(Bi(f"框 {names[i]}（置信度 {sc}）与 IoU 最大的真实框 {gt_name} 匹配",
+                             f"Box {names[i]} (score {sc}) against its best ground truth {gt_name}"),
+                          "", f'"IoU" approx {num(v, 4)}', '"TP"' if tp else '"FP"', "tp", note))
     tp_set = {i for i, _, _, t in match if t}
-    prec, rec, ap = det_metrics(params, kept, tp_set)
-    n_tp, n_kept = len(tp_set), len(kept)
-    steps.append(Step(title=Bi("NMS 后的精确率：TP 占保留框的比例", "Precision after NMS: share of kept boxes that are TP"),
-                      part="precision", formula=f"P = {qt('TP')}/({qt('TP')} + {qt('FP')})",
-                      work=f"{n_tp}/{n_kept}", result=f"P approx {num(prec, 4)}"))
-    steps.append(Step(title=Bi("召回率：被检出的真实框占全部真实框的比例", "Recall: share of ground-truth boxes found"),
-                      part="recall", formula=f"R = {qt('TP')}/N_{qt('GT')}", work=f"{n_tp}/{g}",
-                      result=f"R approx {num(rec, 4)}"))
     flags = [1 if i in tp_set else 0 for i in kept_sorted]
     ps, rs, cum = pr_table(flags, g)
-    steps.append(Step(title=Bi("按置信度排序，逐个计算累计精确率与召回率", "Cumulative precision and recall down the ranking"),
-                      part="ap", formula=f"P_k = {qt('TP')}_k/k, quad R_k = {qt('TP')}_k/N_{qt('GT')}",
-                      work="; quad ".join(f"{names[i]}: {c}/{k + 1}, {c}/{g}" for k, (i, c) in
-                                          enumerate(zip(kept_sorted, cum))),
-                      result="; quad ".join(f"({num(pk, 3)}, {num(rk, 3)})" for pk, rk in zip(ps, rs))))
+    n_tp, n_kept = cum[-1], len(kept_sorted)
+    prec, rec, ap = n_tp / n_kept, n_tp / g, voc_ap(ps, rs)
+    steps.append(Step(_DET_PREC_TITLE, 'P = "TP"/("TP" + "FP")', f"{n_tp}/{n_kept}", f"P approx {num(prec, 4)}",
+                      "precision"))
+    steps.append(Step(_DET_REC_TITLE, 'R = "TP"/N_"GT"', f"{n_tp}/{g}", f"R approx {num(rec, 4)}", "recall"))
+    steps.append(Step(_DET_CUM_TITLE, 'P_k = "TP"_k/k, quad R_k = "TP"_k/N_"GT"',
+                      "; quad ".join(f"{names[i]}: {c}/{k}, {c}/{g}"
+                                     for k, (i, c) in enumerate(zip(kept_sorted, cum), start=1)),
+                      "; quad ".join(f"({num(pk, 3)}, {num(rk, 3)})" for pk, rk in zip(ps, rs)), "ap"))
     env = list(ps)
     for k in range(len(env) - 2, -1, -1):
-        env[k] = max(env[k], env[k + 1])
+        if env[k + 1] > env[k]:
+            env[k] = env[k + 1]
     terms, prev = [], 0.0
     for k, f in enumerate(flags):
         if f:
             terms.append(f"({num(rs[k], 3)} - {num(prev, 3)}) dot {num(env[k], 3)}")
             prev = rs[k]
-    steps.append(Step(title=Bi("全点插值 AP：精度取包络（其后的最大精确率），在每个 TP 处累加 ΔR × 包络精度；"
-                               "未检出的真实框使召回率达不到 1",
-                               "All-point AP: take the precision envelope (largest precision at or after each rank) "
-                               "and add ΔR × envelope precision at each TP; missed ground truths keep recall below 1"),
-                      part="ap", formula=f"{qt('AP')} = sum_k (R_k - R_(k-1)) dot tilde(P)_k",
-                      work=" + ".join(terms) if terms else "0", result=f"{qt('AP')} approx {num(ap, 4)}"))
+    steps.append(Step(_DET_AP_TITLE, '"AP" = sum_k (R_k - R_(k-1)) dot tilde(P)_k',
+                      " + ".join(terms) if terms else "0", f'"AP" approx {num(ap, 4)}', "ap"))
     if g == 1:
-        iou_part = Part("iou", _lbl("a", "各预测框与真实框的 IoU", "IoU of each prediction with the ground truth"),
-                        VectorSpec(n, decimals=2), _r([row[0] for row in ious]))
+        iou_part = Part("iou", _DET_LABELS["iou1"], VectorSpec(n, decimals=2), _r([row[0] for row in ious]))
     else:
-        iou_part = Part("iou", _lbl("a", "IoU 矩阵（行：预测框，列：真实框）", "IoU matrix (rows: predictions, "
-                                    "columns: ground truths)"), MatrixSpec(n, g, decimals=2),
-                        [_r(row) for row in ious])
-    labels = tuple(names)
+        iou_part = Part("iou", _DET_LABELS["iou2"], MatrixSpec(n, g, decimals=2), [_r(row) for row in ious])
+    labels = LabelsSpec(tuple(names), ordered=False)
     parts = [
         iou_part,
-        Part("kept", _lbl("b", "NMS 后保留的框", "Boxes kept by NMS"), LabelsSpec(labels, ordered=False),
-             [names[i] for i in kept_sorted]),
-        Part("tp", _lbl("c", "保留框中的 TP", "Kept boxes that are TP"), LabelsSpec(labels, ordered=False),
-             [names[i] for i in kept_sorted if i in tp_set], depends_on=("iou", "kept")),
-        Part("precision", _lbl("d", "精确率", "Precision"), NumberSpec(decimals=3), round_answer(prec),
-             depends_on=("tp", "kept"), weight=0.5),
-        Part("recall", _lbl("d", "召回率", "Recall"), NumberSpec(decimals=3), round_answer(rec), depends_on=("tp",),
-             weight=0.5),
-        Part("ap", _lbl("e", "AP（全点插值）", "AP (all-point interpolation)"), NumberSpec(decimals=3),
-             round_answer(ap), depends_on=("tp", "kept"), weight=1.5),
+        Part("kept", _DET_LABELS["kept"], labels, [names[i] for i in kept_sorted]),
+        Part("tp", _DET_LABELS["tp"], labels, [names[i] for i in kept_sorted if i in tp_set],
+             depends_on=("iou", "kept")),
+        Part("precision", _DET_LABELS["precision"], _DEC3, round_answer(prec), depends_on=("tp", "kept"), weight=0.5),
+        Part("recall", _DET_LABELS["recall"], _DEC3, round_answer(rec), depends_on=("tp",), weight=0.5),
+        Part("ap", _DET_LABELS["ap"], _DEC3, round_answer(ap), depends_on=("tp", "kept"), weight=1.5),
     ]
     return Solution(parts, steps)
+
+
+_DEC3 = NumberSpec(decimals=3)
+_DET_LABELS = {
+    "iou1": _lbl("a", "各预测框与真实框的 IoU", "IoU of each prediction with the ground truth"),
+    "iou2": _lbl("a", "IoU 矩阵（行：预测框，列：真实框）", "IoU matrix (rows: predictions, columns: ground truths)"),
+    "kept": _lbl("b", "NMS 后保留的框", "Boxes kept by NMS"),
+    "tp": _lbl("c", "保留框中的 TP", "Kept boxes that are TP"),
+    "precision": _lbl("d", "精确率", "Precision"),
+    "recall": _lbl("d", "召回率", "Recall"),
+    "ap": _lbl("e", "AP（全点插值）", "AP (all-point interpolation)"),
+}
 
 
 def _as_matrix(values: Any, rows: int) -> list[list[float]]:
