@@ -64,12 +64,12 @@ def p(x: float, d: int = 4) -> str:
 
 def vec(values: list[float], d: int = 4) -> str:
     """A column vector in Typst math (`vec(0.5, -0.2)`)."""
-    return "vec(" + ", ".join(num(v, d) for v in values) + ")"
+    return "vec(" + ", ".join([num(v, d) for v in values]) + ")"
 
 
 def mat(rows: list[list[float]], d: int = 4) -> str:
     """A matrix in Typst math (`mat(1, 2; 3, 4)`)."""
-    return "mat(" + "; ".join(", ".join(num(v, d) for v in row) for row in rows) + ")"
+    return "mat(" + "; ".join([", ".join([num(v, d) for v in row]) for row in rows]) + ")"
 
 
 def qt(text: str) -> str:

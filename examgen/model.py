@@ -146,12 +146,13 @@ class Step:
     note: Bi | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"title": self.title.to_json(), "formula": self.formula, "work": self.work,
-                               "result": self.result}
+        title, note = self.title, self.note
+        out: dict[str, Any] = {"title": {"zh": title.zh, "en": title.en}, "formula": self.formula,
+                               "work": self.work, "result": self.result}
         if self.part:
             out["part"] = self.part
-        if self.note is not None:
-            out["note"] = self.note.to_json()
+        if note is not None:
+            out["note"] = {"zh": note.zh, "en": note.en}
         return out
 
 

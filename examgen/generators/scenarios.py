@@ -28,6 +28,15 @@ def _tenth(rng: random.Random, lo: int, hi: int, nonzero: bool = False) -> float
             return round(v / 10, 1)
 
 
+_TENTHS = {v: round(v / 10, 1) for v in range(-20, 21)}  # what `_tenth` returns, looked up
+
+
+def _tenths(rng: random.Random, lo: int, hi: int, count: int) -> list[float]:
+    """`count` draws of `_tenth(rng, lo, hi)` (the same numbers from the same stream, faster)."""
+    rnd, span, table = rng.random, hi - lo + 1, _TENTHS
+    return [table[lo + int(rnd() * span)] for _ in range(count)]
+
+
 def _vec_text(v: list[float]) -> str:
     return num(v[0]) if len(v) == 1 else "(" + ", ".join(num(x) for x in v) + ")^T"
 
@@ -539,9 +548,9 @@ def sample_seq(rng: random.Random) -> dict[str, Any]:
             params["c0"] = [0.0] * n
         ws, bs = (solver.LSTM_W, solver.LSTM_B) if cell == "lstm" else (solver.GRU_W, solver.GRU_B)
         for w in ws:
-            params[w] = [[_tenth(rng, -10, 10) for _ in range(n + m)] for _ in range(n)]
+            params[w] = [_tenths(rng, -10, 10, n + m) for _ in range(n)]
         for b in bs:
-            params[b] = [_tenth(rng, -5, 5) for _ in range(n)]
+            params[b] = _tenths(rng, -5, 5, n)
         hid = pick(rng, [16, 32, 64, 100, 128, 256]) if rng.random() < 0.5 else rng.randint(4, 80)
         inp = pick(rng, [1, 3, 8, 26, 50, 100, 300]) if rng.random() < 0.5 else rng.randint(2, 64)
         params["deploy"] = [hid, inp]

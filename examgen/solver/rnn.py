@@ -15,7 +15,7 @@ def sigmoid(x: float) -> float:
 
 
 def affine(w: list[list[float]], z: list[float], b: list[float]) -> list[float]:
-    return [sum(wi * zi for wi, zi in zip(row, z)) + bi for row, bi in zip(w, b)]
+    return [sum([wi * zi for wi, zi in zip(row, z)]) + bi for row, bi in zip(w, b)]
 
 
 def _affine_work(w: list[list[float]], z: list[float], b: list[float]) -> str:
@@ -44,7 +44,7 @@ def lstm_values(params: dict[str, Any]) -> dict[str, list[float]]:
     for name, w, b, act, _, _ in GATES:
         pre = affine(params[w], z, params[b])
         out["pre_" + name] = pre
-        out[name] = [sigmoid(v) if act == "sigma" else math.tanh(v) for v in pre]
+        out[name] = [1.0 / (1.0 + math.exp(-v)) for v in pre] if act == "sigma" else [math.tanh(v) for v in pre]
     out["c"] = [f * c0 + i * ct for f, c0, i, ct in zip(out["f"], params["c_prev"], out["i"], out["c_tilde"])]
     out["h"] = [o * math.tanh(c) for o, c in zip(out["o"], out["c"])]
     return out

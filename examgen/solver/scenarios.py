@@ -570,55 +570,69 @@ def _affine_text(f: _Fmt, w: list[list[float]], z: list[float], b: list[float]) 
     rows = []
     for row, bi in zip(w, b):
         terms = [f"{f[wi]} dot {f[zi]}" for wi, zi in zip(row, z) if zi != 0]
-        rows.append(" + ".join(terms + [f[bi]]))
+        terms.append(f[bi])
+        rows.append(" + ".join(terms))
     return rows[0] if len(rows) == 1 else "(" + "; ".join(rows) + ")"
+
+
+def _cell_texts(t: int, lstm: bool) -> dict[str, Any]:
+    """The fixed texts of time step t (titles, formulas, parts): the same for every problem, built once."""
+    head = Bi(f"$t = {t}$：", f"$t = {t}$: ")
+    tp = f"{t - 1}"
+    gates = []
+    for key, w, b, act, name, sym in (_LSTM_GATES if lstm else _GRU_GATES):
+        if lstm:
+            part = f"h{t}" if key == "o" else f"c{t}"
+        else:
+            part = ("z1" if key == "z" else "h_tilde1") if t == 1 else "h2"
+        gates.append((key, w, b, act, head + name, f"{sym}_{t} = {act}({w} v_{t} + {b})", part, f"{sym}_{t} approx "))
+    return {
+        "cat": (head + Bi(f"拼接 $h_{tp}$ 与 $x_{t}$", f"concatenate $h_{tp}$ and $x_{t}$"), f"v_{t} = [h_{tp}, x_{t}]",
+                ("c" if lstm else "z") + str(t) if (lstm or t == 1) else "h2"),
+        "gates": gates,
+        "cell": head + Bi("更新细胞状态", "update the cell state"),
+        "out": head + Bi("输出隐状态", "output the hidden state"),
+        "cand": head + Bi("用重置门缩放旧状态，求候选隐状态", "scale the old state by the reset gate; candidate state"),
+        "interp": head + Bi("在旧状态与候选状态之间按更新门插值",
+                            "interpolate between the old state and the candidate with the update gate"),
+    }
+
+
+_CELL_TEXTS = {(t, lstm): _cell_texts(t, lstm) for t in (1, 2) for lstm in (True, False)}
 
 
 def _cell_steps(params: dict[str, Any], t: int, x: list[float], h: list[float], c: list[float] | None,
                 vals: dict[str, list[float]], f: _Fmt) -> list[Step]:
     """The worked steps of one time step of the unrolled cell (LSTM when `c` is given, else GRU)."""
-    head = Bi(f"$t = {t}$：", f"$t = {t}$: ")
-    tp = f"{t - 1}"
-    z = h + x
     lstm = c is not None
-    cat_part = ("c" if lstm else "z") + str(t) if (lstm or t == 1) else "h2"
-    steps = [Step(title=head + Bi(f"拼接 $h_{tp}$ 与 $x_{t}$", f"concatenate $h_{tp}$ and $x_{t}$"), part=cat_part,
-                  formula=f"v_{t} = [h_{tp}, x_{t}]", result=f"v_{t} = {_v(z)}")]
-    gates = _LSTM_GATES if lstm else _GRU_GATES
-    for key, w, b, act, name, sym in gates:
-        if lstm:
-            part = f"h{t}" if key == "o" else f"c{t}"
-        else:
-            part = ("z1" if key == "z" else "h_tilde1") if t == 1 else "h2"
-        steps.append(Step(title=head + name, part=part, formula=f"{sym}_{t} = {act}({w} v_{t} + {b})",
-                          work=f"{act}({_affine_text(f, params[w], z, params[b])}) = {act}({_v(vals['pre_' + key])})",
-                          result=f"{sym}_{t} approx {_v(vals[key])}"))
+    texts = _CELL_TEXTS[(t, lstm)]
+    tp = t - 1
+    z = h + x
+    title, formula, part = texts["cat"]
+    steps = [Step(title, formula, "", f"v_{t} = {_v(z)}", part)]
+    for key, w, b, act, title, formula, part, res in texts["gates"]:
+        steps.append(Step(title, formula,
+                          f"{act}({_affine_text(f, params[w], z, params[b])}) = {act}({_v(vals['pre_' + key])})",
+                          res + _v(vals[key]), part))
     if lstm:
-        steps.append(Step(title=head + Bi("更新细胞状态", "update the cell state"), part=f"c{t}",
-                          formula=f"C_{t} = f_{t} dot.o C_{tp} + i_{t} dot.o tilde(C)_{t}",
-                          work="; ".join(f"{f[a]} dot {f[b]} + {f[g]} dot {f[d]}" for a, b, g, d in
-                                         zip(vals["f"], c, vals["i"], vals["c_tilde"])),
-                          result=f"C_{t} approx {_v(vals['c'])}"))
-        steps.append(Step(title=head + Bi("输出隐状态", "output the hidden state"), part=f"h{t}",
-                          formula=f"h_{t} = o_{t} dot.o tanh(C_{t})",
-                          work="; ".join(f"{f[o]} dot tanh({f[cc]})" for o, cc in zip(vals["o"], vals["c"])),
-                          result=f"h_{t} approx {_v(vals['h'])}"))
+        steps.append(Step(texts["cell"], f"C_{t} = f_{t} dot.o C_{tp} + i_{t} dot.o tilde(C)_{t}",
+                          "; ".join([f"{f[a]} dot {f[b]} + {f[g]} dot {f[d]}" for a, b, g, d in
+                                     zip(vals["f"], c, vals["i"], vals["c_tilde"])]),
+                          f"C_{t} approx {_v(vals['c'])}", f"c{t}"))
+        steps.append(Step(texts["out"], f"h_{t} = o_{t} dot.o tanh(C_{t})",
+                          "; ".join([f"{f[o]} dot tanh({f[cc]})" for o, cc in zip(vals["o"], vals["c"])]),
+                          f"h_{t} approx {_v(vals['h'])}", f"h{t}"))
         return steps
-    cand = "h_tilde1" if t == 1 else "h2"
     reset = [ri * hi for ri, hi in zip(vals["r"], h)]
-    steps.append(Step(title=head + Bi("用重置门缩放旧状态，求候选隐状态", "scale the old state by the reset gate; candidate "
-                                                          "state"), part=cand,
-                      formula=f"tilde(h)_{t} = tanh(W_h [r_{t} dot.o h_{tp}, x_{t}] + b_h)",
-                      work=f"r_{t} dot.o h_{tp} approx {_v(reset)}; quad "
-                           f"tanh({_affine_text(f, params['W_h'], reset + x, params['b_h'])}) = "
-                           f"tanh({_v(vals['pre_h_tilde'])})",
-                      result=f"tilde(h)_{t} approx {_v(vals['h_tilde'])}"))
-    steps.append(Step(title=head + Bi("在旧状态与候选状态之间按更新门插值", "interpolate between the old state and the "
-                                                           "candidate with the update gate"),
-                      part=f"h{t}", formula=f"h_{t} = (1 - z_{t}) dot.o h_{tp} + z_{t} dot.o tilde(h)_{t}",
-                      work="; ".join(f"(1 - {f[zz]}) dot {f[hp]} + {f[zz]} dot {f[ht]}" for zz, hp, ht in
-                                     zip(vals["z"], h, vals["h_tilde"])),
-                      result=f"h_{t} approx {_v(vals['h'])}"))
+    steps.append(Step(texts["cand"], f"tilde(h)_{t} = tanh(W_h [r_{t} dot.o h_{tp}, x_{t}] + b_h)",
+                      f"r_{t} dot.o h_{tp} approx {_v(reset)}; quad "
+                      f"tanh({_affine_text(f, params['W_h'], reset + x, params['b_h'])}) = "
+                      f"tanh({_v(vals['pre_h_tilde'])})",
+                      f"tilde(h)_{t} approx {_v(vals['h_tilde'])}", "h_tilde1" if t == 1 else "h2"))
+    steps.append(Step(texts["interp"], f"h_{t} = (1 - z_{t}) dot.o h_{tp} + z_{t} dot.o tilde(h)_{t}",
+                      "; ".join([f"(1 - {f[zz]}) dot {f[hp]} + {f[zz]} dot {f[ht]}" for zz, hp, ht in
+                                 zip(vals["z"], h, vals["h_tilde"])]),
+                      f"h_{t} approx {_v(vals['h'])}", f"h{t}"))
     return steps
 
 

@@ -14,7 +14,7 @@ from examgen.solver.rnn import sigmoid
 
 # ---------------------------------------------------------------- small linear algebra
 def matvec(w: list[list[float]], v: list[float]) -> list[float]:
-    return [sum(a * b for a, b in zip(row, v)) for row in w]
+    return [sum([a * b for a, b in zip(row, v)]) for row in w]
 
 
 def _v(values: list[float], d: int = 4) -> str:
