@@ -563,53 +563,61 @@ def sample_seq(rng: random.Random) -> dict[str, Any]:
         return params
 
 
+_SEQ_LEADS = {"sensor": Bi("用循环网络预测传感器读数序列，", "A recurrent network predicts a sequence of sensor readings. "),
+              "text": Bi("用循环网络处理一个长度为 2 的词序列（已编码为向量），",
+                         "A recurrent network reads a two-word sequence (already encoded as vectors). "),
+              "plain": Bi("", "")}
+_SEQ_EQS = {
+    "lstm": ("$f_t = sigma(W_f [h_(t-1), x_t] + b_f)$, $i_t = sigma(W_i [h_(t-1), x_t] + b_i)$, "
+             "$tilde(C)_t = tanh(W_c [h_(t-1), x_t] + b_c)$, $o_t = sigma(W_o [h_(t-1), x_t] + b_o)$, "
+             "$C_t = f_t dot.o C_(t-1) + i_t dot.o tilde(C)_t$, $h_t = o_t dot.o tanh(C_t)$"),
+    "gru": ("$z_t = sigma(W_z [h_(t-1), x_t] + b_z)$, $r_t = sigma(W_r [h_(t-1), x_t] + b_r)$, "
+            "$tilde(h)_t = tanh(W_h [r_t dot.o h_(t-1), x_t] + b_h)$, "
+            "$h_t = (1 - z_t) dot.o h_(t-1) + z_t dot.o tilde(h)_t$"),
+}
+_SEQ_ASKS = {
+    "lstm": (Bi("$t = 1$ 时的细胞状态 $C_1$ 和隐状态 $h_1$", "the cell state $C_1$ and hidden state $h_1$ at $t = 1$"),
+             Bi("$t = 2$ 时的 $C_2$ 和 $h_2$", "$C_2$ and $h_2$ at $t = 2$")),
+    "gru": (Bi("$t = 1$ 时的更新门 $z_1$、候选状态 $tilde(h)_1$ 和隐状态 $h_1$",
+               "the update gate $z_1$, candidate $tilde(h)_1$ and hidden state $h_1$ at $t = 1$"),
+            Bi("$t = 2$ 时的隐状态 $h_2$", "the hidden state $h_2$ at $t = 2$")),
+}
+_SEQ_CONV = {"lstm": Bi("", ""),
+             "gru": Bi("（本题约定 $z_t$ 越大越多地采用新的候选状态，与 PyTorch 中 $z$ 的含义相反）",
+                       " (here a larger $z_t$ takes more of the new candidate — the opposite of PyTorch's $z$)")}
+
+
 def prompt_seq(params: dict[str, Any]) -> Prompt:
     cell = params["cell"]
     n, m = len(params["h0"]), len(params["xs"][0])
     x1, x2 = (_vec_text(x) for x in params["xs"])
     hid, inp = params["deploy"]
-    story = params.get("story", "plain")
-    lead_zh = {"sensor": "用循环网络预测传感器读数序列，", "text": "用循环网络处理一个长度为 2 的词序列（已编码为向量），",
-               "plain": ""}[story]
-    lead_en = {"sensor": "A recurrent network predicts a sequence of sensor readings. ",
-               "text": "A recurrent network reads a two-word sequence (already encoded as vectors). ",
-               "plain": ""}[story]
+    lead = _SEQ_LEADS[params.get("story", "plain")]
     dims_zh = "隐状态和输入都是标量" if n == 1 and m == 1 else f"隐状态维度 {n}，输入维度 {m}"
     dims_en = "scalar hidden state and input" if n == 1 and m == 1 else f"hidden size {n}, input size {m}"
+    eqs, conv = _SEQ_EQS[cell], _SEQ_CONV[cell]
     if cell == "lstm":
-        eqs = ("$f_t = sigma(W_f [h_(t-1), x_t] + b_f)$, $i_t = sigma(W_i [h_(t-1), x_t] + b_i)$, "
-               "$tilde(C)_t = tanh(W_c [h_(t-1), x_t] + b_c)$, $o_t = sigma(W_o [h_(t-1), x_t] + b_o)$, "
-               "$C_t = f_t dot.o C_(t-1) + i_t dot.o tilde(C)_t$, $h_t = o_t dot.o tanh(C_t)$")
         ws, bs = solver.LSTM_W, solver.LSTM_B
-        init = f"$h_0 = {_vec_text(params['h0'])}$, $C_0 = {_vec_text(params['c0'])}$"
-        ask_a = Bi("$t = 1$ 时的细胞状态 $C_1$ 和隐状态 $h_1$", "the cell state $C_1$ and hidden state $h_1$ at $t = 1$")
-        ask_b = Bi("$t = 2$ 时的 $C_2$ 和 $h_2$", "$C_2$ and $h_2$ at $t = 2$")
-        conv_zh, conv_en = "", ""
+        init = f"$h_0 = {_vec_text(params['h0'])}$", f"$C_0 = {_vec_text(params['c0'])}$"
     else:
-        eqs = ("$z_t = sigma(W_z [h_(t-1), x_t] + b_z)$, $r_t = sigma(W_r [h_(t-1), x_t] + b_r)$, "
-               "$tilde(h)_t = tanh(W_h [r_t dot.o h_(t-1), x_t] + b_h)$, "
-               "$h_t = (1 - z_t) dot.o h_(t-1) + z_t dot.o tilde(h)_t$")
         ws, bs = solver.GRU_W, solver.GRU_B
-        init = f"$h_0 = {_vec_text(params['h0'])}$"
-        ask_a = Bi("$t = 1$ 时的更新门 $z_1$、候选状态 $tilde(h)_1$ 和隐状态 $h_1$",
-                   "the update gate $z_1$, candidate $tilde(h)_1$ and hidden state $h_1$ at $t = 1$")
-        ask_b = Bi("$t = 2$ 时的隐状态 $h_2$", "the hidden state $h_2$ at $t = 2$")
-        conv_zh = "（本题约定 $z_t$ 越大越多地采用新的候选状态，与 PyTorch 中 $z$ 的含义相反）"
-        conv_en = " (here a larger $z_t$ takes more of the new candidate — the opposite of PyTorch's $z$)"
-    biases = ", ".join(f"${b} = {_vec_text(params[b])}$" for b in bs)
+        init = (f"$h_0 = {_vec_text(params['h0'])}$",)
+    biases = [f"${b} = {_vec_text(params[b])}$" for b in bs]
+    ask_a, ask_b = _SEQ_ASKS[cell]
     asks = _asks([("a", ask_a), ("b", ask_b),
                   ("c", Bi(f"实际部署的模型中该层输入维度为 ${inp}$、隐状态维度为 ${hid}$（每组权重带一个偏置向量），"
                            f"求该层的参数量",
                            f"in the deployed model this layer has input size ${inp}$ and hidden size ${hid}$ (one bias "
                            f"vector per set of weights): how many parameters does it have"))])
-    zh = (f"{lead_zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{eqs.replace('$, $', '$，$')}{conv_zh}。"
-          f"权重矩阵作用在拼接向量上（见下图），偏置 {biases.replace('$, $', '$，$')}；初始状态 {init.replace('$, $', '$，$')}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
+    zh = (f"{lead.zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{eqs.replace('$, $', '$，$')}{conv.zh}。"
+          f"权重矩阵作用在拼接向量上（见下图），偏置 {'，'.join(biases)}；初始状态 {'，'.join(init)}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
           f"$h$、$C$、门的值保留四位小数。求：{asks.zh}")
     article = "An" if cell == "lstm" else "A"
-    en = (f"{lead_en}{article} {cell.upper()} cell ({dims_en}) is unrolled for two steps; it computes "
-          f"{eqs}{conv_en}. The "
-          f"weight matrices act on the concatenations (shown below); the biases are {biases}; the initial state is "
-          f"{init} and the inputs are $x_1 = {x1}$, $x_2 = {x2}$. Give states and gates to 4 decimals. Find {asks.en}")
+    en = (f"{lead.en}{article} {cell.upper()} cell ({dims_en}) is unrolled for two steps; it computes "
+          f"{eqs}{conv.en}. The "
+          f"weight matrices act on the concatenations (shown below); the biases are {', '.join(biases)}; the initial "
+          f"state is {', '.join(init)} and the inputs are $x_1 = {x1}$, $x_2 = {x2}$. Give states and gates to 4 "
+          f"decimals. Find {asks.en}")
     figs = [matrix(Bi(f"${w}$", f"${w}$"), params[w]) for w in ws]
     return Prompt(Bi(zh, en), figs)
 

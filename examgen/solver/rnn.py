@@ -39,14 +39,21 @@ GATES = (
 
 
 def lstm_values(params: dict[str, Any]) -> dict[str, list[float]]:
-    z = list(params["h_prev"]) + list(params["x"])
+    return lstm_cell(params, list(params["x"]), list(params["h_prev"]), list(params["c_prev"]))
+
+
+def lstm_cell(weights: dict[str, Any], x: list[float], h_prev: list[float], c_prev: list[float]
+              ) -> dict[str, list[float]]:
+    """One LSTM step with the weights `W_f … b_o` of `weights`: pre-activations, gates, C_t and h_t."""
+    z = h_prev + x
+    exp, tanh = math.exp, math.tanh
     out: dict[str, list[float]] = {}
     for name, w, b, act, _, _ in GATES:
-        pre = affine(params[w], z, params[b])
+        pre = [sum([wi * zi for wi, zi in zip(row, z)]) + bi for row, bi in zip(weights[w], weights[b])]
         out["pre_" + name] = pre
-        out[name] = [1.0 / (1.0 + math.exp(-v)) for v in pre] if act == "sigma" else [math.tanh(v) for v in pre]
-    out["c"] = [f * c0 + i * ct for f, c0, i, ct in zip(out["f"], params["c_prev"], out["i"], out["c_tilde"])]
-    out["h"] = [o * math.tanh(c) for o, c in zip(out["o"], out["c"])]
+        out[name] = [1.0 / (1.0 + exp(-v)) for v in pre] if act == "sigma" else [tanh(v) for v in pre]
+    out["c"] = c = [f * c0 + i * ct for f, c0, i, ct in zip(out["f"], c_prev, out["i"], out["c_tilde"])]
+    out["h"] = [o * tanh(cv) for o, cv in zip(out["o"], c)]
     return out
 
 

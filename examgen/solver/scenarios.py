@@ -520,16 +520,12 @@ GRU_W = ("W_z", "W_r", "W_h")
 GRU_B = ("b_z", "b_r", "b_h")
 
 
-def _cell(params: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {k: params[k] for k in keys}
-
-
 def lstm_step_values(params: dict[str, Any], x: list[float], h: list[float], c: list[float]) -> dict[str, list[float]]:
-    return rnn_solver.lstm_values({"x": x, "h_prev": h, "c_prev": c, **_cell(params, LSTM_W + LSTM_B)})
+    return rnn_solver.lstm_cell(params, x, h, c)
 
 
 def gru_step_values(params: dict[str, Any], x: list[float], h: list[float]) -> dict[str, list[float]]:
-    return seq_solver.gru_values({"x": x, "h_prev": h, **_cell(params, GRU_W + GRU_B)})
+    return seq_solver.gru_cell(params, x, h)
 
 
 def sequence_values(params: dict[str, Any]) -> dict[str, Any]:
@@ -641,7 +637,7 @@ def scenario_sequence(params: dict[str, Any]) -> Solution:
     xs = [list(x) for x in params["xs"]]
     vals = sequence_values(params)
     n = len(params["h0"])
-    spec = VectorSpec(n, decimals=4)
+    spec = _VEC4.get(n) or VectorSpec(n, decimals=4)
     f = _Fmt()
     v1, v2 = vals["steps"]
     lstm = cell == "lstm"
@@ -655,25 +651,32 @@ def scenario_sequence(params: dict[str, Any]) -> Solution:
                       part="params", formula=f"N = {g}(h(h + x) + h)",
                       work=f"{g} dot ({hid} dot ({hid} + {inp}) + {hid})",
                       result=f"N = {vals['params']}"))
+    labels = _SEQ_LABELS
     if cell == "lstm":
         parts = [
-            Part("c1", _lbl("a", "细胞状态 C_1", "Cell state C_1"), spec, _r(vals["c1"])),
-            Part("h1", _lbl("a", "隐状态 h_1", "Hidden state h_1"), spec, _r(vals["h1"]), depends_on=("c1",)),
-            Part("c2", _lbl("b", "细胞状态 C_2", "Cell state C_2"), spec, _r(vals["c2"]), depends_on=("c1", "h1")),
-            Part("h2", _lbl("b", "隐状态 h_2", "Hidden state h_2"), spec, _r(vals["h2"]), depends_on=("c2", "h1")),
+            Part("c1", labels["c1"], spec, _r(vals["c1"])),
+            Part("h1", labels["h1"], spec, _r(vals["h1"]), depends_on=("c1",)),
+            Part("c2", labels["c2"], spec, _r(vals["c2"]), depends_on=("c1", "h1")),
+            Part("h2", labels["h2"], spec, _r(vals["h2"]), depends_on=("c2", "h1")),
         ]
     else:
         parts = [
-            Part("z1", _lbl("a", "更新门 z_1", "Update gate z_1"), spec, _r(vals["z1"])),
-            Part("h_tilde1", _lbl("a", "候选状态 h̃_1", "Candidate h̃_1"), spec, _r(vals["h_tilde1"])),
-            Part("h1", _lbl("a", "隐状态 h_1", "Hidden state h_1"), spec, _r(vals["h1"]),
-                 depends_on=("z1", "h_tilde1")),
-            Part("h2", _lbl("b", "隐状态 h_2", "Hidden state h_2"), spec, _r(vals["h2"]), depends_on=("h1",),
-                 weight=1.5),
+            Part("z1", labels["z1"], spec, _r(vals["z1"])),
+            Part("h_tilde1", labels["h_tilde1"], spec, _r(vals["h_tilde1"])),
+            Part("h1", labels["h1"], spec, _r(vals["h1"]), depends_on=("z1", "h_tilde1")),
+            Part("h2", labels["h2"], spec, _r(vals["h2"]), depends_on=("h1",), weight=1.5),
         ]
-    parts.append(Part("params", _lbl("c", "部署模型中该层的参数量", "Parameters of the deployed layer"), INT,
-                      vals["params"]))
+    parts.append(Part("params", labels["params"], INT, vals["params"]))
     return Solution(parts, steps)
+
+
+_VEC4 = {n: VectorSpec(n, decimals=4) for n in (1, 2)}
+_SEQ_LABELS = {
+    "c1": _lbl("a", "细胞状态 C_1", "Cell state C_1"), "h1": _lbl("a", "隐状态 h_1", "Hidden state h_1"),
+    "c2": _lbl("b", "细胞状态 C_2", "Cell state C_2"), "h2": _lbl("b", "隐状态 h_2", "Hidden state h_2"),
+    "z1": _lbl("a", "更新门 z_1", "Update gate z_1"), "h_tilde1": _lbl("a", "候选状态 h̃_1", "Candidate h̃_1"),
+    "params": _lbl("c", "部署模型中该层的参数量", "Parameters of the deployed layer"),
+}
 
 
 def scenario_sequence_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:

@@ -9,7 +9,6 @@ from typing import Any
 from examgen.i18n import Bi
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import NumberSpec, Part, Solution, Step, VectorSpec
-from examgen.solver.rnn import sigmoid
 
 
 # ---------------------------------------------------------------- small linear algebra
@@ -109,22 +108,32 @@ def rnn_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]
 
 # ---------------------------------------------------------------- gru-step
 def gru_values(params: dict[str, Any]) -> dict[str, list[float]]:
-    h_prev, x = list(params["h_prev"]), list(params["x"])
+    return gru_cell(params, list(params["x"]), list(params["h_prev"]))
+
+
+def gru_cell(weights: dict[str, Any], x: list[float], h_prev: list[float]) -> dict[str, list[float]]:
+    """One GRU step with the weights `W_z … b_h` of `weights`: pre-activations, gates, h̃ and h."""
     z_in = h_prev + x
+    exp = math.exp
     out: dict[str, list[float]] = {}
-    out["pre_z"] = [v + b for v, b in zip(matvec(params["W_z"], z_in), params["b_z"])]
-    out["z"] = [sigmoid(v) for v in out["pre_z"]]
-    out["pre_r"] = [v + b for v, b in zip(matvec(params["W_r"], z_in), params["b_r"])]
-    out["r"] = [sigmoid(v) for v in out["pre_r"]]
-    out["pre_h_tilde"], out["h_tilde"] = gru_candidate(params, out["r"])
-    out["h"] = gru_update(params, out["z"], out["h_tilde"])
+    out["pre_z"] = pre_z = [v + b for v, b in zip(matvec(weights["W_z"], z_in), weights["b_z"])]
+    out["z"] = z = [1.0 / (1.0 + exp(-v)) for v in pre_z]
+    out["pre_r"] = pre_r = [v + b for v, b in zip(matvec(weights["W_r"], z_in), weights["b_r"])]
+    out["r"] = r = [1.0 / (1.0 + exp(-v)) for v in pre_r]
+    out["pre_h_tilde"], out["h_tilde"] = _candidate(weights, r, h_prev, x)
+    out["h"] = [(1 - zi) * hp + zi * ht for zi, hp, ht in zip(z, h_prev, out["h_tilde"])]
     return out
 
 
 def gru_candidate(params: dict[str, Any], r: list[float]) -> tuple[list[float], list[float]]:
     """h̃ = tanh(W_h [r ⊙ h_prev, x] + b_h): the reset gate scales the old state before the product."""
-    reset = [ri * hi for ri, hi in zip(r, params["h_prev"])]
-    pre = [v + b for v, b in zip(matvec(params["W_h"], reset + list(params["x"])), params["b_h"])]
+    return _candidate(params, r, list(params["h_prev"]), list(params["x"]))
+
+
+def _candidate(weights: dict[str, Any], r: list[float], h_prev: list[float], x: list[float]
+               ) -> tuple[list[float], list[float]]:
+    reset = [ri * hi for ri, hi in zip(r, h_prev)]
+    pre = [v + b for v, b in zip(matvec(weights["W_h"], reset + x), weights["b_h"])]
     return pre, [math.tanh(v) for v in pre]
 
 
