@@ -520,7 +520,7 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
         n = len(rates)
         rl = ", ".join(str(d) for d in rates)
         zh = (f"DeepLab 等分割网络用堆叠的空洞卷积扩大感受野。输入特征图大小为 {size}，依次经过 {n} 个 "
-              f"${k} times {k}$ 空洞卷积层，膨胀率依次为 {rl}，步长均为 1，每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变，"
+              f"${k} times {k}$ 空洞卷积层，膨胀率依次为 {rl.replace(', ', '、')}，步长均为 1，每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变，"
               f"每层都有 {c_out} 个卷积核，{bt.zh}。{rule_zh}感受野按输入上受影响区域的边长计（首尾像素的跨度，"
               f"中间的空洞也算在内）。求：(1) 最后一层一个输出单元在输入特征图上的感受野；(2) 这 {n} 层的总参数量。")
         en = (f"Segmentation networks such as DeepLab stack dilated convolutions to enlarge the receptive field. A "
@@ -533,7 +533,7 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
     d = rates[0]
     if ask == "same":
         zh = (f"对大小为 {size} 的特征图做 ${k} times {k}$ 的空洞卷积，膨胀率 $d = {d}$，步长 1，共 {c_out} 个卷积核，"
-              f"{bt.zh}。{rule_zh}求：(1) 等效卷积核大小 $k'$；(2) 要使输出特征图的宽高与输入相同，四周各需填充多少个 0;"
+              f"{bt.zh}。{rule_zh}求：(1) 等效卷积核大小 $k'$；(2) 要使输出特征图的宽高与输入相同，四周各需填充多少个 0；"
               f"(3) 该层的参数量。")
         en = (f"A ${k} times {k}$ dilated convolution with rate $d = {d}$ and stride 1 is applied to a {size} feature "
               f"map with {c_out} kernels; {bt.en}. {rule_en} Find (1) the effective kernel size $k'$; (2) the zero "

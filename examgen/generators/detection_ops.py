@@ -114,7 +114,7 @@ def prompt_nms(params: dict[str, Any]) -> Prompt:
                 [[solver.LABELS[i], "(" + ", ".join(str(v) for v in boxes[i]) + ")", scores[i]] for i in range(n)])
     count_zh = "并指出共有多少个框被抑制" if params.get("count_suppressed") else ""
     count_en = ", and say how many boxes are suppressed" if params.get("count_suppressed") else ""
-    zh = (f"目标检测器对同一类别输出了 {n} 个候选框 {', '.join(solver.LABELS[:n])}，坐标以 {fmt.zh}的形式给出"
+    zh = (f"目标检测器对同一类别输出了 {n} 个候选框 {'、'.join(solver.LABELS[:n])}，坐标以 {fmt.zh}的形式给出"
           f"（图像坐标，x 向右、y 向下，面积 = 宽 × 高）。用贪心的非极大值抑制（NMS）去除冗余框："
           f"按置信度从高到低排序，保留置信度最高的框，删除与它的 IoU $> {thr}$ 的框，再在剩下的框中重复。"
           f"按保留的先后顺序写出最终保留的框{count_zh}。")

@@ -429,18 +429,18 @@ def prompt_canny(params: dict[str, Any]) -> Prompt:
     h, w = len(mag), len(mag[0])
     low, high = num(params["low"]), num(params["high"])
     figs = [grid(Bi("梯度幅值 $M$", "Gradient magnitude $M$"), mag)]
-    quant_zh = ("(1) 把方向对 180° 取模后量化到最近的 0°、45°、90°、135°:[0°, 22.5°) 与 [157.5°, 180°) → 0°,"
-                "[22.5°, 67.5°) → 45°,[67.5°, 112.5°) → 90°,[112.5°, 157.5°) → 135°;")
+    quant_zh = ("(1) 把方向对 180° 取模后量化到最近的 0°、45°、90°、135°：[0°, 22.5°) 与 [157.5°, 180°) → 0°，"
+                "[22.5°, 67.5°) → 45°，[67.5°, 112.5°) → 90°，[112.5°, 157.5°) → 135°；")
     quant_en = ("(1) take each direction modulo 180° and quantize it to the nearest of 0°, 45°, 90°, 135°: "
                 "[0°, 22.5°) and [157.5°, 180°) → 0°, [22.5°, 67.5°) → 45°, [67.5°, 112.5°) → 90°, "
                 "[112.5°, 157.5°) → 135°;")
-    nms_zh = ("非极大值抑制：沿量化后的梯度方向与两个相邻像素比较——0°:左、右；45°:右上、左下；90°:上、下；"
-              "135°:左上、右下。幅值大于或等于两个邻居时保留原值，否则置 0；图像外的邻居幅值按 0 计；")
+    nms_zh = ("非极大值抑制：沿量化后的梯度方向与两个相邻像素比较——0°：左、右；45°：右上、左下；90°：上、下；"
+              "135°：左上、右下。幅值大于或等于两个邻居时保留原值，否则置 0；图像外的邻居幅值按 0 计；")
     nms_en = ("non-maximum suppression: compare each pixel with its two neighbours along the quantized gradient "
               "direction (0°: left and right; 45°: upper right and lower left; 90°: up and down; 135°: upper left "
               "and lower right); keep its magnitude if it is greater than or equal to both, otherwise set it to 0; "
               "neighbours outside the image count as 0;")
-    thr_zh = (f"双阈值 $T_L = {low}$、$T_H = {high}$:$M >= T_H$ 为强边缘（记 2），$T_L <= M < T_H$ 为弱边缘（记 1），"
+    thr_zh = (f"双阈值 $T_L = {low}$、$T_H = {high}$：$M >= T_H$ 为强边缘（记 2），$T_L <= M < T_H$ 为弱边缘（记 1），"
               f"其余为非边缘（记 0）；")
     thr_en = (f"double threshold $T_L = {low}$, $T_H = {high}$: $M >= T_H$ is a strong edge (code 2), "
               f"$T_L <= M < T_H$ a weak edge (code 1), anything else a non-edge (code 0);")

@@ -167,11 +167,11 @@ def conv_feature_map(params: dict[str, Any]) -> Solution:
         sym = "Z" if relu else "O"
         rows_zh = f"第 {s * i}–{s * i + kh - 1} 行、第 {s * j}–{s * j + kw - 1} 列"
         if (i, j) == (0, 0):
-            t_zh = f"输出位置 (0, 0):卷积核覆盖 ${src_name}$ 左上角的窗口（{rows_zh}），对应元素相乘再求和"
+            t_zh = f"输出位置 (0, 0)：卷积核覆盖 ${src_name}$ 左上角的窗口（{rows_zh}），对应元素相乘再求和"
             t_en = (f"Output (0, 0): the kernel covers the top-left window of ${src_name}$ (rows {s * i}–{s * i + kh - 1}, "
                     f"columns {s * j}–{s * j + kw - 1}); multiply element-wise and add")
         else:
-            t_zh = f"输出位置 (0, 1):窗口向右移动 $S = {s}$ 格（{rows_zh}），同样相乘再求和"
+            t_zh = f"输出位置 (0, 1)：窗口向右移动 $S = {s}$ 格（{rows_zh}），同样相乘再求和"
             t_en = (f"Output (0, 1): the window moves $S = {s}$ column{'s' if s > 1 else ''} to the right (rows "
                     f"{s * i}–{s * i + kh - 1}, columns {s * j}–{s * j + kw - 1}); multiply and add again")
         steps.append(Step(

@@ -92,7 +92,7 @@ def nms(params: dict[str, Any]) -> Solution:
         verdict_en = (f"suppress {', '.join(gone)}" if gone else "nothing is suppressed") + \
             (f"; {', '.join(stay)} {'goes' if len(stay) == 1 else 'go'} on to the next round" if stay else "")
         steps.append(Step(
-            title=Bi(f"第 {r} 轮：保留剩余框中置信度最高的 {b}({num(scores[best])})，计算它与其余框的 IoU,"
+            title=Bi(f"第 {r} 轮：保留剩余框中置信度最高的 {b}（{num(scores[best])}），计算它与其余框的 IoU，"
                      f"IoU $> {num(thr)}$ 的框被抑制：{verdict_zh}",
                      f"Round {r}: keep {b} ({num(scores[best])}), the best remaining box; compute its IoU with the "
                      f"others and suppress those with IoU $> {num(thr)}$: {verdict_en}"),

@@ -86,7 +86,7 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
         fn_vals = [m[i][col] for col in range(k) if col != i]
         nm = names[i]
         return Step(
-            title=Bi(f"类别「{nm.zh}」的 TP、FP、FN:TP 为对角线元素，FP 为{fp_where.zh}其余元素之和"
+            title=Bi(f"类别「{nm.zh}」的 TP、FP、FN：TP 为对角线元素，FP 为{fp_where.zh}其余元素之和"
                      f"（被误判为{nm.zh}），FN 为{fn_where.zh}其余元素之和（{nm.zh}被漏判）",
                      f"TP, FP, FN of class {nm.en}: TP is the diagonal entry, FP the rest of {fp_where.en} "
                      f"(others predicted as {nm.en}), FN the rest of {fn_where.en} ({nm.en} missed)"),

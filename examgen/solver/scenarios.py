@@ -554,11 +554,15 @@ _GRU_GATES = (("z", "W_z", "b_z", "sigma", Bi("更新门", "update gate"), "z"),
 
 
 class _Fmt(dict):
-    """Formatted numbers for substitution, computed once per solve."""
+    """Formatted numbers for substitution, computed once per solve (the one-decimal weights and inputs of the
+    generator are there from the start)."""
 
     def __missing__(self, x: float) -> str:
         s = self[x] = p(x)
         return s
+
+
+_TENTHS_TEXT = {v / 10: p(v / 10) for v in range(-20, 21)}
 
 
 def _affine_text(f: _Fmt, w: list[list[float]], z: list[float], b: list[float]) -> str:
@@ -638,7 +642,7 @@ def scenario_sequence(params: dict[str, Any]) -> Solution:
     vals = sequence_values(params)
     n = len(params["h0"])
     spec = _VEC4.get(n) or VectorSpec(n, decimals=4)
-    f = _Fmt()
+    f = _Fmt(_TENTHS_TEXT)
     v1, v2 = vals["steps"]
     lstm = cell == "lstm"
     steps = _cell_steps(params, 1, xs[0], list(params["h0"]), list(params["c0"]) if lstm else None, v1, f)

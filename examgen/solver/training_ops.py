@@ -685,7 +685,7 @@ def init_scale(params: dict[str, Any]) -> Solution:
         steps += [
             Step(title=x_title, part="xavier", formula=xav_f, work=xav_w, result=f"{sym} approx {num(xs)}"),
             Step(title=h_title, part="he", formula=he_f, work=he_w, result=f"{sym} approx {num(hs)}",
-                 note=Bi("He 初始化只看扇入，并把方差放大一倍，以补偿 ReLU 把一半输入置 0;Xavier 适合 tanh/sigmoid。",
+                 note=Bi("He 初始化只看扇入，并把方差放大一倍，以补偿 ReLU 把一半输入置 0；Xavier 适合 tanh/sigmoid。",
                          "He uses only the fan-in and doubles the variance to make up for ReLU zeroing half its "
                          "inputs; Xavier suits tanh/sigmoid.")),
         ]
