@@ -547,10 +547,12 @@ def sample_seq(rng: random.Random) -> dict[str, Any]:
         if cell == "lstm":
             params["c0"] = [0.0] * n
         ws, bs = (solver.LSTM_W, solver.LSTM_B) if cell == "lstm" else (solver.GRU_W, solver.GRU_B)
-        for w in ws:
-            params[w] = [_tenths(rng, -10, 10, n + m) for _ in range(n)]
-        for b in bs:
-            params[b] = _tenths(rng, -5, 5, n)
+        flat = _tenths(rng, -10, 10, len(ws) * n * (n + m))  # W_… row by row, in the order of `ws`
+        for k, w in enumerate(ws):
+            params[w] = [flat[(k * n + r) * (n + m):(k * n + r + 1) * (n + m)] for r in range(n)]
+        flat = _tenths(rng, -5, 5, len(bs) * n)
+        for k, b in enumerate(bs):
+            params[b] = flat[k * n:(k + 1) * n]
         hid = pick(rng, [16, 32, 64, 100, 128, 256]) if rng.random() < 0.5 else rng.randint(4, 80)
         inp = pick(rng, [1, 3, 8, 26, 50, 100, 300]) if rng.random() < 0.5 else rng.randint(2, 64)
         params["deploy"] = [hid, inp]

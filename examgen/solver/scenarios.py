@@ -7,6 +7,7 @@ helpers of the chapter modules (receptive-field table, all-point AP, batch stati
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from examgen.i18n import Bi
@@ -529,19 +530,30 @@ def gru_step_values(params: dict[str, Any], x: list[float], h: list[float]) -> d
 
 
 def sequence_values(params: dict[str, Any]) -> dict[str, Any]:
-    xs = [list(x) for x in params["xs"]]
-    h0 = list(params["h0"])
+    """Gates and states of both time steps and the deployed layer's parameter count. Memoized by value (the
+    generator checks a draw with it, then the solver uses it for the same numbers); treat the result as
+    read-only."""
+    lstm = params["cell"] == "lstm"
+    key = (lstm, tuple(map(tuple, params["xs"])), tuple(params["h0"]), tuple(params["c0"]) if lstm else (),
+           tuple(tuple(map(tuple, params[w])) for w in (LSTM_W if lstm else GRU_W)),
+           tuple(tuple(params[b]) for b in (LSTM_B if lstm else GRU_B)), tuple(params["deploy"]))
+    return _sequence_values(key)
+
+
+@lru_cache(maxsize=16)
+def _sequence_values(key: tuple) -> dict[str, Any]:
+    lstm, xs, h0, c0, ws, bs, (hid, inp) = key
+    weights = dict(zip(LSTM_W if lstm else GRU_W, ws)) | dict(zip(LSTM_B if lstm else GRU_B, bs))
     out: dict[str, Any] = {}
-    if params["cell"] == "lstm":
-        v1 = lstm_step_values(params, xs[0], h0, list(params["c0"]))
-        v2 = lstm_step_values(params, xs[1], v1["h"], v1["c"])
+    if lstm:
+        v1 = rnn_solver.lstm_cell(weights, list(xs[0]), list(h0), list(c0))
+        v2 = rnn_solver.lstm_cell(weights, list(xs[1]), v1["h"], v1["c"])
         out.update(c1=v1["c"], h1=v1["h"], c2=v2["c"], h2=v2["h"], steps=(v1, v2))
     else:
-        v1 = gru_step_values(params, xs[0], h0)
-        v2 = gru_step_values(params, xs[1], v1["h"])
+        v1 = seq_solver.gru_cell(weights, list(xs[0]), list(h0))
+        v2 = seq_solver.gru_cell(weights, list(xs[1]), v1["h"])
         out.update(z1=v1["z"], h_tilde1=v1["h_tilde"], h1=v1["h"], h2=v2["h"], steps=(v1, v2))
-    hid, inp = params["deploy"]
-    out["params"] = seq_solver.layer_params(params["cell"], hid, inp, "single")
+    out["params"] = seq_solver.layer_params("lstm" if lstm else "gru", hid, inp, "single")
     return out
 
 
