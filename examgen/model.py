@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, Union
 
 from examgen.i18n import Bi
@@ -232,15 +233,7 @@ class Problem:
     def all_part_points(self) -> list[float]:
         """The problem's points split over its parts by weight, in half points where the total allows it (as a
         marking scheme would), otherwise to 0.01; the shares always add up to the problem's points."""
-        total = sum(p.weight for p in self.parts) or 1.0
-        raw = [self.points * p.weight / total for p in self.parts]
-        unit = 0.5 if abs(self.points * 2 - round(self.points * 2)) < 1e-9 and self.points >= 0.5 * len(raw) else 0.01
-        units = [int(r / unit + 1e-9) for r in raw]
-        left = int(round(self.points / unit)) - sum(units)
-        order = sorted(range(len(raw)), key=lambda i: (-(raw[i] / unit - units[i]), i))
-        for i in order[:max(left, 0)]:
-            units[i] += 1
-        return [round(u * unit, 2) for u in units]
+        return list(_split_points(self.points, tuple(p.weight for p in self.parts)))
 
     def part_points(self, part: Part) -> float:
         return self.all_part_points()[next(i for i, p in enumerate(self.parts) if p is part)]
@@ -280,6 +273,20 @@ class Problem:
         if self.item_id:
             out["id"] = self.item_id
         return out
+
+
+@lru_cache(maxsize=1024)
+def _split_points(points: float, weights: tuple[float, ...]) -> tuple[float, ...]:
+    """See `Problem.all_part_points` (a pure function of the points and the part weights, so it is cached)."""
+    total = sum(weights) or 1.0
+    raw = [points * w / total for w in weights]
+    unit = 0.5 if abs(points * 2 - round(points * 2)) < 1e-9 and points >= 0.5 * len(raw) else 0.01
+    units = [int(r / unit + 1e-9) for r in raw]
+    left = int(round(points / unit)) - sum(units)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] / unit - units[i]), i))
+    for i in order[:max(left, 0)]:
+        units[i] += 1
+    return tuple(round(u * unit, 2) for u in units)
 
 
 def _scale_rubric(spec: RubricSpec, points: float) -> RubricSpec:
