@@ -427,8 +427,7 @@ def sample_img(rng: random.Random) -> dict[str, Any]:
     while True:
         image = _edge_image(rng, rows, cols)
         params: dict[str, Any] = {"image": image, "smoothing": smoothing, "magnitude": magnitude}
-        _, smooth = solver.image_smooth(params)  # an exact .5 rounds up (四舍五入, stated in the prompt)
-        gx, gy, mg = solver.image_gradients(smooth, magnitude)
+        _, _, _, _, mg = solver.image_values(params)  # an exact .5 rounds up (四舍五入, stated in the prompt)
         mags = sorted(v for r in mg for v in r)
         if mags[-1] < 2:
             continue

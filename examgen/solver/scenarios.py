@@ -28,6 +28,8 @@ LETTERS = "ABCDEFGHIJ"
 
 def _n(x: float) -> str:
     """`num` with a fast path for whole numbers (areas of integer boxes)."""
+    if type(x) is int:
+        return str(x)
     return str(int(x)) if x == int(x) else num(x)
 
 
@@ -263,14 +265,14 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     steps: list[Step] = []
     for i in range(n):
         name = names[i]
-        works = "; quad ".join(f"{_n(inter)}/{_n(union)}" for inter, union in overlaps[i])
-        results = "; quad ".join(f'"IoU"({name}, {gn}) approx {num(v, 4)}' for gn, v in zip(gt_math, ious[i]))
+        works = "; quad ".join([f"{_n(inter)}/{_n(union)}" for inter, union in overlaps[i]])
+        results = "; quad ".join([f'"IoU"({name}, {gn}) approx {num(v, 4)}' for gn, v in zip(gt_math, ious[i])])
         steps.append(Step(Bi(f"框 {name} 与真实框的 IoU（交集面积 / 并集面积）",
                              f"IoU of box {name} with the ground truth (intersection / union)"),
                           _DET_IOU_FORMULA, works, results, "iou"))
     kept, rounds = det_nms(params)
     by_score = sorted(range(n), key=lambda i: -scores[i])
-    steps.append(Step(_DET_SORT_TITLE, "", "", " > ".join(f"{names[i]}({num(scores[i])})" for i in by_score),
+    steps.append(Step(_DET_SORT_TITLE, "", "", " > ".join([f"{names[i]}({num(scores[i])})" for i in by_score]),
                       "kept"))
     thr_t = num(thr)
     for best, comps in rounds:
@@ -278,8 +280,8 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
         if not comps:
             steps.append(Step(Bi(f"只剩框 {bn}，保留", f"Only {bn} is left: keep it"), "", "", bn, "kept"))
             continue
-        work = "; quad ".join(f'"IoU"({bn}, {names[j]}) = {_n(inter)}/{_n(union)} approx {num(v, 3)}'
-                              for j, inter, union, v in comps if inter > 0)
+        work = "; quad ".join([f'"IoU"({bn}, {names[j]}) = {_n(inter)}/{_n(union)} approx {num(v, 3)}'
+                               for j, inter, union, v in comps if inter > 0])
         apart = [names[j] for j, inter, _, _ in comps if inter == 0]
         note = None
         if apart:
@@ -411,6 +413,18 @@ def image_smooth(params: dict[str, Any]) -> tuple[list[list[int]], list[list[int
     return sums, [[round_half_up(v, div) for v in row] for row in sums]
 
 
+def image_values(params: dict[str, Any]) -> tuple[tuple[tuple[float, ...], ...], ...]:
+    """(sums, smoothed, Gx, Gy, |G|) as tuples of rows. Memoized by value (the generator checks a draw with them,
+    then the solver uses them for the same image)."""
+    return _image_values(tuple(map(tuple, params["image"])), params["smoothing"], params["magnitude"])
+
+
+@lru_cache(maxsize=16)
+def _image_values(image: tuple, smoothing: str, magnitude: str) -> tuple[tuple[tuple[float, ...], ...], ...]:
+    sums, smooth = image_smooth({"image": image, "smoothing": smoothing})
+    return tuple(tuple(map(tuple, m)) for m in (sums, smooth, *image_gradients(smooth, magnitude)))
+
+
 def _mag(gx: float, gy: float, kind: str) -> float:
     return math.hypot(gx, gy) if kind == "l2" else abs(gx) + abs(gy)
 
@@ -445,8 +459,7 @@ def _sum_terms(image: list[list[float]], kernel: list[list[int]], i: int, j: int
 def scenario_image(params: dict[str, Any]) -> Solution:
     kind, thr = params["magnitude"], params["threshold"]
     kernel, div = SMOOTHERS[params["smoothing"]]
-    sums, smooth = image_smooth(params)
-    gx, gy, mg = image_gradients(smooth, kind)
+    sums, smooth, gx, gy, mg = image_values(params)
     edges = edge_map(mg, thr)
     name_zh = "均值滤波" if params["smoothing"] == "mean" else "高斯滤波"
     name_en = "mean filter" if params["smoothing"] == "mean" else "Gaussian filter"
@@ -488,7 +501,7 @@ def scenario_image(params: dict[str, Any]) -> Solution:
                       part="edges", formula=f"E = [|G| >= {num(thr)}]", result="E = " + mat(edges)))
     parts = [
         Part("smooth", _lbl("a", "平滑后的图像（内部区域，取整）", "Smoothed image (interior, rounded)"),
-             MatrixSpec(sr, sc, integer=True), smooth, weight=1.5),
+             MatrixSpec(sr, sc, integer=True), [list(r) for r in smooth], weight=1.5),
         Part("gx", _lbl("b", "水平梯度 Gx", "Horizontal gradient Gx"), MatrixSpec(gr, gc, integer=True),
              [[int(v) for v in r] for r in gx], depends_on=("smooth",)),
         Part("gy", _lbl("b", "竖直梯度 Gy", "Vertical gradient Gy"), MatrixSpec(gr, gc, integer=True),
