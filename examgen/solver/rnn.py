@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from operator import mul
 from typing import Any
 
 from examgen.i18n import Bi
@@ -15,7 +16,7 @@ def sigmoid(x: float) -> float:
 
 
 def affine(w: list[list[float]], z: list[float], b: list[float]) -> list[float]:
-    return [sum([wi * zi for wi, zi in zip(row, z)]) + bi for row, bi in zip(w, b)]
+    return [sum(map(mul, row, z)) + bi for row, bi in zip(w, b)]
 
 
 def _affine_work(w: list[list[float]], z: list[float], b: list[float]) -> str:
@@ -49,7 +50,7 @@ def lstm_cell(weights: dict[str, Any], x: list[float], h_prev: list[float], c_pr
     exp, tanh = math.exp, math.tanh
     out: dict[str, list[float]] = {}
     for name, w, b, act, _, _ in GATES:
-        pre = [sum([wi * zi for wi, zi in zip(row, z)]) + bi for row, bi in zip(weights[w], weights[b])]
+        pre = [sum(map(mul, row, z)) + bi for row, bi in zip(weights[w], weights[b])]
         out["pre_" + name] = pre
         out[name] = [1.0 / (1.0 + exp(-v)) for v in pre] if act == "sigma" else [tanh(v) for v in pre]
     out["c"] = c = [f * c0 + i * ct for f, c0, i, ct in zip(out["f"], c_prev, out["i"], out["c_tilde"])]

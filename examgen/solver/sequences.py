@@ -4,6 +4,7 @@ step, parameter counts of recurrent layers, and the back-propagated gradient thr
 from __future__ import annotations
 
 import math
+from operator import mul
 from typing import Any
 
 from examgen.i18n import Bi
@@ -13,7 +14,7 @@ from examgen.model import NumberSpec, Part, Solution, Step, VectorSpec
 
 # ---------------------------------------------------------------- small linear algebra
 def matvec(w: list[list[float]], v: list[float]) -> list[float]:
-    return [sum([a * b for a, b in zip(row, v)]) for row in w]
+    return [sum(map(mul, row, v)) for row in w]  # the products added in order, from 0
 
 
 def _v(values: list[float], d: int = 4) -> str:
