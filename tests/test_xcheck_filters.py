@@ -295,7 +295,7 @@ def test_canny_prompt_states_conventions():
         assert "8-connected" in en and "8 邻接" in zh
         assert f"$T_L = {pr.params['low']}$" in en and f"$T_H = {pr.params['high']}$" in en
         if pr.params["ask"] != "threshold":
-            assert "45°: upper right and lower left" in en and "45°:右上、左下" in zh
+            assert "45°: upper right and lower left" in en and "45°：右上、左下" in zh
             assert "greater than or equal to both" in en and "outside the image count as 0" in en
             assert "counter-clockwise" in en and "逆时针" in zh
 
