@@ -99,8 +99,10 @@ def check_problem(problem: Problem, width: int, height: int, lang: str) -> None:
             assert squash(unicode_text(part.label.get(lang))) in flat
     for fig in problem.figures:
         assert squash(unicode_text(fig.label.get(lang))) in flat, "figure label cut off"
-        if fig.kind == "grid":
-            check_grid(lines, fig.rows)
+        if fig.kind == "grid":  # rendered without colours, so highlighted cells are in [brackets]
+            hl = {tuple(rc) for rc in fig.highlight}
+            check_grid(lines, [[f"[{v}]" if (r, c) in hl else v for c, v in enumerate(row)]
+                               for r, row in enumerate(fig.rows)])
         elif fig.kind == "matrix":
             check_matrix(fig, width, lang)
         else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -34,6 +35,26 @@ def figure_view(fig: Figure, lang: str) -> RenderableType:
     return Group(Text(label, style="italic"), _figure_table(fig))
 
 
+class MarkedCell:
+    """A highlighted cell (the window a question points at): reverse video on a colour terminal, and in
+    [brackets] where there are no colours (a pipe, a file, TERM=dumb), so that it is never lost."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def _text(self, console: Console) -> Text:
+        if console.color_system is None:
+            return Text(f"[{self.value}]", style="bold")
+        return Text(self.value, style="reverse bold")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self._text(console)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = self._text(console).cell_len
+        return Measurement(width, width)
+
+
 def _figure_table(fig: Figure) -> RenderableType:
     if fig.kind == "table":
         table = Table(box=box.SIMPLE_HEAVY if fig.header else box.SQUARE, show_header=bool(fig.header),
@@ -50,7 +71,7 @@ def _figure_table(fig: Figure) -> RenderableType:
     for _ in fig.rows[0]:
         table.add_column(justify="right")
     for r, row in enumerate(fig.rows):
-        table.add_row(*[Text(v, style="reverse bold" if (r, c) in shaded else "") for c, v in enumerate(row)])
+        table.add_row(*[MarkedCell(v) if (r, c) in shaded else Text(v) for c, v in enumerate(row)])
     return table
 
 
