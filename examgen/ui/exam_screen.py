@@ -12,7 +12,6 @@ import codecs
 import io
 import os
 import queue
-import re
 import signal
 import sys
 import threading
@@ -31,6 +30,7 @@ from examgen.i18n import Bi
 from examgen.mathfmt import unicode_text
 from examgen.model import CHAPTERS, Figure, Problem, RubricSpec
 from examgen.ui.messages import M, t
+from examgen.ui.render import wrap_cjk
 
 LETTERS = "ABCDEFGHIJ"
 HEARTBEAT_S = 15.0
@@ -74,48 +74,6 @@ def pct(got: float, mx: float) -> str:
 
 def _txt(b: Bi, lang: str) -> str:
     return unicode_text(b.get(lang))
-
-
-_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
-_TOKEN_RE = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
-_NO_LINE_START = set("，。、；：？！）》」』】〉”’,.;:?!)]}%…")
-
-
-def wrap_cjk(text: str, width: int) -> str:
-    """Wrap text to `width` cells: Chinese may break between any two characters (never before closing
-    punctuation), other words only at spaces. Rich alone would only break Chinese text at spaces."""
-    from rich.cells import cell_len
-
-    width = max(width, 8)
-    lines: list[str] = []
-    for para in text.split("\n"):
-        units: list[str] = []
-        for tok in _TOKEN_RE.findall(para):
-            if units and not tok.isspace() and not units[-1].isspace() and tok[0] in _NO_LINE_START:
-                units[-1] += tok
-            else:
-                units.append(tok)
-        cur = ""
-        for u in units:
-            if u.isspace():
-                if cur:
-                    cur += " "
-                continue
-            if cell_len(cur) + cell_len(u) <= width:
-                cur += u
-                continue
-            if cur.strip():
-                lines.append(cur.rstrip())
-            cur = ""
-            while cell_len(u) > width:
-                cut = len(u)
-                while cell_len(u[:cut]) > width:
-                    cut -= 1
-                lines.append(u[:cut])
-                u = u[cut:]
-            cur = u
-        lines.append(cur.rstrip())
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- input

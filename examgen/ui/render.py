@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
@@ -20,6 +22,64 @@ SECTION_NAMES = {
     "calculation": Bi("计算", "Calculation"), "comprehensive": Bi("综合", "Comprehensive"),
 }
 LETTERS = "ABCDEFGHIJ"
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
+_TOKEN_RE = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
+_NO_LINE_START = set("，。、；：？！）》」』】〉”’,.;:?!)]}%…")
+
+
+def wrap_cjk(text: str, width: int) -> str:
+    """Wrap text to `width` cells: Chinese may break between any two characters (never before closing
+    punctuation), other words only at spaces. Rich alone would only break Chinese text at spaces."""
+    width = max(width, 8)
+    lines: list[str] = []
+    for para in text.split("\n"):
+        units: list[str] = []
+        for tok in _TOKEN_RE.findall(para):
+            if units and not tok.isspace() and not units[-1].isspace() and tok[0] in _NO_LINE_START:
+                units[-1] += tok
+            else:
+                units.append(tok)
+        cur = ""
+        for u in units:
+            if u.isspace():  # kept as it is inside a line (math uses wide spaces), dropped at a line break
+                if cur:
+                    cur += u
+                continue
+            if cell_len(cur) + cell_len(u) <= width:
+                cur += u
+                continue
+            if cur.strip():
+                lines.append(cur.rstrip())
+            cur = ""
+            while cell_len(u) > width:
+                cut = len(u)
+                while cell_len(u[:cut]) > width:
+                    cut -= 1
+                lines.append(u[:cut])
+                u = u[cut:]
+            cur = u
+        lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
+class Wrapped:
+    """Text that wraps like `wrap_cjk` at whatever width it is given (Chinese between any two characters);
+    `style` applies to the text after an unstyled `prefix` (such as a step number)."""
+
+    def __init__(self, text: str, style: str = "", prefix: str = "") -> None:
+        self.text, self.style, self.prefix = text, style, prefix
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        out = Text(wrap_cjk(self.prefix + self.text, options.max_width))
+        if self.style:
+            out.stylize(self.style, len(self.prefix))
+        yield out
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest = max((cell_len(line) for line in (self.prefix + self.text).split("\n")), default=0)
+        return Measurement(min(longest, 8), longest)
 
 
 def txt(b: Bi, lang: str) -> str:
@@ -101,10 +161,14 @@ def problem_view(problem: Problem, lang: str, number: int | None = None, show_po
         head.append(txt(problem.title, lang) + " ", style="bold")
     if show_points:
         head.append(f"（{_pts(problem.points)} 分）" if lang == "zh" else f"({_pts(problem.points)} pts)", style="dim")
-    parts: list[RenderableType] = [head, Text(txt(problem.prompt, lang))]
+    parts: list[RenderableType] = [head, Wrapped(txt(problem.prompt, lang))]
     if problem.options:
+        options = Table.grid(padding=(0, 1))
+        options.add_column(no_wrap=True)
+        options.add_column()
         for i, opt in enumerate(problem.options):
-            parts.append(Text(f"  {LETTERS[i]}. {txt(opt, lang)}"))
+            options.add_row(f"  {LETTERS[i]}.", Wrapped(txt(opt, lang)))
+        parts.append(options)
     if problem.figures:
         parts.append(figures_view(problem.figures, lang))
     if len(problem.parts) > 1 or problem.parts[0].name:
@@ -120,10 +184,18 @@ def _pts(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def step_lines(step: Step, lang: str, level: int = 3) -> Text:
+def step_view(step: Step, lang: str, level: int = 3, number: int | None = None) -> RenderableType:
+    """One numbered worked step whose title wraps between Chinese characters (see `step_lines`)."""
+    title = Wrapped(txt(step.title, lang), style="bold", prefix=f"{number}. " if number is not None else "")
+    rest = step_lines(step, lang, level, title=False)
+    return Group(title, rest) if rest.plain else title
+
+
+def step_lines(step: Step, lang: str, level: int = 3, title: bool = True) -> Text:
     """One worked step. level 1: what and the formula; 2: + numbers substituted; 3: + result."""
     line = Text()
-    line.append(txt(step.title, lang), style="bold")
+    if title:
+        line.append(txt(step.title, lang), style="bold")
     math = []
     if step.formula:
         math.append(to_unicode(step.formula))
@@ -132,22 +204,19 @@ def step_lines(step: Step, lang: str, level: int = 3) -> Text:
     if level >= 3 and step.result:
         math.append(to_unicode(step.result))
     for i, m in enumerate(math):
-        line.append("\n    " + ("" if i == 0 else "⇒ ") + m)
+        line.append(("\n" if line.plain or i else "") + "    " + ("" if i == 0 else "⇒ ") + m)
     if level >= 3 and step.note is not None:
-        line.append("\n    " + txt(step.note, lang), style="italic")
+        line.append(("\n" if line.plain else "") + "    " + txt(step.note, lang), style="italic")
     return line
 
 
 def solution_view(problem: Problem, lang: str, level: int = 3) -> RenderableType:
     items: list[RenderableType] = [Text("解答" if lang == "zh" else "Solution", style="bold underline")]
-    for i, step in enumerate(problem.steps, 1):
-        t = Text(f"{i}. ")
-        t.append_text(step_lines(step, lang, level))
-        items.append(t)
+    items += [step_view(step, lang, level, i) for i, step in enumerate(problem.steps, 1)]
     if level >= 3:
         items.append(answer_view(problem, lang))
         if problem.explanation is not None:
-            items.append(Text(txt(problem.explanation, lang), style="italic"))
+            items.append(Wrapped(txt(problem.explanation, lang), style="italic"))
     return Group(*items)
 
 
