@@ -674,12 +674,8 @@ def scenario_sequence(params: dict[str, Any]) -> Solution:
     steps += _cell_steps(params, 2, xs[1], v1["h"], v1["c"] if lstm else None, v2, f)
     hid, inp = params["deploy"]
     g = seq_solver.GATES[cell]
-    steps.append(Step(title=Bi(f"参数量：{cell.upper()} 有 {g} 组作用于 $[h_(t-1), x_t]$ 的权重，每组 $h(h + x) + h$ 个参数",
-                               f"Parameters: {'an' if cell == 'lstm' else 'a'} {cell.upper()} has {g} sets of weights "
-                               f"on $[h_(t-1), x_t]$, each with $h(h + x) + h$ parameters"),
-                      part="params", formula=f"N = {g}(h(h + x) + h)",
-                      work=f"{g} dot ({hid} dot ({hid} + {inp}) + {hid})",
-                      result=f"N = {vals['params']}"))
+    steps.append(Step(_SEQ_PARAMS_TITLES[cell], f"N = {g}(h(h + x) + h)", f"{g} dot ({hid} dot ({hid} + {inp}) + {hid})",
+                      f"N = {vals['params']}", "params"))
     labels = _SEQ_LABELS
     if cell == "lstm":
         parts = [
@@ -700,6 +696,11 @@ def scenario_sequence(params: dict[str, Any]) -> Solution:
 
 
 _VEC4 = {n: VectorSpec(n, decimals=4) for n in (1, 2)}
+_SEQ_PARAMS_TITLES = {
+    cell: Bi(f"参数量：{cell.upper()} 有 {g} 组作用于 $[h_(t-1), x_t]$ 的权重，每组 $h(h + x) + h$ 个参数",
+             f"Parameters: {'an' if cell == 'lstm' else 'a'} {cell.upper()} has {g} sets of weights "
+             f"on $[h_(t-1), x_t]$, each with $h(h + x) + h$ parameters")
+    for cell, g in (("lstm", 4), ("gru", 3))}
 _SEQ_LABELS = {
     "c1": _lbl("a", "细胞状态 C_1", "Cell state C_1"), "h1": _lbl("a", "隐状态 h_1", "Hidden state h_1"),
     "c2": _lbl("b", "细胞状态 C_2", "Cell state C_2"), "h2": _lbl("b", "隐状态 h_2", "Hidden state h_2"),
