@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 LANGS = ("zh", "en")
 
@@ -123,55 +121,3 @@ def bi(key: str, **fields: object) -> Bi:
     """Both languages of an interface string, filled in."""
     msg = MESSAGES[key]
     return Bi(msg.zh.format(**fields), msg.en.format(**fields))
-
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_ZH_LEFT = f"[{_HAN}\u3001\u3002\uff09\u201d]"  # what may stand before full-width punctuation
-
-
-_MATH = re.compile(r"\$(?:\\.|[^$\\])*\$")
-_PH = "\ue000"  # stands for one `$…$` while the rules run, so that math is never changed
-_PAREN_HAN = re.compile(rf"\(([^()]*[{_HAN}][^()]*)\)")
-_PAREN_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\(([^()]*)\)")
-# (character that must be present, pattern, replacement): a rule only runs when its character is there
-_RULES = [(c, re.compile(p), r) for c, p, r in (
-    (",", rf"(?<={_ZH_LEFT}) ?,\s*", "，"), (",", rf"\s?,\s*(?=[{_HAN}（])", "，"), (",", rf"(?<={_PH}),\s*", "，"),
-    (";", rf"(?<={_ZH_LEFT}) ?;\s*", "；"), (";", rf"\s?;\s*(?=[{_HAN}（])", "；"), (";", rf"(?<={_PH});\s*", "；"),
-    (":", rf"(?<={_ZH_LEFT}) ?:(?![a-z/{{])\s*", "："),  # not `:hint`, `:q`, `:{cmd}` (commands)
-    (":", rf"(?<=[\w）}}{_PH}]) ?:\s*(?=[{_HAN}（])", "："),  # `NMS:按` → `NMS：按`
-    ("?", rf"(?<={_ZH_LEFT}) ?\?", "？"),
-    ("!", rf"(?<={_ZH_LEFT}) ?!", "！"),
-    ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
-    ("（", rf"(?<=[{_HAN}])\s+（", "（"),
-)]
-_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;:)]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
-                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（")
-
-
-@lru_cache(maxsize=8192)
-def zh_typography(text: str) -> str:
-    """Chinese punctuation in Chinese text: `图像坐标,x 向右(从 1 开始)` → `图像坐标，x 向右（从 1 开始）`.
-
-    `$…$` math never changes. Parentheses whose content has Chinese, or that follow a Chinese character, become
-    （）; , ; : ? ! next to a Chinese character (or a comma right after math) become ，；：？！.
-    `tools/zh_punct.py` applies it to the sources and the bank; a test checks that every generated problem's
-    Chinese text is already in this form."""
-    if _NEEDS.search(text) is None:  # the common case: nothing to do
-        return text
-    maths = _MATH.findall(text)
-    flat = _MATH.sub(_PH, text) if maths else text
-    prev = None
-    while prev != flat and "(" in flat:
-        prev = flat
-        flat = _PAREN_HAN.sub("（\\1）", flat)
-        flat = _PAREN_AFTER_HAN.sub("（\\1）", flat)
-    for char, pattern, repl in _RULES:
-        if char in flat:
-            flat = pattern.sub(repl, flat)
-    if not maths:
-        return flat
-    pieces = flat.split(_PH)
-    out = [pieces[0]]
-    for m, piece in zip(maths, pieces[1:]):
-        out += [m, piece]
-    return "".join(out)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from examgen import registry
-from examgen.i18n import zh_typography
+from examgen.typography import zh_typography
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Give the Chinese text of the sources Chinese punctuation (，；：（）), using `examgen.i18n.zh_typography`.
+"""Give the Chinese text of the sources Chinese punctuation (，；：（）), using `examgen.typography.zh_typography`.
 
     python tools/zh_punct.py          # rewrite examgen/**/*.py string literals and question_bank/*.yaml zh texts
     python tools/zh_punct.py --check  # exit 1 if anything would change
@@ -19,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from examgen.i18n import zh_typography  # noqa: E402
+from examgen.typography import zh_typography  # noqa: E402
 
 SKIP_TOKENS = ("图像坐标,x 向右(从 1 开始)",)  # the docstring that shows the conversion itself
 
