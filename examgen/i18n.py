@@ -8,9 +8,12 @@ from dataclasses import dataclass
 LANGS = ("zh", "en")
 
 
-@dataclass(unsafe_hash=True, slots=True)  # treated as immutable; not frozen because frozen __init__ is 2.5× slower
+@dataclass(unsafe_hash=True, slots=True)  # not frozen: a frozen __init__ is 2.5× slower, and kinds build thousands
 class Bi:
-    """A text in Chinese and English. Inline math is written between `$…$` (Typst math syntax)."""
+    """A text in Chinese and English. Inline math is written between `$…$` (Typst math syntax).
+
+    Treat it as immutable (it is hashable): kinds share constant titles and labels between problems, so assigning
+    to `zh` or `en` would change every problem that uses them. Make a new `Bi` instead."""
 
     zh: str
     en: str
