@@ -293,8 +293,8 @@ def sample_det(rng: random.Random) -> dict[str, Any]:
 
 def _det_interesting(gts: list[list[int]], preds: list[list[int]], scores: list[float], thr: float) -> bool:
     """NMS removes some boxes but keeps at least two, at least one kept box is a TP, and precision and recall are
-    not both 1. (Greedy NMS keeps a box exactly when its IoU with every higher-scoring kept box is ≤ thr; the
-    solver's worked NMS is the reference, and the tests check this shortcut against it.)"""
+    not both 1. (Greedy NMS keeps a box exactly when its IoU with every higher-scoring kept box is ≤ thr; a
+    hypothesis test checks this shortcut against the classic NMS loop and the VOC matching.)"""
     kept: list[list[int]] = []
     for i in sorted(range(len(preds)), key=scores.__getitem__, reverse=True):
         box = preds[i]
