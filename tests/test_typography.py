@@ -38,3 +38,24 @@ def test_generated_chinese_text_is_consistent(name):
         texts += [s.title.zh for s in sol.steps] + [s.note.zh for s in sol.steps if s.note is not None]
     bad = sorted({t for t in texts if zh_typography(t) != t})
     assert not bad, f"{len(bad)} texts need Chinese punctuation, e.g. {bad[0]!r} → {zh_typography(bad[0])!r}"
+
+
+def test_interface_messages_are_consistent():
+    """Interface strings are templates: filled with Latin, Chinese, a number or math, their Chinese text must
+    already have Chinese punctuation (`:{cmd}` stays: it is a command the student types)."""
+    import re
+
+    from examgen import i18n
+    from examgen.ui import messages
+
+    catalogs = [i18n.MESSAGES, messages.M]
+    bad = []
+    for catalog in catalogs:
+        for key, text in catalog.items():
+            template = text.zh.replace(":{cmd}", ":cmd")
+            for fill in ("A1", "中", "3", "$x$"):
+                filled = re.sub(r"\{[^{}]*\}", fill, template)
+                if zh_typography(filled) != filled:
+                    bad.append((key, text.zh))
+                    break
+    assert not bad, bad

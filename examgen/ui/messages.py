@@ -42,7 +42,7 @@ M: dict[str, Bi] = {
     "hdr.left": Bi("剩余 {t}", "{t} left"),
     "hdr.flagged": Bi("⚑ 已标记", "⚑ flagged"),
     "q.your_answer": Bi("你的答案：", "Your answer:"),
-    "q.part_prompt": Bi("{name}（{label},{p} 分）› ", "{name} ({label}, {p} pts) › "),
+    "q.part_prompt": Bi("{name}（{label}，{p} 分）› ", "{name} ({label}, {p} pts) › "),
     "q.prompt": Bi("答案 › ", "Answer › "),
     "q.end_prompt": Bi("命令 › ", "Command › "),
     "q.format_retry": Bi("（格式错误不扣分，请重新输入）", "(a format error costs nothing: type it again)"),
@@ -110,7 +110,7 @@ M: dict[str, Bi] = {
     # ---------------------------------------------------------------- self-marking
     "self.offer": Bi("现在自评简答题吗？[y/N] › ", "Self-mark the short answers now? [y/N] › "),
     "self.item": Bi("第 {n} 题的要点", "Key points of question {n}"),
-    "self.ask": Bi("要点 {i}:{text}\n  自动判定：{auto}。答到了吗？[y/n，回车保持] › ",
+    "self.ask": Bi("要点 {i}：{text}\n  自动判定：{auto}。答到了吗？[y/n，回车保持] › ",
                    "Key point {i}: {text}\n  automatic: {auto}. Found? [y/n, Enter keeps] › "),
     "self.found": Bi("答到", "found"),
     "self.missed": Bi("未答到", "missed"),
@@ -139,7 +139,7 @@ M: dict[str, Bi] = {
     "stats.col.attempts": Bi("次数", "Tries"),
     "stats.col.accuracy": Bi("正确率", "Accuracy"),
     "stats.col.kind": Bi("题型", "Kind"),
-    "stats.due": Bi("到期待复习:{n} 项。examgen practice --weak", "Due for review: {n}. examgen practice --weak"),
+    "stats.due": Bi("到期待复习：{n} 项。examgen practice --weak", "Due for review: {n}. examgen practice --weak"),
     # ---------------------------------------------------------------- practice
     "pr.title": Bi("练习 {i}/{n} · {what}", "Practice {i}/{n} · {what}"),
     "pr.keys": Bi("作答后立即判分。:hint 提示（公式 → 代入数值 → 完整解答），:new 换一道同类题，:solution 看解答，"
