@@ -577,6 +577,7 @@ _SEQ_EQS = {
             "$h_t = (1 - z_t) dot.o h_(t-1) + z_t dot.o tilde(h)_t$"),
 }
 _SEQ_EQS_ZH = {cell: eqs.replace("$, $", "$，$") for cell, eqs in _SEQ_EQS.items()}
+_SEQ_DECIMALS = {"lstm": "$h$、$C$ 与各门的值", "gru": "$h$、$tilde(h)$ 与各门的值"}
 _SEQ_ASKS = {
     "lstm": (Bi("$t = 1$ 时的细胞状态 $C_1$ 和隐状态 $h_1$", "the cell state $C_1$ and hidden state $h_1$ at $t = 1$"),
              Bi("$t = 2$ 时的 $C_2$ 和 $h_2$", "$C_2$ and $h_2$ at $t = 2$")),
@@ -613,7 +614,7 @@ def prompt_seq(params: dict[str, Any]) -> Prompt:
                            f"vector per set of weights): how many parameters does it have"))])
     zh = (f"{lead.zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{_SEQ_EQS_ZH[cell]}{conv.zh}。"
           f"权重矩阵作用在拼接向量上（见下图），偏置 {'，'.join(biases)}；初始状态 {'，'.join(init)}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
-          f"$h$、$C$、门的值保留四位小数。求：{asks.zh}")
+          f"{_SEQ_DECIMALS[cell]}保留四位小数。求：{asks.zh}")
     article = "An" if cell == "lstm" else "A"
     en = (f"{lead.en}{article} {cell.upper()} cell ({dims_en}) is unrolled for two steps; it computes "
           f"{eqs}{conv.en}. The "
