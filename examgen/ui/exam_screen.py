@@ -302,9 +302,12 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
     """A question as on paper: number, title, points, the text, options as a list, figures, the parts."""
     pr: Problem = item.problem
     head = Text(f"{item.number}. ", style="bold")
+    points = t("hdr.points_after", lang, p=fmt_pts(pr.points))
     if pr.title is not None and pr.item_id is None:
-        head.append(_txt(pr.title, lang) + " ", style="bold")
-    head.append(f"({t('hdr.points', lang, p=fmt_pts(pr.points))})", style="dim")
+        head.append(_txt(pr.title, lang), style="bold")
+    else:
+        points = points.lstrip()
+    head.append(points, style="dim")
     parts: list[RenderableType] = [head, Text(wrap_cjk(_txt(pr.prompt, lang), width))]
     if pr.options:
         grid = Table.grid(padding=(0, 1), pad_edge=False)
@@ -326,7 +329,7 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
         first = max(cell_len(p.name) for p in pr.parts) + 3
         for p in pr.parts:
             mark = "›" if p.name == current_part else " "
-            label = f"{_txt(p.label, lang)} ({t('hdr.points', lang, p=fmt_pts(pr.part_points(p)))})"
+            label = _txt(p.label, lang) + t("hdr.points_after", lang, p=fmt_pts(pr.part_points(p)))
             given = answers.get(p.name)
             if given:
                 label += "  ✎ " + _one_line(given)

@@ -39,6 +39,7 @@ M: dict[str, Bi] = {
     # ---------------------------------------------------------------- header and questions
     "hdr.question": Bi("第 {n}/{total} 题", "Question {n}/{total}"),
     "hdr.points": Bi("{p} 分", "{p} pts"),
+    "hdr.points_after": Bi("（{p} 分）", " ({p} pts)"),
     "hdr.left": Bi("剩余 {t}", "{t} left"),
     "hdr.flagged": Bi("⚑ 已标记", "⚑ flagged"),
     "q.your_answer": Bi("你的答案：", "Your answer:"),

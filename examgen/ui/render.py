@@ -158,7 +158,7 @@ def problem_view(problem: Problem, lang: str, number: int | None = None, show_po
     sec = SECTION_NAMES.get(problem.section, Bi(problem.section, problem.section)).get(lang)
     head.append(f"[{sec}] ", style="cyan")
     if problem.title is not None:
-        head.append(txt(problem.title, lang) + " ", style="bold")
+        head.append(txt(problem.title, lang) + ("" if lang == "zh" and show_points else " "), style="bold")
     if show_points:
         head.append(f"（{_pts(problem.points)} 分）" if lang == "zh" else f"({_pts(problem.points)} pts)", style="dim")
     parts: list[RenderableType] = [head, Wrapped(txt(problem.prompt, lang))]
@@ -175,7 +175,8 @@ def problem_view(problem: Problem, lang: str, number: int | None = None, show_po
         lines = Text()
         for p in problem.parts:
             lines.append(f"  {p.name}: ", style="bold")
-            lines.append(f"{txt(p.label, lang)} ({_pts(problem.part_points(p))})\n")
+            pts = _pts(problem.part_points(p))
+            lines.append(txt(p.label, lang) + (f"（{pts} 分）" if lang == "zh" else f" ({pts})") + "\n")
         parts.append(lines)
     return Group(*parts)
 
