@@ -19,10 +19,6 @@ def _eq3(x: float) -> str:
     return "=" if abs(round(x, 3) - x) < 1e-12 else "approx"
 
 
-def box_area(b: tuple[float, float, float, float]) -> float:
-    return (b[2] - b[0]) * (b[3] - b[1])
-
-
 def inter_union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> tuple[float, float]:
     """Intersection and union areas of two corner boxes (continuous coordinates, no +1)."""
     ax1, ay1, ax2, ay2 = a

@@ -188,11 +188,6 @@ def det_overlaps(params: dict[str, Any]) -> list[list[tuple[float, float]]]:
     return [[inter_union(pb, gb) for gb in gts] for pb in params["preds"]]
 
 
-def det_ious(params: dict[str, Any]) -> list[list[float]]:
-    """IoU of every prediction (rows) with every ground-truth box (columns)."""
-    return [[inter / union for inter, union in row] for row in det_overlaps(params)]
-
-
 def det_nms(params: dict[str, Any]) -> tuple[list[int], list[tuple[int, list[tuple[int, float, float, float]]]]]:
     """Greedy NMS by descending score; a box whose IoU with a kept box exceeds the threshold is suppressed."""
     corners = params["preds"]
