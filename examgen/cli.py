@@ -215,12 +215,25 @@ def _load_command_modules() -> None:
 _load_command_modules()
 
 
+def argv_lang(argv: list[str]) -> str:
+    """The language asked for on the command line (`--lang zh`, `--lang=zh`), else the default: errors raised
+    before or outside a command are printed in it."""
+    from examgen.i18n import LANGS, default_lang
+
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2] \
+            if arg.startswith("--lang=") else None
+        if value in LANGS:
+            return value
+    return default_lang()
+
+
 def main() -> None:
     """Console entry point: one-line errors and exit codes, never a traceback."""
     try:
         app()
     except UserError as exc:
-        sys.stderr.write(f"examgen: error: {exc.message}\n")
+        sys.stderr.write(f"examgen: error: {exc.text(argv_lang(sys.argv[1:]))}\n")
         sys.exit(exc.code)
     except KeyboardInterrupt:
         sys.stderr.write("examgen: interrupted\n")

@@ -103,3 +103,17 @@ def test_list_and_help():
     assert {k["kind"] for k in kinds} == {k.name for k in registry.all_kinds()}
     assert run("--help").returncode == 0
     assert "iou" in run("list").stdout
+
+
+def test_error_lines_follow_the_language_asked_for(monkeypatch):
+    from examgen.cli import argv_lang
+    from examgen.errors import UserError
+    from examgen.i18n import Bi
+
+    monkeypatch.setenv("EXAMGEN_LANG", "en")
+    assert argv_lang(["generate", "iou", "--lang", "zh"]) == "zh"
+    assert argv_lang(["--lang=zh"]) == "zh"
+    assert argv_lang(["--lang", "fr"]) == "en"
+    err = UserError(Bi("未知的题型", "unknown kind"))
+    assert (err.text("zh"), err.text("en"), err.message) == ("未知的题型", "unknown kind", "unknown kind")
+    assert UserError("plain").text("zh") == "plain"
