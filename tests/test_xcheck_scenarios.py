@@ -253,7 +253,7 @@ def test_detection_sampler_filter_agrees_with_reference(case):
     """The sampler's quick test of an interesting problem (NMS removes some but not all, some TP, not perfect)
     decides as the classic py_cpu_nms loop and the devkit matching do. (Random boxes can sit exactly on a
     threshold, where OpenCV's float32 IoU may round either way, so the NMS here is the float64 reference loop.)"""
-    from examgen.generators.scenarios import _det_interesting
+    from examgen.kinds.detection.scenario_detection import _det_interesting
 
     gts, preds, scores, thr = case
     params = {"gt": gts, "preds": preds, "scores": scores, "nms_threshold": thr, "match_threshold": 0.5}
