@@ -16,6 +16,7 @@ from typing import Any, Callable
 from examgen.exprparse import Num, ParseError, normalize, parse_number
 from examgen.i18n import Bi, bi, same
 from examgen.mathfmt import num as fmt_num
+from examgen.mistakes import diagnose
 from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
     TrueFalseSpec, VectorSpec,
@@ -47,6 +48,7 @@ class PartVerdict:
     feedback: list[Bi] = field(default_factory=list)
     key_points: list[bool] | None = None
     carried: bool = False
+    diagnosis: list[Any] = field(default_factory=list)  # examgen.mistakes.Diagnosis, for wrong parts
 
     @property
     def correct(self) -> bool:
@@ -63,6 +65,7 @@ class PartVerdict:
             "format_error": self.format_error.get(lang) if self.format_error else None,
             "blank": self.blank, "given": self.given, "expected": self.expected,
             "feedback": [f.get(lang) for f in self.feedback],
+            "diagnosis": [d.to_json(lang) for d in self.diagnosis],
         }
         if self.key_points is not None:
             out["key_points"] = self.key_points
@@ -128,6 +131,7 @@ class Verdict:
             "points": self.earned,
             "max_points": self.max_points,
             "parts": [pv.to_json(lang) for pv in self.parts],
+            "diagnosis": [d.to_json(lang) for pv in self.parts for d in pv.diagnosis],
         }
 
 
@@ -588,6 +592,7 @@ def grade(problem: Problem, answers: str | dict[str, str | None] | None,
                     pv.carried = True
                     pv.feedback = fb + [bi("fb.carry_forward", part=", ".join(part.depends_on))]
         verdicts.append(pv)
+    diagnose(problem, verdicts, values)  # names the mistake behind a wrong part (runs only for wrong parts)
     return Verdict(verdicts)
 
 

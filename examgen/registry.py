@@ -13,18 +13,22 @@ import importlib
 import os
 import random
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from examgen.errors import ParamError, UserError
 from examgen.i18n import Bi
 from examgen.model import Problem, Prompt, Solution
 from examgen.params import Schema
 
+if TYPE_CHECKING:
+    from examgen.mistakes import Mistake
+
 _KINDS: dict[str, "Kind"] = {}
 _INDEX: dict[str, str] = {}  # kind name -> module, from the file names under examgen/kinds/
 _LOADED = False
 
 MAX_SEED = 2**63 - 1
+MAX_REDRAWS = 200  # draws tried before giving up on one that no mistake scores on (tests check none runs out)
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,25 @@ class Kind:
     conventions: Bi = field(default_factory=lambda: Bi("", ""))
     variants: tuple[str, ...] = ()
     carry_forward: Callable[[dict[str, Any], str, dict[str, Any]], Any] | None = None
+    mistakes: tuple["Mistake", ...] = ()
 
     def rng(self, seed: int) -> random.Random:
         """The random stream of one problem: seeded by kind name and seed (stable across Python versions)."""
         return random.Random(f"examgen:{self.name}:{seed}")
 
     def generate(self, seed: int) -> Problem:
-        params = self.sample(self.rng(seed))
-        return self.build(params, seed)
+        """The problem of a seed. A draw where a declared mistake gives the key's own value is rejected and the
+        next draw of the same random stream taken, so a wrong method never scores."""
+        rng = self.rng(seed)
+        problem = self.build(self.sample(rng), seed)
+        if self.mistakes:
+            from examgen.mistakes import collides
+
+            for _ in range(MAX_REDRAWS):
+                if not collides(self, problem):
+                    break
+                problem = self.build(self.sample(rng), seed)
+        return problem
 
     def build(self, params: dict[str, Any], seed: int | None = None) -> Problem:
         """A problem from parameters (already valid): prompt, answers and steps."""
