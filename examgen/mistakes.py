@@ -102,6 +102,22 @@ def accepted(spec: AnswerSpec, expected: Any, given: Any) -> bool:
     return score_answer(spec, expected, given)[0] >= 1.0 - 1e-9
 
 
+def _rounded(spec: AnswerSpec, value: Any) -> Any:
+    """A value rounded to the decimals the problem asks for (what a student would type)."""
+    d = getattr(spec, "decimals", None)
+    if d is None:
+        return value
+    if isinstance(value, list):
+        return [_rounded(spec, v) for v in value]
+    return round(float(value), d)
+
+
+def _same(spec: AnswerSpec, mistake: Any, key: Any) -> bool:
+    """Would the mistake's value, exact or rounded as asked, be accepted as the key (or the key for it)?"""
+    return (accepted(spec, key, as_given(spec, mistake)) or accepted(spec, mistake, as_given(spec, key))
+            or accepted(spec, key, as_given(spec, _rounded(spec, mistake))))
+
+
 def kind_of(problem: Problem) -> "Kind | None":
     """The generated kind of a problem (bank items have no mistakes declared)."""
     if problem.item_id is not None:
@@ -125,14 +141,14 @@ def mistake_values(kind: "Kind", params: dict[str, Any]) -> list[tuple[Mistake, 
 
 
 def collides(kind: "Kind", problem: Problem) -> bool:
-    """Does a mistake give the key's own value for some part (so the wrong method would score)?"""
+    """Does a mistake give the key's own answer (every part it changes accepted as the key), so that the wrong
+    method would score?"""
     parts = {p.name: p for p in problem.parts}
     for _, vals in mistake_values(kind, problem.params):
-        for name, value in vals.items():
-            part = parts.get(name)
-            if part is not None and _shape_ok(part.spec, value) and accepted(part.spec, value,
-                                                                             as_given(part.spec, part.answer)):
-                return True
+        hits = [_same(parts[n].spec, v, parts[n].answer) for n, v in vals.items()
+                if n in parts and _shape_ok(parts[n].spec, v)]
+        if hits and all(hits):
+            return True
     return False
 
 

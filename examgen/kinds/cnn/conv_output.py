@@ -13,6 +13,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import pick
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -126,6 +127,57 @@ def prompt_conv(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _sides(params: dict[str, Any], rule: str) -> list[int] | None:
+    """H and W out with one wrong rule: 'ceil' (rounds the division up), 'no-plus-one', 'pad-once' (P, not 2P),
+    'no-dilation' (F instead of F′)."""
+    k, s, pad, d = params["kernel"], params["stride"], params["padding"], params["dilation"]
+    f = k if rule == "no-dilation" else k + (k - 1) * (d - 1)
+    outs = []
+    for n in params["input_hw"]:
+        top = n - f + (pad if rule == "pad-once" else 2 * pad)
+        if rule == "ceil":
+            outs.append(-(-top // s) + 1)
+        elif rule == "no-plus-one":
+            outs.append(top // s)
+        else:
+            outs.append(top // s + 1)
+    return outs
+
+
+def _wrong_shape(rule: str, when: Any) -> Any:
+    def wrong(params: dict[str, Any]) -> list[int] | None:
+        if not when(params):
+            return None
+        return _sides(params, rule) + [params["out_channels"]]
+    return wrong
+
+
+def _in_channels(params: dict[str, Any]) -> list[int] | None:
+    if params["in_channels"] == params["out_channels"]:
+        return None
+    return _sides(params, "") + [params["in_channels"]]
+
+
+def _exact(params: dict[str, Any]) -> bool:
+    f = params["kernel"] + (params["kernel"] - 1) * (params["dilation"] - 1)
+    return all((n - f + 2 * params["padding"]) % params["stride"] == 0 for n in params["input_hw"])
+
+
+MISTAKES = (
+    Mistake("ceil-not-floor", Bi("除不尽时向上取整了；应向下取整（floor）", "rounded the division up; it is rounded "
+            "down (floor)"), "Output height", _wrong_shape("ceil", lambda p: not _exact(p))),
+    Mistake("forgot-plus-one", Bi("忘了公式末尾的 + 1", "forgot the + 1 at the end of the formula"),
+            "Output height", _wrong_shape("no-plus-one", lambda p: True)),
+    Mistake("padding-once", Bi("填充只加了一次（P 而不是 2P）", "added the padding once (P instead of 2P)"),
+            "Output height", _wrong_shape("pad-once", lambda p: p["padding"] > 0)),
+    Mistake("ignored-dilation", Bi("空洞卷积仍用原卷积核大小 F，而不是等效大小 F′", "used the kernel size F instead of "
+            "the dilated size F′"), "Effective kernel size", _wrong_shape("no-dilation", lambda p: p["dilation"] > 1)),
+    Mistake("channels-from-input", Bi("输出通道数取了输入通道数；应等于卷积核个数", "took the input channels as the "
+            "output channels; they equal the number of kernels"), "Output channels", _in_channels),
+)
+
+
 register(Kind(
     name="conv-output", chapter="cnn", section="calculation", points=4,
     title=Bi("卷积输出尺寸", "Convolution output size"),
@@ -137,4 +189,5 @@ register(Kind(
     sample=sample_conv, prompt=prompt_conv, solve=conv_output, schema=CONV_SCHEMA,
     example={"input_hw": [227, 227], "in_channels": 3, "kernel": 11, "stride": 4, "padding": 0, "dilation": 1,
              "out_channels": 96},
+    mistakes=MISTAKES,
 ))

@@ -14,6 +14,7 @@ from examgen.kinds._common import INT, pick, table
 from examgen.kinds.cnn._shared import _whole, rf_table
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -150,6 +151,51 @@ def prompt_rf(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(intro_zh + ask_zh, intro_en + " " + ask_en), [fig])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _rf_wrong(params: dict[str, Any], rule: str) -> Any:
+    """The answer with one wrong rule: 'no-jump' (r_l = r_(l−1) + k′ − 1, strides ignored), 'no-dilation' (k′ = k),
+    'own-stride' (the layer's own stride already in the jump: r_l = r_(l−1) + (k′ − 1)·j_l)."""
+    layers, ask = params["layers"], params["ask"]
+    r, j, rs = 1, 1, []
+    for k, s, d in layers:
+        ke = k if rule == "no-dilation" else k + (k - 1) * (d - 1)
+        if rule == "own-stride":
+            j *= s
+            r += (ke - 1) * j
+        else:
+            r += (ke - 1) * (1 if rule == "no-jump" else j)
+            j *= s
+        rs.append(r)
+    n = len(layers)
+    m = (params.get("at_layer") or n) if ask == "layer" else n
+    if ask == "each":
+        return rs
+    if ask == "jump":
+        return {"rf": rs[-1]}
+    return rs[m - 1]
+
+
+def _if(test: Any, rule: str) -> Any:
+    def wrong(params: dict[str, Any]) -> Any:
+        n = len(params["layers"])
+        m = (params.get("at_layer") or n) if params["ask"] == "layer" else n
+        return _rf_wrong(params, rule) if test(params["layers"][:m]) else None
+    return wrong
+
+
+MISTAKES = (
+    Mistake("strides-ignored", Bi("忽略了前面各层的步长：感受野的增量应乘以跳跃 j_(l−1)",
+            "ignored the strides of earlier layers: each increment is multiplied by the jump j_(l−1)"),
+            "Layer 1", _if(lambda ls: any(s > 1 for _, s, _ in ls[:-1]), "no-jump")),
+    Mistake("dilation-ignored", Bi("空洞卷积仍按 k 算；等效核大小 k′ = k + (k − 1)(d − 1)",
+            "used k for a dilated layer; its effective size is k′ = k + (k − 1)(d − 1)"),
+            "Layer 1", _if(lambda ls: any(d > 1 for _, _, d in ls), "no-dilation")),
+    Mistake("own-stride-in-jump", Bi("增量乘了本层之后的跳跃 j_l；应乘以上一层的 j_(l−1)",
+            "multiplied the increment by the jump after the layer, j_l; it is the jump before it, j_(l−1)"),
+            "Layer 1", _if(lambda ls: any(s > 1 for _, s, _ in ls), "own-stride")),
+)
+
+
 register(Kind(
     name="receptive-field", chapter="cnn", section="calculation", points=6,
     title=Bi("感受野", "Receptive field"),
@@ -164,4 +210,5 @@ register(Kind(
     sample=sample_rf, prompt=prompt_rf, solve=receptive_field, schema=RF_SCHEMA,
     example={"layers": [[3, 1, 1], [2, 2, 1], [3, 1, 2], [3, 2, 1]], "layer_types": "conv,pool,conv,conv",
              "ask": "each"},
+    mistakes=MISTAKES,
 ))

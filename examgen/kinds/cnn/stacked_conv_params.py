@@ -13,6 +13,7 @@ from examgen.kinds._common import pick
 from examgen.mathfmt import qt
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -109,6 +110,44 @@ def prompt_stacked(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _counts(params: dict[str, Any], bias: bool, same_in: bool, r: int | None = None) -> dict[str, int]:
+    """(stacked, single) counted with the given bias choice, input channels and receptive field."""
+    c, k, n = params["channels"], params["small_kernel"], params["num_layers"]
+    c_in = params.get("in_channels", c)
+    b = c if bias else 0
+    r = n * (k - 1) + 1 if r is None else r
+    first = k * k * c_in * c + b
+    rest = k * k * (c_in if same_in else c) * c + b
+    return {"stacked": first + (n - 1) * rest, "single": r * r * c_in * c + b}
+
+
+def _no_bias(params: dict[str, Any]) -> dict[str, int] | None:
+    return _counts(params, False, False) if params["bias"] else None
+
+
+def _every_layer_c_in(params: dict[str, Any]) -> dict[str, int] | None:
+    if params.get("in_channels", params["channels"]) == params["channels"]:
+        return None
+    return {"stacked": _counts(params, params["bias"], True)["stacked"]}
+
+
+def _rf_sum_of_kernels(params: dict[str, Any]) -> dict[str, int]:
+    return {"single": _counts(params, params["bias"], False, r=params["num_layers"] * params["small_kernel"])["single"]}
+
+
+MISTAKES = (
+    Mistake("forgot-bias", Bi("忘了偏置：每层还有 C 个偏置", "forgot the biases: each layer has C of them"),
+            "Parameters of", _no_bias),
+    Mistake("every-layer-input-channels", Bi("每一层都按输入图像的通道数算；只有第 1 层的输入是 C_in，其余层的输入是 C",
+            "used the image's channels for every layer; only layer 1 sees C_in, the others see C"),
+            "Parameters of each other layer", _every_layer_c_in),
+    Mistake("rf-sum-of-kernels", Bi("感受野按 n·k 算了；堆叠 n 个 k×k 卷积的感受野是 n(k − 1) + 1",
+            "took the receptive field as n·k; n stacked k×k convolutions see n(k − 1) + 1"),
+            "Receptive field of", _rf_sum_of_kernels),
+)
+
+
 register(Kind(
     name="stacked-conv-params", chapter="cnn", section="calculation", points=4,
     title=Bi("堆叠小卷积核的参数量", "Parameters of stacked small kernels"),
@@ -118,4 +157,5 @@ register(Kind(
     variants=("two 3×3 vs 5×5", "three 3×3 vs 7×7", "two 5×5 vs 9×9", "with / without bias", "RGB input"),
     sample=sample_stacked, prompt=prompt_stacked, solve=stacked_conv_params, schema=STACKED_SCHEMA,
     example={"channels": 64, "small_kernel": 3, "num_layers": 2, "bias": False},
+    mistakes=MISTAKES,
 ))

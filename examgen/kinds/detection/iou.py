@@ -15,6 +15,7 @@ from examgen.kinds.detection._shared import _FMT_TEXT, FORMATS, _from_corners, t
 from examgen.mathfmt import num, p, qt, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -107,6 +108,52 @@ def prompt_iou(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _areas(params: dict[str, Any], plus: float = 0.0) -> tuple[float, float, float]:
+    """Intersection and the two areas, with side lengths taken as (x2 − x1 + plus)."""
+    a = to_corners(params["box_a"], params["box_format"])
+    b = to_corners(params["box_b"], params["box_format"])
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]) + plus)
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]) + plus)
+    return iw * ih, (a[2] - a[0] + plus) * (a[3] - a[1] + plus), (b[2] - b[0] + plus) * (b[3] - b[1] + plus)
+
+
+def _union_no_minus(params: dict[str, Any]) -> float:
+    inter, sa, sb = _areas(params)
+    return inter / (sa + sb)
+
+
+def _plus_one(params: dict[str, Any]) -> float:
+    inter, sa, sb = _areas(params, plus=1.0)
+    return inter / (sa + sb - inter)
+
+
+def _dice(params: dict[str, Any]) -> float:
+    inter, sa, sb = _areas(params)
+    return 2 * inter / (sa + sb)
+
+
+def _read_as_corners(params: dict[str, Any]) -> float | None:
+    """Takes (x, y, w, h) or (cx, cy, w, h) for (x1, y1, x2, y2)."""
+    a, b = params["box_a"], params["box_b"]
+    if params["box_format"] == "xyxy" or a[2] <= a[0] or a[3] <= a[1] or b[2] <= b[0] or b[3] <= b[1]:
+        return None
+    inter, sa, sb = _areas({"box_a": a, "box_b": b, "box_format": "xyxy"})
+    return inter / (sa + sb - inter)
+
+
+MISTAKES = (
+    Mistake("union-keeps-intersection", Bi("并集没有减去交集：U = S_A + S_B", "the union does not subtract the "
+            "intersection: U = S_A + S_B"), "Union area", _union_no_minus),
+    Mistake("plus-one-pixel", Bi("按像素个数算边长（宽 = x₂ − x₁ + 1），本题是连续坐标", "sides counted in pixels "
+            "(w = x₂ − x₁ + 1), but these are continuous coordinates"), "Width of the intersection", _plus_one),
+    Mistake("dice-not-iou", Bi("算成了 Dice 系数 2I/(S_A + S_B)", "computed the Dice coefficient 2I/(S_A + S_B)"),
+            "Intersection over union", _dice),
+    Mistake("format-read-as-corners", Bi("把宽高格式的框当成了两个角点 (x₁, y₁, x₂, y₂)", "read the boxes as corners "
+            "(x₁, y₁, x₂, y₂) although they are given with width and height"), "Corners of box A", _read_as_corners),
+)
+
+
 register(Kind(
     name="iou", chapter="detection", section="calculation", points=6,
     title=Bi("交并比 IoU", "Intersection over union"),
@@ -116,4 +163,5 @@ register(Kind(
     variants=("corner format", "top-left + size", "centre + size"),
     sample=sample_iou, prompt=prompt_iou, solve=iou, schema=IOU_SCHEMA,
     example={"box_a": [2, 2, 8, 6], "box_b": [5, 3, 11, 9], "box_format": "xyxy"},
+    mistakes=MISTAKES,
 ))

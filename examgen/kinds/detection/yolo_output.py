@@ -12,6 +12,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import pick
 from examgen.model import NumberSpec, Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -77,6 +78,28 @@ def prompt_yolo(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _with_depth(depth: Any, boxes_min: int = 1) -> Any:
+    def wrong(params: dict[str, Any]) -> dict[str, Any] | None:
+        if params["boxes"] < boxes_min:  # with one box per cell B(5 + C) is 5B + C: no mistake to see
+            return None
+        s = params["grid"]
+        d = depth(params["boxes"], params["classes"])
+        return {"shape": [s, s, d], "total": s * s * d}
+    return wrong
+
+
+MISTAKES = (
+    Mistake("box-without-confidence", Bi("每个框只算了 4 个数（x, y, w, h），漏了置信度", "counted 4 numbers per box "
+            "(x, y, w, h) and left out the confidence"), "Each box predicts", _with_depth(lambda b, c: 4 * b + c)),
+    Mistake("classes-per-box", Bi("每个框都配了一套类别概率 B(5 + C)；YOLOv1 每个网格单元只有一套",
+            "gave every box its own class probabilities, B(5 + C); YOLOv1 has one set per cell"),
+            "Values per grid cell", _with_depth(lambda b, c: b * (5 + c), boxes_min=2)),
+    Mistake("forgot-classes", Bi("漏了 C 个类别概率", "left out the C class probabilities"), "Values per grid cell",
+            _with_depth(lambda b, c: 5 * b)),
+)
+
+
 register(Kind(
     name="yolo-output", chapter="detection", section="calculation", points=4,
     title=Bi("YOLOv1 输出尺寸", "YOLOv1 output size"),
@@ -85,4 +108,5 @@ register(Kind(
     variants=("PASCAL VOC", "COCO", "custom classes / grid / boxes"),
     sample=sample_yolo, prompt=prompt_yolo, solve=yolo_output, schema=YOLO_SCHEMA,
     example={"grid": 7, "boxes": 2, "classes": 20},
+    mistakes=MISTAKES,
 ))

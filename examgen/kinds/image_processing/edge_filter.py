@@ -15,6 +15,7 @@ from examgen.kinds.image_processing._shared import OPERATORS, _mag, correlate_at
 from examgen.mathfmt import mat, num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -217,6 +218,42 @@ def prompt_edge(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _filter(params: dict[str, Any], kernel: list[list[float]]) -> Any:
+    """The kernel applied as cross-correlation at the asked position, or over the valid region."""
+    at = params.get("at")
+    if at is not None:
+        return correlate_at(params["image"], kernel, at[0], at[1])
+    return correlate_valid(params["image"], kernel)
+
+
+def _flipped(kernel: list[list[float]]) -> list[list[float]]:
+    return [row[::-1] for row in kernel[::-1]]
+
+
+def _magnitude(params: dict[str, Any], rule: Any) -> Any:
+    gx, gy = _filter(params, params["kernel_x"]), _filter(params, params["kernel_y"])
+    if params.get("at") is not None:
+        return rule(gx, gy)
+    return [[rule(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
+
+
+MISTAKES = (
+    Mistake("convolution-not-correlation", Bi("把核翻转了 180°（卷积）；本题是互相关，核不翻转",
+            "flipped the kernel by 180° (convolution); this is cross-correlation, the kernel is not flipped"),
+            "$G_x$", lambda p: {"gx": _filter(p, _flipped(p["kernel_x"])), "gy": _filter(p, _flipped(p["kernel_y"]))}),
+    Mistake("kernels-swapped", Bi("水平核和竖直核用反了：G_x 用 K_x，G_y 用 K_y", "swapped the kernels: G_x uses K_x "
+            "and G_y uses K_y"), "$G_x$",
+            lambda p: {"gx": _filter(p, p["kernel_y"]), "gy": _filter(p, p["kernel_x"])}),
+    Mistake("l1-for-l2", Bi("幅值用了 |G_x| + |G_y|；本题要求 √(G_x² + G_y²)", "took |G_x| + |G_y| as the magnitude; "
+            "this asks for √(G_x² + G_y²)"), "Gradient magnitude",
+            lambda p: {"magnitude": _magnitude(p, lambda a, b: abs(a) + abs(b))} if p["magnitude"] == "l2" else None),
+    Mistake("magnitude-without-root", Bi("幅值忘了开平方：G_x² + G_y²", "forgot the square root: G_x² + G_y²"),
+            "Gradient magnitude",
+            lambda p: {"magnitude": _magnitude(p, lambda a, b: a * a + b * b)} if p["magnitude"] == "l2" else None),
+)
+
+
 register(Kind(
     name="edge-filter", chapter="image-processing", section="calculation", points=8,
     title=Bi("边缘检测算子", "Edge operators"),
@@ -230,4 +267,5 @@ register(Kind(
                                             [2, 3, 7, 9, 8]],
              "kernel_x": OPERATORS["sobel"][0], "kernel_y": OPERATORS["sobel"][1],
              "magnitude": "l2", "at": [1, 1]},
+    mistakes=MISTAKES,
 ))

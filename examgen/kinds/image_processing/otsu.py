@@ -14,6 +14,7 @@ from examgen.kinds._common import grid, pick, table
 from examgen.mathfmt import num, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -164,6 +165,46 @@ def prompt_otsu(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [fig])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _otsu_rows(params: dict[str, Any], strict: bool = False, counts: bool = False,
+               plain_means: bool = False) -> list[tuple[int, float]]:
+    """(T, σ_B²) for every T, computed with one wrong rule: class 0 = levels < T (`strict`), weights as pixel
+    counts instead of proportions (`counts`), or class means as plain means of the levels (`plain_means`)."""
+    hist = [(int(lv), int(n)) for lv, n in params["histogram"] if n > 0]
+    total = sum(n for _, n in hist)
+    rows = []
+    for t in [lv for lv, _ in hist]:
+        c0 = [(lv, n) for lv, n in hist if (lv < t if strict else lv <= t)]
+        c1 = [(lv, n) for lv, n in hist if (lv >= t if strict else lv > t)]
+        if not c0 or not c1:
+            continue
+        n0, n1 = sum(n for _, n in c0), sum(n for _, n in c1)
+        if plain_means:
+            m0, m1 = sum(lv for lv, _ in c0) / len(c0), sum(lv for lv, _ in c1) / len(c1)
+        else:
+            m0, m1 = sum(lv * n for lv, n in c0) / n0, sum(lv * n for lv, n in c1) / n1
+        w0, w1 = (n0, n1) if counts else (n0 / total, n1 / total)
+        rows.append((t, w0 * w1 * (m0 - m1) ** 2))
+    return rows
+
+
+def _best(rows: list[tuple[int, float]]) -> tuple[int, float]:
+    return max(rows, key=lambda r: r[1])
+
+
+MISTAKES = (
+    Mistake("weights-as-counts", Bi("权重用了像素个数 n₀、n₁，而不是比例 w = n/N", "used the pixel counts n₀, n₁ as "
+            "weights instead of the proportions w = n/N"), "Threshold T",
+            lambda p: {"variance": _best(_otsu_rows(p, counts=True))[1]}),
+    Mistake("class0-below-threshold", Bi("把灰度 = T 的像素分到了类 1（类 0 应为灰度 ≤ T）", "put the level T itself "
+            "in class 1 (class 0 is the levels ≤ T)"), "Threshold T",
+            lambda p: {"threshold": _best(_otsu_rows(p, strict=True))[0]}),
+    Mistake("unweighted-class-means", Bi("类均值直接平均了灰度级，没有按像素个数加权", "took the class means as plain "
+            "means of the gray levels, not weighted by pixel counts"), "Threshold T",
+            lambda p: dict(zip(("threshold", "variance"), _best(_otsu_rows(p, plain_means=True))))),
+)
+
+
 register(Kind(
     name="otsu", chapter="image-processing", section="calculation", points=8,
     title=Bi("Otsu 阈值分割", "Otsu thresholding"),
@@ -174,4 +215,5 @@ register(Kind(
     variants=("histogram table", "small image", "sparse gray levels"),
     sample=sample_otsu, prompt=prompt_otsu, solve=otsu, schema=OTSU_SCHEMA,
     example={"histogram": [[0, 2], [1, 5], [2, 3], [3, 1], [4, 1], [5, 4], [6, 6], [7, 2]]},
+    mistakes=MISTAKES,
 ))

@@ -16,6 +16,7 @@ from examgen.kinds.rnn._shared import LSTM_GATES, _vec_text, lstm_cell
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -142,6 +143,52 @@ def prompt_lstm(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _lstm_wrong(params: dict[str, Any], candidate: str = "tanh", bias: bool = True, h_tanh: bool = True,
+                swap_gates: bool = False) -> dict[str, list[float]]:
+    """One LSTM step done with a wrong rule: σ for the candidate, no biases, h = o ⊙ C without tanh, or the
+    forget and input gates swapped in the cell update."""
+    z = list(params["h_prev"]) + list(params["x"])
+
+    def gate(w: str, b: str, act: str) -> list[float]:
+        pre = [sum(wi * zi for wi, zi in zip(row, z)) + (bv if bias else 0.0) for row, bv in zip(params[w], params[b])]
+        return [1 / (1 + math.exp(-v)) if act == "sigma" else math.tanh(v) for v in pre]
+
+    f, i, o = gate("W_f", "b_f", "sigma"), gate("W_i", "b_i", "sigma"), gate("W_o", "b_o", "sigma")
+    ct = gate("W_c", "b_c", candidate)
+    if swap_gates:
+        f, i = i, f
+    c = [fv * c0 + iv * cv for fv, c0, iv, cv in zip(f, params["c_prev"], i, ct)]
+    h = [ov * (math.tanh(cv) if h_tanh else cv) for ov, cv in zip(o, c)]
+    return {"f": f, "i": i, "c_tilde": ct, "c": c, "o": o, "h": h}
+
+
+def _no_bias(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    if not any(v for b in _B for v in params[b]):
+        return None
+    return _lstm_wrong(params, bias=False)
+
+
+def _swapped(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    if not any(params["c_prev"]):
+        return None
+    v = _lstm_wrong(params, swap_gates=True)
+    return {"c": v["c"], "h": v["h"]}
+
+
+MISTAKES = (
+    Mistake("candidate-sigmoid", Bi("候选状态用了 σ；C̃_t 用 tanh", "used σ for the candidate; C̃_t uses tanh"),
+            "Candidate cell state", lambda p: {k: v for k, v in _lstm_wrong(p, candidate="sigma").items()
+                                               if k in ("c_tilde", "c", "h")}),
+    Mistake("hidden-without-tanh", Bi("h_t = o_t ⊙ C_t，漏了 tanh", "took h_t = o_t ⊙ C_t without the tanh"),
+            "Output hidden state", lambda p: {"h": _lstm_wrong(p, h_tanh=False)["h"]}),
+    Mistake("forgot-bias", Bi("门的计算漏了偏置 b", "left the biases b out of the gates"), "Forget gate", _no_bias),
+    Mistake("gates-swapped", Bi("细胞更新把遗忘门和输入门用反了：应为 C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t",
+            "swapped the forget and input gates in the cell update: C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t"),
+            "Update the cell state", _swapped),
+)
+
+
 register(Kind(
     name="lstm-step", chapter="rnn", section="calculation", points=8,
     title=Bi("LSTM 单步计算", "One LSTM step"),
@@ -154,4 +201,5 @@ register(Kind(
     carry_forward=lstm_carry_forward,
     example={"x": [1.0], "h_prev": [0.5], "c_prev": [0.2], "W_f": [[0.5, 0.5]], "W_i": [[0.4, -0.2]],
              "W_c": [[0.3, 0.6]], "W_o": [[-0.1, 0.8]], "b_f": [0.1], "b_i": [0.0], "b_c": [-0.1], "b_o": [0.2]},
+    mistakes=MISTAKES,
 ))
