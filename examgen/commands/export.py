@@ -23,6 +23,10 @@ def export_cmd(
     count: Annotated[Optional[int], typer.Option("--count", "-n", help="Problems per kind (default 1); bank items per topic (default all).")] = None,
     blueprint: Annotated[Optional[str], typer.Option("--blueprint", help="Exam blueprint file (default: the shipped one).")] = None,
     bank: Annotated[Optional[str], typer.Option("--bank", help="An extra question-bank directory.")] = None,
+    show_seed: Annotated[bool, typer.Option("--show-seed", help="Print the seed and the command on the paper (self-study prints; a class paper shows only its variant code).")] = False,
+    code: Annotated[Optional[str], typer.Option("--code", help="The variant code on a paper (e.g. V07-3KQ9): rebuild that paper or, with --key, its key; needs --key-table.")] = None,
+    key_table: Annotated[Optional[str], typer.Option("--key-table", help="The combined key table (or a key) that maps --code to its seed.")] = None,
+    shuffle: Annotated[bool, typer.Option("--shuffle", help="Shuffle question order within each section and option order, per variant (the key follows).")] = False,
     lang: LangOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
@@ -30,8 +34,12 @@ def export_cmd(
     from examgen.export.run import run
     from examgen.export.sources import Selection
 
+    from examgen.export.sources import resolve_code
+
     sel = Selection(seed=seed, exam_id=exam, kinds=list(kind or []), topics=list(topic or []), count=count,
-                    variants=variants, blueprint=blueprint, bank=bank, lang=lang_of(lang))
+                    variants=variants, blueprint=blueprint, bank=bank, lang=lang_of(lang), shuffle=shuffle,
+                    show_seed=show_seed)
+    sel = resolve_code(sel, code, key_table)
     paths = run(sel, fmt, output, key=key, solutions=with_solutions, force=force)
     if len(paths) > 4:  # variants: name the range, not thirty lines
         typer.echo(f"wrote {len(paths) - 1} variants {paths[0]} … {paths[-2]} and the key table {paths[-1]}")

@@ -11,6 +11,8 @@ from examgen.export.document import (
     Block, DocItem, Document, KeyTable, LETTERS, Segment, pts, pts_label,
 )
 from examgen.export.mathml import to_mathml
+from examgen.export.provenance import html_meta
+from examgen.export.segments import segments
 from examgen.mathfmt import to_unicode
 
 
@@ -264,6 +266,7 @@ ol.steps li { margin: .35em 0; }
 .then { color: var(--gray); padding: 0 .2em; }
 .note { color: var(--gray); font-size: .88em; }
 .answer .box { border: 1px solid #333; padding: .05em .5em; display: inline-block; }
+.colophon { margin-top: 2em; color: var(--gray); font-size: .75em; }
 footer.doc { margin-top: 2em; border-top: 1px solid var(--rule); color: var(--gray); font-size: .8em; padding-top: .3em; }
 .variant { margin: 1em 0; }
 .variant h2 { font-size: 1.05em; background: #ebebeb; padding: .2em .5em; display: flex; gap: 1em; }
@@ -284,11 +287,12 @@ ol.keyrow .pp { color: var(--gray); font-size: .8em; }
 """
 
 
-def _page(title: str, lang: str, body: str) -> bytes:
+def _page(title: str, lang: str, body: str, records: dict[str, dict[str, Any]] | None = None) -> bytes:
     html_lang = "zh-CN" if lang == "zh" else "en"
+    meta = html_meta(records) + "\n" if records else ""
     doc = (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-           f'<meta name="generator" content="examgen">\n<title>{esc(title)}</title>\n<style>{CSS}</style>\n'
+           f'<meta name="generator" content="examgen">\n{meta}<title>{esc(title)}</title>\n<style>{CSS}</style>\n'
            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
     return doc.encode("utf-8")
 
@@ -339,9 +343,11 @@ def render_document(doc: Document) -> bytes:
         parts.append(f'<section class="sec"><h2>{esc(sec.title)} <span class="pts">{esc(sp)}</span></h2>')
         parts.extend(_item(r, it, doc) for it in sec.items)
         parts.append("</section>")
+    if doc.colophon:
+        parts.append(f'<p class="colophon">{esc(doc.colophon)}</p>')
     if doc.footer:
         parts.append(f'<footer class="doc">{esc(doc.footer)}</footer>')
-    return _page(doc.title + (f" · {right}" if right else ""), lang, "\n".join(parts))
+    return _page(doc.title + (f" · {right}" if right else ""), lang, "\n".join(parts), doc.records)
 
 
 def render_key_table(table: KeyTable) -> bytes:
@@ -349,11 +355,13 @@ def render_key_table(table: KeyTable) -> bytes:
     word = "变体" if lang == "zh" else "Variant"
     parts = ['<header class="doc">', f"<h1>{esc(table.title)}</h1>", f'<div class="sub">{esc(table.subtitle)}</div>',
              "</header>"]
-    for i, row in enumerate(table.rows):
+    r = BlockHtml(lang)
+    for row in table.rows:
         lis = []
         for n, _ref, text, p in row.answers:
             wide = ' class="wide"' if len(text) > 24 else ""
-            lis.append(f'<li{wide}><b>{n}.</b> {esc(text)} <span class="pp">({esc(pts(p))})</span></li>')
-        parts.append(f'<div class="variant"><h2><span>{word} {row.variant}</span><span>seed {row.seed}</span>'
-                     f'<span class="cmd">{esc(row.command)}</span></h2><ol class="keyrow">{"".join(lis)}</ol></div>')
-    return _page(table.title, lang, "\n".join(parts))
+            lis.append(f'<li{wide}><b>{n}.</b> {r.segs(segments(text))} <span class="pp">({esc(pts(p))})</span></li>')
+        parts.append(f'<div class="variant"><h2><span>{word} {row.variant}</span><span>{esc(row.code)}</span>'
+                     f'<span>seed {row.seed}</span><span class="cmd">{esc(row.command)}</span></h2>'
+                     f'<ol class="keyrow">{"".join(lis)}</ol></div>')
+    return _page(table.title, lang, "\n".join(parts), table.records)

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from examgen.export.document import Block, DocItem, Document, KeyTable, LETTERS, Segment, pts, pts_label
+from examgen.export.provenance import md_comment
+from examgen.export.segments import segments
 from examgen.mathfmt import to_unicode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$#])")
@@ -188,8 +190,12 @@ def render_document(doc: Document) -> bytes:
         sp = f"共 {pts(sec.points)} 分" if lang == "zh" else f"{pts(sec.points)} points"
         out.append(f"## {md(sec.title)} ({sp})")
         out.extend(_item(r, it, doc) for it in sec.items)
+    if doc.colophon:
+        out.append(f"`{doc.colophon}`")
     if doc.footer:
         out.append("---\n\n" + md(doc.footer))
+    if doc.records:
+        out.append(md_comment(doc.records))
     return ("\n\n".join(out) + "\n").encode("utf-8")
 
 
@@ -198,10 +204,12 @@ def render_key_table(table: KeyTable) -> bytes:
     word = "变体" if lang == "zh" else "Variant"
     q, a, p = ("题号", "答案", "分值") if lang == "zh" else ("Q", "Answer", "Points")
     out = [f"# {md(table.title)}", md(table.subtitle)]
+    r = BlockMd(lang)
     for row in table.rows:
-        out.append(f"## {word} {row.variant} · seed {row.seed}\n\n`{row.command}`")
+        out.append(f"## {word} {row.variant} · {row.code} · seed {row.seed}\n\n`{row.command}`")
         lines = [f"| {q} | {a} | {p} |", "|:-:|:--|:-:|"]
         for n, _ref, text, pt in row.answers:
-            lines.append(f"| {n} | {cell(text)} | {pts(pt)} |")
+            lines.append(f"| {n} | {r.segs(segments(text)).replace(chr(10), ' ') or ' '} | {pts(pt)} |")
         out.append("\n".join(lines))
+    out.append(md_comment(table.records))
     return ("\n\n".join(out) + "\n").encode("utf-8")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from examgen.errors import UserError
-from examgen.export.document import FOOTER_COMMAND, Document, KeyTable, iter_texts, pts, pts_label
+from examgen.export.document import Document, KeyTable, iter_texts, pts, pts_label
+from examgen.export.segments import segments
+from examgen.export.provenance import ATTACHMENT, map_json
 from examgen.export.typst_engine import GlyphCoverageError, MathSyntaxError, TypstRenderer, check_coverage
 
 _MODES = {"paper": "paper", "key": "key", "solutions": "paper+solutions"}
@@ -53,7 +55,9 @@ def document_data(doc: Document) -> dict[str, Any]:
         "instructions": doc.instructions,
         "show_name_fields": doc.name_fields and doc.mode == "paper",
         "score_table": doc.score_labels if doc.mode == "paper" else [],
-        "colophon": doc.command if len(doc.command) > FOOTER_COMMAND else "",
+        "colophon": doc.colophon,
+        "attachment": map_json(doc.records) if doc.records else "",
+        "attachment_name": ATTACHMENT,
         "sections": sections,
     }
 
@@ -84,9 +88,13 @@ def key_table_data(table: KeyTable) -> dict[str, Any]:
         "title": table.title,
         "subtitle": table.subtitle,
         "footer": table.footer,
+        "attachment": map_json(table.records) if table.records else "",
+        "attachment_name": ATTACHMENT,
         "variants": [
             {"variant": r.variant, "seed": "" if r.seed is None else str(r.seed), "command": r.command,
-             "answers": [{"number": n, "ref": ref, "answer": text, "points": pts(p)} for n, ref, text, p in r.answers]}
+             "code": r.code,
+             "answers": [{"number": n, "ref": ref, "answer": text, "segments": segments(text), "points": pts(p)}
+                         for n, ref, text, p in r.answers]}
             for r in table.rows
         ],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from examgen.errors import UserError
-from examgen.export.document import Document, from_exam, from_problems, key_table
+from examgen.export.document import Document, Provenance, from_exam, from_problems, key_table
 from examgen.export.files import check_targets, write_all
 from examgen.export.sources import Paper, Selection, papers
 from examgen.model import Problem
@@ -53,12 +53,17 @@ def targets(output: Path, fmt: str, variants: int) -> list[Path]:
     return [output]
 
 
-def build_document(p: Paper, lang: str, mode: str, variants: int | None) -> Document:
+def provenance_of(p: Paper, variants: int | None, show_seed: bool = False) -> Provenance:
+    return Provenance(seed=p.seed, code=p.code, variant=p.variant, variants=variants, command=p.command,
+                      show_seed=show_seed, record=p.record)
+
+
+def build_document(p: Paper, lang: str, mode: str, variants: int | None, show_seed: bool = False) -> Document:
+    prov = provenance_of(p, variants, show_seed)
     if p.exam is not None:
-        return from_exam(p.exam, lang, mode, variant=p.variant, variants=variants, command=p.command)
+        return from_exam(p.exam, lang, mode, prov=prov)
     assert p.problems is not None
-    return from_problems(p.problems, lang, mode, seed=p.seed, subtitle=p.subtitle, variant=p.variant,
-                         variants=variants, command=p.command)
+    return from_problems(p.problems, lang, mode, seed=p.seed, subtitle=p.subtitle, prov=prov)
 
 
 def problems_of(p: Paper) -> list[Problem]:
@@ -77,8 +82,8 @@ def render_documents(docs: list[Document], fmt: str) -> list[bytes]:
     return [render_document(d) for d in docs]
 
 
-def render_key_table(docs: list[Document], fmt: str, lang: str) -> bytes:
-    table = key_table(docs, lang)
+def render_key_table(docs: list[Document], fmt: str, lang: str, provs: list[Provenance]) -> bytes:
+    table = key_table(docs, lang, provs)
     if fmt == "pdf":
         from examgen.export.pdf import render_key_table as r
     elif fmt == "html":
@@ -103,12 +108,13 @@ def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[P
     ps = papers(sel)
     if fmt in DOCUMENT_FORMATS:
         multi = len(ps) > 1
-        docs = [build_document(p, sel.lang, mode, len(ps) if multi else None) for p in ps]
+        n = len(ps) if multi else sel.fixed_variant[1] if sel.fixed_variant else None
+        docs = [build_document(p, sel.lang, mode, n, sel.show_seed) for p in ps]
         data = render_documents(docs, fmt)
         paths = targets(output, fmt, len(ps))
         files = dict(zip(paths, data))
         if multi:
-            files[paths[-1]] = render_key_table(docs, fmt, sel.lang)
+            files[paths[-1]] = render_key_table(docs, fmt, sel.lang, [provenance_of(p, n) for p in ps])
         return files
     problems = [pr for p in ps for pr in problems_of(p)]
     return {output: render_quiz(problems, fmt, sel.lang)}
