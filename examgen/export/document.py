@@ -271,9 +271,7 @@ def answer_text(part: Part, lang: str) -> str:
     if isinstance(spec, TrueFalseSpec):
         return WORDS["true" if part.answer else "false"].get(lang)
     if isinstance(spec, FillSpec):
-        shown = []
-        for alts in spec.blanks:
-            shown.append(" | ".join(alts[:2]))
+        shown = [" | ".join(_in_language(alts, lang)[:2]) for alts in spec.blanks]
         if len(shown) == 1:
             return shown[0]
         return " ".join(f"({i}) {s}" for i, s in enumerate(shown, 1))
@@ -284,6 +282,18 @@ def answer_text(part: Part, lang: str) -> str:
     if isinstance(spec, MatrixSpec):
         return "; ".join(" ".join(key_num(v, spec) for v in row) for row in part.answer)
     return display_value(spec, part.answer)
+
+
+def _in_language(alts: list[str], lang: str) -> list[str]:
+    """Accepted fill-in answers in the key's language first; an English key shows no Chinese alternative when it
+    has an English one."""
+    def cjk(a: str) -> bool:
+        return any("\u4e00" <= c <= "\u9fff" for c in a)
+
+    if lang == "en":
+        latin = [a for a in alts if not cjk(a)]
+        return latin or list(alts)
+    return sorted(alts, key=lambda a: not cjk(a))
 
 
 def key_num(v: Any, spec: Any) -> str:

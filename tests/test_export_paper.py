@@ -1,0 +1,177 @@
+"""Papers that can be handed out: no seed or key command on them, variant codes the key table resolves, keys with
+the stated precision, shuffled variants whose key is still right. PDFs are read with poppler's pdftotext."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from examgen import cli
+from examgen.export import provenance
+from examgen.export.document import key_num
+from examgen.export.run import build
+from examgen.export.sources import Selection
+from examgen.model import ChoiceSpec, NumberSpec
+
+CODE = re.compile(r"V\d{2,3}-[2-9A-HJKMNP-TV-Z]{4}")
+
+
+def pdftotext(data: bytes, tmp_path: Path, name: str = "x.pdf", *args: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", *args, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def text_of(data: bytes, fmt: str, tmp_path: Path) -> str:
+    return pdftotext(data, tmp_path) if fmt == "pdf" else data.decode("utf-8")
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """`examgen ARGS` in this process, through the real entry point (one-line errors, exit codes)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys, "argv", ["examgen", *args])
+        with pytest.raises(SystemExit) as exc:
+            cli.main()
+    out = capsys.readouterr()
+    return (0 if exc.value.code is None else int(exc.value.code)), out.out, out.err
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "md"])
+@pytest.mark.parametrize("sel", [
+    Selection(seed=48213, variants=2, lang="zh"),
+    Selection(kinds=["iou", "lstm-step"], topics=["cnn"], count=1, seed=73129, variants=2, lang="en"),
+], ids=["exam-zh", "selection-en"])
+def test_papers_carry_a_code_not_the_seed_and_the_key_table_maps_codes_to_seeds(fmt, sel, tmp_path) -> None:
+    files = build(sel, fmt, tmp_path / f"set.{fmt}")
+    table_path = tmp_path / f"set-key-table.{fmt}"
+    for path, data in files.items():
+        path.write_bytes(data)
+    mapping = provenance.read_map(table_path)
+    seeds = {}
+    for v in (1, 2):
+        paper = text_of(files[tmp_path / f"set-v{v:02d}.{fmt}"], fmt, tmp_path)
+        for leak in ("seed", "examgen export", "--key", str(sel.seed), str(sel.seed + v - 1)):
+            assert leak not in paper.lower(), (fmt, v, leak)
+        codes = set(CODE.findall(paper))
+        assert len(codes) == 1 and next(iter(codes)).startswith(f"V0{v}-"), codes
+        code = codes.pop()
+        seeds[v] = mapping[code]["seed"]
+    assert seeds == {1: sel.seed, 2: sel.seed + 1}  # exams step by 1; selections by --count (1 here)
+    table = text_of(files[table_path], fmt, tmp_path)
+    for code, rec in mapping.items():
+        assert code in table and f"seed {rec['seed']}" in table
+
+
+def test_a_key_rebuilt_from_its_code_is_that_variants_key(capsys, tmp_path) -> None:
+    base = tmp_path / "set.pdf"
+    code, _, err = run_cli(capsys, "export", "--seed", "900", "--variants", "3", "--lang", "en", "-o", str(base))
+    assert code == 0, err
+    paper = pdftotext((tmp_path / "set-v02.pdf").read_bytes(), tmp_path)
+    vcode = CODE.search(paper).group(0)
+    code, _, err = run_cli(capsys, "export", "--code", vcode.lower(), "--key-table", str(tmp_path / "set-key-table.pdf"),
+                           "--key", "--lang", "en", "-o", str(tmp_path / "k.md"))
+    assert code == 0, err
+    by_code = (tmp_path / "k.md").read_text(encoding="utf-8")
+    code, _, err = run_cli(capsys, "export", "--seed", "901", "--key", "--lang", "en", "-o", str(tmp_path / "s.md"))
+    assert code == 0, err
+    by_seed = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert f"{vcode} · seed 901 · Variant 2/3" in by_code
+    body = lambda t: t.split("\n## ", 1)[1].split("\n---\n")[0]  # noqa: E731 - all but title block and footer
+    assert body(by_code) == body(by_seed) and "9. \\[Single choice\\]" in body(by_code)
+    assert provenance.read_map(tmp_path / "k.md")[vcode]["seed"] == 901  # a key maps its own code too
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--code", "V01-ABCD"], "give --key-table FILE"),
+    (["--key-table", "t.pdf"], "--key-table goes with --code"),
+    (["--code", "V01-ABCD", "--key-table", "t.md", "--seed", "3"], "names the paper"),
+])
+def test_code_usage_errors(capsys, tmp_path, args, message) -> None:
+    code, _, err = run_cli(capsys, "export", *args, "-o", str(tmp_path / "x.pdf"))
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_unknown_code_and_a_paper_as_key_table(capsys, tmp_path) -> None:
+    out = tmp_path / "p.md"
+    assert run_cli(capsys, "export", "--kind", "iou", "--seed", "5", "-o", str(out))[0] == 0
+    code, _, err = run_cli(capsys, "export", "--code", "V01-ABCD", "--key-table", str(out), "-o", str(tmp_path / "k.md"))
+    assert code != 0 and "not an answer key or key table" in err
+    key = tmp_path / "k.md"
+    assert run_cli(capsys, "export", "--kind", "iou", "--seed", "5", "--key", "-o", str(key))[0] == 0
+    code, _, err = run_cli(capsys, "export", "--code", "V09-ABCD", "--key-table", str(key), "-o", str(tmp_path / "z.md"))
+    assert code != 0 and "has no variant code V09-ABCD" in err and "V01-" in err
+
+
+def test_show_seed_prints_seed_and_command_for_self_study(tmp_path) -> None:
+    sel = Selection(kinds=["iou"], seed=5, lang="en", show_seed=True)
+    paper = next(iter(build(sel, "md", tmp_path / "p.md").values())).decode()
+    assert "seed 5" in paper and "`examgen export --kind iou --seed 5 --lang en`" in paper
+
+
+def test_codes_need_the_secret(monkeypatch) -> None:
+    ident = provenance.identity({"kinds": ["iou"]}, 5)
+    monkeypatch.setenv(provenance.SECRET_ENV, "a" * 32)
+    a = provenance.variant_code(ident, 3)
+    assert provenance.variant_code(ident, 3) == a and CODE.fullmatch(a) and a.startswith("V03-")
+    monkeypatch.setenv(provenance.SECRET_ENV, "b" * 32)
+    assert provenance.variant_code(ident, 3) != a
+    # without the environment variable: a random secret made once in the data directory, then reused
+    monkeypatch.delenv(provenance.SECRET_ENV)
+    c = provenance.variant_code(ident, 3)
+    assert provenance.variant_code(ident, 3) == c
+    # 200 seeds give (almost) 200 different codes: the code is no function of the seed a student could tabulate
+    codes = {provenance.variant_code(provenance.identity({"kinds": ["iou"]}, s), 1) for s in range(200)}
+    assert len(codes) >= 190
+
+
+def test_key_numbers_keep_the_stated_decimals() -> None:
+    two = NumberSpec(decimals=2)
+    assert key_num(0.1, two) == "0.10" and key_num(1.0, two) == "1.00" and key_num(-0.0001, two) == "0.00"
+    assert key_num(0.12345, NumberSpec()) == "0.1235" and key_num(12, NumberSpec(integer=True)) == "12"
+
+
+def test_iou_keys_print_two_decimals(tmp_path) -> None:
+    key = next(iter(build(Selection(kinds=["iou"], count=40, seed=1, lang="en"), "md", tmp_path / "k.md",
+                          mode="key").values())).decode()
+    from examgen import registry
+
+    for s in range(1, 41):
+        p = registry.problem("iou", s)
+        for part in p.parts:
+            if isinstance(part.spec, NumberSpec) and part.spec.decimals:
+                assert f"{float(part.answer):.{part.spec.decimals}f}" in key, (s, part.answer)
+
+
+def test_shuffled_variants_keep_a_right_key() -> None:
+    """Each shuffled variant holds the same questions per section in another order; every choice item's key
+    letter points at the option text the unshuffled key points at, and grading that letter gives full marks."""
+    from examgen.exam import build_exam
+    from examgen.export.sources import papers
+    from examgen.grading import grade
+
+    moved = 0
+    for seed in (3, 4, 5):
+        plain = build_exam(seed)
+        (shuffled,) = [p.exam for p in papers(Selection(seed=seed, lang="en", shuffle=True))]
+        for a, b in zip(plain.sections, shuffled.sections):
+            assert sorted(it.problem.ref for it in a.items) == sorted(it.problem.ref for it in b.items)
+        assert [it.number for it in shuffled.items] == list(range(1, len(plain.items) + 1))
+        orig = {it.problem.ref: it.problem for it in plain.items}
+        for it in shuffled.items:
+            p, o = it.problem, orig[it.problem.ref]
+            part, opart = p.parts[0], o.parts[0]
+            if not isinstance(part.spec, ChoiceSpec):
+                continue
+            letters = part.answer if isinstance(part.answer, list) else [part.answer]
+            oletters = opart.answer if isinstance(opart.answer, list) else [opart.answer]
+            text = sorted(p.options["ABCDEFGHIJ".index(x)].en for x in letters)
+            assert text == sorted(o.options["ABCDEFGHIJ".index(x)].en for x in oletters), p.ref
+            assert grade(p, "".join(letters)).earned == pytest.approx(p.points), p.ref
+            moved += p.options != o.options
+        assert [it.problem.ref for it in shuffled.items] != [it.problem.ref for it in plain.items]
+    assert moved > 5
