@@ -254,10 +254,12 @@ def answer_space(problem: Problem, lang: str) -> dict[str, Any]:
         return {"kind": "box", "height_cm": round(height, 1), "ruled": True}
     n_steps = len(problem.steps)
     lines = max(4, min(12, n_steps + 2 + (2 if problem.section == "comprehensive" else 0)))
+    cell_rows = sum(p.spec.rows for p in problem.parts if isinstance(p.spec, MatrixSpec))
+    lines = max(4, lines - cell_rows // 2)  # matrix fields are work space too: keep the question on one page
     parts = []
     for p in problem.parts:
         label = p.label.get(lang) if (p.name or len(problem.parts) > 1) else WORDS["answer"].get(lang)
-        parts.append({"label": label, "points": pts_label(problem.part_points(p), lang) if len(problem.parts) > 1
+        parts.append({"label": segments(label), "points": pts_label(problem.part_points(p), lang) if len(problem.parts) > 1
                       else "", "form": _form(p.spec)})
     return {"kind": "calc", "lines": lines, "parts": parts}
 
@@ -359,12 +361,16 @@ def key_blocks(problem: Problem, lang: str) -> list[Block]:
         answers = answers_of(problem, lang)
         if len(answers) == 1:
             m = matrix_math(problem.parts[0])
-            blocks.append({"kind": "answer", "value": m or answers[0].text, "math": m is not None})
+            block = {"kind": "answer", "value": m or answers[0].text, "math": m is not None}
+            if m is None and ("_" in answers[0].text or "^" in answers[0].text):  # `h_{t-1}` typeset as math
+                block["segments"] = segments(answers[0].text)
+            blocks.append(block)
         else:
             rows = []
             for i, (a, part) in enumerate(zip(answers, problem.parts), 1):
                 m = matrix_math(part)
-                rows.append([f"({i}) {a.label}", [{"kind": "math", "value": m, "display": True}] if m else a.text, pts(a.points)])
+                rows.append([segments(f"({i}) {a.label}"), [{"kind": "math", "value": m, "display": True}] if m else a.text,
+                             pts(a.points)])
             blocks.append({"kind": "table", "header": [WORDS["part"].get(lang), WORDS["answer"].get(lang),
                                                        WORDS["points"].get(lang)],
                            "rows": rows, "caption": [], "align": ["left", "center", "center"]})

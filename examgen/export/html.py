@@ -98,7 +98,7 @@ class BlockHtml:
             return self.steps(b)
         if k == "answer":
             v = self.m(b["value"], display=b["value"].startswith("mat("), bold=True) if b.get("math") \
-                else f"<b>{esc(b['value'])}</b>"
+                else f"<b>{self.segs(b['segments']) if b.get('segments') else esc(b['value'])}</b>"
             label = "答案 Answer" if self.lang == "zh" else "Answer"
             return f'<p class="answer"><span class="lbl">{label}:</span> <span class="box">{v}</span></p>'
         raise ValueError(f"unknown block kind {k!r}")
@@ -191,7 +191,7 @@ class BlockHtml:
 
     def field(self, p: dict[str, Any]) -> str:
         f = p.get("form", {"kind": "blank"})
-        head = f'<b>{esc(p["label"])}</b>'
+        head = f'<b>{self.segs(p["label"])}</b>'
         if p.get("points"):
             head += f' <span class="pp">({esc(p["points"])})</span>'
         head += "："if self.lang == "zh" else ": "

@@ -70,6 +70,8 @@ class BlockMd:
             return self.steps(b)
         if k == "answer":
             label = "答案 Answer" if self.lang == "zh" else "Answer"
+            if b.get("segments"):
+                return f"{label}: **{self.segs(b['segments'])}**"
             v = to_unicode(b["value"]) if b.get("math") else b["value"]
             return f"{label}: **{md(v)}**"
         raise ValueError(f"unknown block kind {k!r}")
@@ -133,7 +135,7 @@ class BlockMd:
         if k == "calc":
             out = ["\n\n".join([line] * int(sp.get("lines", 4)))]
             for p in sp.get("parts", []):
-                head = f"**{md(p['label'])}**" + (f" ({md(p['points'])})" if p.get("points") else "") + ": "
+                head = f"**{self.segs(p['label'])}**" + (f" ({md(p['points'])})" if p.get("points") else "") + ": "
                 f = p.get("form", {"kind": "blank"})
                 blank = r"\_\_\_\_\_\_"
                 if f["kind"] == "shape":

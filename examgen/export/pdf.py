@@ -6,6 +6,7 @@ the question it is in, before anything is compiled."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from examgen.errors import UserError
@@ -77,9 +78,25 @@ def check_document(doc: Document) -> None:
             raise GlyphCoverageError(f"question {it.number} ({it.ref}): {exc.message}") from None
 
 
-def render_document(doc: Document) -> bytes:
+def render_document(doc: Document, pad_pages: int = 0) -> bytes:
     check_document(doc)  # names the question; the engine's own check of every string is then redundant
-    return _render("exam", document_data(doc), check=False)
+    data = document_data(doc)
+    data["pad_pages"] = pad_pages
+    return _render("exam", data, check=False)
+
+
+def page_count(pdf: bytes) -> int:
+    """The pages of a PDF Typst wrote (each page object is `/Type/Page`, the tree `/Type/Pages`)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def render_class_set(docs: list[Document]) -> list[bytes]:
+    """Every variant of a class set, the shorter ones padded with marked blank pages to the longest one's page
+    count, so a stack printed duplex keeps every paper on its own sheets."""
+    pdfs = [render_document(d) for d in docs]
+    counts = [page_count(p) for p in pdfs]
+    most = max(counts, default=0)
+    return [p if n == most else render_document(d, most - n) for d, p, n in zip(docs, pdfs, counts)]
 
 
 def key_table_data(table: KeyTable) -> dict[str, Any]:

@@ -74,8 +74,10 @@ def problems_of(p: Paper) -> list[Problem]:
 
 def render_documents(docs: list[Document], fmt: str) -> list[bytes]:
     if fmt == "pdf":
-        from examgen.export.pdf import render_document
-    elif fmt == "html":
+        from examgen.export.pdf import render_class_set
+
+        return render_class_set(docs)
+    if fmt == "html":
         from examgen.export.html import render_document  # type: ignore[assignment]
     else:
         from examgen.export.markdown import render_document  # type: ignore[assignment]

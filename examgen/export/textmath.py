@@ -26,6 +26,8 @@ def _word(w: str) -> str:
     m = re.fullmatch(r"([0-9]*)(.*)", w)
     assert m is not None
     digits, name = m.groups()
+    if re.fullmatch(r"[^\W\d_]+\d+", name):  # `β1`, `W2`: one name for Typst, not an unknown variable
+        return digits + '"' + name + '"'
     if not name or len(name) == 1 or name.lower() in _GREEK or not name.isalpha():
         return w
     return digits + '"' + name + '"'
