@@ -175,3 +175,83 @@ def test_shuffled_variants_keep_a_right_key() -> None:
             moved += p.options != o.options
         assert [it.problem.ref for it in shuffled.items] != [it.problem.ref for it in plain.items]
     assert moved > 5
+
+
+# ---------------------------------------------------------------- print layout, from poppler's text positions
+HEAD = re.compile(r"^\d+\.$")
+NOT_A_QUESTION = re.compile(r"^(得分|评卷人|Score|Marker|[一二三四五六七八九十]+、|(I|II|III|IV|V|VI|VII|VIII|IX|X)\.$|（试卷结束）"
+                            r"|—|此页无试题|This$)")
+
+
+def page_rows(pdf: bytes, tmp_path: Path) -> list[list[tuple[float, list[str]]]]:
+    """Per page, its text lines (top y, words) in reading order, without the running header and footer."""
+    import html
+
+    out = pdftotext(pdf, tmp_path, "layout.pdf", "-bbox-layout")
+    pages = []
+    for _w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        rows = []
+        for line in re.findall(r"<line[^>]*>(.*?)</line>", body, re.S):
+            words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>(.*?)</word>', line)
+            if words and 50 < float(words[0][0]) < float(h) - 50:
+                rows.append((float(words[0][0]), [html.unescape(w) for _, w in words]))
+        pages.append(sorted(rows, key=lambda r: r[0]))
+    return pages
+
+
+def questions(pages) -> list[dict]:
+    """Every question: its number, the page of its header, the pages its lines are on, whether it opens its page."""
+    qs: list[dict] = []
+    for pno, rows in enumerate(pages, 1):
+        opens = True
+        for _y, words in rows:
+            if HEAD.match(words[0]) and len(words) > 1 and words[1][:1] in "【[":
+                qs.append({"n": int(words[0][:-1]), "page": pno, "pages": {pno}, "opens": opens, "rows": 1})
+            elif qs and not NOT_A_QUESTION.match(words[0]):
+                qs[-1]["pages"].add(pno)
+                qs[-1]["rows"] += qs[-1]["page"] == pno
+            opens = opens and bool(NOT_A_QUESTION.match(words[0]))
+    return qs
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_questions_stay_whole_and_no_raw_subscripts(lang, tmp_path) -> None:
+    """Seeds 1–5: on the paper every question (stem, figures, options, work space, answer fields) is on one page;
+    only a question taller than a page may continue, and then it opens its page. In the key a question's header
+    is never left alone at a page's foot. No `_{`, `_t` … is printed."""
+    from examgen.exam import build_exam
+
+    for seed in range(1, 6):
+        n_items = len(build_exam(seed).items)
+        for mode in ("paper", "key"):
+            pdf = next(iter(build(Selection(seed=seed, lang=lang), "pdf", tmp_path / "x.pdf", mode=mode).values()))
+            pages = page_rows(pdf, tmp_path)
+            qs = questions(pages)
+            assert [q["n"] for q in qs] == list(range(1, n_items + 1)), (seed, mode)
+            for q in qs:
+                if mode == "paper":
+                    assert q["pages"] == {q["page"]} or q["opens"], (lang, seed, q)
+                else:
+                    assert q["pages"] == {q["page"]} or q["rows"] >= 3, (lang, seed, q)
+            text = pdftotext(pdf, tmp_path)
+            raw = re.findall(r"\S*(?:_\{|_[A-Za-z0-9(]|\^\{)\S*", text)
+            assert not raw, (lang, seed, mode, raw[:5])
+
+
+def test_thirty_variants_print_with_equal_page_counts(tmp_path) -> None:
+    from examgen.export.pdf import page_count
+
+    files = build(Selection(seed=1, variants=30, lang="zh"), "pdf", tmp_path / "set.pdf")
+    papers = [data for path, data in sorted(files.items()) if "key-table" not in path.name]
+    counts = [page_count(p) for p in papers]
+    assert len(papers) == 30 and len(set(counts)) == 1, counts
+    padded = 0
+    for data in papers:
+        pages = page_rows(data, tmp_path)
+        assert len(pages) == counts[0]  # poppler agrees with the count
+        blank = [i for i, rows in enumerate(pages) if any("此页无试题" in "".join(w) for _, w in rows)]
+        padded += bool(blank)
+        for i in blank:  # a marked blank page holds nothing else and comes after the end-of-paper mark
+            assert len(pages[i]) == 1 and i > max(j for j, rows in enumerate(pages) if rows and
+                                                  any("试卷结束" in "".join(w) for _, w in rows))
+    assert padded > 0  # the set really had shorter variants to pad

@@ -27,6 +27,45 @@ def renderer() -> TypstRenderer:
     return _renderer
 
 
+LONG_CM = 24.0  # questions estimated taller than this may break across pages (a page holds 25.6 cm)
+
+
+def _units(s: str) -> int:
+    """Width of a string in half-em units (CJK and full-width characters count 2)."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in s)
+
+
+def _block_cm(b: dict[str, Any]) -> float:
+    k = b.get("kind")
+    if k in ("text", "rich"):
+        return 0.35 + 0.6 * (1 + sum(_units(t) for t in iter_texts([b])) // 90)
+    if k == "figures":
+        return 1.0 + max((len(f.get("rows", [])) * (0.95 if f["kind"] == "grid" else 0.7) for f in b["items"]),
+                         default=0)
+    if k in ("grid", "table"):
+        return 1.0 + len(b.get("rows", [])) * 0.8
+    if k == "options":
+        return 0.7 * len(b["items"])
+    if k == "steps":
+        return sum(1.2 + 0.7 * len(s.get("lines", [])) for s in b["items"])
+    return 1.2
+
+
+def rough_height_cm(it: Any, mode: str) -> float:
+    """A generous estimate of a question's printed height. Typst could measure it, but measuring every question
+    (or only the long ones) made a class set 2–3× slower to lay out."""
+    blocks = ([] if mode == "key" else it.body) + ([] if mode == "paper" else it.key)
+    h = 1.0 + sum(_block_cm(b) for b in blocks)
+    sp = it.space if mode == "paper" else {}
+    if sp.get("kind") == "calc":
+        h += 0.85 * sp.get("lines", 4) + sum(1.2 + 0.9 * p["form"].get("rows", 0) for p in sp.get("parts", []))
+    elif sp.get("kind") == "box":
+        h += float(sp.get("height_cm", 4))
+    elif sp.get("kind") == "lines":
+        h += 0.85 * sp.get("lines", 3)
+    return h
+
+
 def section_points(points: float, lang: str) -> str:
     return f"共 {pts(points)} 分" if lang == "zh" else f"{pts(points)} points"
 
@@ -44,6 +83,7 @@ def document_data(doc: Document) -> dict[str, Any]:
                 "body": it.body,
                 "answer_space": it.space,
                 "key": it.key,
+                "long": rough_height_cm(it, doc.mode) > LONG_CM,
             })
         sections.append({"title": sec.title, "points": section_points(sec.points, doc.lang), "items": items})
     return {
