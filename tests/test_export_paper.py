@@ -255,3 +255,33 @@ def test_thirty_variants_print_with_equal_page_counts(tmp_path) -> None:
             assert len(pages[i]) == 1 and i > max(j for j, rows in enumerate(pages) if rows and
                                                   any("试卷结束" in "".join(w) for _, w in rows))
     assert padded > 0  # the set really had shorter variants to pad
+
+
+# ---------------------------------------------------------------- HTML in Chromium
+PROBE = """<script>document.addEventListener('DOMContentLoaded', () => {
+  const h = e => e.getBoundingClientRect().height;
+  const open = [...document.querySelectorAll('mtable')].map(t => t.previousElementSibling).filter(e => e);
+  document.body.setAttribute('data-h', JSON.stringify({brackets: open.map(h),
+    number: h(document.querySelector('mtable mn')), fonts: getComputedStyle(document.querySelector('math')).fontFamily}));
+});</script>"""
+
+
+def test_html_names_a_math_font_so_chromium_stretches_matrix_brackets(tmp_path) -> None:
+    import html
+    import json
+    import tempfile
+
+    data = next(iter(build(Selection(seed=5, lang="en"), "html", tmp_path / "k.html", mode="key").values())).decode()
+    assert "mat(" not in data and "<mtable" in data  # the key's matrices are MathML tables
+    for external in ("http://", "https://", "@import", "url(", "<link", "<script"):
+        assert external not in data  # self-contained: nothing is fetched
+    page = tmp_path / "probe.html"
+    page.write_text(data.replace("</head>", PROBE + "</head>"), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                              "--disable-background-networking", "--no-first-run", f"--user-data-dir={profile}",
+                              "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    found = json.loads(html.unescape(re.search(r'data-h="([^"]*)"', dom).group(1)))
+    assert "Math" in found["fonts"].split(",")[0]
+    # a 3-row matrix: its bracket as tall as the rows (an unstretched one is as tall as a digit)
+    assert max(found["brackets"]) > 2.5 * found["number"], found

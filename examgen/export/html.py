@@ -214,7 +214,9 @@ CSS = """
 body { font-family: "Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
        system-ui, sans-serif; font-size: 15px; line-height: 1.6; color: var(--ink); max-width: 52em;
        margin: 1.5em auto; padding: 0 1.2em; }
-math { font-size: 1.08em; }
+/* an OpenType MATH font, so Chromium stretches matrix brackets, fractions and roots; the first one the reader has */
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "Noto Sans Math", "DejaVu Math TeX Gyre",
+       "TeX Gyre Termes Math", "Libertinus Math", math; font-size: 1.08em; }
 header.doc { text-align: center; }
 header.doc h1 { font-size: 1.5em; margin: .2em 0; }
 .sub { color: #333; }
