@@ -285,3 +285,49 @@ def test_html_names_a_math_font_so_chromium_stretches_matrix_brackets(tmp_path) 
     assert "Math" in found["fonts"].split(",")[0]
     # a 3-row matrix: its bracket as tall as the rows (an unstretched one is as tall as a digit)
     assert max(found["brackets"]) > 2.5 * found["number"], found
+
+
+# ---------------------------------------------------------------- --students
+def test_students_get_named_papers_and_one_print_file(capsys, tmp_path) -> None:
+    csv = tmp_path / "class.csv"
+    csv.write_text("\ufeff学号,姓名,班级\n2023001,张三,1\n\n2023002,李四,1\n2023003,Alice Smith,2\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "export", "--kind", "iou", "--kind", "lstm-step", "--seed", "7", "--variants",
+                             "2", "--students", str(csv), "--lang", "zh", "-o", str(tmp_path / "q.pdf"))
+    assert code == 0, err
+    assert "3 named papers" in out
+    names = {"2023001": "张三", "2023002": "李四", "2023003": "Alice Smith"}
+    table = provenance.read_map(tmp_path / "q-key-table.pdf")
+    counts = set()
+    for i, (number, name) in enumerate(names.items()):
+        text = pdftotext((tmp_path / f"q-{number}.pdf").read_bytes(), tmp_path)
+        pages = text.split("\f")[:-1]
+        counts.add(len(pages))
+        for page in pages:  # name and number on every page's header
+            assert name.split()[0] in page and number in page
+        vcode = set(CODE.findall(text)).pop()
+        assert vcode.startswith(f"V0{i % 2 + 1}-") and table[vcode]["seed"] == 7 + i % 2  # variants in turn
+        assert "seed" not in text
+    assert len(counts) == 1
+    combined = pdftotext((tmp_path / "q-class.pdf").read_bytes(), tmp_path).split("\f")[:-1]
+    per = counts.pop()
+    assert len(combined) == 3 * per
+    for i, name in enumerate(names.values()):  # each student's own pages, numbered 1 … per
+        chunk = combined[i * per:(i + 1) * per]
+        assert all(name.split()[0] in page for page in chunk)
+        assert f"第 1 页 / 共 {per} 页" in chunk[0] and f"第 {per} 页 / 共 {per} 页" in chunk[-1]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("name,number\nA,1\nB\n", "line 3: the number is missing"),
+    ("name,number\nA,1\nB,1\n", "line 3: number 1 repeats line 2"),
+    ("who,what\nA,1\n", "line 1: the header needs a name column"),
+    ("name,number\n", "has a header but no students"),
+    ("name,number\nA,1/2\nB,1_2\n", "line 3: number 1_2 gives the same file name"),
+])
+def test_bad_class_lists_are_one_line_errors_naming_the_line(capsys, tmp_path, content, message) -> None:
+    csv = tmp_path / "c.csv"
+    csv.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(capsys, "export", "--kind", "iou", "--seed", "1", "--students", str(csv), "-o",
+                           str(tmp_path / "x.pdf"))
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1, err
+    assert list(tmp_path.glob("x*")) == []  # nothing written

@@ -27,6 +27,7 @@ def export_cmd(
     code: Annotated[Optional[str], typer.Option("--code", help="The variant code on a paper (e.g. V07-3KQ9): rebuild that paper or, with --key, its key; needs --key-table.")] = None,
     key_table: Annotated[Optional[str], typer.Option("--key-table", help="The combined key table (or a key) that maps --code to its seed.")] = None,
     shuffle: Annotated[bool, typer.Option("--shuffle", help="Shuffle question order within each section and option order, per variant (the key follows).")] = False,
+    students: Annotated[Optional[str], typer.Option("--students", help="A class list (CSV with name and number columns): one named PDF per student, variants in turn, plus one combined print file.")] = None,
     lang: LangOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
@@ -40,8 +41,19 @@ def export_cmd(
                     variants=variants, blueprint=blueprint, bank=bank, lang=lang_of(lang), shuffle=shuffle,
                     show_seed=show_seed)
     sel = resolve_code(sel, code, key_table)
+    if students is not None:
+        from pathlib import Path
+
+        from examgen.export.students import read_students
+
+        sel.students = read_students(Path(students).expanduser())
+        if sel.variants == 1:
+            sel.variants = min(len(sel.students), 200) if len(sel.students) > 1 else 1
     paths = run(sel, fmt, output, key=key, solutions=with_solutions, force=force)
-    if len(paths) > 4:  # variants: name the range, not thirty lines
+    if sel.students:
+        typer.echo(f"wrote {len(paths) - 2} named papers {paths[0]} … {paths[-3]}, the print file {paths[-2]} "
+                   f"and the key table {paths[-1]}")
+    elif len(paths) > 4:  # variants: name the range, not thirty lines
         typer.echo(f"wrote {len(paths) - 1} variants {paths[0]} … {paths[-2]} and the key table {paths[-1]}")
     else:
         for path in paths:

@@ -118,11 +118,29 @@ def check_document(doc: Document) -> None:
             raise GlyphCoverageError(f"question {it.number} ({it.ref}): {exc.message}") from None
 
 
-def render_document(doc: Document, pad_pages: int = 0) -> bytes:
+def render_document(doc: Document, pad_pages: int = 0, student: Any = None) -> bytes:
     check_document(doc)  # names the question; the engine's own check of every string is then redundant
+    return _render("exam", paper_data(doc, pad_pages, student), check=False)
+
+
+def paper_data(doc: Document, pad_pages: int = 0, student: Any = None) -> dict[str, Any]:
     data = document_data(doc)
     data["pad_pages"] = pad_pages
-    return _render("exam", data, check=False)
+    if student is not None:  # a named paper: name and number printed in the header
+        data["student"] = {"name": student.name, "number": student.number}
+        check_coverage([student.name, student.number])
+    return data
+
+
+def render_many(docs: list[Document], students: list[Any], pads: list[int], pages: int) -> bytes:
+    """One print file of named papers, each `pages` long with its own page numbers."""
+    for d in set(map(id, docs)):
+        check_document(next(x for x in docs if id(x) == d))
+    papers = [{**paper_data(d, pad, s), "total_pages": pages, "attachment": ""}
+              for d, s, pad in zip(docs, students, pads)]
+    first = papers[0]
+    return _render("exam", {"lang": first["lang"], "mode": first["mode"], "title": first["title"],
+                            "papers": papers}, check=False)
 
 
 def page_count(pdf: bytes) -> int:

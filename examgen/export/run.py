@@ -107,6 +107,10 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
 
 def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[Path, bytes]:
     """Everything an export writes, in memory: {path: bytes}."""
+    if sel.students:
+        from examgen.export.students import build_class_set
+
+        return build_class_set(sel, fmt, output, mode)
     ps = papers(sel)
     if fmt in DOCUMENT_FORMATS:
         multi = len(ps) > 1
@@ -134,6 +138,12 @@ def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solu
     from examgen.export.sources import validate
 
     validate(sel)
-    check_targets(targets(out, f, sel.variants), force)  # fail before building anything
+    if sel.students:
+        from examgen.export import students
+
+        paths = students.targets(out, sel.students)
+    else:
+        paths = targets(out, f, sel.variants)
+    check_targets(paths, force)  # fail before building anything
     files = build(sel, f, out, mode)
     return write_all(files, force)

@@ -38,6 +38,7 @@ class Selection:
     shuffle: bool = False
     show_seed: bool = False
     fixed_variant: tuple[int, int] | None = None  # (variant, variants) when one variant is rebuilt from its code
+    students: list[Any] = field(default_factory=list)  # `--students FILE`: examgen.export.students.Student
 
     @property
     def is_selection(self) -> bool:
