@@ -218,7 +218,7 @@ def questions(pages) -> list[dict]:
 def test_questions_stay_whole_and_no_raw_subscripts(lang, tmp_path) -> None:
     """Seeds 1–5: on the paper every question (stem, figures, options, work space, answer fields) is on one page;
     only a question taller than a page may continue, and then it opens its page. In the key a question's header
-    is never left alone at a page's foot. No `_{`, `_t` … is printed."""
+    is never left alone at a page's foot. No `_{`, `_t` … is printed; punctuation is the document language's."""
     from examgen.exam import build_exam
 
     for seed in range(1, 6):
@@ -236,6 +236,10 @@ def test_questions_stay_whole_and_no_raw_subscripts(lang, tmp_path) -> None:
             text = pdftotext(pdf, tmp_path)
             raw = re.findall(r"\S*(?:_\{|_[A-Za-z0-9(]|\^\{)\S*", text)
             assert not raw, (lang, seed, mode, raw[:5])
+            if lang == "en":  # half-width punctuation in English
+                assert not re.findall(r".{0,12}[：，；（）【】。].{0,12}", text), (seed, mode)
+            else:  # one quote style: “”
+                assert not re.findall(r".{0,12}(?:[「」『』]|\"[^\"\n]*[\u4e00-\u9fff]).{0,12}", text), (seed, mode)
 
 
 def test_thirty_variants_print_with_equal_page_counts(tmp_path) -> None:
@@ -331,3 +335,14 @@ def test_bad_class_lists_are_one_line_errors_naming_the_line(capsys, tmp_path, c
                            str(tmp_path / "x.pdf"))
     assert code != 0 and message in err and len(err.strip().splitlines()) == 1, err
     assert list(tmp_path.glob("x*")) == []  # nothing written
+
+
+def test_chinese_papers_use_one_quote_style(tmp_path) -> None:
+    """The confusion-matrix kind quotes a class name with 「」 in its worked steps: the key prints “”."""
+    from examgen import registry
+
+    assert any("「" in st.title.zh for st in registry.problem("confusion-matrix", 1).steps)  # the case tested
+    pdf = next(iter(build(Selection(kinds=["confusion-matrix"], seed=1, lang="zh"), "pdf", tmp_path / "c.pdf",
+                          mode="key").values()))
+    text = pdftotext(pdf, tmp_path)
+    assert "“" in text and "「" not in text and "」" not in text

@@ -33,6 +33,7 @@ from examgen.grading import display_value
 from examgen.i18n import Bi
 from examgen.export.segments import (  # noqa: F401  (re-exported: the writers import them from here)
     BLANK, Block, Segment, TYPST_NAMES, math_or_quoted, math_segment, paragraphs, plain, rich, safe_math, segments,
+    zh_quoted,
 )
 from examgen.model import (
     CHAPTERS, SECTIONS, ChoiceSpec, FillSpec, Figure, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem,
@@ -391,9 +392,11 @@ def item_tag(problem: Problem, lang: str) -> str:
 
 
 def make_item(problem: Problem, number: int, lang: str, paper: bool = True) -> DocItem:
+    body, key, space = body_blocks(problem, lang, paper), key_blocks(problem, lang), answer_space(problem, lang)
+    if lang == "zh":  # one quote style (“”) whatever the kind or bank text used
+        body, key, space = zh_quoted(body), zh_quoted(key), zh_quoted(space)
     return DocItem(number=number, points=float(problem.points), problem=problem, tag=item_tag(problem, lang),
-                   body=body_blocks(problem, lang, paper), space=answer_space(problem, lang),
-                   key=key_blocks(problem, lang), answers=answers_of(problem, lang))
+                   body=body, space=space, key=key, answers=answers_of(problem, lang))
 
 
 # ---------------------------------------------------------------- documents

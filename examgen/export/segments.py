@@ -86,3 +86,33 @@ def paragraphs(text: str, blanks: bool = False) -> list[Block]:
 def plain(segs: Iterable[Segment]) -> str:
     """The text of segments with math left in Typst syntax (for checks and searches)."""
     return "".join(s.get("value", "") or "" for s in segs)
+
+
+# ---------------------------------------------------------------- one quote style in Chinese
+_ASCII_QUOTED = re.compile(r'"([^"\n]*[\u4e00-\u9fff][^"\n]*)"')
+_MATH_KEYS = {"lines", "result", "math"}  # Typst math strings: their "…" quote text and must stay ASCII
+
+
+def zh_quotes(s: str) -> str:
+    """`「精确率」`, `"精确率"` → `“精确率”`: Chinese papers use one quote style."""
+    if "「" in s or "『" in s:
+        s = s.replace("「", "“").replace("」", "”").replace("『", "‘").replace("』", "’")
+    return _ASCII_QUOTED.sub(r"“\1”", s) if '"' in s else s
+
+
+def zh_quoted(x: Any) -> Any:
+    """Blocks or segments with `zh_quotes` applied to every printed text (never to math)."""
+    if isinstance(x, list):
+        return [zh_quotes(v) if isinstance(v, str) else zh_quoted(v) for v in x]
+    if not isinstance(x, dict):
+        return x
+    out = {}
+    for k, v in x.items():
+        if k == "value" and isinstance(v, str):
+            math = x.get("kind") == "math" or (x.get("kind") == "answer" and x.get("math"))
+            out[k] = v if math else zh_quotes(v)
+        elif k in _MATH_KEYS or not isinstance(v, (list, dict)):
+            out[k] = v
+        else:
+            out[k] = zh_quoted(v)
+    return out
