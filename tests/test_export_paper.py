@@ -82,7 +82,7 @@ def test_a_key_rebuilt_from_its_code_is_that_variants_key(capsys, tmp_path) -> N
     by_seed = (tmp_path / "s.md").read_text(encoding="utf-8")
     assert f"{vcode} · seed 901 · Variant 2/3" in by_code
     body = lambda t: t.split("\n## ", 1)[1].split("\n---\n")[0]  # noqa: E731 - all but title block and footer
-    assert body(by_code) == body(by_seed) and "9. \\[Single choice\\]" in body(by_code)
+    assert body(by_code) == body(by_seed) and "9. \\[Single choice: one letter\\]" in body(by_code)
     assert provenance.read_map(tmp_path / "k.md")[vcode]["seed"] == 901  # a key maps its own code too
 
 

@@ -261,7 +261,7 @@ def answer_space(problem: Problem, lang: str) -> dict[str, Any]:
     for p in problem.parts:
         label = p.label.get(lang) if (p.name or len(problem.parts) > 1) else WORDS["answer"].get(lang)
         parts.append({"label": segments(label), "points": pts_label(problem.part_points(p), lang) if len(problem.parts) > 1
-                      else "", "form": _form(p.spec)})
+                      else "", "form": _form(p.spec), "hint": answer_form(p.spec, lang)})
     return {"kind": "calc", "lines": lines, "parts": parts}
 
 
@@ -383,9 +383,17 @@ def key_blocks(problem: Problem, lang: str) -> list[Block]:
     return blocks
 
 
+def answer_form(spec: Any, lang: str) -> str:
+    """The answer form a question states (`单选`, `多选：少选得一半，错选不得分`, `数值，保留 2 位小数`), without
+    the brackets `answer_form.form_line` prints: the writers add their own."""
+    from examgen.answer_form import form_line
+
+    return form_line(spec, lang).strip()[1:-1]
+
+
 def item_tag(problem: Problem, lang: str) -> str:
-    if problem.kind in KIND_TAGS:
-        return KIND_TAGS[problem.kind].get(lang)
+    if problem.kind in KIND_TAGS:  # a bank item: its type is its answer form (【多选：少选得一半，错选不得分】)
+        return answer_form(problem.parts[0].spec, lang)
     if problem.title is not None:
         return problem.title.get(lang)
     return problem.kind

@@ -194,6 +194,9 @@ class BlockHtml:
         head = f'<b>{self.segs(p["label"])}</b>'
         if p.get("points"):
             head += f' <span class="pp">({esc(p["points"])})</span>'
+        if p.get("hint"):
+            hint = f"【{p['hint']}】" if self.lang == "zh" else f"[{p['hint']}]"
+            head += f' <span class="pp">{esc(hint)}</span>'
         head += "："if self.lang == "zh" else ": "
         k = f.get("kind")
         if k == "cells":

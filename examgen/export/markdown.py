@@ -135,7 +135,9 @@ class BlockMd:
         if k == "calc":
             out = ["\n\n".join([line] * int(sp.get("lines", 4)))]
             for p in sp.get("parts", []):
-                head = f"**{self.segs(p['label'])}**" + (f" ({md(p['points'])})" if p.get("points") else "") + ": "
+                hint = (f"【{p['hint']}】" if self.lang == "zh" else f"[{p['hint']}]") if p.get("hint") else ""
+                head = (f"**{self.segs(p['label'])}**" + (f" ({md(p['points'])})" if p.get("points") else "")
+                        + (f" {md(hint)}" if hint else "") + ": ")
                 f = p.get("form", {"kind": "blank"})
                 blank = r"\_\_\_\_\_\_"
                 if f["kind"] == "shape":

@@ -60,7 +60,7 @@ def read_students(path: Path) -> list[Student]:
                    "is not a UTF-8 CSV file (save it as UTF-8)") from None
     rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text)), 1) if any(c.strip() for c in r)]
     if not rows:
-        raise _err(path, None, "是空文件；需要表头（姓名,学号）和每名学生一行",
+        raise _err(path, None, "是空文件；需要一行表头（含“姓名”和“学号”两列），再每名学生一行",
                    "is empty; expected a header (name,number) and one line per student")
     head_line, header = rows[0]
     ni, si = _column(header, NAME_COLUMNS), _column(header, NUMBER_COLUMNS)
