@@ -346,3 +346,16 @@ def test_chinese_papers_use_one_quote_style(tmp_path) -> None:
                           mode="key").values()))
     text = pdftotext(pdf, tmp_path)
     assert "“" in text and "「" not in text and "」" not in text
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_and_markdown_papers_end_with_a_mark(fmt, lang, tmp_path) -> None:
+    sel = Selection(kinds=["iou"], count=1, seed=3, lang=lang)
+    paper = next(iter(build(sel, fmt, tmp_path / f"p.{fmt}").values())).decode()
+    key = next(iter(build(sel, fmt, tmp_path / f"k.{fmt}", mode="key").values())).decode()
+    end = "（试卷结束）" if lang == "zh" else "— End of paper —"
+    assert paper.count(end) == 1 and end not in key
+    if fmt == "html":  # a score box per section on the paper, none in the key
+        assert paper.count('class="sscore"') == paper.count('<section class="sec">') >= 1
+        assert 'class="sscore"' not in key

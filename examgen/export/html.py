@@ -271,6 +271,10 @@ ol.steps li { margin: .35em 0; }
 .then { color: var(--gray); padding: 0 .2em; }
 .note { color: var(--gray); font-size: .88em; }
 .answer .box { border: 1px solid #333; padding: .05em .5em; display: inline-block; }
+.sscore { float: right; font-size: .7em; font-weight: normal; border: 1px solid #444; padding: .1em .4em; }
+.sscore i { display: inline-block; width: 4em; height: 1.2em; border-left: 1px solid #444; margin: 0 .4em;
+            vertical-align: middle; }
+.end { text-align: center; color: var(--gray); margin-top: 1.5em; }
 .colophon { margin-top: 2em; color: var(--gray); font-size: .75em; }
 footer.doc { margin-top: 2em; border-top: 1px solid var(--rule); color: var(--gray); font-size: .8em; padding-top: .3em; }
 .variant { margin: 1em 0; }
@@ -345,9 +349,15 @@ def render_document(doc: Document) -> bytes:
     for sec in doc.sections:
         sp = f"共 {pts(sec.points)} 分" if lang == "zh" else f"{pts(sec.points)} points"
         sp = f"（{sp}）" if lang == "zh" else f"({sp})"
-        parts.append(f'<section class="sec"><h2>{esc(sec.title)} <span class="pts">{esc(sp)}</span></h2>')
+        box = ""
+        if doc.mode == "paper":  # the per-section score box of a printed paper
+            sc, mk = ("得分 Score", "评卷人 Marker") if lang == "zh" else ("Score", "Marker")
+            box = f'<span class="sscore">{sc}<i></i>{mk}<i></i></span>'
+        parts.append(f'<section class="sec"><h2>{esc(sec.title)} <span class="pts">{esc(sp)}</span>{box}</h2>')
         parts.extend(_item(r, it, doc) for it in sec.items)
         parts.append("</section>")
+    if doc.mode != "key":
+        parts.append(f'<p class="end">{"（试卷结束）" if lang == "zh" else "— End of paper —"}</p>')
     if doc.colophon:
         parts.append(f'<p class="colophon">{esc(doc.colophon)}</p>')
     if doc.footer:

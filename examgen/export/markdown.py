@@ -194,6 +194,8 @@ def render_document(doc: Document) -> bytes:
         sp = f"共 {pts(sec.points)} 分" if lang == "zh" else f"{pts(sec.points)} points"
         out.append(f"## {md(sec.title)} ({sp})")
         out.extend(_item(r, it, doc) for it in sec.items)
+    if doc.mode != "key":
+        out.append("（试卷结束）" if lang == "zh" else "— End of paper —")
     if doc.colophon:
         out.append(f"`{doc.colophon}`")
     if doc.footer:
