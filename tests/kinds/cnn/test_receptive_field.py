@@ -46,28 +46,6 @@ def index_set_rf(layers, upto):
     return max(c0) - min(c0) + 1, min(c1) - min(c0)
 
 
-BAD_PARAMS = [
-    ("conv-params", {"layer": "conv", "input_shape": [32, 32, 3], "out": 16, "bias": True}),
-    ("conv-params", {"layer": "fc", "input_shape": [1, 1, 9], "out": 4, "bias": True, "kernel": 3}),
-    ("conv-feature-map", {"image": [[1, 2], [3, 4]], "kernel": [[0, 0], [0, 0]], "stride": 1, "padding": 0}),
-    ("conv-feature-map", {"image": [[1.5, 2], [3, 4]], "kernel": [[1]], "stride": 1, "padding": 0}),
-    ("pool-output", {"image": [[1, 2], [3, 4]], "window": 3, "stride": 1, "mode": "max"}),
-    ("pool-output", {"image": [[1, 2], [3, 4]], "window": 2, "stride": 2, "mode": "median"}),
-    ("receptive-field", {"layers": [[3, 1, 1], [2, 2, 1]], "layer_types": "conv", "ask": "final"}),
-    ("receptive-field", {"layers": [[3, 1, 1], [2, 2, 2]], "layer_types": "conv,pool", "ask": "final"}),
-    ("receptive-field", {"layers": [[3, 1, 1], [2, 2, 1]], "layer_types": "conv,pool", "ask": "layer"}),
-    ("dilated-conv", {"ask": "same", "kernel": 2, "rates": [3], "input_hw": [8, 8], "stride": 1, "in_channels": 3,
-                      "out_channels": 4, "bias": False}),
-    ("dilated-conv", {"ask": "single", "kernel": 3, "rates": [2], "input_hw": [8, 8], "stride": 1, "in_channels": 3,
-                      "out_channels": 4, "bias": False}),
-    ("dilated-conv", {"ask": "stack", "kernel": 3, "rates": [2], "input_hw": [8, 8], "stride": 1, "in_channels": 3,
-                      "out_channels": 4, "bias": False}),
-    ("spp-length", {"levels": [4, 2, 1], "channels": 256, "input_hw": [7, 7], "ask": "window"}),
-    ("spp-length", {"levels": [4, 2, 1], "channels": 256, "input_hw": [13, 13], "ask": "fc"}),
-    ("spp-length", {"levels": [4, 2, 1], "channels": 256, "input_hw": [3, 13], "ask": "length"}),
-]
-
-
 def test_receptive_field_brute_force():
     k = kind("receptive-field")
     for seed in SEEDS:

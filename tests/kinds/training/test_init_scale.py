@@ -28,34 +28,6 @@ def fans_ref(prm):
     return shape[1] * receptive, shape[0] * receptive
 
 
-BAD_PARAMS = [
-    ("activation", {"function": "tanh", "ask": "chain", "inputs": [0.5, 1.0]}),
-    ("activation", {"function": "relu", "ask": "values", "inputs": [0.0, 1.0]}),
-    ("activation", {"function": "leaky_relu", "ask": "values", "inputs": [-1.0, 1.0]}),
-    ("dropout", {"ask": "mask", "convention": "inverted", "p": 0.5, "x": [1, 2, 3], "mask": [1, 0]}),
-    ("dropout", {"ask": "expected", "convention": "classic", "p": 0.5, "value": 1.0}),
-    ("dropout", {"ask": "mask", "convention": "inverted", "p": 0.5, "x": [1, 2], "mask": [1, 2]}),
-    ("batchnorm", {"ask": "train", "batch": [[2, 2, 2]], "gamma": [1], "beta": [0], "eps": 0}),
-    ("batchnorm", {"ask": "train", "batch": [[1, 2, 3]], "gamma": [1, 2], "beta": [0], "eps": 0}),
-    ("batchnorm", {"ask": "inference", "batch": [[1, 2]], "gamma": [1], "beta": [0], "eps": 0}),
-    ("regularization", {"penalty": "l1", "ask": "decay", "w": [1, -1], "lam1": 0.1, "grad": [0, 0], "lr": 0.1}),
-    ("regularization", {"penalty": "l1", "ask": "penalty", "w": [1, 0], "lam1": 0.1}),
-    ("regularization", {"penalty": "l2", "ask": "penalty", "w": [1, 2], "lam2": 0.1}),
-    ("optimizer-step", {"optimizer": "adam", "w0": [1, 2], "grads": [[0.5]], "lr": 0.1, "beta1": 0.9,
-                        "beta2": 0.999, "eps": 1e-8}),
-    ("optimizer-step", {"optimizer": "momentum", "w0": [1], "grads": [[0.5]], "lr": 0.1}),
-    ("optimizer-step", {"optimizer": "rmsprop", "w0": [1], "grads": [[0.5]], "lr": 0.1, "rho": 0.9, "eps": 1e-8,
-                        "beta": 0.9}),
-    ("init-scale", {"scheme": "he", "dist": "normal", "layer": "conv", "n_in": 3, "n_out": 8}),
-    ("init-scale", {"scheme": "he", "dist": "cauchy", "layer": "dense", "n_in": 3, "n_out": 8}),
-    ("cross-entropy", {"ask": "softmax", "logits": [1, 2], "target": 2}),
-    ("cross-entropy", {"ask": "pixel", "shape": [1, 2], "probs": [[0.5, 0.4], [0.5, 0.5]], "labels": [0, 1]}),
-    ("cross-entropy", {"ask": "focal", "shape": [1, 2], "probs_fg": [0.5, 1.0], "labels": [0, 1], "gamma": 2}),
-    ("cross-entropy", {"ask": "weighted", "shape": [1, 2], "probs": [[0.5, 0.5], [0.5, 0.5]], "labels": [0, 1],
-                       "class_weights": [1], "weight_norm": "weights"}),
-]
-
-
 def test_init_scale_against_formulas():
     seen = set()
     for pr in problems("init-scale"):
