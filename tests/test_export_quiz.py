@@ -104,10 +104,10 @@ def test_moodle_objective_items_and_escaping(problems) -> None:
     mc = by_id["tricky-mc"]
     assert mc.get("type") == "multichoice" and mc.findtext("single") == "false"
     fr = [float(a.get("fraction")) for a in mc.findall("answer")]
-    assert fr == [50, -50, 50, -50] and "options" not in mc.find("questiontext/text").text
+    assert fr == [50, -100, 50, -100] and "options" not in mc.find("questiontext/text").text
     fill = by_id["tricky-fill"]
     assert fill.get("type") == "cloze"
-    assert "{1:SHORTANSWER:=x{1\\}~=y}" in fill.find("questiontext/text").text
+    assert "{1:SHORTANSWER:=x{1&#125;~=y}" in fill.find("questiontext/text").text
     essay = by_id["tricky-short"]
     assert essay.get("type") == "essay"
     grader = html.unescape(essay.find("graderinfo/text").text)
@@ -140,7 +140,7 @@ def test_gift_parses_with_pygiftparser(problems, tmp_path) -> None:
     assert 'Special a < b & c > d' in html.unescape(tf.text.replace("\\", ""))
     mc = by_title["tricky-mc"][0]
     assert type(mc.answers).__name__ == "MultipleChoicesSet"
-    assert [a.fraction for a in mc.answers.answers] == [50, -50, 50, -50]
+    assert [a.fraction for a in mc.answers.answers] == [50, -100, 50, -100]
     assert html.unescape(mc.answers.answers[0].answer.replace("\\", "")) == "option 0 ~=# {1, 2}"
     assert [type(q.answers).__name__ for q in by_title["tricky-fill (blank 1)"] + by_title["tricky-fill (blank 2)"]] \
         == ["ShortSet", "ShortSet"]

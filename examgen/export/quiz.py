@@ -1,11 +1,15 @@
-"""What Moodle XML, GIFT and Anki share: one question per distinct problem (bank id or kind + seed), its
-category (course / examgen / chapter / kind), its name, and its numeric answers with the grader's tolerance."""
+"""What Moodle XML, GIFT, QTI and Anki share: one question per distinct problem (bank id or kind + seed), its
+category (course / examgen / chapter / kind), its name, its numeric answers with the grader's tolerance, and the
+short-answer alternatives written so that Moodle's matching accepts exactly what examgen's grader accepts."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from examgen.export.document import DocItem, make_item, numeric_entries
+from examgen.export.html import esc
 from examgen.grading import tolerance
 from examgen.mathfmt import num
 from examgen.model import Part, Problem
@@ -25,7 +29,9 @@ class Entry:
 
     @property
     def tol_text(self) -> str:
-        return num(self.tol, 10)
+        """The grader's tolerance, not rounded down (`0.005000000005`, not `0.005`): Moodle's interval is then
+        never narrower than the grader's."""
+        return "0" if self.tol == 0 else f"{self.tol:.12g}"
 
 
 def entries(part: Part) -> list[Entry] | None:
@@ -35,7 +41,30 @@ def entries(part: Part) -> list[Entry] | None:
     out = []
     for suffix, value, integer, decimals in raw:
         tol = 0.0 if integer else tolerance(value, decimals, integer)
-        out.append(Entry(suffix, value, float(f"{tol:.10g}")))
+        out.append(Entry(suffix, value, float(f"{tol:.12g}")))
+    return out
+
+
+def literal(text: str) -> str:
+    """A short-answer pattern that matches `text` literally: Moodle treats `*` as a wildcard
+    (`qtype_shortanswer_question::compare_string_with_wildcard`) and `\\*` as a star."""
+    return text.replace("*", "\\*")
+
+
+def alternatives(alts: list[str] | tuple[str, ...]) -> list[str]:
+    """Accepted spellings of a short answer as Moodle needs them: each alternative trimmed, plus its NFKC form
+    and its form without white space (examgen's grader compares NFKC text without white space, Moodle the
+    trimmed text, case-insensitively); duplicates (ignoring case) dropped, order kept."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for alt in alts:
+        a = alt.strip()
+        nfkc = unicodedata.normalize("NFKC", a)
+        for form in (a, nfkc, "".join(nfkc.split())):
+            key = form.casefold()
+            if form and key not in seen:
+                seen.add(key)
+                out.append(form)
     return out
 
 
@@ -75,10 +104,39 @@ def is_numerical(it: DocItem) -> bool:
 
 
 def weights(points: list[float], counts: list[int]) -> tuple[list[int], int]:
-    """Whole-number weights of sub-answers (Moodle cloze needs integers) proportional to their points: the
-    smallest multiplier m that makes every `points / count · m` whole; returns (weight per entry, m)."""
-    for m in (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 100):
-        ws = [p * m / c for p, c in zip(points, counts)]
-        if all(abs(w - round(w)) < 1e-6 and round(w) > 0 for w in ws):
-            return [int(round(w)) for w in ws], m
-    return [max(1, int(round(p * 100 / c))) for p, c in zip(points, counts)], 100
+    """Whole-number weights of sub-answers (Moodle cloze takes only whole numbers) in exactly the proportion of
+    the grader's points, `points / count` per entry: the smallest multiplier m that makes every weight whole
+    (the least common multiple of their denominators); returns (weight per entry, m). With m = 1 the weights add
+    up to the points themselves."""
+    from fractions import Fraction
+    from math import lcm
+
+    shares = [Fraction(str(round(float(p), 2))) / c for p, c in zip(points, counts)]
+    m = lcm(*(s.denominator for s in shares)) if shares else 1
+    return [int(s * m) for s in shares], m
+
+
+_SUBSCRIPT = re.compile(r'(?<=[^\s_])_(\([^()]*\)|\{[^{}]*\}|"[^"]*"|[0-9A-Za-z\u0370-\u03ff]+)')
+
+
+def label_html(text: str) -> str:
+    """A part label as HTML: subscripts written `z_t`, `h_(t−1)`, `n_"in"` in the kinds' labels become
+    `<sub>`, so no raw `_` or braces reach a student; everything else is escaped."""
+    out, last = [], 0
+    for m in _SUBSCRIPT.finditer(text):
+        body = m.group(1)
+        if body[0] in '({"':
+            body = body[1:-1]
+        out.append(esc(text[last:m.start()]) + f"<sub>{esc(body)}</sub>")
+        last = m.end()
+    return "".join(out) + esc(text[last:])
+
+
+BLANK_HTML = ('<span style="display:inline-block;min-width:4em;border-bottom:1px solid currentColor">'
+              "\u2003</span>")
+
+
+def visible_blank(seg: dict) -> str:
+    """A fill-in blank that shows without a stylesheet (Moodle, QTI and Anki have none of ours)."""
+    n = seg.get("n")
+    return (f"<sup>({n})</sup>" if n else "") + BLANK_HTML
