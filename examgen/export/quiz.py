@@ -8,11 +8,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from examgen.export.document import DocItem, make_item, numeric_entries
+from examgen.export.document import WORDS, Block, DocItem, answer_text, make_item, numeric_entries
 from examgen.export.html import esc
 from examgen.grading import tolerance
 from examgen.mathfmt import num
-from examgen.model import Part, Problem
+from examgen.model import MatrixSpec, NumberSpec, Part, Problem, VectorSpec
 
 
 @dataclass
@@ -140,3 +140,48 @@ def visible_blank(seg: dict) -> str:
     """A fill-in blank that shows without a stylesheet (Moodle, QTI and Anki have none of ours)."""
     n = seg.get("n")
     return (f"<sup>({n})</sup>" if n else "") + BLANK_HTML
+
+
+def exact_number(value: float, decimals: int | None, integer: bool) -> str:
+    """A key number with the decimals the question asks for (`0.10` where 2 decimals are asked)."""
+    if integer or decimals is None:
+        return num(value, 4)
+    return f"{value:.{decimals}f}"
+
+
+def key_answer(part: Part, lang: str) -> str:
+    """A part's key as a student would write it, keeping the asked decimals; other answers as on the paper."""
+    spec = part.spec
+    if isinstance(spec, NumberSpec):
+        return exact_number(float(part.answer), spec.decimals, spec.integer)
+    if isinstance(spec, VectorSpec):
+        return "[" + ", ".join(exact_number(float(v), spec.decimals, spec.integer) for v in part.answer) + "]"
+    if isinstance(spec, MatrixSpec):
+        return "; ".join(" ".join(exact_number(float(v), spec.decimals, spec.integer) for v in row)
+                         for row in part.answer)
+    return answer_text(part, lang)
+
+
+def exact_key(it: DocItem, lang: str) -> list[Block]:
+    """The item's key blocks with every answer written by `key_answer` (matrices stay typeset)."""
+    texts = [key_answer(p, lang) for p in it.problem.parts]
+    out = []
+    for b in it.key:
+        if b["kind"] == "answer" and not b.get("math"):
+            b = {**b, "value": texts[0]}
+        elif b["kind"] == "table" and (b.get("header") or [None])[0] == WORDS["part"].get(lang):
+            b = {**b, "rows": [[r[0], texts[i] if isinstance(r[1], str) else r[1], r[2]]
+                               for i, r in enumerate(b["rows"])]}
+        out.append(b)
+    return out
+
+
+def stable_seed(kinds: list[str], topics: list[str], count: int | None, bank: str | None) -> int:
+    """The first problem seed of a selection exported without `--seed`: derived from the selection itself, so
+    exporting the same selection again gives the same problems (and Anki updates the same notes)."""
+    import hashlib
+    import json
+
+    key = json.dumps({"kinds": sorted(set(kinds)), "topics": sorted(set(topics)), "count": count, "bank": bank},
+                     sort_keys=True)
+    return int.from_bytes(hashlib.sha256(("examgen:export:" + key).encode()).digest()[:4], "big")

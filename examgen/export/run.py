@@ -100,6 +100,13 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
 
 def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[Path, bytes]:
     """Everything an export writes, in memory: {path: bytes}."""
+    if fmt not in DOCUMENT_FORMATS and sel.is_selection and sel.seed is None:
+        from dataclasses import replace
+
+        from examgen.export.quiz import stable_seed
+
+        # quiz banks and decks are imported again and again: the same selection gives the same problems
+        sel = replace(sel, seed=stable_seed(sel.kinds, sel.topics, sel.count, sel.bank))
     ps = papers(sel)
     if fmt in DOCUMENT_FORMATS:
         multi = len(ps) > 1
@@ -110,8 +117,7 @@ def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[P
         if multi:
             files[paths[-1]] = render_key_table(docs, fmt, sel.lang)
         return files
-    problems = [pr for p in ps for pr in problems_of(p)]
-    return {output: render_quiz(problems, fmt, sel.lang)}
+    return {output: render_quiz([pr for p in ps for pr in problems_of(p)], fmt, sel.lang)}
 
 
 def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solutions: bool = False,
