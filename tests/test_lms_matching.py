@@ -257,18 +257,26 @@ def check_moodle(count: Count, problems: list[Problem], lang: str) -> None:
 
 
 def check_cloze_weights(where: str, pr: Problem, fields, subs, mark: int) -> None:
-    """Each field's share of Moodle's mark is the grader's share of the problem's points, exactly; the mark is
-    the paper's points whenever whole-number weights can give that, else the smallest multiple that can."""
+    """Moodle's mark of a cloze question (the sum of its field weights) is the paper's points whenever every
+    field's share is at least a point, each weight within one point of that share (exact when the shares are
+    whole); with a field worth less than a point, the weights are in the grader's exact proportion."""
     shares = []
     for part, i in fields:
         n = len(part.spec.blanks) if isinstance(part.spec, FillSpec) else len(entries(part) or [None])
         pts = pr.points / n if isinstance(part.spec, FillSpec) else pr.part_points(part) / n
         shares.append(Fraction(pts).limit_denominator(10_000) / Fraction(pr.points).limit_denominator(10_000))
-    for sub, share in zip(subs, shares):
-        assert Fraction(sub.weight, mark) == share, (where, sub.weight, mark, share)
+    assert sum(shares) == 1, where
     total = Fraction(pr.points).limit_denominator(10_000)
-    m = lcm(*((s * total).denominator for s in shares))  # 1 when every field carries whole points
-    assert mark == total * m, (where, mark, pr.points, m)
+    assert all(sub.weight >= 1 for sub in subs), where  # every field counts
+    if total.denominator == 1 and all(share * total >= 1 for share in shares):
+        assert mark == total, (where, mark, pr.points)
+        for sub, share in zip(subs, shares):
+            assert abs(sub.weight - share * total) < 1, (where, sub.weight, share * total)
+            if (share * total).denominator == 1:
+                assert sub.weight == share * total, where
+    else:
+        for sub, share in zip(subs, shares):
+            assert Fraction(sub.weight, mark) == share, (where, sub.weight, mark, share)
 
 
 def test_moodle_xml_grades_as_examgen_does(exported) -> None:

@@ -19,9 +19,9 @@ rejects (tests/moodle_rules.py re-implements those rules from Moodle's source an
 Cloze answers are HTML-entity encoded where a character means something to Moodle's cloze parser (`}` `#` `~`
 `\\`, and `& < > "`): Moodle decodes entities in every field answer (`qtype_multianswer_extract_question`) but
 un-escapes only `\\}` and `\\#`, so `\\/` or `\\~` would stay in the answer. Cloze field weights must be
-whole numbers and Moodle takes their sum as the question's mark (it ignores `defaultgrade`), so the weights are
-the smallest whole numbers in the proportion of the grader's points; their sum is the paper's points whenever
-whole-number weights allow it, else a multiple of them (`quiz.weights`).
+whole numbers and Moodle takes their sum as the question's mark (it ignores `defaultgrade`), so the weights add
+up to the paper's points whenever every field can carry a whole point (each within one point of the grader's
+share), else they are the smallest whole numbers in the grader's proportion (`quiz.weights`).
 
 The worked steps and explanations go into the general feedback. Every question sits in the category
 `$course$/top/examgen/<chapter>/<kind>` (one question per variant inside a category per kind, ready for Moodle's
@@ -183,7 +183,7 @@ class _Writer:
         spec0 = pr.parts[0].spec
         if isinstance(spec0, FillSpec):
             n = len(spec0.blanks)
-            ws, _ = weights([it.points] * n, [n] * n)
+            ws = weights([it.points], [n], it.points)
 
             def blank(seg: Segment) -> str:
                 i = (seg.get("n") or 1) - 1
@@ -196,18 +196,17 @@ class _Writer:
         for p in parts:
             e = entries(p)
             counts.append(len(e) if e else 1)
-        ws, _ = weights([pr.part_points(p) for p in parts], counts)
+        ws = iter(weights([pr.part_points(p) for p in parts], counts, pr.points))
         fields = []
         for i, p in enumerate(parts):
-            w = ws[i]
             e = entries(p)
             label = f"<b>({i + 1}) {label_html(p.label.get(self.lang))}</b> ({esc(pts(pr.part_points(p)))}): "
             if e is None:
                 forms = label_forms(p) if isinstance(p.spec, LabelsSpec) else [str(p.answer)]
                 hint = f' <span style="color:#666">{esc(form_line(p.spec, self.lang))}</span>'
-                fields.append(f"<p>{label}{cloze_shortanswer(w, forms)}{hint}</p>")
+                fields.append(f"<p>{label}{cloze_shortanswer(next(ws), forms)}{hint}</p>")
                 continue
-            codes = [f"{{{w}:NUMERICAL:={x.value_text}:{x.tol_text}}}" for x in e]
+            codes = [f"{{{next(ws)}:NUMERICAL:={x.value_text}:{x.tol_text}}}" for x in e]
             spec = p.spec
             if spec.kind == "matrix":
                 rows = []

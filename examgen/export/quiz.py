@@ -103,17 +103,36 @@ def is_numerical(it: DocItem) -> bool:
     return e is not None and len(e) == 1
 
 
-def weights(points: list[float], counts: list[int]) -> tuple[list[int], int]:
-    """Whole-number weights of sub-answers (Moodle cloze takes only whole numbers) in exactly the proportion of
-    the grader's points, `points / count` per entry: the smallest multiplier m that makes every weight whole
-    (the least common multiple of their denominators); returns (weight per entry, m). With m = 1 the weights add
-    up to the points themselves."""
-    from fractions import Fraction
-    from math import lcm
+def weights(points: list[float], counts: list[int], total: float) -> list[int]:
+    """Whole-number weights of a cloze question's fields (Moodle takes only whole numbers and makes their sum the
+    question's mark, ignoring `defaultgrade`); field i is one of `counts[i]` entries sharing `points[i]`.
 
-    shares = [Fraction(str(round(float(p), 2))) / c for p, c in zip(points, counts)]
-    m = lcm(*(s.denominator for s in shares)) if shares else 1
-    return [int(s * m) for s in shares], m
+    * The paper's points `total` whenever every field's share of them is at least one point: the exact shares
+      when they are whole, else rounded by largest remainder (Hamilton), so each weight is within one point of
+      the grader's share and the mark is the paper's.
+    * A field worth less than a point (more fields than points, e.g. a 7×7 matrix for 6 points): no whole
+      weights add up to the points without distorting the grader's proportions, so the weights are the
+      smallest whole numbers in the grader's exact proportion; the mark is then a multiple of the points, and
+      Moodle's quiz scales it to the slot's maximum mark (set it to the paper's points)."""
+    from fractions import Fraction
+    from math import floor, gcd, lcm
+
+    shares = [Fraction(str(round(float(p), 4))) / c for p, c in zip(points, counts) for _ in range(c)]
+    n = len(shares)
+    whole = Fraction(str(round(float(total), 4)))
+    if n == 0:
+        return []
+    scale = whole / (sum(shares) or 1)
+    exact = [s * scale for s in shares]
+    if whole.denominator == 1 and all(e >= 1 for e in exact):
+        ws = [floor(e) for e in exact]
+        for i in sorted(range(n), key=lambda j: (-(exact[j] - ws[j]), j))[:int(whole) - sum(ws)]:
+            ws[i] += 1
+        return ws
+    m = lcm(*(s.denominator for s in shares))
+    ints = [int(s * m) for s in shares]
+    g = gcd(*ints) or 1
+    return [max(1, i // g) for i in ints]
 
 
 _SUBSCRIPT = re.compile(r'(?<=[^\s_])_(\([^()]*\)|\{[^{}]*\}|"[^"]*"|[0-9A-Za-z\u0370-\u03ff]+)')
