@@ -10,11 +10,11 @@ from examgen.export.files import check_targets, write_all
 from examgen.export.sources import Paper, Selection, papers
 from examgen.model import Problem
 
-FORMATS = ("pdf", "html", "md", "moodle", "gift", "anki")
+FORMATS = ("pdf", "html", "md", "moodle", "gift", "anki", "qti")
 DOCUMENT_FORMATS = ("pdf", "html", "md")
-EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "moodle": ".xml", "gift": ".gift", "anki": ".apkg"}
+EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "moodle": ".xml", "gift": ".gift", "anki": ".apkg", "qti": ".zip"}
 _BY_EXT = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".xml": "moodle",
-           ".gift": "gift", ".apkg": "anki"}
+           ".gift": "gift", ".apkg": "anki", ".zip": "qti"}
 
 
 def infer_format(fmt: str | None, output: Path) -> str:
@@ -93,6 +93,8 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
         from examgen.export import moodle as w
     elif fmt == "gift":
         from examgen.export import gift as w  # type: ignore[no-redef]
+    elif fmt == "qti":
+        from examgen.export import qti as w  # type: ignore[no-redef]
     else:
         from examgen.export import anki as w  # type: ignore[no-redef]
     return w.render(problems, lang)
