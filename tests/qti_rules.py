@@ -50,6 +50,7 @@ class Model:
     seq: tuple[tuple[frozenset[str], int, float], ...] | None = None
     content: frozenset[str] | None = None  # free order: any of these, any number of times
     text: bool = False  # character data allowed
+    at_least: int = 0  # children a free-order content needs (ItemBody.Type: minOccurs 1)
     required: frozenset[str] = frozenset()
     optional: frozenset[str] = frozenset()
 
@@ -91,7 +92,8 @@ MODELS: dict[str, Model] = {
     "mapping": Model(seq=((S("mapEntry"), 1, INF),), optional=S("lowerBound", "upperBound", "defaultValue")),
     "mapEntry": Model(required=S("mapKey", "mappedValue"), optional=S("caseSensitive")),
     # ItemBody.Type: blocks only (mixed="false")
-    "itemBody": Model(content=frozenset(BLOCK_HTML | BLOCK_INTERACTIONS | {"rubricBlock"}), optional=HTML),
+    "itemBody": Model(content=frozenset(BLOCK_HTML | BLOCK_INTERACTIONS | {"rubricBlock"}), optional=HTML,
+                      at_least=1),
     # RubricBlock.Type
     "rubricBlock": Model(content=FLOW_STATIC, text=True, required=S("view"), optional=HTML | S("use")),
     # ChoiceInteraction.Type, SimpleChoice.Type
@@ -234,6 +236,7 @@ def check_element(el: ET.Element, ns: str = NS, where: str = "") -> None:
     elif model.content is not None:
         bad = [n for n in names if n not in model.content]
         assert not bad, f"{here}: <{bad[0]}> is not allowed inside <{name}>"
+        assert len(names) >= model.at_least, f"{here}: <{name}> needs {model.at_least}+ children"
     else:
         assert not names, f"{here}: <{name}> is empty in the XSD, has {names}"
     if name == "baseValue" and el.get("baseType") == "float":

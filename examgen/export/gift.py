@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from examgen.answer_form import form_line
 from examgen.export.document import WORDS, DocItem, LETTERS, Segment, label_forms, pts, segments
-from examgen.export.html import BlockHtml, esc
+from examgen.export.html import esc
 from examgen.export.moodle import fraction, stem
-from examgen.export.quiz import alternatives, category, entries, items, label_html, literal, name
+from examgen.export.quiz import (
+    LmsHtml, alternatives, category, entries, exact_key, items, label_html, literal, name,
+)
 from examgen.mathfmt import num
 from examgen.model import ChoiceSpec, FillSpec, LabelsSpec, Problem, RubricSpec, ShapeSpec, TrueFalseSpec
 
@@ -69,7 +71,7 @@ def shape_forms(values: list[int]) -> list[str]:
 class _Writer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.html = BlockHtml(lang, math="unicode", inline_style=True)
+        self.html = LmsHtml(lang, inline_style=True)
 
     def q(self, title: str, head_html: str, answer: str, feedback_html: str, tail_html: str = "") -> str:
         fb = f"####{gift_html(feedback_html)}" if feedback_html else ""
@@ -84,7 +86,7 @@ class _Writer:
     def questions(self, it: DocItem) -> list[str]:
         pr = it.problem
         spec = pr.parts[0].spec
-        feedback = self.html.blocks(it.key)
+        feedback = self.html.blocks(exact_key(it, self.lang))
         body = self.html.blocks(stem(it))
         title = name(it)
         if isinstance(spec, ChoiceSpec):
@@ -146,7 +148,7 @@ class _Writer:
                     return marker
                 return f"<sup>({seg.get('n')})</sup>____"
 
-            html = BlockHtml(self.lang, math="unicode", blank=blank, inline_style=True).blocks(stem(it))
+            html = LmsHtml(self.lang, blank=blank, inline_style=True).blocks(stem(it))
             head, _, tail = html.partition(marker)
             ans = self.short(list(spec.blanks[k - 1]))
             title = name(it) + (f" (blank {k})" if n > 1 else "")

@@ -34,9 +34,10 @@ from typing import Any
 
 from examgen.export.document import WORDS, DocItem, LETTERS, Segment, label_forms, pts, segments
 from examgen.answer_form import form_line
-from examgen.export.html import BlockHtml, esc
+from examgen.export.html import esc
 from examgen.export.quiz import (
-    alternatives, category, entries, is_numerical, items, label_html, literal, name, visible_blank, weights,
+    LmsHtml, alternatives, category, entries, exact_key, is_numerical, items, label_html, literal, name,
+    visible_blank, weights,
 )
 from examgen.model import ChoiceSpec, FillSpec, LabelsSpec, Problem, RubricSpec, TrueFalseSpec
 
@@ -83,7 +84,7 @@ def fraction(x: float) -> str:
 class _Writer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.html = BlockHtml(lang, math="unicode", inline_style=True, blank=visible_blank)
+        self.html = LmsHtml(lang, inline_style=True, blank=visible_blank)
 
     def question(self, it: DocItem) -> ET.Element:
         spec = it.problem.parts[0].spec
@@ -103,7 +104,7 @@ class _Writer:
         q = ET.Element("question", type=qtype)
         _text(q, "name", name(it), fmt=None)
         _text(q, "questiontext", body if body is not None else self.html.blocks(stem(it)))
-        _text(q, "generalfeedback", self.html.blocks(it.key))
+        _text(q, "generalfeedback", self.html.blocks(exact_key(it, self.lang)))
         if qtype != "cloze":
             _simple(q, "defaultgrade", pts(it.points))
         _simple(q, "penalty", PENALTY)
@@ -161,7 +162,7 @@ class _Writer:
         _simple(q, "responsefieldlines", str(max(5, min(20, int(it.points * 3)))))
         _simple(q, "attachments", "0")
         _simple(q, "attachmentsrequired", "0")
-        _text(q, "graderinfo", self.html.blocks(it.key))
+        _text(q, "graderinfo", self.html.blocks(exact_key(it, self.lang)))
         _text(q, "responsetemplate", "")
         return q
 
@@ -189,7 +190,7 @@ class _Writer:
                 i = (seg.get("n") or 1) - 1
                 return cloze_shortanswer(ws[i], list(spec0.blanks[i]))
 
-            body = BlockHtml(self.lang, math="unicode", blank=blank, inline_style=True).blocks(it.body)
+            body = LmsHtml(self.lang, blank=blank, inline_style=True).blocks(it.body)
             return self._head(it, "cloze", body)
         parts = pr.parts
         counts = []

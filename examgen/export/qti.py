@@ -33,10 +33,10 @@ from typing import Any
 
 from examgen.answer_form import form_line
 from examgen.export.document import WORDS, DocItem, LETTERS, Segment, chapter_name, label_forms, pts, segments
-from examgen.export.html import BlockHtml, esc
+from examgen.export.html import esc
 from examgen.export.moodle import stem
 from examgen.export.qti_xhtml import parse
-from examgen.export.quiz import alternatives, entries, exact_key, items, label_html, name
+from examgen.export.quiz import LmsHtml, alternatives, entries, exact_key, items, label_html, name
 from examgen.model import ChoiceSpec, FillSpec, LabelsSpec, Part, Problem, RubricSpec, TrueFalseSpec
 
 NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -138,7 +138,7 @@ def _set(parent: ET.Element, outcome: str, value: str, base: str = "float") -> N
 class _Writer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.html = BlockHtml(lang, math="unicode")
+        self.html = LmsHtml(lang)
 
     # ---- the item
     def item(self, it: DocItem) -> ET.Element:
@@ -241,7 +241,7 @@ class _Writer:
             return (f"<sup>({i + 1})</sup>" if n > 1 else "") + \
                 f'<textEntryInteraction responseIdentifier="{fields[i].rid}" expectedLength="12"/>'
 
-        body.extend(parse(BlockHtml(self.lang, math="unicode", blank=blank).blocks(it.body)))
+        body.extend(parse(LmsHtml(self.lang, blank=blank).blocks(it.body)))
         return fields
 
     def parts(self, it: DocItem, body: ET.Element) -> list[Field]:

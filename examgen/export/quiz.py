@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
-from examgen.export.document import WORDS, Block, DocItem, answer_text, make_item, numeric_entries
-from examgen.export.html import esc
+from examgen.export.document import WORDS, Block, DocItem, Segment, answer_text, make_item, numeric_entries
+from examgen.export.html import BlockHtml, esc
 from examgen.grading import tolerance
 from examgen.mathfmt import num
 from examgen.model import MatrixSpec, NumberSpec, Part, Problem, VectorSpec
@@ -149,6 +150,55 @@ def label_html(text: str) -> str:
         out.append(esc(text[last:m.start()]) + f"<sub>{esc(body)}</sub>")
         last = m.end()
     return "".join(out) + esc(text[last:])
+
+
+_SUPERSCRIPT = re.compile(r"\^\{([^{}]*)\}")
+_TEXT_NODE = re.compile(r">([^<>]+)<")
+
+
+def scripts_html(escaped: str) -> str:
+    """Escaped text with the subscripts `z_t`, `h_{t−1}`, `C_out` as `<sub>` and `e^{−0.5}` as `<sup>`."""
+    def sub(m: re.Match[str]) -> str:
+        body = m.group(1)
+        return f"<sub>{body[1:-1] if body[0] in '({' else body}</sub>"
+
+    return _SUPERSCRIPT.sub(r"<sup>\1</sup>", _SUBSCRIPT.sub(sub, escaped))
+
+
+class LmsHtml(BlockHtml):
+    """Blocks as HTML for Moodle, GIFT and QTI (no MathML, no stylesheet there): math as Unicode, and what
+    Unicode has no letter for (`G_y`, `C_out`, `e^{−0.5}`) or the bank writes in plain text (`C_{t−1}`) as
+    `<sub>` / `<sup>` in every text node, so no raw `_` or braces reach a student. Answer fields (the `blank`
+    callback: cloze codes, QTI interactions) are kept out of that rewriting."""
+
+    def __init__(self, lang: str, blank: Callable[[Segment], str] | None = None, inline_style: bool = False) -> None:
+        self._fields: list[str] = []
+        self._depth = 0
+        field = None
+        if blank is not None:
+            def field(seg: Segment) -> str:
+                self._fields.append(blank(seg))
+                return f"\ue000{len(self._fields) - 1}\ue001"
+        super().__init__(lang, math="unicode", blank=field, inline_style=inline_style)
+
+    def _post(self, html: str) -> str:
+        out = _TEXT_NODE.sub(lambda m: ">" + scripts_html(m.group(1)) + "<", ">" + html + "<")[1:-1]
+        return re.sub("\ue000(\\d+)\ue001", lambda m: self._fields[int(m.group(1))], out)
+
+    def _outer(self, render: Callable[[], str]) -> str:
+        """Rewrite once, at the outermost call (blocks render their segments through `segs`)."""
+        self._depth += 1
+        try:
+            html = render()
+        finally:
+            self._depth -= 1
+        return self._post(html) if self._depth == 0 else html
+
+    def blocks(self, blocks: list[Block]) -> str:
+        return self._outer(lambda: super(LmsHtml, self).blocks(blocks))
+
+    def segs(self, segs: list[Segment]) -> str:
+        return self._outer(lambda: super(LmsHtml, self).segs(segs))
 
 
 BLANK_HTML = ('<span style="display:inline-block;min-width:4em;border-bottom:1px solid currentColor">'
