@@ -249,6 +249,16 @@ def check_moodle(count: Count, problems: list[Problem], lang: str) -> None:
                 assert moodle_score == pytest.approx(examgen), (where, pick)
                 count.good += examgen == 1
                 count.bad += examgen == 0
+            if spec.multiple:
+                # a correct subset: the grader gives half the points; Moodle adds the options' fractions, so it
+                # gives j/k for j of k correct options. That equals 1/2 only for k = 2: a known limit of Moodle's
+                # multichoice (no "any correct subset = 50 %" rule), stated in docs/export.md
+                k = len(correct)
+                for j in range(1, k):
+                    moodle_score = sum(fr[x] for x in correct[:j])
+                    assert grade_part(pr, pr.parts[0], "".join(correct[:j])).score == 0.5
+                    assert moodle_score == pytest.approx(j / k), (where, correct[:j])
+                    count.kinds.add("multichoice-subset-exact" if k == 2 else "multichoice-subset-j/k")
         elif qtype == "truefalse":
             right = next(a.findtext("text") for a in q.findall("answer") if a.get("fraction") == "100")
             assert right == ("true" if pr.parts[0].answer else "false"), where
