@@ -182,8 +182,11 @@ class LmsHtml(BlockHtml):
         super().__init__(lang, math="unicode", blank=field, inline_style=inline_style)
 
     def _post(self, html: str) -> str:
-        out = _TEXT_NODE.sub(lambda m: ">" + scripts_html(m.group(1)) + "<", ">" + html + "<")[1:-1]
-        return re.sub("\ue000(\\d+)\ue001", lambda m: self._fields[int(m.group(1))], out)
+        if "_" in html or "^{" in html:
+            html = _TEXT_NODE.sub(lambda m: ">" + scripts_html(m.group(1)) + "<", ">" + html + "<")[1:-1]
+        if "\ue000" in html:
+            html = re.sub("\ue000(\\d+)\ue001", lambda m: self._fields[int(m.group(1))], html)
+        return html
 
     def _outer(self, render: Callable[[], str]) -> str:
         """Rewrite once, at the outermost call (blocks render their segments through `segs`)."""
