@@ -207,6 +207,15 @@ class GiftQuestion:
     text: str
 
 
+def _weight(ans: str) -> tuple[float, str]:
+    """`qformat_gift::answerweightparser`, applied in `readquestion` when the answer matches the weight regex: a
+    leading `%50%` is the answer's fraction (1 without one); returns (fraction, the answer without it)."""
+    m = _WEIGHT.match(ans)
+    if not m:
+        return 1.0, ans
+    return float(m.group(1) + "." + (m.group(2) or "0")) / 100, ans[m.end():]
+
+
 def read_gift_question(source: str) -> GiftQuestion:
     """`qformat_gift::readquestion` for the question types examgen writes (essay, numerical, multichoice,
     true/false, short answer): placeholders for escaped characters, `::name::`, the answer set between the first
@@ -232,11 +241,7 @@ def read_gift_question(source: str) -> GiftQuestion:
         for ans in [a.strip() for a in answertext[1:].split("=")]:
             if not ans:
                 continue
-            fraction = 1.0
-            m = _WEIGHT.match(ans)
-            if m:
-                fraction = float(m.group(1) + "." + (m.group(2) or "0")) / 100
-                ans = ans[m.end():]
+            fraction, ans = _weight(ans)
             ans = _text_with_format(ans.split("#", 1)[0])
             if ".." in ans:
                 lo, hi = (float(x) for x in ans.split(".."))
@@ -256,11 +261,7 @@ def read_gift_question(source: str) -> GiftQuestion:
     for ans in [a.strip() for a in answertext.split("=")]:
         if not ans:
             continue
-        fraction = 1.0
-        m = _WEIGHT.match(ans)
-        if m:
-            fraction = float(m.group(1) + "." + (m.group(2) or "0")) / 100
-            ans = ans[m.end():]
+        fraction, ans = _weight(ans)
         answers.append((_text_with_format(ans.split("#", 1)[0]), fraction))
     return GiftQuestion(name, "shortanswer", answers, [], question)
 
