@@ -2,10 +2,13 @@
 
 The IMS XSD (`imsqti_v2p1.xsd`, 565 kB, with its imports of xml.xsd, XInclude, MathML 2 and APIP) is not in any
 package this project can install, so the tests cannot run a schema validator on it. Instead this module holds
-the content models of every QTI element the writer uses, transcribed from the XSD's complex types
-(`AssessmentItem.Type`, `ResponseDeclaration.Type`, `ChoiceInteraction.Type`, … named at each rule): element
-order and counts, required and allowed attributes, enumerations and value types, and which XHTML elements may
-stand where (block / inline / flow, as the XSD's groups allow). On top of what the XSD checks it checks what a
+the content models of every QTI element the writer uses (named after the XSD's complex types at each rule):
+element order and counts, required and allowed attributes, enumerations and value types, and which XHTML
+elements may stand where (block / inline / flow, as the XSD's groups allow). AssessmentItem, AssessmentTest,
+AssessmentSection, AssessmentItemRef, ChoiceInteraction, CorrectResponse, ExtendedTextInteraction, ItemBody, LI,
+OUL, Mapping and OutcomeDeclaration were compared with the XSD's text (the copy in oat-sa/extension-tao-itemqti,
+read with the search tool); the others follow the QTI 2.1 information model. Where in doubt the rules are
+stricter than the XSD (a list needs an item, a rubric holds blocks). On top of what the XSD checks it checks what a
 delivery engine needs (JQTI+/OpenOLAT validate these too): every identifier a rule or interaction uses is
 declared, `correct` and `mapResponse` have what they read, values parse for their base type.
 
