@@ -205,15 +205,18 @@ class GiftQuestion:
     answers: list[tuple[str, float]]  # shortanswer: (pattern, fraction)
     numerical: list[tuple[float, float, float]]  # numerical: (answer, tolerance, fraction)
     text: str
+    single: bool = True  # multichoice: one answer (radio buttons) or several (check boxes)
 
 
-def _weight(ans: str) -> tuple[float, str]:
-    """`qformat_gift::answerweightparser`, applied in `readquestion` when the answer matches the weight regex: a
-    leading `%50%` is the answer's fraction (1 without one); returns (fraction, the answer without it)."""
-    m = _WEIGHT.match(ans)
-    if not m:
-        return 1.0, ans
-    return float(m.group(1) + "." + (m.group(2) or "0")) / 100, ans[m.end():]
+def _weight(ans: str, default: float = 1.0) -> tuple[float, str]:
+    """`qformat_gift::answerweightparser`, applied in `readquestion` when the answer matches the weight regex
+    (`/^%\-*([0-9]{1,2})\.?([0-9]*)%/`): the text between the first two `%` divided by 100 (`%-100%` → −1);
+    without a weight, `default`. Returns (fraction, the answer without the weight)."""
+    if not _WEIGHT.match(ans):
+        return default, ans
+    rest = ans[1:]
+    end = rest.find("%")
+    return float(rest[:end]) / 100, rest[end + 1:]
 
 
 def read_gift_question(source: str) -> GiftQuestion:
@@ -253,7 +256,18 @@ def read_gift_question(source: str) -> GiftQuestion:
                 out.append((float(ans), 0.0, fraction))
         return GiftQuestion(name, "numerical", [], out, question)
     if "~" in answertext:
-        return GiftQuestion(name, "multichoice", [], [], question)
+        # multichoice: `=` marks a right answer (fraction 1), `~` others (their weight, else 0); with no `=` at all
+        # the question takes several answers (`single` 0: check boxes)
+        choices = []
+        for ans in [a.strip() for a in answertext.replace("=", "~=").split("~")]:
+            if not ans:
+                continue
+            if ans[0] == "=":
+                fraction, ans = 1.0, ans[1:]
+            else:
+                fraction, ans = _weight(ans, 0.0)
+            choices.append((_text_with_format(ans.split("#", 1)[0]), fraction))
+        return GiftQuestion(name, "multichoice", choices, [], question, single="=" in answertext)
     check = answertext.split("#", 1)[0].strip() if answertext.find("#") > 0 else answertext
     if check in ("T", "TRUE", "F", "FALSE"):
         return GiftQuestion(name, "truefalse", [], [], question)

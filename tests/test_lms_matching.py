@@ -360,6 +360,8 @@ def check_gift(count: Count, problems: list[Problem], lang: str) -> None:
                 continue
             if what in ("choice", "tf", "rubric"):
                 assert q.qtype == {"choice": "multichoice", "tf": "truefalse", "rubric": "essay"}[what], where
+                if what == "choice":
+                    check_gift_choice(count, where, pr, q)
                 continue
             assert q.qtype == "shortanswer", where
             grade = (lambda qq: lambda r: mr.grade_shortanswer([(f, a) for a, f in qq.answers], r))(q)
@@ -377,6 +379,25 @@ def check_gift(count: Count, problems: list[Problem], lang: str) -> None:
                 forms = label_forms(part) if labels is not None else [str(part.answer)]
                 good, bad = text_probes(forms, labels if labels and part.spec.ordered else None)
                 check_field(count, where, grade, good, bad, lambda t: grader_accepts_text(pr, part, t))
+
+
+def check_gift_choice(count: Count, where: str, pr: Problem, q) -> None:
+    """A GIFT choice question scores a pick as the grader does: Moodle adds the picked options' fractions
+    (clamped to 0 … 1); the key, each wrong option and the key plus a wrong one are checked."""
+    spec = pr.parts[0].spec
+    assert q.single == (not spec.multiple), where
+    fr = {chr(65 + j): f for j, (_, f) in enumerate(q.answers)}
+    assert len(fr) == spec.options, where
+    correct = sorted(pr.parts[0].answer)
+    picks = [correct] + [[x] for x in fr if x not in correct]
+    if spec.multiple:
+        picks += [correct + [x] for x in fr if x not in correct]
+    for pick in picks:
+        moodle_score = min(1.0, max(0.0, sum(fr[x] for x in pick)))
+        examgen = grade_part(pr, pr.parts[0], "".join(sorted(pick))).score
+        assert moodle_score == pytest.approx(examgen, abs=1e-6), (where, pick, moodle_score, examgen)
+        count.good += examgen == 1
+        count.bad += examgen == 0
 
 
 def test_gift_grades_as_examgen_does(exported) -> None:
