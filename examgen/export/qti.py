@@ -91,7 +91,6 @@ class Field:
                       includeUpperBound="true"))
             _el(eq, "variable", identifier=self.rid)
             _el(eq, "baseValue", _score(value), baseType="float")
-            _add(cond, "SCORE", [("baseValue", _score(self.weight))])
         else:
             # an accepted alternative (the mapping, which importers read as the accepted answers) or the same
             # with white space around it (a pattern; QTI engines do not trim what a student types)
@@ -101,7 +100,7 @@ class Field:
             _el(gt, "baseValue", "0", baseType="float")
             pm = _el(either, "patternMatch", pattern=pattern(self.alts))
             _el(pm, "variable", identifier=self.rid)
-            _add(cond, "SCORE", [("baseValue", _score(self.weight))])
+        _add(cond, "SCORE", _score(self.weight))
 
 
 _XSD_META = set("\\|.-^?*+{}()[]")  # what XML Schema regexes escape (not $)
@@ -122,13 +121,11 @@ def pattern(alts: list[str]) -> str:
     return "\\s*(" + "|".join(one(a) for a in alts) + ")\\s*"
 
 
-def _add(parent: ET.Element, outcome: str, terms: list[tuple[str, str]]) -> None:
-    """setOutcomeValue outcome := outcome + Σ terms (baseValue floats)."""
-    sov = _el(parent, "setOutcomeValue", identifier=outcome)
-    s = _el(sov, "sum")
+def _add(parent: ET.Element, outcome: str, value: str) -> None:
+    """setOutcomeValue outcome := outcome + value (a float)."""
+    s = _el(_el(parent, "setOutcomeValue", identifier=outcome), "sum")
     _el(s, "variable", identifier=outcome)
-    for tag, value in terms:
-        _el(s, tag, value, baseType="float")
+    _el(s, "baseValue", value, baseType="float")
 
 
 def _set(parent: ET.Element, outcome: str, value: str, base: str = "float") -> None:
