@@ -210,7 +210,7 @@ class GiftQuestion:
 
 def _weight(ans: str, default: float = 1.0) -> tuple[float, str]:
     """`qformat_gift::answerweightparser`, applied in `readquestion` when the answer matches the weight regex
-    (`/^%\-*([0-9]{1,2})\.?([0-9]*)%/`): the text between the first two `%` divided by 100 (`%-100%` → −1);
+    (`/^%\\-*([0-9]{1,2})\\.?([0-9]*)%/`): the text between the first two `%` divided by 100 (`%-100%` → −1);
     without a weight, `default`. Returns (fraction, the answer without the weight)."""
     if not _WEIGHT.match(ans):
         return default, ans
