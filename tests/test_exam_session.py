@@ -238,6 +238,11 @@ def test_piped_lines_after_the_deadline_do_not_count():
                          env=env(EXAMGEN_TEST_DURATION_S="2"))
     p.stdin.write(lines[1][0] + "\n")
     p.stdin.flush()
+    seen = ""
+    while "[2] " not in seen:            # the clock runs from the first question: wait for it, however slow the start
+        ch = p.stderr.read(1)
+        assert ch, "the exam ended before question 2"
+        seen += ch
     time.sleep(3.0)
     try:
         p.stdin.write(lines[2][0] + "\n")

@@ -46,7 +46,8 @@ def _duration_s(minutes: float | None, blueprint_minutes: int) -> float:
 
 def _run_session(store: Any, exam: Any, exam_id: int, lg: str, duration_s: float, mode: str, as_json: bool,
                  resumed: bool) -> None:
-    from examgen.ui.exam_screen import ExamRunner, LineReader
+    from examgen.ui.exam_screen import ExamRunner
+    from examgen.ui.reader import LineReader
 
     state = store.state(exam_id)
     reader = LineReader()
@@ -127,7 +128,7 @@ def _grade_sheet(ex: Any, path: str, lg: str, duration: float, as_json: bool) ->
         emit_json(report.to_json(lg))
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import report_view
+    from examgen.ui.report import report_view
 
     con = console()
     con.print(report_view(report, lg, width=con.width))
@@ -178,7 +179,7 @@ def history(
                     "submitted": r.submit_reason} for r in rows])
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import history_view
+    from examgen.ui.report import history_view
 
     console().print(history_view(rows, lg))
 
@@ -221,7 +222,7 @@ def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
         emit_json(data)
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import stats_view
+    from examgen.ui.report import stats_view
 
     console().print(stats_view(data, lg))
 
@@ -248,14 +249,15 @@ def review(
                             time_used_s=None if row.mode == "sheet" else row.elapsed_s, duration_s=row.duration_s,
                             reason=row.submit_reason, mode=row.mode)
         if self_mark:
-            from examgen.ui.exam_screen import LineReader, self_mark as run_self_mark
+            from examgen.ui.reader import LineReader
+            from examgen.ui.report import self_mark as run_self_mark
 
             report = run_self_mark(report, store, LineReader(), _screen(as_json), lg)
     if as_json:
         emit_json(report.to_json(lg))
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import report_view
+    from examgen.ui.report import report_view
 
     con = console()
     con.print(report_view(report, lg, width=con.width))

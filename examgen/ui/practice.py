@@ -220,7 +220,7 @@ class Practice:
 
     def problem(self, card: Card, i: int) -> str:
         from examgen.grading import FormatError, grade, parse_answer
-        from examgen.ui.exam_screen import question_view
+        from examgen.ui.views import question_view
         from examgen.ui.render import solution_view, verdict_view
 
         pr, carry = self.make(card)
@@ -331,7 +331,7 @@ class Practice:
 def run_practice(topic: str | None, kind: str | None, weak: bool, count: int, seed: int | None,
                  bank_dir: str | None, lang: str) -> None:
     from examgen.store import Store
-    from examgen.ui.exam_screen import LineReader
+    from examgen.ui.reader import LineReader
 
     cards = build_pool(topic, kind, bank_dir)
     rng = random.Random(seed if seed is not None else secrets.randbits(64))
