@@ -69,10 +69,7 @@ MESSAGES: dict[str, Bi] = {
         "需要 {n} 个数，用逗号或空格分隔，例如 {example}。",
         "{n} numbers are expected, separated by commas or spaces, e.g. {example}.",
     ),
-    "fmt.matrix": Bi(
-        "需要 {rows}×{cols} 的矩阵：每行 {cols} 个数（逗号或空格分隔），行之间用分号或换行分隔，例如 {example}。",
-        "A {rows}×{cols} matrix is expected: {cols} numbers per row (commas or spaces), rows separated by ; or new lines, e.g. {example}.",
-    ),
+    "fmt.matrix": Bi("需要 {form}，例如 {example}。", "Expected {form}, e.g. {example}."),  # form: answer_form.form
     "fmt.choice_single": Bi(
         "请只写一个选项字母（{letters}），例如 B。", "Answer with one option letter ({letters}), e.g. B."
     ),

@@ -19,6 +19,7 @@ ENV_TEST_DURATION = "EXAMGEN_TEST_DURATION_S"
 
 BlueprintOpt = Annotated[Optional[str], typer.Option("--blueprint", metavar="FILE",
                                                      help="Your own blueprint (YAML; see docs/exam.md).")]
+NoPagerOpt = Annotated[bool, typer.Option("--no-pager", help="Print the report instead of opening it in $PAGER.")]
 BankOpt = Annotated[Optional[str], typer.Option("--bank", metavar="DIR", help="An extra question-bank directory.")]
 
 
@@ -44,14 +45,31 @@ def _duration_s(minutes: float | None, blueprint_minutes: int) -> float:
     return float(blueprint_minutes) * 60.0
 
 
-def _run_session(store: Any, exam: Any, exam_id: int, lg: str, duration_s: float, mode: str, as_json: bool,
-                 resumed: bool) -> None:
-    from examgen.ui.exam_screen import ExamRunner
+def _reader(con: Any) -> Any:
+    """Keys for the full screen when both ends are a terminal that can show it, else lines (a pipe, TERM=dumb)."""
+    from examgen.ui.fullscreen import usable
+
+    try:
+        fd: int | None = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if os.environ.get("EXAMGEN_SCREEN") != "lines" and usable(con, fd):
+        from examgen.ui.keys import KeyReader
+
+        return KeyReader(fd)  # type: ignore[arg-type]
     from examgen.ui.reader import LineReader
 
+    return LineReader()
+
+
+def _run_session(store: Any, exam: Any, exam_id: int, lg: str, duration_s: float, mode: str, as_json: bool,
+                 resumed: bool, pager: bool = True, notice: str | None = None) -> None:
+    from examgen.ui.exam_screen import ExamRunner
+
     state = store.state(exam_id)
-    reader = LineReader()
-    runner = ExamRunner(exam, store, exam_id, state, duration_s, lg, _screen(as_json), reader, mode, resumed)
+    con = _screen(as_json)
+    runner = ExamRunner(exam, store, exam_id, state, duration_s, lg, con, _reader(con), mode, resumed, pager)
+    runner.notice = notice
     report = runner.run()
     if report is None:
         store.close()
@@ -69,6 +87,7 @@ def exam(
     paper_json: Annotated[bool, typer.Option("--paper-json", help="Print the paper (with answers) as JSON and stop.")] = False,
     answers: Annotated[Optional[str], typer.Option("--answers", metavar="SHEET.yaml", help="Grade a filled-in answer sheet (item number → answer; '-' = stdin) without the screen.")] = None,
     minutes: Annotated[Optional[float], typer.Option("--minutes", min=1, max=600, help="Override the blueprint's duration.")] = None,
+    no_pager: NoPagerOpt = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -96,10 +115,14 @@ def exam(
         return
     from examgen.store import Store
 
+    from examgen.ui.messages import t
+
     store = Store.open()
     mode = "interactive" if sys.stdin.isatty() else "piped"
+    open_id = store.latest_open()
+    notice = None if open_id is None else t("start.open_exam", lg, id=open_id)
     exam_id = store.create_exam(ex, lg, mode, duration)
-    _run_session(store, ex, exam_id, lg, duration, mode, as_json, resumed=False)
+    _run_session(store, ex, exam_id, lg, duration, mode, as_json, resumed=False, pager=not no_pager, notice=notice)
 
 
 def _note_missing_kinds(path: str) -> None:
@@ -137,6 +160,7 @@ def _grade_sheet(ex: Any, path: str, lg: str, duration: float, as_json: bool) ->
 @app.command()
 def resume(
     exam_id: Annotated[Optional[int], typer.Argument(metavar="[ID]", help="Exam id (default: the latest unfinished one).")] = None,
+    no_pager: NoPagerOpt = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -157,7 +181,7 @@ def resume(
     ex = store.load_exam(exam_id)
     store.claim(exam_id)
     mode = "interactive" if sys.stdin.isatty() else "piped"
-    _run_session(store, ex, exam_id, lg, row.duration_s, mode, as_json, resumed=True)
+    _run_session(store, ex, exam_id, lg, row.duration_s, mode, as_json, resumed=True, pager=not no_pager)
 
 
 @app.command()
@@ -231,6 +255,7 @@ def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
 def review(
     exam_id: Annotated[int, typer.Argument(metavar="ID", help="Exam id (see `examgen history`).")],
     self_mark: Annotated[bool, typer.Option("--self-mark", help="Mark your short answers yourself, key point by key point.")] = False,
+    no_pager: NoPagerOpt = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -257,10 +282,10 @@ def review(
         emit_json(report.to_json(lg))
         return
     from examgen.cli import console
-    from examgen.ui.report import report_view
+    from examgen.ui.report import report_view, show
 
     con = console()
-    con.print(report_view(report, lg, width=con.width))
+    show(con, report_view(report, lg, width=con.width), not no_pager)
 
 
 @app.command()

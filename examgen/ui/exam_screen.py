@@ -7,7 +7,6 @@ can be mistaken for one."""
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
@@ -19,8 +18,11 @@ from rich.text import Text
 
 from examgen.errors import UserError
 from examgen.ui.messages import t
-from examgen.ui.reader import LineReader
-from examgen.ui.report import report_view, self_mark
+from examgen.ui.rescue import SafeStore
+from examgen.answer_form import form_line
+from examgen.ui.fullscreen import Screen
+from examgen.ui.keys import KeyReader
+from examgen.ui.report import report_view, self_mark, show
 from examgen.ui.views import (
     _txt, end_header, fmt_clock, fmt_pts, header_text, help_view, item_status, list_view, question_view, start_view,
 )
@@ -33,11 +35,11 @@ class _Leave(Exception):
     """Raised by SIGTERM/SIGHUP: save the clock and leave."""
 
 
-class ExamRunner:
+class ExamRunner(SafeStore):
     """Runs one sitting of an exam (new or resumed). `run()` returns the report, or None when the student left."""
 
     def __init__(self, exam: Any, store: Any, exam_id: int, state: Any, duration_s: float, lang: str,
-                 console: Console, reader: LineReader, mode: str, resumed: bool = False) -> None:
+                 console: Console, reader: Any, mode: str, resumed: bool = False, pager: bool = True) -> None:
         self.exam = exam
         self.store = store
         self.exam_id = exam_id
@@ -55,12 +57,17 @@ class ExamRunner:
         self.mode = mode
         self.resumed = resumed
         self.interactive = reader.tty and console.is_terminal
+        self.screen = Screen(console, reader.fd) if isinstance(reader, KeyReader) else None
+        self.pager = pager
+        self.draft: str | None = None   # a line that was not accepted (a format error before ↓): shown again
         self.t0: float | None = None
         self.last_beat = time.monotonic()
         self.screen_lines = 10**6   # rows printed since the screen was cleared (live header only while < height)
         self.tail = ""
         self.live_second = -1
         self.rescue_file: str | None = None
+        self._keep_scroll = False
+        self.notice: str | None = None   # shown on the start page (another exam is still open)
 
     # ------------------------------------------------------------ time
     def elapsed(self) -> float:
@@ -78,7 +85,12 @@ class ExamRunner:
     # ------------------------------------------------------------ output
     def emit(self, renderable: RenderableType, end: str = "\n") -> None:
         """Print; on a terminal also count the lines, so the live countdown knows whether row 1 still holds
-        the header (it stops updating once the screen has scrolled)."""
+        the header (it stops updating once the screen has scrolled). On the full screen: shown over the page
+        (a list, the help) until Esc or Enter."""
+        if self.full:
+            if renderable != "":
+                self.screen.show_overlay(renderable)
+            return
         if not self.interactive:
             self.con.print(renderable, end=end)
             try:
@@ -104,17 +116,49 @@ class ExamRunner:
         self.screen_lines += max(1, -(-used // max(self.width(), 1)))
         self.tail = ""
 
+    @property
+    def full(self) -> bool:
+        """Whether the full screen is showing."""
+        return self.screen is not None and self.screen.active
+
     def say(self, text: str, style: str = "") -> None:
+        if self.full:
+            self.screen.say(text, style)
+            self.screen.draw()
+            return
         self.emit(Text(text, style=style))
 
     def prompt(self, text: str) -> None:
-        self.emit(Text(text, style="bold"), end="")
+        if not self.full:
+            self.emit(Text(text, style="bold"), end="")
 
     def width(self) -> int:
         return self.con.width
 
+    def head(self, width: int) -> Text:
+        if self.idx > self.n:
+            return end_header(self.exam, self.remaining(), self.lang, width)
+        item = self.items[self.idx - 1]
+        return header_text(self.exam, item, self.remaining(), item.number in self.flags, self.lang, width)
+
+    def form(self) -> str:
+        """The answer form of the current part, pinned above the answer line."""
+        if self.idx > self.n:
+            return ""
+        pr = self.items[self.idx - 1].problem
+        part = pr.parts[min(self.part, len(pr.parts) - 1)]
+        return (f"{part.name}: " if part.name else "") + form_line(part.spec, self.lang)
+
     def render(self) -> None:
         w = self.width()
+        if self.full:
+            body = Group(Text(t("q.end", self.lang), style="bold"), list_view(self.exam, self.answers, self.flags,
+                                                                              self.lang)) if self.idx > self.n else \
+                question_view(self.items[self.idx - 1], self.lang, w, self.answers.get(self.items[self.idx - 1].number),
+                              self.items[self.idx - 1].problem.parts[self.part].name)
+            self.screen.page(self.head, body, self.form(), keep_scroll=self._keep_scroll)
+            self.screen.draw()
+            return
         if self.idx > self.n:
             head: RenderableType = end_header(self.exam, self.remaining(), self.lang, w)
             body: RenderableType = Group(Text(t("q.end", self.lang), style="bold"),
@@ -146,6 +190,12 @@ class ExamRunner:
                 self._store(lambda: self.store.progress(self.exam_id, self.elapsed()))
         if self.t0 is None:
             return
+        if self.full:
+            sec = int(self.remaining())
+            if sec != self.live_second:
+                self.live_second = sec
+                self.screen.draw_header()
+            return
         if self.interactive and self.screen_lines < self.con.height:
             sec = int(self.remaining())
             if sec != self.live_second:
@@ -161,50 +211,6 @@ class ExamRunner:
                 self.con.file.write("\x1b7\x1b[1;1H" + cap.get() + "\x1b[K\x1b8")
                 self.con.file.flush()
 
-    # ------------------------------------------------------------ storing (never lose an answer)
-    def _store(self, fn: Any) -> None:
-        if self.rescue_file is not None:
-            self._write_rescue()
-            return
-        try:
-            fn()
-        except UserError as exc:
-            self._start_rescue(exc.message)
-
-    def _start_rescue(self, error: str) -> None:
-        from examgen.store import data_dir
-
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        for base in (data_dir() / "rescue", os.path.expanduser("~"), os.getcwd(), "/tmp"):
-            try:
-                path = os.path.join(str(base), f"examgen-exam-{self.exam_id}-{stamp}.yaml")
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                self.rescue_file = path
-                self._write_rescue()
-                break
-            except OSError:
-                self.rescue_file = None
-        self.say(t("q.store_failed", self.lang, error=error, file=self.rescue_file or "?"), "bold red")
-
-    def _write_rescue(self) -> None:
-        import yaml
-
-        assert self.rescue_file is not None
-        sheet: dict[int, Any] = {}
-        for number, parts in sorted(self.answers.items()):
-            pr = self.items[number - 1].problem
-            if len(pr.parts) == 1 and pr.parts[0].name == "":
-                if parts.get(""):
-                    sheet[number] = parts[""]
-            elif parts:
-                sheet[number] = dict(parts)
-        data = {"exam_id": self.exam_id, "seed": self.exam.seed, "blueprint": self.exam.blueprint,
-                "elapsed_s": round(self.elapsed(), 1), "answers": sheet}
-        tmp = self.rescue_file + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False)
-        os.replace(tmp, self.rescue_file)
-
     def save(self, number: int, part: str, text: str | None) -> None:
         if text:
             self.answers.setdefault(number, {})[part] = text
@@ -213,8 +219,18 @@ class ExamRunner:
         self._store(lambda: self.store.save_answer(self.exam_id, number, part, text, self.elapsed(), self.idx))
 
     # ------------------------------------------------------------ reading
-    def read(self, prompt: str, timed: bool = True) -> tuple[str, str | None]:
-        """("line", text), ("eof", None) or ("timeout", None) when the deadline passes first."""
+    def read(self, prompt: str, timed: bool = True, initial: str = "", newline: str = " ") -> tuple[str, str | None]:
+        """("line", text), ("eof", None) or ("timeout", None) when the deadline passes first; on the full screen
+        also ("prev" | "next", text) for the arrow keys. `initial`: the saved answer, shown for editing."""
+        if self.full:
+            deadline = self.deadline() if timed and self.t0 is not None else None
+            kind, text = self.screen.read(self.reader, prompt, initial, newline, deadline, self.tick)
+            self.screen.status.clear()
+            if kind == "timeout":
+                if text and text.strip():
+                    self._late([text])
+                return "timeout", None
+            return kind, text
         self.prompt(prompt)
         while True:
             if timed and self.t0 is not None:
@@ -281,9 +297,16 @@ class ExamRunner:
             answered = sum(1 for it in self.items if item_status(it.problem, self.answers.get(it.number)) != "blank")
             resumed = t("start.resume", self.lang, id=self.exam_id, answered=answered, n=self.n,
                         flagged=len(self.flags), left=fmt_clock(self.remaining()))
-        if self.interactive:
+        if self.screen is not None:
+            self.screen.open()
+            self.screen.page(lambda w: end_header(self.exam, self.remaining(), self.lang, w),
+                             start_view(self.exam, self.lang, True, resumed, self.duration, True, self.notice))
+            self.screen.draw()
+        elif self.interactive:
             self.con.clear()
-        self.con.print(start_view(self.exam, self.lang, self.interactive, resumed))
+        if not self.full:
+            self.con.print(start_view(self.exam, self.lang, self.interactive, resumed, self.duration,
+                                      notice=self.notice))
         if self.interactive:
             try:
                 kind, text = self.read(t("start.press_resume" if self.resumed else "start.press", self.lang),
@@ -314,10 +337,22 @@ class ExamRunner:
                                        p=fmt_pts(pr.part_points(part)))
 
     def step(self) -> Any:
-        prompt = t("q.end_prompt", self.lang) if self.idx > self.n else self.part_prompt()
-        kind, text = self.read(prompt)
+        initial, newline = "", " "
+        if self.idx > self.n:
+            prompt = t("q.end_prompt", self.lang)
+        else:
+            prompt = self.part_prompt()
+            item = self.items[self.idx - 1]
+            part = item.problem.parts[self.part]
+            saved = self.answers.get(item.number, {}).get(part.name, "")
+            initial = self.draft if self.draft is not None else saved
+            newline = "; " if part.spec.kind == "matrix" else " "
+        self.draft = None
+        kind, text = self.read(prompt, initial=initial, newline=newline)
         if kind == "timeout":
             return self.finish("time")
+        if kind in ("prev", "next"):
+            return self.move(kind, text or "")
         if kind == "eof":
             if self.interactive:
                 return self.cmd_submit()
@@ -333,11 +368,17 @@ class ExamRunner:
                 self.say(t("q.end_not_answer", self.lang), "yellow")
             return None
         if not raw:
+            if self.full:   # Enter on an empty line is not an answer: say how to skip (nothing is cleared)
+                item = self.items[self.idx - 1]
+                had = self.answers.get(item.number, {}).get(item.problem.parts[self.part].name)
+                self.say(t("q.blank_keeps" if had else "q.blank", self.lang), "yellow")
+                return None
             self.advance_part()
             return None
         return self.answer(raw)
 
-    def answer(self, text: str) -> Any:
+    def accept(self, text: str) -> bool:
+        """Save `text` as the answer to the current part, or say why it cannot be read (costs nothing)."""
         from examgen.grading import FormatError, parse_answer
 
         item = self.items[self.idx - 1]
@@ -345,12 +386,44 @@ class ExamRunner:
         try:
             parse_answer(part.spec, text)
         except FormatError as exc:
-            self.say(exc.message.get(self.lang) + " " + t("q.format_retry", self.lang), "magenta")
+            self.say(exc.message.get(self.lang) + t("q.format_retry", self.lang), "magenta")
             self._store(lambda: self.store.log_input(self.exam_id, text, "format", item.number, part.name,
                                                      self.elapsed()))
-            return None
+            return False
         self.save(item.number, part.name, text)
-        self.advance_part()
+        return True
+
+    def answer(self, text: str) -> Any:
+        if self.accept(text):
+            self.advance_part()
+        elif self.full:
+            self.draft = text
+        return None
+
+    def move(self, direction: str, text: str) -> Any:
+        """↑/↓ (Tab/Shift-Tab) on the full screen: keep what was typed (it is saved like an answer), then go to
+        the previous/next part; past the first or last part, to the previous/next question."""
+        if self.idx > self.n:
+            if direction == "prev":
+                self.goto(self.n)
+            return None
+        item = self.items[self.idx - 1]
+        raw = text.strip()
+        saved = self.answers.get(item.number, {}).get(item.problem.parts[self.part].name, "")
+        if raw and raw != saved.strip():
+            if raw.startswith(":") or not self.accept(raw):
+                self.draft = text
+                return None
+        step = 1 if direction == "next" else -1
+        if 0 <= self.part + step < len(item.problem.parts):
+            self.part += step
+            self._keep_scroll = True
+            self.render()
+            self._keep_scroll = False
+        elif direction == "next":
+            self.goto(self.idx + 1)
+        elif self.idx > 1:
+            self.goto(self.idx - 1)
         return None
 
     def advance_part(self) -> None:
@@ -359,7 +432,9 @@ class ExamRunner:
         if self.part >= len(item.problem.parts):
             self.goto(self.idx + 1)
         elif self.interactive:
+            self._keep_scroll = True
             self.render()
+            self._keep_scroll = False
 
     def goto(self, idx: int) -> None:
         self.idx = min(max(idx, 1), self.n + 1)
@@ -400,7 +475,7 @@ class ExamRunner:
         elif name in ("l", "list", "ls"):
             self.emit(list_view(self.exam, self.answers, self.flags, self.lang))
         elif name in ("h", "help", "?"):
-            self.emit(help_view(self.lang))
+            self.emit(help_view(self.lang, self.full))
         elif name in ("c", "clear"):
             if self.idx > self.n:
                 return None
@@ -434,7 +509,8 @@ class ExamRunner:
     def on_interrupt(self) -> Any:
         if not self.interactive or self.t0 is None:
             return self.leave()
-        self.emit("")
+        if not self.full:
+            self.emit("")
         try:
             kind, text = self.read(t("leave.confirm", self.lang))
         except KeyboardInterrupt:
@@ -453,6 +529,8 @@ class ExamRunner:
         except UserError:
             if self.rescue_file is None:
                 self._start_rescue("release")
+        if self.screen is not None:
+            self.screen.close()
         if not quiet:
             self.con.print()
             self.say(t("leave.done", self.lang, id=self.exam_id, left=fmt_clock(self.duration - el)), "bold")
@@ -461,6 +539,8 @@ class ExamRunner:
     def finish(self, reason: str) -> Any:
         from examgen.exam import grade_exam
 
+        if self.screen is not None:
+            self.screen.close()
         if reason == "time":
             el = self.duration
             late = self.reader.drain()
@@ -478,9 +558,9 @@ class ExamRunner:
         report = grade_exam(self.exam, self.answers, marks, exam_id=self.exam_id, time_used_s=el,
                             duration_s=self.duration, reason=reason, mode=self.mode)
         self._store(lambda: self.store.submit(self.exam_id, report, el, reason))
-        if self.interactive and reason != "time":
+        if self.interactive and reason != "time" and self.screen is None:
             self.con.clear()
-        self.con.print(report_view(report, self.lang, width=self.width()))
+        show(self.con, report_view(report, self.lang, width=self.width()), self.pager and self.interactive)
         if self.interactive and reason == "student" and any(r.rubric and r.answers for r in report.results):
             try:
                 kind, text = self.read(t("self.offer", self.lang), timed=False)

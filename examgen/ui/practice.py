@@ -277,7 +277,7 @@ class Practice:
                 try:
                     parse_answer(part.spec, raw)
                 except FormatError as exc:
-                    self.con.print(Text(exc.message.get(self.lang) + " " + t("q.format_retry", self.lang),
+                    self.con.print(Text(exc.message.get(self.lang) + t("q.format_retry", self.lang),
                                         style="magenta"))
                     continue
                 answers[part.name] = raw

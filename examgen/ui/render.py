@@ -27,17 +27,19 @@ LETTERS = "ABCDEFGHIJ"
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
 _TOKEN_RE = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 _NO_LINE_START = set("，。、；：？！）》」』】〉”’,.;:?!)]}%…")
+_NO_LINE_END = set("（《「『【〈“‘")
 
 
 def wrap_cjk(text: str, width: int) -> str:
     """Wrap text to `width` cells: Chinese may break between any two characters (never before closing
-    punctuation), other words only at spaces. Rich alone would only break Chinese text at spaces."""
+    punctuation, never after an opening bracket), other words only at spaces. Rich alone would only break Chinese text at spaces."""
     width = max(width, 8)
     lines: list[str] = []
     for para in text.split("\n"):
         units: list[str] = []
         for tok in _TOKEN_RE.findall(para):
-            if units and not tok.isspace() and not units[-1].isspace() and tok[0] in _NO_LINE_START:
+            if units and not tok.isspace() and not units[-1].isspace() and (tok[0] in _NO_LINE_START
+                                                                            or units[-1][-1] in _NO_LINE_END):
                 units[-1] += tok
             else:
                 units.append(tok)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -17,6 +18,46 @@ from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_pts, pct, ques
 
 
 # ---------------------------------------------------------------- the report
+def show(con: Console, view: RenderableType, pager: bool) -> None:
+    """Print `view`, through a pager when `pager` and the console is a terminal: `$PAGER`, else `less -R`;
+    printed as it is when no pager can be started (or `--no-pager`)."""
+    if not pager or not con.is_terminal:
+        con.print(view)
+        return
+    import shlex
+    import shutil
+    import subprocess
+
+    with con.capture() as cap:
+        con.print(view)
+    text = cap.get()
+    cmd = shlex.split(os.environ.get("PAGER", "") or "")
+    if not cmd and shutil.which("less"):
+        cmd = ["less", "-R"]
+    if not cmd or shutil.which(cmd[0]) is None:
+        con.file.write(text)
+        con.file.flush()
+        return
+    try:
+        con.file.flush()
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=con.file)
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(text.encode("utf-8", "replace"))
+            proc.stdin.close()
+        except BrokenPipeError:      # the student quit the pager before the end
+            pass
+        while True:
+            try:
+                proc.wait()
+                break
+            except KeyboardInterrupt:   # Ctrl-C belongs to the pager
+                continue
+    except (OSError, ValueError):
+        con.file.write(text)
+        con.file.flush()
+
+
 def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -> RenderableType:
     from examgen.exam import correct_text
 
@@ -32,7 +73,8 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
     if report.reason:
         summary.append("  ·  " + t(f"rep.reason.{report.reason}", lang), style="dim")
     out.append(summary)
-    out.append(Text(f"{_txt(report.exam.title, lang)} · seed {report.exam.seed} · {report.exam.blueprint}",
+    out.append(Text(f"{_txt(report.exam.title, lang)} · {t('start.seed', lang, seed=report.exam.seed)} · "
+                    f"{report.exam.blueprint}",
                     style="dim"))
 
     st = Table(title=t("rep.sections", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)

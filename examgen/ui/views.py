@@ -13,11 +13,12 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from examgen.answer_form import form_line
 from examgen.i18n import Bi
 from examgen.mathfmt import unicode_text
 from examgen.model import Figure, Problem
 from examgen.ui.messages import t
-from examgen.ui.render import wrap_cjk
+from examgen.ui.render import Wrapped, wrap_cjk
 
 LETTERS = "ABCDEFGHIJ"
 WARN_S = 600.0
@@ -71,9 +72,21 @@ def item_status(problem: Problem, answers: dict[str, str] | None) -> str:
     return "answered" if names <= given else "partial"
 
 
-def start_view(exam: Any, lang: str, interactive: bool, resumed: str | None = None) -> RenderableType:
+def fmt_duration(seconds: float, lang: str) -> str:
+    """120 分钟 / 1 minute / 90 seconds: the length of an exam as a student reads it."""
+    s = max(int(round(seconds)), 0)
+    if s >= 60 and s % 60 == 0:
+        return t("dur.minutes" if s != 60 else "dur.minute", lang, n=s // 60)
+    if s >= 60:
+        return t("dur.min_sec", lang, m=s // 60, s=s % 60)
+    return t("dur.seconds" if s != 1 else "dur.second", lang, n=s)
+
+
+def start_view(exam: Any, lang: str, interactive: bool, resumed: str | None = None,
+               duration_s: float | None = None, full: bool = False, notice: str | None = None) -> RenderableType:
+    """The start page; `duration_s`: the real length of this sitting (`--minutes`), else the blueprint's."""
     title = Text(_txt(exam.title, lang), style="bold")
-    title.append(f"  · seed {exam.seed}", style="dim")
+    title.append("  · " + t("start.seed", lang, seed=exam.seed), style="dim")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(t("start.sections", lang))
     table.add_column(t("start.items", lang), justify="right")
@@ -83,12 +96,15 @@ def start_view(exam: Any, lang: str, interactive: bool, resumed: str | None = No
     table.add_row(Text(t("start.total", lang), style="bold"), str(len(exam.items)),
                   Text(fmt_pts(exam.total_points), style="bold"))
     parts: list[RenderableType] = [Rule(t("start.title", lang), style="cyan"), title, table]
+    if notice:
+        parts.append(Text(notice, style="bold yellow"))
     if resumed:
         parts.append(Text(resumed, style="bold yellow"))
     else:
-        parts.append(Text(t("start.duration", lang, d=exam.duration_min)))
-    parts.append(Text(t("start.rules", lang), style="dim"))
-    parts.append(keys_view(lang))
+        seconds = duration_s if duration_s is not None else exam.duration_min * 60
+        parts.append(Text(t("start.duration", lang, d=fmt_duration(seconds, lang))))
+    parts.append(Wrapped(t("start.rules", lang), style="dim"))
+    parts.append(keys_view(lang, full))
     if not interactive:
         parts.append(Text(t("start.piped", lang), style="dim"))
     return Group(*parts)
@@ -101,13 +117,18 @@ COMMANDS = [
 ]
 
 
-def keys_view(lang: str) -> RenderableType:
+FULL_KEYS = [("↑ ↓  Tab", "keys.move"), ("PgUp PgDn", "keys.scroll"), ("Esc", "keys.esc")]
+
+
+def keys_view(lang: str, full: bool = False) -> RenderableType:
+    """The keys; `full`: those of the full screen too (moving between parts, scrolling)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True, style="bold cyan")
     grid.add_column()
-    grid.add_row(Text(t("keys.title", lang), style="bold"), Text(t("keys.answer", lang)))
-    for keys, msg in COMMANDS:
-        grid.add_row(keys, t(msg, lang))
+    grid.add_row(Text(t("keys.title", lang), style="bold"), Wrapped(t("keys.answer_full" if full else "keys.answer",
+                                                                      lang)))
+    for keys, msg in (FULL_KEYS if full else []) + COMMANDS:
+        grid.add_row(keys, Wrapped(t(msg, lang)))
     return grid
 
 
@@ -208,6 +229,9 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
     else:
         points = points.lstrip()
     head.append(points, style="dim")
+    multi = len(pr.parts) > 1 or pr.parts[0].name
+    if not multi:
+        head.append(("" if lang == "zh" else " ") + form_line(pr.parts[0].spec, lang), style="cyan")
     parts: list[RenderableType] = [head, Text(wrap_cjk(_txt(pr.prompt, lang), width))]
     if pr.options:
         grid = Table.grid(padding=(0, 1), pad_edge=False)
@@ -219,7 +243,6 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
     if pr.figures:
         parts.append(figures_block(pr.figures, lang, width))
     answers = answers or {}
-    multi = len(pr.parts) > 1 or pr.parts[0].name
     if multi:
         grid = Table.grid(padding=(0, 1), pad_edge=False)
         grid.add_column(no_wrap=True)
@@ -230,10 +253,12 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
         for p in pr.parts:
             mark = "›" if p.name == current_part else " "
             label = _txt(p.label, lang) + t("hdr.points_after", lang, p=fmt_pts(pr.part_points(p)))
+            cell = Text(wrap_cjk(label + form_line(p.spec, lang), width - first - 2))
+            cell.stylize("cyan", max(cell.plain.rfind("【" if lang == "zh" else "["), 0))
             given = answers.get(p.name)
             if given:
-                label += "  ✎ " + _one_line(given)
-            grid.add_row(Text(f"{mark} {p.name}:", style="bold"), Text(wrap_cjk(label, width - first - 2)))
+                cell.append("\n✎ " + _one_line(given), style="green")
+            grid.add_row(Text(f"{mark} {p.name}:", style="bold"), cell)
         parts.append(grid)
     elif answers.get(""):
         line = Text(t("q.your_answer", lang) + " ", style="green")
@@ -267,5 +292,5 @@ def list_view(exam: Any, answers: dict[int, dict[str, str]], flags: set[int], la
     return table
 
 
-def help_view(lang: str) -> RenderableType:
-    return keys_view(lang)
+def help_view(lang: str, full: bool = False) -> RenderableType:
+    return keys_view(lang, full)
