@@ -125,7 +125,13 @@ M: dict[str, Bi] = {
     "rep.auto_note": Bi("标注“自动估计”的简答题得分按关键词估计，可用 examgen review {id} --self-mark 自评。",
                         "Scores marked “automatic estimate” come from key words; self-mark them with "
                         "examgen review {id} --self-mark."),
-    "rep.explanation": Bi("解析", "Explanation"),
+    "rep.explanation": Bi("解析：", "Explanation: "),
+    "rep.carried": Bi("后续正确给分", "follow-through credit"),
+    "rep.carried_items": Bi("后续正确给分（按你前一问的答案继续算对）：第 {which} 题。",
+                            "Follow-through credit (right from your own earlier answer): question(s) {which}."),
+    "rep.self_items": Bi("简答题已自评：第 {which} 题。", "Self-marked short answers: question(s) {which}."),
+    "rep.auto_items": Bi("简答题得分为自动估计：第 {which} 题。",
+                         "Short-answer scores that are automatic estimates: question(s) {which}."),
     "rep.reference": Bi("参考答案：", "Reference answer:"),
     "rep.review": Bi("再次查看：examgen review {id}", "See it again: examgen review {id}"),
     # ---------------------------------------------------------------- self-marking
@@ -163,12 +169,38 @@ M: dict[str, Bi] = {
     "stats.due": Bi("到期待复习：{n} 项。examgen practice --weak", "Due for review: {n}. examgen practice --weak"),
     # ---------------------------------------------------------------- practice
     "pr.title": Bi("练习 {i}/{n} · {what}", "Practice {i}/{n} · {what}"),
-    "pr.keys": Bi("作答后立即判分。:hint 提示（公式 → 代入数值 → 完整解答），:new 换一道同类题，:solution 看解答，"
-                  ":skip 跳过，:q 结束。",
-                  "Each answer is graded at once. :hint gives a hint (formula → numbers substituted → full solution), "
-                  ":new a fresh variant, :solution the worked solution, :skip skips, :q quits."),
-    "pr.after": Bi("回车下一题 · :retry 再试 · :new 换一道 · :solution 看解答 › ",
-                   "Enter: next · :retry · :new · :solution › "),
+    "pr.keys": Bi("作答后立即判分，每题只记第一次判分的得分。:hint 提示（公式 → 代入数值 → 完整解答；看提示会降低本题的"
+                  "得分上限），:new 换一道同类题，:solution 看解答（本题记 0 分），:skip 跳过，:q 结束。",
+                  "Each answer is graded at once; the first graded answer of a problem is the one recorded. :hint "
+                  "gives a hint (formula → numbers substituted → full solution; each lowers what the problem can "
+                  "still earn), :new a fresh variant, :solution the worked solution (the problem then scores 0), "
+                  ":skip skips, :q quits."),
+    "pr.after": Bi("回车下一题 · :new 换一道 · :solution 看解答 › ", "Enter: next · :new · :solution › "),
+    "pr.after_wrong": Bi("还没显示答案：:retry 再试 · :hint 提示 · :solution 看解答 · 回车显示答案并进入下一题 › ",
+                         "The answer is not shown yet: :retry · :hint · :solution · Enter shows it and goes on › "),
+    "pr.cost.hint": Bi("看提示 {level} 后本题最多得 {cap} 分（满分 {max} 分）；看解答本题记 0 分。",
+                       "After hint {level} this problem can earn at most {cap} of {max} points; the solution "
+                       "makes it 0."),
+    "pr.cost.hint_zero": Bi("提示 {level} 会给出答案：看过后本题记 0 分（满分 {max} 分）。",
+                            "Hint {level} gives the answer away: after it this problem scores 0 (of {max})."),
+    "pr.cost.none": Bi("已看过解答：本题记 0 分，并会很快安排复习。",
+                       "The solution was shown: this problem scores 0 and comes back for review soon."),
+    "pr.cost.now": Bi("看过提示后本题最多得 {cap} 分（满分 {max} 分）。",
+                      "Having seen this hint, the problem can earn at most {cap} of {max} points."),
+    "pr.recorded": Bi("已记录：{got}/{max} 分。", "Recorded: {got}/{max} points."),
+    "pr.recorded_capped": Bi("已记录：{got}/{max} 分（答对 {earned} 分，因看过提示最多记 {got} 分）。",
+                             "Recorded: {got}/{max} points (answered {earned}; the hints seen cap it at {got})."),
+    "pr.retry_note": Bi("再试不改变已记录的得分（{got}/{max} 分）。",
+                        "A retry does not change the score recorded ({got}/{max})."),
+    "pr.retry_done": Bi("本题已答对。回车下一题，:new 换一道。", "Already correct. Enter for the next, :new for another."),
+    "pr.skip_revealed": Bi("已看过解答：本题记 0 分，稍后再练。", "The solution was seen: 0 points, it comes back soon."),
+    "pr.blank": Bi("未作答：请输入答案，或输入 :skip 跳过。", "No answer: type one, or :skip to skip."),
+    "pr.self_mark": Bi("自评：逐条判断你的答案是否答到要点。", "Mark your answer yourself, key point by key point."),
+    "pr.missed": Bi("未得满分的题及下次复习时间：", "Not fully right, and when each is due again:"),
+    "pr.missed_item": Bi("{what}：{got}/{max} 分 · 下次复习：{due}", "{what}: {got}/{max} points · due {due}"),
+    "pr.due.now": Bi("现在", "now"),
+    "pr.due.hours": Bi("{n} 小时后", "in {n} h"),
+    "pr.due.days": Bi("{n} 天后（{date}）", "in {n} days ({date})"),
     "pr.hint": Bi("提示 {level}/3", "Hint {level}/3"),
     "pr.hint.source": Bi("出处：{source}", "From the notes: {source}"),
     "pr.hint.points": Bi("答案应包含 {n} 个要点。", "A full answer has {n} key points."),

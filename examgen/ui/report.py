@@ -101,6 +101,12 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
         ct.add_row(name, str(n), fmt_pts(got), fmt_pts(mx), bar(got / mx if mx else 0, 12))
     out.append(ct)
 
+    for key, test in (("rep.carried_items", lambda r: any(pv.carried for pv in r.verdict.parts)),
+                      ("rep.self_items", lambda r: r.rubric and r.answers and r.self_marked),
+                      ("rep.auto_items", lambda r: r.auto_estimate)):
+        numbers = [str(r.item.number) for r in report.results if test(r)]
+        if numbers:
+            out.append(Text(t(key, lang, which=("、" if lang == "zh" else ", ").join(numbers)), style="yellow"))
     if details:
         wrong = [r for r in report.results if not r.verdict.correct or r.earned < r.points - 1e-9]
         out.append(Rule(t("rep.details", lang), style="cyan"))
@@ -116,14 +122,23 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
     return Group(*out)
 
 
+def item_tags(r: Any, lang: str) -> list[str]:
+    """How an item's score was reached, when not simply by matching the key: follow-through credit,
+    self-marked, automatic estimate (a short answer scored by key words)."""
+    tags = []
+    if any(pv.carried for pv in r.verdict.parts):
+        tags.append(t("rep.carried", lang))
+    if r.rubric and r.answers:
+        tags.append(t("rep.self", lang) if r.self_marked else t("rep.auto", lang))
+    return tags
+
+
 def item_detail_view(r: Any, exam: Any, lang: str, width: int, correct_text: Any) -> RenderableType:
-    from examgen.ui.render import solution_view
+    from examgen.ui.render import Wrapped, solution_view
 
     pr: Problem = r.item.problem
     sec = exam.section_of(r.item)
-    tag = ""
-    if r.rubric:
-        tag = " · " + (t("rep.self", lang) if r.self_marked else t("rep.auto", lang)) if r.answers else ""
+    tag = "".join(" · " + x for x in item_tags(r, lang))
     title = t("rep.item", lang, n=r.item.number, section=_txt(sec.title, lang), got=fmt_pts(r.earned),
               max=fmt_pts(r.points)) + tag + f" · {pr.ref}"
     parts: list[RenderableType] = [Rule(title, style="red" if r.earned == 0 else "yellow", align="left")]
@@ -132,34 +147,42 @@ def item_detail_view(r: Any, exam: Any, lang: str, width: int, correct_text: Any
     multi = len(pr.parts) > 1 or pr.parts[0].name
     grid = Table.grid(padding=(0, 1), pad_edge=False)
     grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
+    grid.add_column()
+
+    def row(label: Text | str, text: str | Text, style: str = "") -> None:
+        grid.add_row(label, Wrapped(text, style=style))
+
     for part, pv in zip(pr.parts, r.verdict.parts):
+        prefix = f"{part.name}: " if multi else ""
+        if pv.carried:        # right when carried forward from the student's own earlier answer
+            row(Text(prefix + t("rep.given", lang), style="bold"), _one_line(pv.given, 2000))
+            for fb in pv.feedback:
+                row(Text("✓", style="green"), fb.get(lang), "green")
+            continue
         if pv.correct and not isinstance(part.spec, RubricSpec):
             continue
-        prefix = f"{part.name}: " if multi else ""
-        given = Text(_one_line(pv.given, 2000)) if pv.given.strip() else Text(t("rep.blank", lang), style="dim")
-        grid.add_row(Text(prefix + t("rep.given", lang), style="bold"), given)
+        given = _one_line(pv.given, 2000) if pv.given.strip() else Text(t("rep.blank", lang), style="dim")
+        row(Text(prefix + t("rep.given", lang), style="bold"), given)
         if pv.format_error is not None:
-            grid.add_row(Text(t("rep.format", lang), style="magenta"), Text(pv.format_error.get(lang), style="magenta"))
+            row(Text(t("rep.format", lang), style="magenta"), pv.format_error.get(lang), "magenta")
         label = t("rep.reference", lang) if isinstance(part.spec, RubricSpec) else t("rep.expected", lang)
-        grid.add_row(Text(prefix + label, style="bold green"), Text(correct_text(pr, part, lang)))
+        row(Text(prefix + label, style="bold green"), correct_text(pr, part, lang))
         for fb in pv.feedback:
-            if isinstance(part.spec, RubricSpec):
-                continue
-            grid.add_row("", Text(fb.get(lang), style="yellow"))
+            if not isinstance(part.spec, RubricSpec):
+                row("", fb.get(lang), "yellow")
         if isinstance(part.spec, RubricSpec):
             found = pv.key_points or [False] * len(part.spec.key_points)
             for kp, ok in zip(part.spec.key_points, found):
                 mark = Text("✓ " if ok else "✗ ", style="green" if ok else "red")
-                mark.append(f"{_txt(kp.text, lang)} ({fmt_pts(kp.points)})")
-                grid.add_row(Text(t("rep.key_points", lang) if kp is part.spec.key_points[0] else ""), mark)
+                mark.append(_txt(kp.text, lang) + t("hdr.points_after", lang, p=fmt_pts(kp.points)))
+                row(Text(t("rep.key_points", lang) if kp is part.spec.key_points[0] else ""), mark)
     parts.append(grid)
     if pr.steps:
         parts.append(solution_view(pr, lang))
     elif pr.explanation is not None:
-        line = Text(t("rep.explanation", lang) + ": ", style="bold")
+        line = Text(t("rep.explanation", lang), style="bold")
         line.append(_txt(pr.explanation, lang), style="italic")
-        parts.append(line)
+        parts.append(Wrapped(line))
     return Group(*parts)
 
 
@@ -256,7 +279,8 @@ def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> 
         current = list(pv.key_points or [False] * len(part.spec.key_points))
         for i, kp in enumerate(part.spec.key_points):
             auto = t("self.found" if current[i] else "self.missed", lang)
-            con.print(Text(t("self.ask", lang, i=i + 1, text=f"{_txt(kp.text, lang)} ({fmt_pts(kp.points)})",
+            con.print(Text(t("self.ask", lang, i=i + 1, text=_txt(kp.text, lang) + t("hdr.points_after", lang,
+                                                                                     p=fmt_pts(kp.points)),
                              auto=auto)), end="")
             try:
                 con.file.flush()
