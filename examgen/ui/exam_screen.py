@@ -560,7 +560,8 @@ class ExamRunner(SafeStore):
         self._store(lambda: self.store.submit(self.exam_id, report, el, reason))
         if self.interactive and reason != "time" and self.screen is None:
             self.con.clear()
-        show(self.con, report_view(report, self.lang, width=self.width()), self.pager and self.interactive)
+        show(self.con, report_view(report, self.lang, width=self.width()), self.pager and self.interactive,
+             self.reader)
         if self.interactive and reason == "student" and any(r.rubric and r.answers for r in report.results):
             try:
                 kind, text = self.read(t("self.offer", self.lang), timed=False)

@@ -146,12 +146,16 @@ class Screen:
             self.con.print(renderable, width=width, crop=True)
         return cap.get().rstrip("\n").split("\n")
 
-    def _wrapped(self, items: list[tuple[str, str]], width: int, most: int) -> list[str]:
+    def _wrapped(self, items: list[tuple[str, str]], width: int, most: int, first: bool = False) -> list[str]:
+        """`items` wrapped to `width`: the last `most` lines (the newest messages), or with `first` the first
+        ones (the start of the answer form, which names the part)."""
         lines: list[str] = []
         for text, style in items:
             for line in wrap_cjk(text, width).split("\n"):
                 lines.append(self._render(Text(line, style=style), width)[0])
-        return lines[-most:] if most else []
+        if not most:
+            return []
+        return lines[:most] if first else lines[-most:]
 
     def _body_lines(self, width: int) -> list[str]:
         key = (width, id(self.overlay), id(self.body))
@@ -163,7 +167,7 @@ class Screen:
     def layout(self) -> tuple[int, list[str], list[str], list[str]]:
         """(rows for the page, its visible lines, the footer lines above the answer line, all page lines)."""
         w, h = self.size()
-        foot = self._wrapped([(self.form, "cyan")], w, 2) if self.form else []
+        foot = self._wrapped([(self.form, "cyan")], w, 2, first=True) if self.form else []
         foot += self._wrapped(self.status, w, 3)
         rows = h - 2 - len(foot)
         lines = self._body_lines(w)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import queue
+import select
 import threading
 import time
 from typing import Any
@@ -108,6 +109,8 @@ class KeyReader:
         self.q: "queue.Queue[tuple[str, float, Any]]" = queue.Queue()
         self.finished = False
         self._line: list[str] = []
+        self._reading = threading.Event()      # cleared while another program (the pager) owns the terminal
+        self._reading.set()
         self._thread = threading.Thread(target=self._run, name="examgen-keys", daemon=True)
         self._thread.start()
 
@@ -115,7 +118,11 @@ class KeyReader:
         dec = codecs.getincrementaldecoder("utf-8")("replace")
         pending = ""
         while True:
+            self._reading.wait()
             try:
+                ready, _, _ = select.select([self.fd], [], [], 0.1)
+                if not ready or not self._reading.is_set():
+                    continue
                 data = os.read(self.fd, 65536)
             except InterruptedError:
                 continue
@@ -131,6 +138,14 @@ class KeyReader:
             events, pending = parse_keys(dec.decode(data), pending)
             for kind, value in events:
                 self.q.put((kind, now, value))
+
+    def pause(self) -> None:
+        """Stop reading the terminal (a pager runs and must get every key) until `resume`."""
+        self._reading.clear()
+        time.sleep(0.12)                        # a read already waiting on select() gives up
+
+    def resume(self) -> None:
+        self._reading.set()
 
     def get_key(self, timeout: float | None) -> tuple[str, float, Any] | None:
         try:

@@ -18,9 +18,10 @@ from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_pts, pct, ques
 
 
 # ---------------------------------------------------------------- the report
-def show(con: Console, view: RenderableType, pager: bool) -> None:
+def show(con: Console, view: RenderableType, pager: bool, reader: Any = None) -> None:
     """Print `view`, through a pager when `pager` and the console is a terminal: `$PAGER`, else `less -R`;
-    printed as it is when no pager can be started (or `--no-pager`)."""
+    printed as it is when no pager can be started (or `--no-pager`). A key `reader` of the exam screen stops
+    reading the terminal while the pager runs (else it would take the keys meant for the pager)."""
     if not pager or not con.is_terminal:
         con.print(view)
         return
@@ -38,6 +39,9 @@ def show(con: Console, view: RenderableType, pager: bool) -> None:
         con.file.write(text)
         con.file.flush()
         return
+    pause = getattr(reader, "pause", None)
+    if pause is not None:
+        pause()
     try:
         con.file.flush()
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=con.file)
@@ -56,6 +60,9 @@ def show(con: Console, view: RenderableType, pager: bool) -> None:
     except (OSError, ValueError):
         con.file.write(text)
         con.file.flush()
+    finally:
+        if pause is not None:
+            reader.resume()
 
 
 def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -> RenderableType:
