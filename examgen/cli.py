@@ -230,19 +230,21 @@ def argv_lang(argv: list[str]) -> str:
 
 def main() -> None:
     """Console entry point: one-line errors and exit codes, never a traceback."""
+    zh = lambda: argv_lang(sys.argv[1:]) == "zh"  # noqa: E731 - read only when an error is printed
     try:
         app()
     except UserError as exc:
-        sys.stderr.write(f"examgen: error: {exc.text(argv_lang(sys.argv[1:]))}\n")
+        sys.stderr.write(("examgen：错误：" if zh() else "examgen: error: ") + exc.text("zh" if zh() else "en") + "\n")
         sys.exit(exc.code)
     except KeyboardInterrupt:
-        sys.stderr.write("examgen: interrupted\n")
+        sys.stderr.write("examgen：已中断\n" if zh() else "examgen: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: say so in one line; EXAMGEN_DEBUG=1 shows the traceback
         if os.environ.get("EXAMGEN_DEBUG"):
             raise
-        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {exc} "
+        sys.stderr.write(f"examgen：内部错误：{type(exc).__name__}：{exc}（请报告此问题；EXAMGEN_DEBUG=1 显示详情）\n"
+                         if zh() else f"examgen: internal error: {type(exc).__name__}: {exc} "
                          f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
         sys.exit(1)

@@ -13,6 +13,7 @@ import typer
 
 from examgen.cli import JsonOpt, LangOpt, SeedOpt, app, emit_json, lang_of
 from examgen.errors import UserError
+from examgen.i18n import Bi
 
 LEFT_OPEN = 5
 ENV_TEST_DURATION = "EXAMGEN_TEST_DURATION_S"
@@ -36,9 +37,11 @@ def _duration_s(minutes: float | None, blueprint_minutes: int) -> float:
         try:
             value = float(raw)
         except ValueError:
-            raise UserError(f"{ENV_TEST_DURATION} must be a number of seconds, got '{raw}'") from None
+            raise UserError(Bi(f"{ENV_TEST_DURATION} 应为秒数，收到 “{raw}”。",
+                               f"{ENV_TEST_DURATION} must be a number of seconds, got '{raw}'")) from None
         if value <= 0:
-            raise UserError(f"{ENV_TEST_DURATION} must be positive, got '{raw}'")
+            raise UserError(Bi(f"{ENV_TEST_DURATION} 应为正数，收到 “{raw}”。",
+                               f"{ENV_TEST_DURATION} must be positive, got '{raw}'"))
         return value
     if minutes is not None:
         return float(minutes) * 60.0
@@ -100,7 +103,8 @@ def exam(
 
     lg = lang_of(lang)
     if paper_json and answers:
-        raise UserError("--paper-json and --answers do not go together: print the paper, or grade a sheet")
+        raise UserError(Bi("--paper-json 与 --answers 不能同时使用：要么输出试卷，要么批改答题卡。",
+                           "--paper-json and --answers do not go together: print the paper, or grade a sheet"))
     if blueprint is not None:
         _note_missing_kinds(blueprint)
     ex = build_exam(seed if seed is not None else random_seed(), blueprint, bank)
@@ -171,12 +175,15 @@ def resume(
     if exam_id is None:
         exam_id = store.latest_open()
         if exam_id is None:
-            raise UserError("no unfinished exam; `examgen history` lists your exams")
+            raise UserError(Bi("没有未完成的考试；examgen history 列出你的考试。",
+                               "no unfinished exam; `examgen history` lists your exams"))
     row = store.exam_row(exam_id)
-    if row.status == "submitted":
-        raise UserError(f"exam {exam_id} was already submitted; see it with `examgen review {exam_id}`")
     if row.mode == "sheet":
-        raise UserError(f"exam {exam_id} was graded from a sheet; there is nothing to resume")
+        raise UserError(Bi(f"考试 #{exam_id} 是按答题卡批改的，没有可继续的考试。",
+                           f"exam {exam_id} was graded from a sheet; there is nothing to resume"))
+    if row.status == "submitted":
+        raise UserError(Bi(f"考试 #{exam_id} 已交卷；用 examgen review {exam_id} 查看。",
+                           f"exam {exam_id} was already submitted; see it with `examgen review {exam_id}`"))
     lg = lang_of(lang) if lang is not None else row.lang
     ex = store.load_exam(exam_id)
     store.claim(exam_id)
@@ -267,7 +274,8 @@ def review(
     with Store.open() as store:
         row = store.exam_row(exam_id)
         if row.status != "submitted":
-            raise UserError(f"exam {exam_id} is not submitted yet; continue it with `examgen resume {exam_id}`")
+            raise UserError(Bi(f"考试 #{exam_id} 尚未交卷；用 examgen resume {exam_id} 继续。",
+                               f"exam {exam_id} is not submitted yet; continue it with `examgen resume {exam_id}`"))
         ex = store.load_exam(exam_id)
         state = store.state(exam_id)
         report = grade_exam(ex, state.answers, store.self_marks(exam_id), exam_id=exam_id,

@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from examgen.errors import UserError
+from examgen.i18n import Bi
 from examgen.model import CHAPTERS, Problem
 from examgen.ui.messages import t
 
@@ -45,8 +46,9 @@ def _check_topic(topic: str | None) -> None:
     import difflib
 
     close = difflib.get_close_matches(topic, list(CHAPTERS), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; chapters: {', '.join(CHAPTERS)}"
-    raise UserError(f"unknown topic '{topic}'{hint}")
+    hint = Bi(f"；是不是 {close[0]}？", f"; did you mean '{close[0]}'?") if close else \
+        Bi(f"；章节有 {'、'.join(CHAPTERS)}", f"; chapters: {', '.join(CHAPTERS)}")
+    raise UserError(Bi(f"未知章节 {topic}", f"unknown topic '{topic}'") + hint)
 
 
 def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> list[Card]:
@@ -59,9 +61,10 @@ def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> lis
         import difflib
 
         close = difflib.get_close_matches(kind, list(kinds) + list(BANK_TYPES), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else \
-            f"; use a kind from `examgen list` or a bank type ({', '.join(BANK_TYPES)})"
-        raise UserError(f"unknown kind '{kind}'{hint}")
+        hint = Bi(f"；是不是 {close[0]}？", f"; did you mean '{close[0]}'?") if close else \
+            Bi(f"；请用 examgen list 中的题型，或题库题型（{'、'.join(BANK_TYPES)}）",
+               f"; use a kind from `examgen list` or a bank type ({', '.join(BANK_TYPES)})")
+        raise UserError(Bi(f"未知题型 {kind}", f"unknown kind '{kind}'") + hint)
     cards: list[Card] = []
     if kind is None or kind in kinds:
         for k in registry.all_kinds():
@@ -73,7 +76,7 @@ def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> lis
                 cards.append(Card(f"item:{it.id}", it.chapter, item=it))
     if not cards:
         what = " ".join(f"--{n} {v}" for n, v in (("topic", topic), ("kind", kind)) if v)
-        raise UserError(f"no problems match {what}")
+        raise UserError(Bi(f"没有符合 {what} 的题目。", f"no problems match {what}"))
     return cards
 
 
