@@ -188,8 +188,11 @@ def test_hints_cap_the_score_and_screen_summary_stats_schedule_agree():
     c.expect("Wrong")
     c.expect("The answer is not shown yet")
     assert "Correct answer" not in c.before                                 # a retry comes before the answer
-    c.sendline(":retry")
+    c.sendline(":hint")                                                     # the next hint, then a retry
     c.expect(r"Practice 2/3")
+    c.expect(r"Hint 1/3")
+    c.expect("› ")
+    assert "Correct answer" not in c.before and "Solution" not in c.before
     c.sendline("1x1x2")
     c.expect("A retry does not change the score recorded")
     c.sendline("")

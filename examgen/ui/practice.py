@@ -295,6 +295,7 @@ class Practice:
         number = self.done + 1
         level = 0
         recorded: float | None = None
+        show_hint = False            # a hint asked for after a wrong answer: shown under the question again
         while True:
             what = pr.ref if card.kind is not None else card.label
             what += " " + t("pr.due", self.lang) if card.key in self.due else ""
@@ -302,6 +303,9 @@ class Practice:
             self.con.print(question_view(_Shown(number, pr), self.lang, self.con.width))
             if recorded is None:
                 self.con.print(self.cost_line(card, pr, level))
+            if show_hint:
+                self.con.print(solution_view(pr, self.lang) if level >= 3 else self.hint(card, pr, level))
+                show_hint = False
             answers: dict[str, str] = {}
             restart = False
             p = 0
@@ -380,6 +384,9 @@ class Practice:
             status = self.after(card, pr, verdict, reveal)
             if status == "retry":
                 continue
+            if status == "hint":     # the next hint, then another try (the score is recorded already)
+                level, show_hint = level + 1, True
+                continue
             if status == "new":
                 nxt = self.variant(card)
                 card = nxt if nxt is not None else card
@@ -389,8 +396,8 @@ class Practice:
             return status
 
     def after(self, card: Card, pr: Problem, verdict: Any, revealed: bool) -> str:
-        """After the verdict: Enter (the answer is shown first if it was not), :retry before the answer is shown,
-        :new, :solution, :q."""
+        """After the verdict: Enter (the answer is shown first if it was not), :retry or :hint (the next hint, then
+        a retry) before the answer is shown, :new, :solution, :q."""
         from examgen.ui.render import answer_view, solution_view
 
         while True:
@@ -404,6 +411,8 @@ class Practice:
                 return "done"
             if cmd in ("q", "quit", "exit"):
                 return "quit"
+            if cmd in ("h", "hint") and not revealed:
+                return "hint"
             if cmd in ("solution", "sol", "s", "answer", "h", "hint"):
                 self.con.print(solution_view(pr, self.lang))
                 revealed = True
