@@ -253,7 +253,7 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
         for p in pr.parts:
             mark = "›" if p.name == current_part else " "
             label = _txt(p.label, lang) + t("hdr.points_after", lang, p=fmt_pts(pr.part_points(p)))
-            cell = Text(wrap_cjk(label + form_line(p.spec, lang), width - first - 2))
+            cell = Text(wrap_cjk(label + ("" if lang == "zh" else " ") + form_line(p.spec, lang), width - first - 2))
             cell.stylize("cyan", max(cell.plain.rfind("【" if lang == "zh" else "["), 0))
             given = answers.get(p.name)
             if given:
