@@ -204,22 +204,24 @@ def sparkline(values: list[float]) -> str:
 def history_view(rows: list[Any], lang: str) -> RenderableType:
     if not rows:
         return Text(t("hist.empty", lang))
-    table = Table(title=t("hist.title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=t("hist.title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
     for key, just in (("hist.col.id", "right"), ("hist.col.date", "left"), ("hist.col.seed", "right"),
                       ("hist.col.mode", "left"), ("hist.col.score", "right"), ("hist.col.time", "right"),
                       ("hist.col.status", "left")):
-        table.add_column(t(key, lang), justify=just)  # type: ignore[arg-type]
+        table.add_column(t(key, lang), justify=just, no_wrap=True)  # type: ignore[arg-type]
     table.add_column("", no_wrap=True)
     for r in rows:
         date = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at))
         if r.status == "submitted" and r.max_score:
             score = f"{fmt_pts(r.score)}/{fmt_pts(r.max_score)}"
-            b = bar(r.score / r.max_score, 10)
+            b = bar(r.score / r.max_score, 8)
             used = fmt_clock(r.elapsed_s) if r.mode != "sheet" else "–"
         else:
             score, b = "–", Text("")
-            used = fmt_clock(r.elapsed_s) + " / " + fmt_clock(r.duration_s)
-        table.add_row(str(r.id), date, str(r.seed), r.mode, score, used,
+            used = fmt_clock(r.elapsed_s) + "/" + fmt_clock(r.duration_s)
+        mode = t(f"hist.mode.{r.mode}", lang) if f"hist.mode.{r.mode}" in M else r.mode
+        table.add_row(str(r.id), date, str(r.seed), mode, score, used,
                       t(f"hist.status.{r.status}", lang) if f"hist.status.{r.status}" in M else r.status, b)
     out: list[RenderableType] = [table]
     done = [r for r in reversed(rows) if r.status == "submitted" and r.max_score]
@@ -255,7 +257,10 @@ def stats_view(data: dict[str, Any], lang: str) -> RenderableType:
     kt.add_column(t("stats.col.accuracy", lang), justify="right")
     kt.add_column("", no_wrap=True)
     for kind, d in data["kinds"].items():
-        kt.add_row(kind, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
+        name = kind
+        if kind.startswith("bank-") and f"stats.bank.{kind[5:]}" in M:
+            name = t(f"stats.bank.{kind[5:]}", lang)
+        kt.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
     out.append(kt)
     if data.get("due"):
         out.append(Text(t("stats.due", lang, n=data["due"]), style="yellow"))
