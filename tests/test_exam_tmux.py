@@ -105,17 +105,32 @@ def drive(tmp_path: Path, seed: int, lang: str, pager: str | None) -> None:
                 form = squash(form_line(part.spec, lang))[:14]
                 where = f"seed {seed} {lang} item {item.number} part {part.name or '-'}"
 
-                def ready(rows: list[str]) -> bool:      # the part's answer line is the one being edited
-                    return head[0] in rows[0] and (part.name == "" or f"[{item.number}] {part.name}" in
-                                                   "".join(rows[-3:]))
+                def problems(rows: list[str]) -> list[str]:
+                    """What is wrong with this screen for this part (empty: all there)."""
+                    out = []
+                    if not (all(h in rows[0] for h in head) and left in rows[0] and sec[:4] in rows[0]):
+                        out.append(f"header {rows[0]!r}")
+                    if not rows[1].startswith(f"{item.number}."):
+                        out.append(f"question title {rows[1]!r}")
+                    if start not in squash("".join(rows[1:5])):
+                        out.append(f"first line {start!r}")
+                    if form not in squash("".join(rows[-4:-1])):
+                        out.append(f"answer form {form!r}")
+                    if part.name and f"[{item.number}] {part.name}" not in "".join(rows[-3:]):
+                        out.append(f"answer line of part {part.name}")
+                    return out
 
-                rows = pane.wait(ready, where)
-                assert all(h in rows[0] for h in head) and left in rows[0], f"{where}: header {rows[0]!r}"
-                assert sec[:4] in rows[0], f"{where}: section not in header {rows[0]!r}"
-                assert rows[1].startswith(f"{item.number}."), f"{where}: question title {rows[1]!r}"
-                assert start in squash("".join(rows[1:5])), f"{where}: first line {start!r} not on screen\n" + \
-                    "\n".join(rows)
-                assert form in squash("".join(rows[-4:-1])), f"{where}: answer form {form!r}\n" + "\n".join(rows)
+                # a redraw reaches tmux in pieces: wait until the whole screen is there, else say what is missing
+                last: list[list[str]] = [[]]
+
+                def ok(rows: list[str]) -> bool:
+                    last[0] = problems(rows)
+                    return not last[0]
+
+                try:
+                    pane.wait(ok, where, timeout=10)
+                except AssertionError as exc:
+                    raise AssertionError(f"{where}: {last[0]}\n{exc}") from None
                 text = typed_for(part, pr, lang)
                 if text:
                     answers.setdefault(item.number, {})[part.name] = text
