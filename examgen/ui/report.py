@@ -65,6 +65,16 @@ def show(con: Console, view: RenderableType, pager: bool, reader: Any = None) ->
             reader.resume()
 
 
+def _score_table(title: str, heads: list[str]) -> Table:
+    """A report table: a name column, numbers right-aligned, and a bar at the end."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(heads[0])
+    for head in heads[1:]:
+        table.add_column(head, justify="right")
+    table.add_column("", no_wrap=True)
+    return table
+
+
 def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -> RenderableType:
     from examgen.exam import correct_text
 
@@ -84,12 +94,8 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
                     f"{report.exam.blueprint}",
                     style="dim"))
 
-    st = Table(title=t("rep.sections", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    st.add_column(t("rep.col.section", lang))
-    st.add_column(t("rep.col.got", lang), justify="right")
-    st.add_column(t("rep.col.max", lang), justify="right")
-    st.add_column(t("rep.col.rate", lang), justify="right")
-    st.add_column("", no_wrap=True)
+    st = _score_table(t("rep.sections", lang), [t(k, lang) for k in ("rep.col.section", "rep.col.got",
+                                                                       "rep.col.max", "rep.col.rate")])
     for sec, got, mx in report.sections():
         st.add_row(_txt(sec.title, lang), fmt_pts(got), fmt_pts(mx), pct(got, mx), bar(got / mx if mx else 0, 16))
     st.add_row(Text(t("start.total", lang), style="bold"), Text(fmt_pts(report.total), style="bold"),
@@ -97,12 +103,8 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
                bar(report.total / report.max_total if report.max_total else 0, 16))
     out.append(st)
 
-    ct = Table(title=t("rep.chapters", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    ct.add_column(t("rep.col.chapter", lang))
-    ct.add_column(t("rep.col.items", lang), justify="right")
-    ct.add_column(t("rep.col.got", lang), justify="right")
-    ct.add_column(t("rep.col.max", lang), justify="right")
-    ct.add_column("", no_wrap=True)
+    ct = _score_table(t("rep.chapters", lang), [t(k, lang) for k in ("rep.col.chapter", "rep.col.items",
+                                                                       "rep.col.got", "rep.col.max")])
     for ch, got, mx, n in report.chapters():
         name = CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch
         ct.add_row(name, str(n), fmt_pts(got), fmt_pts(mx), bar(got / mx if mx else 0, 12))
@@ -242,20 +244,13 @@ def stats_view(data: dict[str, Any], lang: str) -> RenderableType:
     if not data["chapters"]:
         return Text(t("stats.empty", lang))
     out: list[RenderableType] = []
-    ct = Table(title=t("stats.title.chapter", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    ct.add_column(t("rep.col.chapter", lang))
-    ct.add_column(t("stats.col.attempts", lang), justify="right")
-    ct.add_column(t("stats.col.accuracy", lang), justify="right")
-    ct.add_column("", no_wrap=True)
+    counts = [t("stats.col.attempts", lang), t("stats.col.accuracy", lang)]
+    ct = _score_table(t("stats.title.chapter", lang), [t("rep.col.chapter", lang)] + counts)
     for ch, d in data["chapters"].items():
         name = CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch
         ct.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
     out.append(ct)
-    kt = Table(title=t("stats.title.kind", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    kt.add_column(t("stats.col.kind", lang))
-    kt.add_column(t("stats.col.attempts", lang), justify="right")
-    kt.add_column(t("stats.col.accuracy", lang), justify="right")
-    kt.add_column("", no_wrap=True)
+    kt = _score_table(t("stats.title.kind", lang), [t("stats.col.kind", lang)] + counts)
     for kind, d in data["kinds"].items():
         name = kind
         if kind.startswith("bank-") and f"stats.bank.{kind[5:]}" in M:
