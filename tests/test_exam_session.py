@@ -351,3 +351,39 @@ def test_sheet_grading_cli_and_history_stats():
     bad = subprocess.run(EXAMGEN + ["exam", "--seed", "4", "--answers", path + ".missing"], capture_output=True,
                          text=True, env=env(), timeout=30)
     assert bad.returncode == 2 and "cannot read the answer sheet" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_arrow_keys_and_edits_save_before_a_sigkill():
+    """Every way an answer leaves the answer line on the full screen saves it: ↓ and Tab after typing, ↑ back
+    and an edit of a saved answer (replaced with Enter), the first part of a multi-part item left with ↓."""
+    ex, _, _ = plan()
+    multi = next(it for it in ex.items if len(it.problem.parts) > 1)
+    one = [it for it in ex.items if len(it.problem.parts) == 1 and not isinstance(it.problem.parts[0].spec,
+                                                                                     RubricSpec)][:2]
+    a1, a2 = (right(it.problem, it.problem.parts[0]) for it in one)
+    wrong1 = wrong_text(one[0].problem.parts[0])
+    m1 = right(multi.problem, multi.problem.parts[0])
+    c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S="900")
+    c.expect("Press Enter")
+    c.sendline("")
+    c.sendline(f":g {one[0].number}")
+    c.expect(rf"\[{one[0].number}\] ")
+    c.send(wrong1 + "\x1b[B")                        # typed, then ↓: saved, on to the next question
+    c.sendline(f":g {one[1].number}")
+    c.expect(rf"\[{one[1].number}\] ")
+    c.send(a2 + "\t")                                # typed, then Tab
+    c.sendline(f":g {one[0].number}")
+    c.expect(rf"\[{one[0].number}\] ")
+    c.send("\x15" + a1 + "\r")                       # the saved answer edited: Ctrl-U, the right one, Enter
+    c.sendline(f":g {multi.number}")
+    c.expect(rf"\[{multi.number}\] {multi.problem.parts[0].name}")
+    c.send(m1 + "\x1b[B")                            # first part typed, ↓ to the second part
+    c.expect(rf"\[{multi.number}\] {multi.problem.parts[1].name}")
+    time.sleep(0.3)
+    os.kill(c.pid, signal.SIGKILL)
+    c.expect(pexpect.EOF)
+    c.close()
+    with Store.open() as s:
+        answers = s.state(1).answers
+    assert answers == {one[0].number: {"": a1}, one[1].number: {"": a2},
+                       multi.number: {multi.problem.parts[0].name: m1}}
