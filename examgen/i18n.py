@@ -84,7 +84,7 @@ MESSAGES: dict[str, Bi] = {
     "fmt.unknown_part": Bi(
         "没有名为 {name} 的小问；可用的小问：{names}。", "There is no part named {name}; the parts are: {names}."
     ),
-    "fmt.in_part": Bi("第 {part} 小问：{message}", "Part {part}: {message}"),
+    "fmt.in_part": Bi("小问 {part}：{message}", "Part {part}: {message}"),
     "fb.precision": Bi(
         "你的答案与正确值在你给出的位数内一致，但位数不够：请至少保留 {d} 位小数。",
         "Your value agrees with the answer to the digits you gave, but that is not precise enough: give at least {d} decimals.",
