@@ -76,6 +76,7 @@ class Issue:
     file: str
     line: int
     message: str
+    fatal: UserError | None = None     # the file itself could not be read (size, encoding, YAML): refused for use
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -302,19 +303,18 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
 
 
 def _read_yaml(path: Path, issues: list[Issue]) -> Any:
+    """A bank file within the limits of `safe_read.BANK`; what is wrong becomes an issue (marked `fatal`: the file
+    could not be read at all)."""
+    from examgen.safe_read import BANK, ReadError, parse_yaml, read_text
+
+    shown = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        issues.append(Issue(str(path), 0, f"cannot read the file: {exc}"))
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        issues.append(Issue(str(path), line, f"invalid YAML: {problem}"))
-        return None
+        return parse_yaml(read_text(path, BANK, shown), shown, BANK, _LineLoader)
+    except ReadError as exc:
+        issues.append(Issue(shown, exc.line or 0, exc.detail.en, fatal=exc))
+    except UserError as exc:
+        issues.append(Issue(shown, 0, exc.en, fatal=exc))
+    return None
 
 
 def _display(path: Path) -> str:
@@ -419,8 +419,13 @@ def _cached(dirs: tuple[str, ...]) -> Bank:
 
 
 def load_bank(extra: str | None = None) -> Bank:
-    """The bank for use (cached). Invalid items are left out; `examgen bank lint` reports them."""
-    return _cached(tuple(str(d) for d in bank_dirs(extra)))
+    """The bank for use (cached). Invalid items are left out (`examgen bank lint` reports them); a file that cannot
+    be read at all (too large, not UTF-8, not YAML, over a limit of `safe_read`) is refused with its error."""
+    b = _cached(tuple(str(d) for d in bank_dirs(extra)))
+    for issue in b.issues:
+        if issue.fatal is not None:
+            raise issue.fatal
+    return b
 
 
 def find_item(item_id: str, extra: str | None = None) -> Problem | None:

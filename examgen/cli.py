@@ -139,7 +139,7 @@ def solve(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise UserError(f"--param must look like name=value, got '{item}'")
-        raw[name.strip()] = parse_cli_value(value)
+        raw[name.strip()] = parse_cli_value(value, f"--param {name.strip()}")
     if not raw:
         example = " ".join(f"--param {n}={json.dumps(v, separators=(',', ':'))}" for n, v in k.example.items())
         raise UserError(f"give the parameters with --param; e.g. examgen solve {kind} {example}")
@@ -155,20 +155,14 @@ def solve(
 
 
 def _read_params(path: str) -> dict[str, Any]:
-    import yaml
+    from examgen.i18n import Bi
+    from examgen.safe_read import PARAMS, load_yaml
 
-    try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path} is not valid JSON/YAML: {str(exc).splitlines()[0]}") from None
+    data = load_yaml(path, PARAMS)
     if isinstance(data, dict) and isinstance(data.get("params"), dict):
         data = data["params"]
     if not isinstance(data, dict):
-        raise UserError(f"{path} must hold a mapping of parameter names to values")
+        raise UserError(Bi(f"{path} 必须是参数名到取值的映射", f"{path} must hold a mapping of parameter names to values"))
     return data
 
 
