@@ -181,7 +181,7 @@ def check(
 
     lg = lang_of(lang)
     problem, carry = resolve(target, seed, bank)
-    verdict = grade(problem, split_answers(problem, answer), carry)
+    verdict = grade(problem, split_answers(problem, answer), carry, blank_is_error=True)
     if as_json:
         out = verdict.to_json(lg)
         out.update({"kind": problem.kind, "seed": problem.seed, "id": problem.item_id, "answer": problem.answer})
