@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from examgen.errors import UserError
+from examgen.usage_errors import SeedType
 
 app = typer.Typer(
     name="examgen",
@@ -25,7 +26,8 @@ app = typer.Typer(
 
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="zh or en (default: EXAMGEN_LANG or the locale)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed: the same seed gives the same problem.")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", click_type=SeedType(),
+                                                help="Seed: the same seed gives the same problem.")]
 
 
 def lang_of(lang: str | None) -> str:
@@ -223,20 +225,34 @@ def argv_lang(argv: list[str]) -> str:
 
 
 def main() -> None:
-    """Console entry point: one-line errors and exit codes, never a traceback."""
+    """Console entry point: one-line errors and exit codes, never a traceback. Errors are printed in the language
+    of `--lang` (else the default language), with the prefix `examgen: error:` or `examgen：错误：`."""
+    import click
+
+    from examgen.usage_errors import PREFIX, one_line
+
     try:
-        app()
+        code = app(standalone_mode=False)
     except UserError as exc:
-        sys.stderr.write(f"examgen: error: {exc.text(argv_lang(sys.argv[1:]))}\n")
+        lang = argv_lang(sys.argv[1:])
+        sys.stderr.write(f"{PREFIX.get(lang)}{exc.text(lang)}\n")
         sys.exit(exc.code)
-    except KeyboardInterrupt:
-        sys.stderr.write("examgen: interrupted\n")
+    except click.exceptions.NoArgsIsHelpError as exc:  # `examgen`, `examgen bank`: the help, as Click prints it
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        sys.stderr.write(one_line(exc, argv_lang(sys.argv[1:]), sys.argv[1:]) + "\n")
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        sys.stderr.write("examgen：已中断\n" if argv_lang(sys.argv[1:]) == "zh" else "examgen: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: say so in one line; EXAMGEN_DEBUG=1 shows the traceback
         if os.environ.get("EXAMGEN_DEBUG"):
             raise
-        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {exc} "
+        detail = str(exc).splitlines()[0][:300] if str(exc) else ""
+        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {detail} "
                          f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
