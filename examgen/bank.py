@@ -99,6 +99,7 @@ class Item:
     rubric: list[KeyPoint] = field(default_factory=list)
     file: str = ""
     line: int = 0
+    follows: str | None = None      # a continuation ("接上题") of this item: only directly after it on a paper
 
     @property
     def section(self) -> str:
@@ -169,6 +170,14 @@ def _bi(value: Any, where: str, issues: list[Issue], file: str, line: int) -> Bi
         issues.append(Issue(file, value.get("__line__", line), f"{where} is missing the {' and '.join(missing)} text"))
         return None
     return Bi(value["zh"].strip(), value["en"].strip())
+
+
+_CONTINUES = re.compile(r"^\s*(接上题|接上一题|续上题|(continuing|continued)\b)", re.IGNORECASE)
+
+
+def _continues(stem: Bi) -> bool:
+    """The stem reads as the continuation of an earlier item."""
+    return bool(_CONTINUES.match(stem.zh) or _CONTINUES.match(stem.en))
 
 
 def _line(d: dict[str, Any], key: str) -> int:
@@ -296,7 +305,15 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
             answer = {"zh": ref.zh, "en": ref.en}
     if stem is None or expl is None:
         return None
-    return Item(id=iid, type=typ, chapter=chapter, concepts=list(concepts), points=points,
+    follows = raw.get("follows")
+    if follows is not None and (not isinstance(follows, str) or not _ID_RE.match(follows) or follows == iid):
+        issues.append(Issue(file, _line(raw, "follows"), f"item {iid}: follows must name another item's id"))
+        return None
+    if follows is None and _continues(stem):
+        issues.append(Issue(file, _line(raw, "stem"), f"item {iid}: its stem continues an earlier item (接上题 / "
+                                                      f"Continuing); name that item with `follows: <id>`"))
+        return None
+    return Item(id=iid, type=typ, chapter=chapter, concepts=list(concepts), points=points, follows=follows,
                 difficulty=int(raw["difficulty"]) if raw["difficulty"] in (1, 2, 3) else 2,
                 source=str(raw["source"]), stem=stem, answer=answer, explanation=expl, options=options,
                 rubric=rubric, file=file, line=line)
@@ -377,6 +394,8 @@ def load(dirs: list[Path]) -> Bank:
             issues.append(Issue(it.file, it.line, f"duplicate id '{it.id}' (first at {first.file}:{first.line})"))
         else:
             seen[it.id] = it
+        if it.follows is not None and not any(p.id == it.follows for p in items):
+            issues.append(Issue(it.file, it.line, f"item {it.id}: follows '{it.follows}', which is not in the bank"))
         for c in it.concepts:
             if concepts and c not in concepts:
                 issues.append(Issue(it.file, it.line, f"item {it.id}: unknown concept '{c}'"))

@@ -32,7 +32,7 @@ __all__ = [
     "BANK_TYPES", "DEFAULT_SECTION_TITLES", "DEFAULT_TITLE", "MAX_DURATION_MIN", "SOURCES", "Blueprint",
     "BlueprintSection", "Exam", "ExamItem", "ExamSection", "ItemResult", "Report", "SelfMarks", "Slot",
     "answer_value", "available_kinds", "bank_for", "build_exam", "correct_text", "exam_from_record", "exam_record",
-    "grade_exam", "load_blueprint", "own_answer_full_marks", "paper_json", "parse_blueprint", "part_answer_value",
+    "grade_exam", "lint_blueprint", "load_blueprint", "own_answer_full_marks", "paper_json", "parse_blueprint", "part_answer_value",
     "read_sheet", "resolve_blueprint", "sheet_answers", "shipped_blueprint", "slot_seed", "value_to_text",
 ]
 
@@ -212,19 +212,9 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
             raise UserError(f"blueprint {where}: must_include: kind '{kind}' is not installed "
                             f"(no slot of section '{section}' can hold it)")
 
-    # no item or kind twice: a slot skips candidates that a forced or single-candidate slot holds, or an earlier
-    # slot already took
-    used: set[str] = {_key_of(p) for p in picks if p.forced or len(p.ranked) == 1}
-    for p in picks:
-        if p.forced or len(p.ranked) == 1:
-            continue
-        for i, cand in enumerate(p.ranked):
-            if _key_of(p, cand) not in used:
-                p.index = i
-                break
-        used.add(_key_of(p))
-
+    _distinct(picks, where)
     _balance(picks, bp, where)
+    _continuations(picks, where)
 
     sections: list[ExamSection] = []
     number = 0
@@ -245,6 +235,102 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
                 sections=sections, bank_dir=bank_dir, blueprint_text=bp.text if bp.path else None)
 
 
+def _follows_ok(picks: list[_Pick], k: int, cand: Any) -> bool:
+    """A continuation item ("接上题", `follows: <parent id>`) may only stand directly after its parent."""
+    parent = getattr(cand, "follows", None) if picks[k].slot.source == "bank" else None
+    if parent is None:
+        return True
+    return k > 0 and picks[k - 1].slot.source == "bank" and picks[k - 1].choice.id == parent
+
+
+def _distinct(picks: list[_Pick], where: str) -> None:
+    """No item twice on a paper. Slot by slot, each takes its best-ranked candidate not already on the paper; when
+    its pool has run out, earlier slots move to other candidates of theirs to make room (an augmenting path, so a
+    paper that needed no change keeps every pick). A bank slot that still finds nothing refuses the blueprint,
+    naming the slots that compete for too few items; a kind slot may repeat a kind (a new problem of its own
+    seed)."""
+    holder: dict[str, int] = {}            # key → index of the pick holding it
+    for k, p in enumerate(picks):
+        if p.forced or len(p.ranked) == 1:
+            key = _key_of(p)
+            if key in holder and p.slot.source == "bank":
+                raise _too_few(picks, [holder[key], k], where)
+            holder.setdefault(key, k)
+    for k, p in enumerate(picks):
+        if p.forced or len(p.ranked) == 1:
+            continue
+        visited: set[int] = set()
+        if not _augment(picks, k, holder, visited):
+            if p.slot.source == "bank":
+                raise _too_few(picks, sorted(visited), where)
+            p.index = 0
+
+
+def _augment(picks: list[_Pick], k: int, holder: dict[str, int], visited: set[int]) -> bool:
+    """Give pick `k` a candidate no other pick holds, moving earlier picks along if needed (Kuhn's algorithm)."""
+    visited.add(k)
+    p = picks[k]
+    for i, cand in enumerate(p.ranked):            # first: a free candidate, best rank first
+        key = _key_of(p, cand)
+        if key not in holder and _follows_ok(picks, k, cand):
+            p.index = i
+            holder[key] = k
+            return True
+    for i, cand in enumerate(p.ranked):            # then: take one from a pick that can move elsewhere
+        key = _key_of(p, cand)
+        other = holder.get(key)
+        if other is None or other in visited or picks[other].forced or len(picks[other].ranked) == 1:
+            continue
+        if not _follows_ok(picks, k, cand):
+            continue
+        if _augment(picks, other, holder, visited):
+            p.index = i
+            holder[key] = k
+            return True
+    return False
+
+
+_TYPE_WORDS = {"single": Bi("单选", "single-choice"), "multiple": Bi("多选", "multiple-choice"),
+               "tf": Bi("判断", "true/false"), "fill": Bi("填空", "fill-in"), "short": Bi("简答", "short-answer")}
+
+
+def _too_few(picks: list[_Pick], ks: list[int], where: str) -> UserError:
+    """"slots fill-6 and fill-7 ask for more classic-cv true/false items than the bank has (1)"."""
+    slots = [picks[k].slot for k in ks]
+    pool = {_key_of(picks[k], c) for k in ks for c in picks[k].ranked}
+    names = [s.id for s in slots]
+    listed_en = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    listed_zh = "、".join(names)
+    s0 = slots[0]
+    if all(s.types == s0.types and s.chapters == s0.chapters for s in slots):
+        types = [_TYPE_WORDS.get(t, Bi(t, t)) for t in s0.types]
+        chapters = s0.chapters or []
+        what_en = " ".join(filter(None, [", ".join(chapters), "/".join(t.en for t in types)])) + " items"
+        what_zh = (f"{'、'.join(chapters)} 章的" if chapters else "") + "/".join(t.zh for t in types) + "题"
+    else:
+        what_en, what_zh = "items of their types and chapters", "符合其题型和章节的题"
+    return UserError(Bi(f"蓝图 {where}：槽位 {listed_zh} 需要的{what_zh}比题库中的多（题库只有 {len(pool)} 道）；"
+                        f"同一道题不会在一份试卷上出现两次，请放宽这些槽位的 types 或 chapters，或减少槽位",
+                        f"blueprint {where}: slots {listed_en} ask for more {what_en} than the bank has "
+                        f"({len(pool)}); no item appears twice on a paper: widen their types or chapters, or use "
+                        f"fewer slots"))
+
+
+def _continuations(picks: list[_Pick], where: str) -> None:
+    """After the other rules: a continuation item whose parent is not directly before it is replaced by the slot's
+    best candidate not on the paper."""
+    for k, p in enumerate(picks):
+        if _follows_ok(picks, k, p.choice):
+            continue
+        on_paper = {_key_of(q) for q in picks}
+        for i, cand in enumerate(p.ranked):
+            if _key_of(p, cand) not in on_paper and _follows_ok(picks, k, cand):
+                p.index = i
+                break
+        else:
+            raise _too_few(picks, [k], where)
+
+
 def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
     """Reach the minimum number of chapters by changing as few slots as possible, deterministically: a slot whose
     chapter is held by another slot too takes its best-ranked candidate from a missing chapter."""
@@ -256,7 +342,8 @@ def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
             if p.forced or counts[_chapter_of(p)] < 2:
                 continue
             for i, cand in enumerate(p.ranked):
-                if _chapter_of(p, cand) not in counts and _key_of(p, cand) not in used:
+                if (_chapter_of(p, cand) not in counts and _key_of(p, cand) not in used
+                        and _follows_ok(picks, order, cand)):
                     if best is None or (i, order) < best[:2]:
                         best = (i, order, p, i)
                     break
@@ -269,6 +356,31 @@ def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
             del counts[_chapter_of(p)]
         p.index = i
         counts[_chapter_of(p)] += 1
+
+
+LINT_SEEDS = 50
+
+
+def lint_blueprint(blueprint: str | None = None, bank_dir: str | None = None) -> list[str]:
+    """A blueprint checked against the bank (`examgen bank lint`): it loads, and papers of `LINT_SEEDS` seeds
+    build with no item twice and every continuation item right after its parent. One message per problem."""
+    try:
+        bp = resolve_blueprint(blueprint)
+    except UserError as exc:
+        return [exc.en]
+    problems: list[str] = []
+    for seed in range(1, LINT_SEEDS + 1):
+        try:
+            ex = build_exam(seed, bp, bank_dir)
+        except UserError as exc:
+            if exc.en not in problems:
+                problems.append(exc.en)
+            continue
+        refs = [it.problem.ref for it in ex.items]
+        twice = sorted({r for r in refs if refs.count(r) > 1})
+        if twice:
+            problems.append(f"blueprint {bp.path or bp.name}: seed {seed}: {', '.join(twice)} twice on the paper")
+    return problems
 
 
 # ---------------------------------------------------------------- saving and rebuilding an exam

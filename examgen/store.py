@@ -18,13 +18,16 @@ import os
 import socket
 import sqlite3
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from examgen.errors import UserError
-from examgen.store_files import (DB_NAME, ENV_HOME, STORE_ERROR, Syncer, data_dir, db_path, fsync_path, is_access,
-                                 is_busy, move_aside, pid_alive)
+from examgen.i18n import Bi
+from examgen.safe_read import ANSWER_CHARS
+from examgen.store_files import (DB_NAME, ENV_HOME, STORE_ERROR, IntegrityFailure, Syncer, data_dir, db_path,
+                                 fsync_path, is_access, is_busy, is_corrupt, move_aside, pid_alive)
 from examgen.store_schema import MIGRATIONS, SCHEMA_VERSION, apply_migrations
 
 __all__ = ["DB_NAME", "ENV_HOME", "MIGRATIONS", "SCHEMA_VERSION", "STORE_ERROR", "ExamRow", "ExamState", "Store",
@@ -78,19 +81,25 @@ class Store:
         self.path = path
         self.conn = conn
         self.broken: UserError | None = None
+        self.readonly = False
         self._syncer: Syncer | None = None
 
     # ------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> "Store":
+    def open(cls, path: str | os.PathLike[str] | None = None, readonly: bool = False) -> "Store":
+        """Open (and create or upgrade) the database. `readonly`: for commands that only read (`history`,
+        `stats`, `review`): the file is opened with `mode=ro`, nothing is created or upgraded, and a read-only
+        data directory is fine; a missing file reads as an empty history."""
         p = Path(path) if path is not None else db_path()
+        if p.exists() and not p.is_file():
+            raise UserError(f"the database {p} is not a file; move it away or set {ENV_HOME}", STORE_ERROR)
+        if readonly:
+            return cls._open_readonly(p)
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot create the data directory {p.parent}: {exc.strerror or exc}",
                             STORE_ERROR) from None
-        if p.exists() and not p.is_file():
-            raise UserError(f"the database {p} is not a file; move it away or set {ENV_HOME}", STORE_ERROR)
         try:
             conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
@@ -112,14 +121,76 @@ class Store:
                         conn.execute("ROLLBACK")
                     time.sleep(0.02)
         except sqlite3.DatabaseError as exc:
-            conn.close()
-            if is_busy(exc):
-                raise UserError(f"the database {p} is busy (locked by another examgen for too long); try again",
-                                STORE_ERROR) from None
-            if isinstance(exc, sqlite3.OperationalError) and is_access(exc):
-                raise UserError(f"cannot read the database {p}: {exc}; check its permissions", STORE_ERROR) from None
-            raise move_aside(p, exc) from None
+            raise store._open_failed(exc) from None
         return store
+
+    @classmethod
+    def _open_readonly(cls, p: Path) -> "Store":
+        if not p.exists():
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            apply_migrations(conn)
+            store = cls(p, conn)
+            store.readonly = True
+            return store
+        uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
+        conn = None
+        try:
+            try:
+                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                       check_same_thread=False)
+                store = cls(p, conn)
+                store.readonly = True
+                store._setup_readonly()
+            except sqlite3.OperationalError as exc:
+                # A WAL database in a directory we cannot write, with no -shm file left: nothing can be writing
+                # it (a writer needs that directory too), so it is read as an immutable file.
+                if not is_access(exc) or os.access(p.parent, os.W_OK):
+                    raise
+                if conn is not None:
+                    conn.close()
+                conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+                store = cls(p, conn)
+                store.readonly = True
+                store._setup_readonly()
+        except sqlite3.DatabaseError as exc:
+            if conn is None:
+                raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
+            raise cls(p, conn)._open_failed(exc, reading=True) from None
+        return store
+
+    def _setup_readonly(self) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = c.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
+                            f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
+        if version > 0:
+            check = c.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise IntegrityFailure(f"integrity check failed: {check}")
+        if version < SCHEMA_VERSION:
+            raise UserError(f"the database {self.path} has an older schema (v{version}); run `examgen exam` or "
+                            f"`examgen practice` once to upgrade it", STORE_ERROR)
+
+    def _open_failed(self, exc: sqlite3.DatabaseError, reading: bool = False) -> UserError:
+        """Opening failed: busy, permissions and any other error are one line and the file stays; only a file
+        SQLite calls corrupt or not a database, or one failing the integrity check, is moved aside."""
+        p = self.path
+        if is_busy(exc):
+            error = UserError(f"the database {p} is busy (locked by another examgen for too long); try again",
+                              STORE_ERROR)
+        elif isinstance(exc, sqlite3.OperationalError) and is_access(exc):
+            verb = "read" if reading else "open"
+            error = UserError(f"cannot {verb} the database {p}: {exc}; check its permissions", STORE_ERROR)
+        else:
+            error = self._error(exc)
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        return error
 
     def _setup(self) -> None:
         c = self.conn
@@ -136,7 +207,7 @@ class Store:
         if version > 0:
             check = c.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+                raise IntegrityFailure(f"integrity check failed: {check}")
         if version < SCHEMA_VERSION:
             self.migrate()
 
@@ -185,17 +256,31 @@ class Store:
             raise self._error(exc) from None
 
     def _error(self, exc: sqlite3.DatabaseError) -> UserError:
+        """One line for a failed statement. The file is moved aside only when SQLite says it is corrupt or not a
+        database, or an integrity check run now fails; any other error (too big, constraint, locked, read-only)
+        leaves it where it is."""
         if self.broken is not None:
             return self.broken
         if is_busy(exc):
             return UserError(f"the database {self.path} is busy (another examgen holds it); try again", STORE_ERROR)
         if isinstance(exc, sqlite3.OperationalError) and is_access(exc):
             return UserError(f"cannot write the database {self.path}: {exc}", STORE_ERROR)
-        if isinstance(exc, sqlite3.OperationalError):
-            return UserError(f"database error in {self.path}: {exc}", STORE_ERROR)
-        self.close()
-        self.broken = move_aside(self.path, exc)
-        return self.broken
+        if is_corrupt(exc) or not self._healthy():
+            self.close()
+            self.broken = move_aside(self.path, exc)
+            return self.broken
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return UserError(f"database error in {self.path}: {reason}; nothing was written and the file was left as "
+                         f"it is", STORE_ERROR)
+
+    def _healthy(self) -> bool:
+        """The integrity check, now: false only when SQLite finds the file damaged (not when it is busy)."""
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            return str(self.conn.execute("PRAGMA quick_check").fetchone()[0]) == "ok"
+        except sqlite3.DatabaseError as exc:
+            return is_busy(exc) or (isinstance(exc, sqlite3.OperationalError) and is_access(exc))
 
     # ------------------------------------------------------------ exams
     def create_exam(self, exam: Any, lang: str, mode: str, duration_s: float) -> int:
@@ -292,6 +377,7 @@ class Store:
                     elapsed_s: float | None = None, current: int | None = None) -> None:
         """One answer (None or "" clears it), the line in the input log, the clock and the position: one
         transaction."""
+        _check_answer(number, part, text)
         now = time.time()
         with self._tx() as c:
             if text is None or not text.strip():
@@ -306,7 +392,10 @@ class Store:
 
     def log_input(self, exam_id: int, text: str, status: str, number: int | None = None, part: str | None = None,
                   elapsed_s: float | None = None) -> None:
-        """A line that was not an answer (a format error, a late line after the deadline): kept, never graded."""
+        """A line that was not an answer (a format error, a late line after the deadline): kept, never graded.
+        A line longer than an answer may be is kept up to that length, with a note of how long it was."""
+        if len(text) > ANSWER_CHARS:
+            text = text[:ANSWER_CHARS] + f" … [{len(text):,} characters, cut]"
         with self._tx() as c:
             c.execute("INSERT INTO input_log (exam_id, at, number, part, text, status) VALUES (?,?,?,?,?,?)",
                       (exam_id, time.time(), number, part, text, status))
@@ -349,6 +438,9 @@ class Store:
 
     def save_sheet(self, exam_id: int, answers: dict[int, dict[str, str]], report: Any) -> None:
         """A graded answer sheet: its answers and the results, in one transaction."""
+        for number, parts in answers.items():
+            for part, text in parts.items():
+                _check_answer(number, part, None if text is None else str(text))
         now = time.time()
         with self._tx() as c:
             for number, parts in answers.items():
@@ -417,6 +509,16 @@ class Store:
 
     def integrity(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+def _check_answer(number: int, part: str, text: str | None) -> None:
+    """An answer too long to keep is refused before anything is written (earlier answers stay as they are)."""
+    if text is not None and len(text) > ANSWER_CHARS:
+        where = Bi(f"第 {number} 题" + (f"第 {part} 小问" if part else ""),
+                   f"item {number}" + (f", part {part}" if part else ""))
+        raise UserError(Bi(f"{where.zh}的答案超过 {ANSWER_CHARS:,} 个字符（上限），未保存",
+                           f"the answer to {where.en} is longer than {ANSWER_CHARS:,} characters (the limit); "
+                           f"it was not saved"))
 
 
 class _Tx:

@@ -4,6 +4,7 @@ recognising busy/permission errors, and moving a corrupt file aside (never delet
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -71,6 +72,24 @@ class Syncer(threading.Thread):
 def is_busy(exc: BaseException) -> bool:
     msg = str(exc).lower()
     return "locked" in msg or "busy" in msg
+
+
+class IntegrityFailure(sqlite3.DatabaseError):
+    """`PRAGMA quick_check` did not answer "ok": the file is damaged."""
+
+
+_CORRUPT_CODES = (11, 26)   # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    """SQLite itself says the file is damaged or not a database (or our integrity check failed)."""
+    if isinstance(exc, IntegrityFailure):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _CORRUPT_CODES
+    msg = str(exc).lower()
+    return "malformed" in msg or "not a database" in msg
 
 
 def is_access(exc: BaseException) -> bool:
