@@ -164,7 +164,8 @@ def _read_params(path: str) -> dict[str, Any]:
     if isinstance(data, dict) and isinstance(data.get("params"), dict):
         data = data["params"]
     if not isinstance(data, dict):
-        raise UserError(Bi(f"{path} 必须是参数名到取值的映射", f"{path} must hold a mapping of parameter names to values"))
+        shown = "<stdin>" if path == "-" else path
+        raise UserError(Bi(f"{shown} 必须是参数名到取值的映射", f"{shown} must hold a mapping of parameter names to values"))
     return data
 
 

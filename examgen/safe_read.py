@@ -237,6 +237,8 @@ def parse_yaml(text: str, shown: str, src: Source, loader: type | None = None) -
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "nesting depth" in problem:   # libyaml's own limit, met while it reads ahead past ours
+            raise too_deep(shown, mark.line + 1 if mark is not None else 1) from None
         raise ReadError(shown, Bi(f"YAML 格式错误（invalid YAML）：{problem}", f"invalid YAML: {problem}"),
                         mark.line + 1 if mark is not None else None) from None
     except (ValueError, TypeError, RecursionError) as exc:  # a constructor refusing a value (e.g. a bad date)
