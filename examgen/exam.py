@@ -311,7 +311,8 @@ def _too_few(picks: list[_Pick], ks: list[int], where: str) -> UserError:
         what_en, what_zh = "items of their types and chapters", "符合其题型和章节的题"
     return UserError(Bi(f"蓝图 {where}：槽位 {listed_zh} 需要的{what_zh}比题库中的多（题库只有 {len(pool)} 道）；"
                         f"同一道题不会在一份试卷上出现两次，请放宽这些槽位的 types 或 chapters，或减少槽位",
-                        f"blueprint {where}: slots {listed_en} ask for more {what_en} than the bank has "
+                        f"blueprint {where}: {'slot' if len(names) == 1 else 'slots'} {listed_en} "
+                        f"{'asks' if len(names) == 1 else 'ask'} for more {what_en} than the bank has "
                         f"({len(pool)}); no item appears twice on a paper: widen their types or chapters, or use "
                         f"fewer slots"))
 
