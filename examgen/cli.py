@@ -145,7 +145,7 @@ def solve(
     if not raw:
         example = " ".join(f"--param {n}={json.dumps(v, separators=(',', ':'))}" for n, v in k.example.items())
         raise UserError(f"give the parameters with --param; e.g. examgen solve {kind} {example}")
-    pr = k.from_params(raw)
+    pr = problem_from_params(k, raw)
     if as_json:
         emit_json(pr.to_json())
         return
@@ -154,6 +154,19 @@ def solve(
     con = console()
     con.print(problem_view(pr, lg, show_points=False))
     con.print(solution_view(pr, lg))
+
+
+def problem_from_params(k: Any, raw: dict[str, Any]) -> Any:
+    """`Kind.from_params`, with an overflow in the solver (numbers no problem worked by hand has) a one-line
+    error like any other invalid parameters."""
+    try:
+        return k.from_params(raw)
+    except ArithmeticError as exc:
+        from examgen.i18n import Bi
+
+        raise UserError(Bi(f"这些参数无法构成有效的 {k.name} 题目：数值太大，计算溢出（{type(exc).__name__}）",
+                           f"these parameters do not make a valid {k.name} problem: the numbers are too large to "
+                           f"compute with ({type(exc).__name__})")) from None
 
 
 def _read_params(path: str) -> dict[str, Any]:

@@ -194,3 +194,41 @@ def test_bank_loader(tmp_path_factory, text):
     (d / "mine.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
     bank = timed("bank", load, [d])
     assert bank is not None            # the bank loader reports problems as issues, it does not raise
+
+
+def _paths(value, path=()):
+    """Every place in a params value a number or a list could be replaced."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value[:3]):
+            yield from _paths(v, path + (i,))
+    if path:
+        yield path
+
+
+hostile_values = st.one_of(
+    st.sampled_from([0, -1, 10 ** 6, 10 ** 9, 10 ** 50, 1e308, -1e308, 1e-320, 0.5, "x", "", [], [[]], [1] * 500,
+                     True, None, {"a": 1}]),
+    st.integers(-(10 ** 400), 10 ** 400), st.floats(allow_nan=False), st.text(max_size=10))
+
+
+@FUZZ
+@given(kind=st.sampled_from(sorted(registry.load_all())), where=st.integers(0, 10 ** 6), value=hostile_values,
+       seed=st.integers(1, 50))
+def test_solve_from_hostile_params(kind, where, value, seed):
+    """`examgen solve` with a generated problem's params, one value replaced by a hostile one."""
+    import copy
+
+    from examgen.cli import problem_from_params
+
+    k = registry.get(kind)
+    params = copy.deepcopy(k.generate(seed).params)
+    paths = list(_paths(params))
+    path = paths[where % len(paths)]
+    target = params
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    timed("solve", problem_from_params, k, params)
