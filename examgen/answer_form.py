@@ -90,7 +90,7 @@ def form(spec: AnswerSpec) -> Bi:
         return Bi("判断：对/错", "True/false: T or F")
     if isinstance(spec, FillSpec):
         n = len(spec.blanks)
-        return Bi("填空", "Fill in") if n == 1 else Bi(f"填空：{n} 空，用 ; 分隔", f"Fill in: {n} blanks, separated by ;")
+        return Bi("填空", "Fill in") if n == 1 else Bi(f"填空：{n} 空，用分号分隔", f"Fill in: {n} blanks, separated by ;")
     if isinstance(spec, RubricSpec):
         return Bi("简答：写出要点", "Short answer: give the key points")
     if isinstance(spec, (NumberSpec, VectorSpec, MatrixSpec)) and _size(spec) == 1:
@@ -107,9 +107,9 @@ def form(spec: AnswerSpec) -> Bi:
         if spec.rows == 1:
             return Bi(f"{size} 矩阵{d.zh}：一行 {row.zh}{eg.zh}", f"A {size} matrix{d.en}: one row of {row.en}{eg.en}")
         if spec.cols == 1:
-            return Bi(f"{size} 矩阵{d.zh}：一行一个数，行间用 ; 分隔{eg.zh}",
+            return Bi(f"{size} 矩阵{d.zh}：一行一个数，行间用分号分隔{eg.zh}",
                       f"A {size} matrix{d.en}: one number per row, rows separated by ;{eg.en}")
-        return Bi(f"{size} 矩阵{d.zh}：每行 {row.zh}，行间用 ; 分隔{eg.zh}",
+        return Bi(f"{size} 矩阵{d.zh}：每行 {row.zh}，行间用分号分隔{eg.zh}",
                   f"A {size} matrix{d.en}: {row.en} per row, rows separated by ;{eg.en}")
     if isinstance(spec, LabelsSpec):
         labels = "/".join(spec.labels[:8]) + ("…" if len(spec.labels) > 8 else "")
