@@ -133,36 +133,37 @@ class Store:
             store.readonly = True
             return store
         uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
-        conn = None
+        store = cls._connect_readonly(p, uri)
         try:
             try:
-                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                       check_same_thread=False)
-                store = cls(p, conn)
-                store.readonly = True
                 store._setup_readonly()
             except sqlite3.OperationalError as exc:
                 # A WAL database in a directory we cannot write, with no -shm file left: nothing can be writing
                 # it (a writer needs that directory too), so it is read as an immutable file.
                 if not is_access(exc) or os.access(p.parent, os.W_OK):
                     raise
-                if conn is not None:
-                    conn.close()
-                conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None,
-                                       check_same_thread=False)
-                store = cls(p, conn)
-                store.readonly = True
+                store.conn.close()
+                store = cls._connect_readonly(p, uri + "&immutable=1")
                 store._setup_readonly()
         except sqlite3.DatabaseError as exc:
-            if conn is None:
-                raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
-            raise cls(p, conn)._open_failed(exc, reading=True) from None
+            raise store._open_failed(exc, reading=True) from None
         return store
 
-    def _setup_readonly(self) -> None:
+    @classmethod
+    def _connect_readonly(cls, p: Path, uri: str) -> "Store":
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
+        store = cls(p, conn)
+        store.readonly = True
+        return store
+
+    def _checked_version(self) -> int:
+        """The schema version, refusing a newer one; an existing database must pass the quick integrity check."""
         c = self.conn
-        c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = c.execute("PRAGMA user_version").fetchone()[0]
+        version = int(c.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
                             f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
@@ -170,6 +171,11 @@ class Store:
             check = c.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise IntegrityFailure(f"integrity check failed: {check}")
+        return version
+
+    def _setup_readonly(self) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = self._checked_version()
         if version < SCHEMA_VERSION:
             raise UserError(f"the database {self.path} has an older schema (v{version}); run `examgen exam` or "
                             f"`examgen practice` once to upgrade it", STORE_ERROR)
@@ -200,15 +206,7 @@ class Store:
             raise sqlite3.DatabaseError("cannot switch to WAL")
         c.execute("PRAGMA synchronous = NORMAL")
         c.execute("PRAGMA foreign_keys = ON")
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
-                            f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
-        if version > 0:
-            check = c.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise IntegrityFailure(f"integrity check failed: {check}")
-        if version < SCHEMA_VERSION:
+        if self._checked_version() < SCHEMA_VERSION:
             self.migrate()
 
     def migrate(self) -> None:

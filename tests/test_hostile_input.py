@@ -99,30 +99,21 @@ FILES = {
 }
 
 
+READERS = {    # how each kind of file reaches the command line, and what the user calls it
+    "sheet": ("answer sheet", lambda path: ["exam", "--seed", "1", "--answers", path]),
+    "params": ("params file", lambda path: ["solve", "batchnorm", "--params", path]),
+    "blueprint": ("blueprint", lambda path: ["exam", "--seed", "1", "--blueprint", path, "--paper-json"]),
+}
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize("case", sorted(FILES))
-def test_hostile_answer_sheet(case, tmp_path, monkeypatch, capsys):
+def test_hostile_file(reader, case, tmp_path, monkeypatch, capsys):
     data, size, needle = FILES[case]
-    path = write(tmp_path, "sheet.yaml", data, size)
-    needle = needle.replace("is too large", "the answer sheet is too large")
-    line = refused(cli(monkeypatch, capsys, "exam", "--seed", "1", "--answers", path), needle)
-    assert path in line
-
-
-@pytest.mark.parametrize("case", sorted(FILES))
-def test_hostile_params_file(case, tmp_path, monkeypatch, capsys):
-    data, size, needle = FILES[case]
-    path = write(tmp_path, "params.yaml", data, size)
-    needle = needle.replace("is too large", "the params file is too large")
-    line = refused(cli(monkeypatch, capsys, "solve", "batchnorm", "--params", path), needle)
-    assert path in line
-
-
-@pytest.mark.parametrize("case", sorted(FILES))
-def test_hostile_blueprint(case, tmp_path, monkeypatch, capsys):
-    data, size, needle = FILES[case]
-    path = write(tmp_path, "bp.yaml", data, size)
-    needle = needle.replace("is too large", "the blueprint is too large")
-    line = refused(cli(monkeypatch, capsys, "exam", "--seed", "1", "--blueprint", path, "--paper-json"), needle)
+    what, argv = READERS[reader]
+    path = write(tmp_path, f"{reader}.yaml", data, size)
+    needle = needle.replace("is too large", f"the {what} is too large")
+    line = refused(cli(monkeypatch, capsys, *argv(path)), needle)
     assert path in line
 
 
