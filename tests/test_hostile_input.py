@@ -246,3 +246,14 @@ def test_subprocess_cases_are_one_line_on_stderr(tmp_path):
         err = r.stderr.decode()
         assert r.returncode == 2 and err.count("\n") == 1 and needle in err, err[:300]
         assert "Traceback" not in err
+
+
+def test_a_blank_in_an_exam_scores_0_and_shows_as_blank(tmp_path, monkeypatch, capsys):
+    """The other side of the blank-answer rule: on a paper a blank is not a format error."""
+    path = write(tmp_path, "s.yaml", '1: ""\n2: "  "\n21: {gx: ""}\n')
+    rc, out, err, _ = cli(monkeypatch, capsys, "exam", "--seed", "1", "--answers", path, "--json")
+    assert rc == 0 and err == ""
+    items = {i["number"]: i for i in json.loads(out)["items"]}
+    for n in (1, 2, 21):
+        assert items[n]["earned"] == 0 and items[n]["status"] == "blank"
+        assert all(p["blank"] and p["format_error"] is None for p in items[n]["parts"])
