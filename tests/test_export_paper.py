@@ -242,6 +242,31 @@ def test_questions_stay_whole_and_no_raw_subscripts(lang, tmp_path) -> None:
                 assert not re.findall(r".{0,12}(?:[「」『』]|\"[^\"\n]*[\u4e00-\u9fff]).{0,12}", text), (seed, mode)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_with_solutions_a_stem_and_its_figure_and_options_stay_on_one_page(lang, tmp_path) -> None:
+    """Seeds 1–5 with solutions: everything from a question's header to its 解答/Solution label is on one page
+    (only the worked solution may continue on the next page), and that label is never alone at a page's foot."""
+    for seed in range(1, 6):
+        pdf = next(iter(build(Selection(seed=seed, lang=lang), "pdf", tmp_path / "s.pdf", mode="solutions").values()))
+        pages = page_rows(pdf, tmp_path)
+        current = None  # (number, page of its header) while in the question part, before its solution
+        label_at = None  # (number, page) of the last solution label seen
+        solved = 0
+        for pno, rows in enumerate(pages, 1):
+            for _y, words in rows:
+                if HEAD.match(words[0]) and len(words) > 1 and words[1][:1] in "【[":
+                    current = (int(words[0][:-1]), pno)
+                elif words[0] in ("解答", "Solution") and current:
+                    current, label_at, solved = None, (current[0], pno), solved + 1
+                    continue
+                elif current and not NOT_A_QUESTION.match(words[0]):
+                    assert pno == current[1], (lang, seed, current, words)
+                if label_at and label_at[1] != pno:
+                    raise AssertionError((lang, seed, "solution label alone at a page's foot", label_at))
+                label_at = None
+        assert solved >= 20, (lang, seed, solved)
+
+
 def test_thirty_variants_print_with_equal_page_counts(tmp_path) -> None:
     from examgen.export.pdf import page_count
 
