@@ -129,10 +129,13 @@ def build_class_set(sel, fmt: str, output: Path, mode: str) -> dict[Path, bytes]
     mine = [docs[i % n] for i in range(len(students))]
     firsts = [pdf.render_document(d, student=s) for d, s in zip(mine, students)]
     counts = [pdf.page_count(b) for b in firsts]
+    # every named paper gets the same, even page count: the combined file is one print job, so printed duplex
+    # every paper starts on a sheet of its own (and a student's own file matches its pages there)
     most = max(counts)
-    pads = [most - c for c in counts]
+    sheets = most + most % 2
+    pads = [sheets - c for c in counts]
     files = {student_path(output, s): b if pad == 0 else pdf.render_document(d, pad, student=s)
              for s, d, b, pad in zip(students, mine, firsts, pads)}
-    files[class_path(output)] = pdf.render_many(mine, students, pads, most)
+    files[class_path(output)] = pdf.render_many(mine, students, pads, sheets)
     files[targets(output, students)[-1]] = render_key_table(docs, fmt, sel.lang, [provenance_of(p, n) for p in ps])
     return files
