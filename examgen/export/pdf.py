@@ -118,8 +118,9 @@ def check_document(doc: Document) -> None:
             raise GlyphCoverageError(f"question {it.number} ({it.ref}): {exc.message}") from None
 
 
-def render_document(doc: Document, pad_pages: int = 0, student: Any = None) -> bytes:
-    check_document(doc)  # names the question; the engine's own check of every string is then redundant
+def render_document(doc: Document, pad_pages: int = 0, student: Any = None, *, checked: bool = False) -> bytes:
+    if not checked:  # names the question; the engine's own check of every string is then redundant
+        check_document(doc)
     return _render("exam", paper_data(doc, pad_pages, student), check=False)
 
 
@@ -154,7 +155,7 @@ def render_class_set(docs: list[Document]) -> list[bytes]:
     pdfs = [render_document(d) for d in docs]
     counts = [page_count(p) for p in pdfs]
     most = max(counts, default=0)
-    return [p if n == most else render_document(d, most - n) for d, p, n in zip(docs, pdfs, counts)]
+    return [p if n == most else render_document(d, most - n, checked=True) for d, p, n in zip(docs, pdfs, counts)]
 
 
 def key_table_data(table: KeyTable) -> dict[str, Any]:

@@ -134,7 +134,7 @@ def build_class_set(sel, fmt: str, output: Path, mode: str) -> dict[Path, bytes]
     most = max(counts)
     sheets = most + most % 2
     pads = [sheets - c for c in counts]
-    files = {student_path(output, s): b if pad == 0 else pdf.render_document(d, pad, student=s)
+    files = {student_path(output, s): b if pad == 0 else pdf.render_document(d, pad, student=s, checked=True)
              for s, d, b, pad in zip(students, mine, firsts, pads)}
     files[class_path(output)] = pdf.render_many(mine, students, pads, sheets)
     files[targets(output, students)[-1]] = render_key_table(docs, fmt, sel.lang, [provenance_of(p, n) for p in ps])
