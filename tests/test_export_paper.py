@@ -384,3 +384,23 @@ def test_html_and_markdown_papers_end_with_a_mark(fmt, lang, tmp_path) -> None:
     if fmt == "html":  # a score box per section on the paper, none in the key
         assert paper.count('class="sscore"') == paper.count('<section class="sec">') >= 1
         assert 'class="sscore"' not in key
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_html_and_markdown_print_no_raw_subscripts(fmt, tmp_path) -> None:
+    """Seeds 1–5, zh and en, paper, key and paper with solutions: subscripts Unicode has no letter for (`c_y`,
+    `W_f`, `Σ_(u,v)`) are MathML in HTML and `<sub>` in Markdown; no `_x`, `_{`, `^{` or brace reaches a reader."""
+    import html
+
+    for lang in ("zh", "en"):
+        for seed in range(1, 6):
+            for mode in ("paper", "key", "solutions"):
+                data = next(iter(build(Selection(seed=seed, lang=lang), fmt, tmp_path / f"x.{fmt}",
+                                       mode=mode).values())).decode()
+                if fmt == "html":
+                    body = re.sub(r"<style.*?</style>", "", data.split("<body", 1)[1], flags=re.S)
+                    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+                else:
+                    text = re.sub(r"<!--.*?-->|`[^`]*`", "", data, flags=re.S)
+                raw = re.findall(r"\S*(?:_\{|_[A-Za-z0-9(]|\^\{|[{}])\S*", text)
+                assert not raw, (fmt, lang, seed, mode, raw[:5])

@@ -12,11 +12,26 @@ from examgen.export.segments import segments
 from examgen.mathfmt import to_unicode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$#])")
+# subscripts Unicode has no letter for, as `to_unicode` and the kinds' text leave them (`c_y`, `W_f`, `Σ_(u,v)`,
+# `h_{t−1}`), and `^{…}` superscripts
+_SCRIPT = re.compile(r'(?<=[^\s_\\])_(\([^()]*\)|\{[^{}]*\}|"[^"]*"|[0-9A-Za-z\u0370-\u03ff]+)|\^\{([^{}]*)\}')
+
+
+def _escape(s: str) -> str:
+    return _SPECIAL.sub(r"\\\1", s)
 
 
 def md(s: str) -> str:
-    """Escape Markdown syntax so text prints literally."""
-    return _SPECIAL.sub(r"\\\1", s)
+    """Escape Markdown syntax so text prints literally; subscripts and `^{…}` as GitHub's `<sub>`/`<sup>`, so no
+    raw `_` or braces reach a reader."""
+    out, last = [], 0
+    for m in _SCRIPT.finditer(s):
+        body, tag = (m.group(1), "sub") if m.group(1) is not None else (m.group(2), "sup")
+        if tag == "sub" and body[0] in '({"':
+            body = body[1:-1]
+        out.append(f"{_escape(s[last:m.start()])}<{tag}>{_escape(body)}</{tag}>")
+        last = m.end()
+    return "".join(out) + _escape(s[last:])
 
 
 def cell(s: str) -> str:
