@@ -118,10 +118,16 @@ def check_document(doc: Document) -> None:
             raise GlyphCoverageError(f"question {it.number} ({it.ref}): {exc.message}") from None
 
 
-def render_document(doc: Document, pad_pages: int = 0, student: Any = None, *, checked: bool = False) -> bytes:
+def render_document(doc: Document, pad_pages: int = 0, student: Any = None, *, checked: bool = False,
+                    pad_to: int = 0) -> bytes:
+    """The PDF of one document: `pad_pages` marked blank pages at its end, or as many as make it `pad_to` pages
+    (Typst counts its own pages, so padding costs no second layout)."""
     if not checked:  # names the question; the engine's own check of every string is then redundant
         check_document(doc)
-    return _render("exam", paper_data(doc, pad_pages, student), check=False)
+    data = paper_data(doc, pad_pages, student)
+    if pad_to:
+        data["pad_to"] = pad_to
+    return _render("exam", data, check=False)
 
 
 def paper_data(doc: Document, pad_pages: int = 0, student: Any = None) -> dict[str, Any]:
@@ -152,10 +158,18 @@ def page_count(pdf: bytes) -> int:
 def render_class_set(docs: list[Document]) -> list[bytes]:
     """Every variant of a class set, the shorter ones padded with marked blank pages to the longest one's page
     count, so a stack printed duplex keeps every paper on its own sheets."""
-    pdfs = [render_document(d) for d in docs]
-    counts = [page_count(p) for p in pdfs]
-    most = max(counts, default=0)
-    return [p if n == most else render_document(d, most - n, checked=True) for d, p, n in zip(docs, pdfs, counts)]
+    # the variant estimated longest first; every other one padded to the longest page count seen so far in its
+    # own layout. One that turns out longer raises the count; only the ones padded to less are laid out again.
+    order = sorted(range(len(docs)), key=lambda i: -sum(rough_height_cm(it, docs[i].mode) for it in docs[i].items))
+    pdfs: dict[int, bytes] = {}
+    most = 0
+    for i in order:
+        pdfs[i] = render_document(docs[i], pad_to=most)
+        most = max(most, page_count(pdfs[i]))
+    for i, data in pdfs.items():
+        if page_count(data) < most:
+            pdfs[i] = render_document(docs[i], checked=True, pad_to=most)
+    return [pdfs[i] for i in range(len(docs))]
 
 
 def key_table_data(table: KeyTable) -> dict[str, Any]:
