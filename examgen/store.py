@@ -112,6 +112,33 @@ MIGRATIONS: list[str] = [
         last_at REAL NOT NULL
     );
     """,
+    # v3: FSRS scheduling (examgen.fsrs_sched): card state, every review, and a mark that the Leitner history
+    # (`schedule`, `attempts`) still has to be replayed into it; the `schedule` table is kept as it was
+    """
+    CREATE TABLE fsrs_cards (
+        key TEXT PRIMARY KEY,
+        card TEXT NOT NULL,
+        due_at REAL NOT NULL,
+        seen INTEGER NOT NULL DEFAULT 0,
+        wrong INTEGER NOT NULL DEFAULT 0,
+        last_at REAL NOT NULL
+    );
+    CREATE TABLE fsrs_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        at REAL NOT NULL,
+        rating INTEGER NOT NULL,
+        score REAL NOT NULL,
+        duration_s REAL,
+        retention REAL NOT NULL,
+        due_at REAL NOT NULL,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX fsrs_log_key ON fsrs_log(key);
+    CREATE TABLE fsrs_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO fsrs_meta (name, value) SELECT 'replay', 'pending'
+        WHERE EXISTS (SELECT 1 FROM attempts) OR EXISTS (SELECT 1 FROM schedule);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -455,7 +482,7 @@ class Store:
                       (now, reason, report.total, report.max_total, elapsed_s, exam_id))
             self._record_results(c, exam_id, report, now)
             for r in report.results:
-                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now)
+                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now, source="exam")
 
     def save_sheet(self, exam_id: int, answers: dict[int, dict[str, str]], report: Any) -> None:
         """A graded answer sheet: its answers and the results, in one transaction."""
@@ -501,7 +528,7 @@ class Store:
             self._record_results(c, exam_id, report, at[0] if at and at[0] else time.time())
 
     # ------------------------------------------------------------ practice and statistics
-    def record_practice(self, problem: Any, earned: float, points: float) -> None:
+    def record_practice(self, problem: Any, earned: float, points: float, duration_s: float | None = None) -> None:
         from examgen.schedule import key_for, update_in
 
         now = time.time()
@@ -511,7 +538,7 @@ class Store:
                       " auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                       (now, "practice", None, None, problem.ref, problem.kind, problem.topic, points, earned, score,
                        0))
-            update_in(c, key_for(problem), score, now)
+            update_in(c, key_for(problem), score, now, duration_s=duration_s, points=points)
 
     def attempts(self, source: str | None = None) -> list[sqlite3.Row]:
         sql = "SELECT at, source, exam_id, number, ref, kind, chapter, points, earned, score, auto FROM attempts"
@@ -521,9 +548,25 @@ class Store:
             args = (source,)
         return self._query(sql + " ORDER BY id", args)
 
+    # ------------------------------------------------------------ FSRS schedule (examgen.fsrs_sched)
     def schedule(self) -> dict[str, tuple[int, float, int, int, float]]:
-        return {r[0]: (int(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5]))
-                for r in self._query("SELECT key, box, due_at, seen, wrong, last_at FROM schedule")}
+        """Every scheduled card: key → (FSRS state, due time stamp, reviews, reviews not fully right, last)."""
+        return {k: (json.loads(v[0])["state"], v[1], v[2], v[3], v[4]) for k, v in self.fsrs_cards().items()}
+
+    def fsrs_cards(self) -> dict[str, tuple[str, float, int, int, float]]:
+        """key → (fsrs Card JSON, due, seen, wrong, last_at), after replaying a Leitner history not yet replayed."""
+        if self._query("SELECT 1 FROM fsrs_meta WHERE name = 'replay'"):
+            from examgen.schedule import replay_in
+
+            with self._tx() as c:
+                replay_in(c)
+        return {r[0]: (str(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5]))
+                for r in self._query("SELECT key, card, due_at, seen, wrong, last_at FROM fsrs_cards")}
+
+    def review_log(self, key: str | None = None) -> list[sqlite3.Row]:
+        """The FSRS reviews in order: key, at, rating, score, duration_s, retention, due_at, source."""
+        sql = "SELECT key, at, rating, score, duration_s, retention, due_at, source FROM fsrs_log"
+        return self._query(sql + (" WHERE key = ? ORDER BY id" if key else " ORDER BY id"), (key,) if key else ())
 
     def integrity(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])

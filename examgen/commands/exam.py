@@ -269,10 +269,14 @@ def practice(
     count: Annotated[int, typer.Option("-n", "--count", min=1, max=1000, help="How many problems.")] = 10,
     seed: SeedOpt = None,
     bank: BankOpt = None,
+    retention: Annotated[Optional[str], typer.Option("--retention", help="FSRS retention target 0.7–0.99: the share of problems you want to still get right when they come due (default: EXAMGEN_RETENTION or 0.9).")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Untimed drill with instant feedback, fresh variants on demand and progressive hints."""
+    from examgen.schedule import retention as current_retention, set_retention
     from examgen.ui.practice import run_practice
 
     lg = lang_of(lang)
+    set_retention(retention)
+    current_retention()  # a bad EXAMGEN_RETENTION is reported before the session starts
     run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg)

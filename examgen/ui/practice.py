@@ -88,7 +88,7 @@ def order_pool(cards: list[Card], weak: bool, rng: random.Random, store: Any) ->
         now = time.time()
         by_key = {c.key: c for c in cards}
         ordered = weak_order(sc, now, acc, salt=str(rng.random()))
-        due = {c.key for c in sc if c.due_at is not None and c.due_at <= now}
+        due = {c.key for c in sc if c.is_due(now)}
         return [by_key[c.key] for c in ordered], due
     kinds = [c for c in cards if c.kind is not None]
     items = [c for c in cards if c.item is not None]
@@ -224,6 +224,7 @@ class Practice:
         from examgen.ui.render import solution_view, verdict_view
 
         pr, carry = self.make(card)
+        shown = time.monotonic()  # the time taken, for the schedule (a fast full-marks answer is rated Easy)
         number = self.done + 1
         level = 0
         recorded = False
@@ -267,6 +268,7 @@ class Practice:
                     self.con.print(Text(t("pr.new_variant", self.lang), style="dim"))
                     card = nxt
                     pr, carry = self.make(card)
+                    shown = time.monotonic()
                     level, revealed, restart = 0, False, True
                     break
                 if cmd is not None:
@@ -294,7 +296,7 @@ class Practice:
                 self.points += float(pr.points)
                 self.done += 1
                 try:
-                    self.store.record_practice(pr, earned, float(pr.points))
+                    self.store.record_practice(pr, earned, float(pr.points), time.monotonic() - shown)
                 except UserError as exc:
                     self.con.print(Text(exc.message, style="red"))
             while True:
