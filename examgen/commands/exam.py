@@ -204,26 +204,46 @@ def stats_data(store: Any) -> dict[str, Any]:
             d["earned"] = round(d["earned"], 2)
     order = {c: i for i, c in enumerate(CHAPTERS)}
     now = time.time()
-    due = sum(1 for s in store.schedule().values() if s[1] <= now)
+    from examgen.fsrs_sched import is_due
+
+    due = sum(1 for s in store.schedule().values() if is_due(s[0], s[1], now))
     return {"chapters": dict(sorted(chapters.items(), key=lambda kv: order.get(kv[0], 99))),
             "kinds": dict(sorted(kinds.items(), key=lambda kv: (kv[1]["accuracy"], kv[0]))), "due": due}
 
 
 @app.command()
-def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
-    """Accuracy per chapter and per kind over every exam and practice attempt."""
+def stats(
+    blueprint: BlueprintOpt = None,
+    html: Annotated[Optional[str], typer.Option("--html", metavar="FILE", help="Also write the readiness report as one self-contained HTML file.")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy per chapter and kind, and readiness: the predicted exam score with an interval."""
+    from examgen import readiness
+    from examgen.exam import load_blueprint
     from examgen.store import Store
 
     lg = lang_of(lang)
+    bp = load_blueprint(blueprint)
     with Store.open() as store:
         data = stats_data(store)
+        ready = readiness.build(store, bp)
+    data["readiness"] = readiness.to_json(ready)
+    if html is not None:
+        from examgen.readiness_html import write_report
+
+        write_report(ready, lg, html)
     if as_json:
         emit_json(data)
         return
     from examgen.cli import console
     from examgen.ui.exam_screen import stats_view
+    from examgen.ui.readiness_view import readiness_view
 
-    console().print(stats_view(data, lg))
+    con = console()
+    con.print(stats_view(data, lg))
+    if data["chapters"]:
+        con.print(readiness_view(ready, lg))
 
 
 @app.command()
