@@ -101,7 +101,7 @@ def plan_view(rows: list[tuple[Any, str]], lang: str, until: str | None = None, 
     out: list[RenderableType] = []
     title = L["plan.title"].get(lang)
     if until:
-        title += "  · " + L["plan.until"].get(lang).format(date=until, days=days)
+        title += "\n" + L["plan.until"].get(lang).format(date=until, days=days)
     t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("#", justify="right")
     t.add_column(L["plan.topic"].get(lang) + " · " + L["plan.cmd"].get(lang),
