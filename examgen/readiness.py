@@ -143,6 +143,30 @@ def build(store: Any, bp: Any | None = None, at: float | None = None) -> Readine
     return Readiness(ordered, round(sum(c.points for c in ordered), 6), mean, lo, hi, trend)
 
 
+@dataclass
+class ChapterRow:
+    chapter: str
+    cells: list[Cell | None]     # one per section of `sections(r)`; None where nothing is worth or known
+    expected: float              # Σ points × probability over its cells
+    points: float
+
+
+def sections(r: Readiness) -> list[str]:
+    return list(dict.fromkeys(c.section for c in r.cells))
+
+
+def chapter_rows(r: Readiness) -> list[ChapterRow]:
+    """The chapter × section grid of the stats view, one row per chapter."""
+    secs = sections(r)
+    out = []
+    for ch in dict.fromkeys(c.chapter for c in r.cells):
+        by_sec = {c.section: c for c in r.cells if c.chapter == ch and (c.points > 0 or c.attempts > 0)}
+        shown = [by_sec.get(sec) for sec in secs]
+        live = [c for c in shown if c is not None]
+        out.append(ChapterRow(ch, shown, sum(c.points * c.mean for c in live), sum(c.points for c in live)))
+    return out
+
+
 def predict(cells: list[Cell]) -> tuple[float, float, float]:
     """The predicted score (exact mean) and its 90 % Monte Carlo interval; sets each cell's own interval."""
     rng = random.Random(MC_SEED)

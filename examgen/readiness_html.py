@@ -29,8 +29,8 @@ def _cls(p: float) -> str:
     return "hi" if p >= 0.8 else ("mid" if p >= 0.5 else "lo")
 
 
-def _bars_svg(rows: list[tuple[str, float, float]], width: int = 360) -> str:
-    """Horizontal bars: label, value, maximum."""
+def _bars_svg(rows: list[tuple[str, float, float]], width: int = 360, percent: bool = False) -> str:
+    """Horizontal bars: label, value, maximum (the value printed as "got / max", or as a percentage)."""
     h = 22
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + 330}" height="{h * len(rows) + 4}" '
            f'role="img">']
@@ -41,7 +41,8 @@ def _bars_svg(rows: list[tuple[str, float, float]], width: int = 360) -> str:
         out.append(f'<text x="0" y="{y + 15}" font-size="13">{escape(label)}</text>'
                    f'<rect x="230" y="{y + 3}" width="{width}" height="14" fill="#eee"/>'
                    f'<rect x="230" y="{y + 3}" width="{frac * width:.1f}" height="14" fill="{color}"/>'
-                   f'<text x="{236 + width}" y="{y + 15}" font-size="13">{got:.1f} / {worth:.1f}</text>')
+                   f'<text x="{236 + width}" y="{y + 15}" font-size="13">'
+                   f'{f"{100 * frac:.0f}%" if percent else f"{got:.1f} / {worth:.1f}"}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -53,23 +54,16 @@ def report_html(r: Any, lang: str) -> str:
     from examgen import readiness
     from examgen.ui.readiness_view import SECTION_SHORT, _chapter
 
-    sections = list(dict.fromkeys(c.section for c in r.cells))
-    head = "".join(f"<th>{escape(SECTION_SHORT[s].get(lang) if s in SECTION_SHORT else s)}</th>" for s in sections)
+    head = "".join(f"<th>{escape(SECTION_SHORT[s].get(lang) if s in SECTION_SHORT else s)}</th>"
+                   for s in readiness.sections(r))
     body, bars = [], []
-    for ch in dict.fromkeys(c.chapter for c in r.cells):
-        tds, got, worth = [], 0.0, 0.0
-        for sec in sections:
-            c = next((c for c in r.cells if c.chapter == ch and c.section == sec), None)
-            if c is None or (c.points == 0 and c.attempts == 0):
-                tds.append("<td></td>")
-                continue
-            got += c.points * c.mean
-            worth += c.points
-            cls = _cls(c.mean) if c.points else "dim"
-            tds.append(f'<td class="{cls}">{100 * c.mean:.0f}% <small>{100 * c.lo:.0f}–{100 * c.hi:.0f}</small></td>')
-        body.append(f"<tr><td>{escape(_chapter(ch, lang))}</td>{''.join(tds)}</tr>")
-        if worth:
-            bars.append((_chapter(ch, lang), got, worth))
+    for row in readiness.chapter_rows(r):
+        tds = ["<td></td>" if c is None else
+               f'<td class="{_cls(c.mean) if c.points else "dim"}">{100 * c.mean:.0f}% '
+               f'<small>{100 * c.lo:.0f}–{100 * c.hi:.0f}</small></td>' for c in row.cells]
+        body.append(f"<tr><td>{escape(_chapter(row.chapter, lang))}</td>{''.join(tds)}</tr>")
+        if row.points:
+            bars.append((_chapter(row.chapter, lang), row.expected, row.points))
     parts = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
              f"<title>{escape(T['title'].get(lang))}</title><style>{CSS}</style></head><body>",
              f"<h1>{escape(T['title'].get(lang))}</h1>",
@@ -80,7 +74,7 @@ def report_html(r: Any, lang: str) -> str:
              f"<h2>{escape(T['bars'].get(lang))}</h2>{_bars_svg(bars)}"]
     if r.trend:
         rows = [(f"#{i}  {time.strftime('%Y-%m-%d', time.localtime(at))}", pct, 100.0) for i, at, pct in r.trend]
-        parts.append(f"<h2>{escape(T['trend'].get(lang))}</h2>{_bars_svg(rows)}")
+        parts.append(f"<h2>{escape(T['trend'].get(lang))}</h2>{_bars_svg(rows, percent=True)}")
     parts.append(f'<p class="dim">{escape(T["method"].get(lang).format(n=readiness.DRAWS, seed=readiness.MC_SEED))}'
                  f"</p></body></html>\n")
     return "".join(parts)

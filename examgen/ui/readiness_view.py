@@ -55,28 +55,21 @@ def readiness_view(r: Any, lang: str) -> RenderableType:
     """The predicted score, the chapter × section table with per-chapter bars, and the score trend."""
     out: list[RenderableType] = [Text(L["title"].get(lang).format(mean=r.mean, total=r.total, lo=r.lo, hi=r.hi),
                                       style="bold")]
-    sections = list(dict.fromkeys(c.section for c in r.cells))
+    from examgen.readiness import chapter_rows, sections
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
     table.add_column(L["chapter"].get(lang))
-    for sec in sections:
+    for sec in sections(r):
         table.add_column(_section(sec, lang), justify="right", no_wrap=True)
     table.add_column(L["points"].get(lang), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    for ch in dict.fromkeys(c.chapter for c in r.cells):
-        row = [_chapter(ch, lang)]
-        got = worth = 0.0
-        for sec in sections:
-            c = next((c for c in r.cells if c.chapter == ch and c.section == sec), None)
-            if c is None or (c.points == 0 and c.attempts == 0):
-                row.append("")
-                continue
-            got += c.points * c.mean
-            worth += c.points
-            text = f"{100 * c.mean:.0f}% {100 * c.lo:.0f}–{100 * c.hi:.0f}"
-            row.append(Text(text, style=_style(c.mean) if c.points else "dim"))
-        row.append(f"{got:.1f}/{worth:.1f}" if worth else "")
-        row.append(_bar(got / worth, 10) if worth else Text(""))
-        table.add_row(*row)
+    for row in chapter_rows(r):
+        cells: list[Any] = ["" if c is None else Text(f"{100 * c.mean:.0f}% {100 * c.lo:.0f}–{100 * c.hi:.0f}",
+                                                      style=_style(c.mean) if c.points else "dim")
+                            for c in row.cells]
+        table.add_row(_chapter(row.chapter, lang), *cells,
+                      f"{row.expected:.1f}/{row.points:.1f}" if row.points else "",
+                      _bar(row.expected / row.points, 10) if row.points else Text(""))
     out += [table, Text(L["how"].get(lang), style="dim")]
     if r.trend:
         out.append(trend_view(r.trend, lang))
