@@ -28,6 +28,8 @@ ENV_RETENTION = "EXAMGEN_RETENTION"
 DEFAULT_RETENTION = 0.9
 RETENTION_RANGE = (0.7, 0.99)
 _retention: float | None = None
+NOTHING_DUE = Bi("现在没有到期需要复习的题目。examgen plan 给出今天该练什么。",
+                 "Nothing is due for review now. examgen plan says what to practise today.")
 
 
 def parse_retention(value: Any, where: str = "--retention") -> float:

@@ -4,6 +4,7 @@ and an old store with Leitner boxes migrates with every review kept."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -180,3 +181,18 @@ def test_practice_with_retention_records_it():
         log = s.review_log()
     assert len(log) == 1 and log[0][0] == "kind:iou" and log[0][5] == 0.85 and log[0][2] == int(Rating.Again)
     assert log[0][4] is not None and log[0][7] == "practice"
+
+
+def test_practice_due_only_shows_what_is_due():
+    def run(args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "examgen", "practice", "--lang", "en"] + args, input=stdin,
+                              capture_output=True, text=True, timeout=60)
+
+    r = run(["--due"])
+    assert r.returncode == 0 and "Nothing is due for review now." in r.stdout
+    assert run(["--kind", "iou", "-n", "1", "--seed", "2"], "0\n").returncode == 0     # wrong: Again, due in 1 min
+    assert run(["--kind", "spp-length", "-n", "1", "--seed", "2"], "0\n").returncode == 0
+    r = run(["--due", "-n", "5", "--seed", "4"], "0\n\n0\n\n0\n\n")
+    assert r.returncode == 0
+    titles = re.findall(r"Practice \d+/(\d+) · ([a-z-]+):\d+ \(due for review\)", r.stdout)
+    assert sorted(k for _, k in titles) == ["iou", "spp-length"] and {n for n, _ in titles} == {"2"}

@@ -286,6 +286,7 @@ def practice(
     topic: Annotated[Optional[str], typer.Option("--topic", "-t", help="A chapter id, e.g. detection (see `examgen bank stats`).")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="A kind (`examgen list`) or a bank item type: single, multiple, tf, fill, short.")] = None,
     weak: Annotated[bool, typer.Option("--weak", help="What you get wrong most and what is due again (spaced repetition).")] = False,
+    due: Annotated[bool, typer.Option("--due", help="Only what the FSRS schedule says is due for review now.")] = False,
     count: Annotated[int, typer.Option("-n", "--count", min=1, max=1000, help="How many problems.")] = 10,
     seed: SeedOpt = None,
     bank: BankOpt = None,
@@ -299,4 +300,4 @@ def practice(
     lg = lang_of(lang)
     set_retention(retention)
     current_retention()  # a bad EXAMGEN_RETENTION is reported before the session starts
-    run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg)
+    run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg, due_only=due)

@@ -331,15 +331,23 @@ class Practice:
 
 
 def run_practice(topic: str | None, kind: str | None, weak: bool, count: int, seed: int | None,
-                 bank_dir: str | None, lang: str) -> None:
+                 bank_dir: str | None, lang: str, due_only: bool = False) -> None:
     from examgen.store import Store
     from examgen.ui.exam_screen import LineReader
 
     cards = build_pool(topic, kind, bank_dir)
     rng = random.Random(seed if seed is not None else secrets.randbits(64))
     with Store.open() as store:
-        order, due = order_pool(cards, weak, rng, store)
+        order, due = order_pool(cards, weak or due_only, rng, store)
         con = Console(highlight=False, soft_wrap=False)
+        if due_only:  # `--due`: only the cards the FSRS schedule says are due
+            order = [c for c in order if c.key in due]
+            if not order:
+                from examgen.schedule import NOTHING_DUE
+
+                con.print(Text(NOTHING_DUE.get(lang)))
+                return
         if weak and not store.schedule():
             con.print(Text(t("pr.weak_none", lang), style="dim"))
+        count = min(count, len(order)) if due_only else count
         Practice(cards, order, due, count, rng, store, lang, con, LineReader()).run()
