@@ -20,6 +20,7 @@ from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
     TrueFalseSpec, VectorSpec,
 )
+from examgen.rounding import score_accepted
 
 MAX_ANSWER = 5000
 LETTERS = "ABCDEFGHIJ"
@@ -193,8 +194,7 @@ def _entries(s: str) -> list[str]:
     if not s:
         return []
     if re.search(r"[,;]", s):
-        items = [x for x in _split_top(s, ",;") if x.strip() != "" or True]
-        return [x.strip() for x in items]
+        return [x.strip() for x in _split_top(s, ",;")]
     return _join_binary_ops(s).split()
 
 
@@ -546,7 +546,7 @@ def grade_part(problem: Problem, part: Part, text: str | None) -> PartVerdict:
     except FormatError as exc:
         pv.format_error = exc.message
         return pv
-    pv.score, pv.feedback, pv.key_points = score_answer(part.spec, part.answer, value)
+    pv.score, pv.feedback, pv.key_points = score_accepted(part, value)
     pv._value = value  # type: ignore[attr-defined]
     return pv
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _tenths, _tie_free, eq, pick, sci, tup
+from examgen.kinds._common import _ans, _m, _nondegenerate, _tenths, _tie_free, eq, pick, sci, tup
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -319,6 +319,11 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+def _opt_answers(params: dict[str, Any]) -> Solution:
+    """The answers only (no worked steps), for the samplers' checks."""
+    return optimizer_step(params, steps_wanted=False)
+
+
 register(Kind(
     name="optimizer-step", chapter="training", section="calculation", points=8,
     title=Bi("优化器的更新步骤", "Optimizer update steps"),
@@ -330,7 +335,7 @@ register(Kind(
                    "Adam counts t from 1 with m₀ = v₀ = 0; 4 decimals (6 for the RMSProp state s)"),
     variants=("SGD with momentum (two forms)", "RMSProp", "Adam with bias correction", "scalar or 2-vector",
               "one or two steps"),
-    sample=_tie_free(sample_optimizer, lambda p: optimizer_step(p, steps_wanted=False)), prompt=prompt_optimizer,
+    sample=_nondegenerate(_tie_free(sample_optimizer, _opt_answers), _opt_answers), prompt=prompt_optimizer,
     solve=optimizer_step, schema=OPT_SCHEMA,
     example={"optimizer": "adam", "w0": [1.0], "grads": [[0.5], [-0.2]], "lr": 0.1, "beta1": 0.9, "beta2": 0.999,
              "eps": 1e-8},
