@@ -9,8 +9,13 @@ import sys
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from examgen.errors import UserError
+
+# Help is plain Click text (rich_markup_mode=None), but Typer escapes "[required]" / "[default: …]" for Rich
+# whenever Rich is installed, so `--help` showed "\\[required]". Rich formatting is off: nothing to escape for.
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="examgen",
@@ -64,17 +69,19 @@ def list_kinds(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    from examgen.ui.render import SECTION_NAMES
+    from examgen.ui.render import SECTION_NAMES, Wrapped
 
     table = Table(title="examgen kinds" if lg == "en" else "题型一览", show_lines=False)
-    for col in ("kind", "章节 chapter" if lg == "zh" else "chapter", "题型 section" if lg == "zh" else "section",
-                "内容" if lg == "zh" else "what it asks"):
+    heads = ("名称", "章节", "部分", "内容") if lg == "zh" else ("kind", "chapter", "section", "what it asks")
+    # the name is what one copies into `generate`/`practice`: never wrapped or cut; the other columns wrap
+    table.add_column(heads[0], no_wrap=True, min_width=max(len(k.name) for k in kinds))
+    for col in heads[1:]:
         table.add_column(col)
     for chapter, title in CHAPTERS.items():
         group = [k for k in kinds if k.chapter == chapter]
         for i, k in enumerate(group):
-            table.add_row(k.name, title.get(lg) if i == 0 else "", SECTION_NAMES[k.section].get(lg),
-                          k.summary.get(lg))
+            table.add_row(k.name, Wrapped(title.get(lg) if i == 0 else ""), Wrapped(SECTION_NAMES[k.section].get(lg)),
+                          Wrapped(k.summary.get(lg)))
     console().print(table)
 
 
@@ -230,19 +237,21 @@ def argv_lang(argv: list[str]) -> str:
 
 def main() -> None:
     """Console entry point: one-line errors and exit codes, never a traceback."""
+    zh = lambda: argv_lang(sys.argv[1:]) == "zh"  # noqa: E731 - read only when an error is printed
     try:
         app()
     except UserError as exc:
-        sys.stderr.write(f"examgen: error: {exc.text(argv_lang(sys.argv[1:]))}\n")
+        sys.stderr.write(("examgen：错误：" if zh() else "examgen: error: ") + exc.text("zh" if zh() else "en") + "\n")
         sys.exit(exc.code)
     except KeyboardInterrupt:
-        sys.stderr.write("examgen: interrupted\n")
+        sys.stderr.write("examgen：已中断\n" if zh() else "examgen: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: say so in one line; EXAMGEN_DEBUG=1 shows the traceback
         if os.environ.get("EXAMGEN_DEBUG"):
             raise
-        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {exc} "
+        sys.stderr.write(f"examgen：内部错误：{type(exc).__name__}：{exc}（请报告此问题；EXAMGEN_DEBUG=1 显示详情）\n"
+                         if zh() else f"examgen: internal error: {type(exc).__name__}: {exc} "
                          f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
         sys.exit(1)

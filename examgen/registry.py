@@ -132,18 +132,33 @@ def all_kinds() -> list[Kind]:
     return sorted(load_all().values(), key=lambda k: (order.get(k.chapter, 99), k.section != "calculation", k.name))
 
 
-def get(name: str) -> Kind:
-    """One kind by name, importing only its module (and the helpers it uses)."""
+def get(name: str, bank_items: bool = False) -> Kind:
+    """The kind called `name` (importing only its module), or a one-line error with the closest names
+    (`bank_items`: the name may also have been a bank item id, and the error says so)."""
     if name in index():
         return _load(name)
-    close = difflib.get_close_matches(name, list(index()), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `examgen list` shows all kinds"
-    raise UserError(f"unknown kind '{name}'{hint}")
+    pool = list(index())
+    if bank_items:
+        from examgen.bank import load_bank
+
+        pool += [it.id for it in load_bank().items]
+    close = difflib.get_close_matches(name, pool, n=3)
+    if bank_items:
+        what = Bi(f"没有名为 {name} 的题型或题库题目", f"no kind or bank item called '{name}'")
+        where = Bi("examgen list 列出题型，examgen bank stats 列出题库", "`examgen list` shows the kinds, "
+                   "`examgen bank stats` the bank")
+    else:
+        what = Bi(f"未知题型 {name}", f"unknown kind '{name}'")
+        where = Bi("examgen list 列出全部题型", "`examgen list` shows all kinds")
+    hint = Bi(f"；是不是 {'、'.join(close)}？", f"; did you mean {', '.join(close)}?") if close else \
+        Bi("；" + where.zh, "; " + where.en)
+    raise UserError(what + hint)
 
 
 def check_seed(seed: int) -> int:
     if seed < 0 or seed > MAX_SEED:
-        raise UserError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+        raise UserError(Bi(f"种子应在 0 到 {MAX_SEED} 之间，收到 {seed}。",
+                           f"seed must be between 0 and {MAX_SEED}, got {seed}"))
     return seed
 
 
