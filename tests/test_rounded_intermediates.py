@@ -118,3 +118,18 @@ def test_rounded_path_is_what_makes_these_seeds_pass(seed: int) -> None:
         from examgen.grading import parse_answer
         outside += score_answer(part.spec, part.answer, parse_answer(part.spec, text))[0] < 1
     assert outside >= 1
+
+
+def test_training_step_says_classes_and_samples_count_from_1() -> None:
+    pr = registry.problem("scenario-training-step", 100009)
+    assert pr.params["loss"] == "ce"
+    assert "samples and classes are numbered from 1" in pr.prompt.en
+    assert "从 1 开始编号" in pr.prompt.zh
+
+
+def test_cnn_design_states_its_rounding_rule() -> None:
+    kind = registry.get("scenario-cnn-design")
+    for seed in range(100000, 100050):
+        pr = kind.generate(seed)
+        assert "向下取整" in pr.prompt.zh and "round down" in pr.prompt.en
+    assert "round down" in kind.conventions.en
