@@ -133,3 +133,53 @@ def test_cnn_design_states_its_rounding_rule() -> None:
         pr = kind.generate(seed)
         assert "向下取整" in pr.prompt.zh and "round down" in pr.prompt.en
     assert "round down" in kind.conventions.en
+
+
+def _optimizer_rounded(prm: dict) -> dict[str, list[float]]:
+    """Every intermediate written to 4 decimals (s to 6, √ to 4) and carried, from the update rules of the prompt."""
+    r4 = lambda x: round(x, 4)  # noqa: E731
+    w = list(prm["w0"])
+    dim = len(w)
+    st = list(prm.get("state0") or [0.0] * dim)
+    m = [0.0] * dim
+    out: dict[str, list[float]] = {}
+    for t, g in enumerate(prm["grads"], start=1):
+        for i in range(dim):
+            if prm["optimizer"] == "momentum":
+                if prm["momentum_form"] == "add-grad":
+                    st[i] = r4(prm["beta"] * st[i] + g[i])
+                    w[i] = r4(w[i] - prm["lr"] * st[i])
+                else:
+                    st[i] = r4(prm["beta"] * st[i] - prm["lr"] * g[i])
+                    w[i] = r4(w[i] + st[i])
+            elif prm["optimizer"] == "rmsprop":
+                st[i] = round(prm["rho"] * st[i] + (1 - prm["rho"]) * g[i] ** 2, 6)
+                w[i] = r4(w[i] - prm["lr"] * g[i] / (r4(st[i] ** 0.5) + prm["eps"]))
+            else:
+                m[i] = r4(prm["beta1"] * m[i] + (1 - prm["beta1"]) * g[i])
+                st[i] = r4(prm["beta2"] * st[i] + (1 - prm["beta2"]) * g[i] ** 2)
+                mh, vh = r4(m[i] / (1 - prm["beta1"] ** t)), r4(st[i] / (1 - prm["beta2"] ** t))
+                w[i] = r4(w[i] - prm["lr"] * mh / (r4(vh ** 0.5) + prm["eps"]))
+        out[f"w{t}"] = list(w)
+    return out
+
+
+def test_optimizer_rounded_answers_accepted_300_seeds() -> None:
+    kind = registry.get("optimizer-step")
+    rescued = 0
+    for seed in range(100000, 100300):
+        pr = kind.generate(seed)
+        alt = _optimizer_rounded(pr.params)
+        answers = {n: ", ".join(f"{x:.4f}" for x in v) for n, v in alt.items()}
+        verdict = grade(pr, answers)
+        assert all(pv.correct for pv in verdict.parts if pv.name in answers), (seed, answers)
+        rescued += any(p.accept for p in pr.parts if p.name in answers)
+    assert rescued > 0
+
+
+def test_adam_issue_example_seed_100059() -> None:
+    pr = registry.problem("optimizer-step", 100059)
+    assert _optimizer_rounded(pr.params)["w2"][0] == pytest.approx(-0.0008, abs=1e-9)
+    assert grade(pr, {"w2": "-0.0008"}).parts[3].correct
+    assert grade(pr, {"w2": "-0.0006"}).parts[3].correct
+    assert not grade(pr, {"w2": "-0.0010"}).parts[3].correct
