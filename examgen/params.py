@@ -181,14 +181,17 @@ def _matrix_text(name: str, text: str) -> list[list[Any]]:
     return [[x for x in r.replace(",", " ").split()] for r in rows]
 
 
-def parse_cli_value(text: str) -> Any:
+def parse_cli_value(text: str, shown: str = "--param") -> Any:
     """Read one `--param` value: YAML/JSON scalars and lists (`3`, `true`, `[32, 32]`, `[[1,2],[3,4]]`),
-    otherwise the raw string."""
+    otherwise the raw string. The limits of a params file hold (size, nesting, no aliases, number length)."""
     import yaml
 
+    from examgen.safe_read import PARAMS, check_text_size, strict_loader
+
+    check_text_size(text, shown, PARAMS)
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
+        return yaml.load(text, Loader=strict_loader(None, PARAMS, shown))  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, ValueError):
         return text
 
 

@@ -76,7 +76,7 @@ def test_check_single_answer_kind_in_both_languages():
     (("solve", "otsu", "--param", "histogram=[[0,5]]"), "at least two occupied"),
     (("solve", "iou", "--param", "wat=1"), "unknown parameter 'wat'"),
     (("list", "--lang", "fr"), "unknown language 'fr'"),
-    (("solve", "iou", "--params", "/nonexistent.json"), "cannot read /nonexistent.json"),
+    (("solve", "iou", "--params", "/nonexistent.json"), "cannot read the params file /nonexistent.json"),
 ])
 def test_bad_input_gets_one_line_and_exit_2(args, needle):
     r = run(*args)

@@ -98,13 +98,15 @@ def exam(
 
     Answers are saved as you type them; Ctrl-C saves and leaves. Exit codes: 0 graded, 2 bad input,
     4 history database unreadable, 5 left unfinished (examgen resume)."""
-    from examgen.exam import build_exam
+    from examgen.exam import build_exam, read_sheet
     from examgen.targets import random_seed
 
     lg = lang_of(lang)
     if paper_json and answers:
         raise UserError(Bi("--paper-json 与 --answers 不能同时使用：要么输出试卷，要么批改答题卡。",
                            "--paper-json and --answers do not go together: print the paper, or grade a sheet"))
+    # A hostile or broken sheet is refused before the (slower) paper is built.
+    sheet = read_sheet(answers) if answers is not None else None
     if blueprint is not None:
         _note_missing_kinds(blueprint)
     ex = build_exam(seed if seed is not None else random_seed(), blueprint, bank)
@@ -115,7 +117,7 @@ def exam(
         return
     duration = _duration_s(minutes, ex.duration_min)
     if answers is not None:
-        _grade_sheet(ex, answers, lg, duration, as_json)
+        _grade_sheet(ex, sheet, answers, lg, duration, as_json)
         return
     from examgen.store import Store
 
@@ -141,11 +143,11 @@ def _note_missing_kinds(path: str) -> None:
             sys.stderr.write(f"examgen: note: slot {slot.id}: kinds not installed, skipped: {', '.join(missing)}\n")
 
 
-def _grade_sheet(ex: Any, path: str, lg: str, duration: float, as_json: bool) -> None:
-    from examgen.exam import grade_exam, read_sheet, sheet_answers
+def _grade_sheet(ex: Any, sheet: Any, path: str, lg: str, duration: float, as_json: bool) -> None:
+    from examgen.exam import grade_exam, sheet_answers
     from examgen.store import Store
 
-    answers = sheet_answers(ex, read_sheet(path), path)
+    answers = sheet_answers(ex, sheet, path)
     with Store.open() as store:
         exam_id = store.create_exam(ex, lg, "sheet", duration)
         report = grade_exam(ex, answers, exam_id=exam_id, time_used_s=None, duration_s=duration, reason="sheet",
@@ -201,7 +203,7 @@ def history(
     from examgen.store import Store
 
     lg = lang_of(lang)
-    with Store.open() as store:
+    with Store.open(readonly=True) as store:
         rows = store.exams(limit=limit)
     if as_json:
         emit_json([{"id": r.id, "created_at": r.created_at, "seed": r.seed, "blueprint": r.blueprint,
@@ -247,7 +249,7 @@ def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
     from examgen.store import Store
 
     lg = lang_of(lang)
-    with Store.open() as store:
+    with Store.open(readonly=True) as store:
         data = stats_data(store)
     if as_json:
         emit_json(data)
@@ -271,7 +273,7 @@ def review(
     from examgen.store import Store
 
     lg = lang_of(lang)
-    with Store.open() as store:
+    with Store.open(readonly=not self_mark) as store:
         row = store.exam_row(exam_id)
         if row.status != "submitted":
             raise UserError(Bi(f"考试 #{exam_id} 尚未交卷；用 examgen resume {exam_id} 继续。",

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from examgen.cli import LangOpt, app, lang_of
+from examgen.usage_errors import SeedType
 
 
 @app.command("export")
@@ -16,7 +17,7 @@ def export_cmd(
     key: Annotated[bool, typer.Option("--key", help="Write the answer key (answers, points, worked steps, marking scheme) instead of the paper.")] = False,
     with_solutions: Annotated[bool, typer.Option("--with-solutions", help="Put the solutions into the paper, after each question.")] = False,
     variants: Annotated[int, typer.Option("--variants", help="K variants with seeds N, N+1 … (one file each) plus a combined key table.")] = 1,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="The mock exam of this seed (as `examgen exam --seed N`); with --kind/--topic the first problem seed.")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", click_type=SeedType(), help="The mock exam of this seed (as `examgen exam --seed N`); with --kind/--topic the first problem seed.")] = None,
     exam: Annotated[Optional[int], typer.Option("--exam", help="A saved exam, by id (`examgen history`).")] = None,
     kind: Annotated[Optional[list[str]], typer.Option("--kind", help="A generated kind (repeatable).")] = None,
     topic: Annotated[Optional[list[str]], typer.Option("--topic", help="A chapter: its bank items and generated kinds (repeatable).")] = None,
