@@ -23,6 +23,7 @@ from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
     TrueFalseSpec, VectorSpec,
 )
+from examgen.rounding import score_accepted
 
 
 # ---------------------------------------------------------------- verdicts
@@ -323,7 +324,7 @@ def grade_part(problem: Problem, part: Part, text: str | None, blank_error: bool
     except FormatError as exc:
         pv.format_error = exc.message
         return pv
-    pv.score, pv.feedback, pv.key_points = score_answer(part.spec, part.answer, value)
+    pv.score, pv.feedback, pv.key_points = score_accepted(part, value)
     pv._value = value  # type: ignore[attr-defined]
     return pv
 

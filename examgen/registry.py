@@ -19,6 +19,7 @@ from examgen.errors import ParamError, UserError
 from examgen.i18n import Bi
 from examgen.model import Problem, Prompt, Solution
 from examgen.params import Schema
+from examgen.rounding import with_accepted
 
 _KINDS: dict[str, "Kind"] = {}
 _INDEX: dict[str, str] = {}  # kind name -> module, from the file names under examgen/kinds/
@@ -43,6 +44,7 @@ class Kind:
     conventions: Bi = field(default_factory=lambda: Bi("", ""))
     variants: tuple[str, ...] = ()
     carry_forward: Callable[[dict[str, Any], str, dict[str, Any]], Any] | None = None
+    rounded: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # see examgen.rounding
 
     def rng(self, seed: int) -> random.Random:
         """The random stream of one problem: seeded by kind name and seed (stable across Python versions)."""
@@ -56,8 +58,9 @@ class Kind:
         """A problem from parameters (already valid): prompt, answers and steps."""
         prompt = self.prompt(params)
         sol = self.solve(params)
+        parts = with_accepted(sol.parts, params, self.carry_forward, self.rounded)
         return Problem(kind=self.name, seed=seed, section=self.section, topic=self.chapter, points=self.points,
-                       params=params, prompt=prompt.text, parts=sol.parts, steps=sol.steps,
+                       params=params, prompt=prompt.text, parts=parts, steps=sol.steps,
                        figures=prompt.figures, title=self.title)
 
     def from_params(self, raw: dict[str, Any]) -> Problem:

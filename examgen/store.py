@@ -432,7 +432,7 @@ class Store:
                       (now, reason, report.total, report.max_total, elapsed_s, exam_id))
             self._record_results(c, exam_id, report, now)
             for r in report.results:
-                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now)
+                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now, source="exam")
 
     def save_sheet(self, exam_id: int, answers: dict[int, dict[str, str]], report: Any) -> None:
         """A graded answer sheet: its answers and the results, in one transaction."""
@@ -481,7 +481,7 @@ class Store:
             self._record_results(c, exam_id, report, at[0] if at and at[0] else time.time())
 
     # ------------------------------------------------------------ practice and statistics
-    def record_practice(self, problem: Any, earned: float, points: float) -> None:
+    def record_practice(self, problem: Any, earned: float, points: float, duration_s: float | None = None) -> None:
         from examgen.schedule import key_for, update_in
 
         now = time.time()
@@ -491,7 +491,7 @@ class Store:
                       " auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                       (now, "practice", None, None, problem.ref, problem.kind, problem.topic, points, earned, score,
                        0))
-            update_in(c, key_for(problem), score, now)
+            update_in(c, key_for(problem), score, now, duration_s=duration_s, points=points)
 
     def attempts(self, source: str | None = None) -> list[sqlite3.Row]:
         sql = "SELECT at, source, exam_id, number, ref, kind, chapter, points, earned, score, auto FROM attempts"
@@ -501,9 +501,33 @@ class Store:
             args = (source,)
         return self._query(sql + " ORDER BY id", args)
 
+    # ------------------------------------------------------------ FSRS schedule (examgen.fsrs_sched)
     def schedule(self) -> dict[str, tuple[int, float, int, int, float]]:
-        return {r[0]: (int(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5]))
-                for r in self._query("SELECT key, box, due_at, seen, wrong, last_at FROM schedule")}
+        """Every scheduled card: key → (FSRS state, due time stamp, reviews, reviews not fully right, last)."""
+        return {k: (json.loads(v[0])["state"], v[1], v[2], v[3], v[4]) for k, v in self.fsrs_cards().items()}
+
+    def fsrs_cards(self) -> dict[str, tuple[str, float, int, int, float]]:
+        """key → (fsrs Card JSON, due, seen, wrong, last_at), after replaying a Leitner history not yet replayed."""
+        conn = self.conn
+        if self._query("SELECT 1 FROM fsrs_meta WHERE name = 'replay'"):
+            from examgen.schedule import replay_in
+
+            if self.readonly:  # replay into a copy in memory: a read-only command never writes the file
+                conn = sqlite3.connect(":memory:", isolation_level=None)
+                self.conn.backup(conn)
+                conn.execute("BEGIN")
+                replay_in(conn)
+            else:
+                with self._tx() as c:
+                    replay_in(c)
+        sql = "SELECT key, card, due_at, seen, wrong, last_at FROM fsrs_cards"
+        rows = self._query(sql) if conn is self.conn else conn.execute(sql).fetchall()
+        return {r[0]: (str(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5])) for r in rows}
+
+    def review_log(self, key: str | None = None) -> list[sqlite3.Row]:
+        """The FSRS reviews in order: key, at, rating, score, duration_s, retention, due_at, source."""
+        sql = "SELECT key, at, rating, score, duration_s, retention, due_at, source FROM fsrs_log"
+        return self._query(sql + (" WHERE key = ? ORDER BY id" if key else " ORDER BY id"), (key,) if key else ())
 
     def integrity(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])

@@ -92,6 +92,33 @@ MIGRATIONS: list[str] = [
         last_at REAL NOT NULL
     );
     """,
+    # v3: FSRS scheduling (examgen.fsrs_sched): card state, every review, and a mark that the Leitner history
+    # (`schedule`, `attempts`) still has to be replayed into it; the `schedule` table is kept as it was
+    """
+    CREATE TABLE fsrs_cards (
+        key TEXT PRIMARY KEY,
+        card TEXT NOT NULL,
+        due_at REAL NOT NULL,
+        seen INTEGER NOT NULL DEFAULT 0,
+        wrong INTEGER NOT NULL DEFAULT 0,
+        last_at REAL NOT NULL
+    );
+    CREATE TABLE fsrs_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        at REAL NOT NULL,
+        rating INTEGER NOT NULL,
+        score REAL NOT NULL,
+        duration_s REAL,
+        retention REAL NOT NULL,
+        due_at REAL NOT NULL,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX fsrs_log_key ON fsrs_log(key);
+    CREATE TABLE fsrs_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO fsrs_meta (name, value) SELECT 'replay', 'pending'
+        WHERE EXISTS (SELECT 1 FROM attempts) OR EXISTS (SELECT 1 FROM schedule);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,4 +1,4 @@
-"""`examgen practice` and the Leitner schedule behind `--weak`."""
+"""`examgen practice` and the FSRS schedule behind `--weak` (the FSRS arithmetic itself: tests/test_fsrs.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import random
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 
@@ -16,8 +15,7 @@ import yaml
 
 from examgen import registry
 from examgen.exam import part_answer_value, value_to_text
-from examgen.schedule import DAY, Card, cards_from, next_box, update_in, weak_order
-from examgen.store import MIGRATIONS
+from examgen.schedule import DAY, Card, cards_from, weak_order
 
 
 @pytest.fixture(autouse=True)
@@ -122,39 +120,22 @@ def test_weak_starts_with_what_was_missed():
     assert re.search(r"Practice 1/1 · iou:\d+ \(due for review\)", r.stdout), r.stdout[:500]
 
 
-def _conn() -> sqlite3.Connection:
-    c = sqlite3.connect(":memory:")
-    for script in MIGRATIONS:
-        c.executescript(script)
-    return c
-
-
-def test_leitner_boxes():
-    assert next_box(1, 1.0) == 2 and next_box(5, 1.0) == 5
-    assert next_box(3, 0.6) == 3 and next_box(4, 0.2) == 1
-    c = _conn()
-    now = 1_000_000.0
-    update_in(c, "kind:iou", 1.0, now)
-    box, due, seen, wrong = c.execute("SELECT box, due_at, seen, wrong FROM schedule").fetchone()
-    assert (box, seen, wrong) == (2, 1, 0) and due == now + DAY
-    update_in(c, "kind:iou", 1.0, now)
-    assert c.execute("SELECT box, due_at FROM schedule").fetchone() == (3, now + 3 * DAY)
-    update_in(c, "kind:iou", 0.0, now)
-    assert c.execute("SELECT box, due_at, seen, wrong FROM schedule").fetchone() == (1, now, 3, 1)
-
-
 def test_weak_order_due_first_then_weak_chapters():
     now = 1e9
     sched = {
-        "kind:iou": (1, now - 10, 4, 3, now - 10),       # due, box 1, often wrong
-        "kind:otsu": (1, now - 10, 4, 1, now - 10),      # due, box 1, rarely wrong
-        "item:a": (3, now - 5, 2, 0, now - 5),           # due, box 3
+        "kind:iou": (2, now - 10, 4, 3, now - 10),       # due longest, often wrong
+        "kind:otsu": (2, now - 10, 4, 1, now - 10),      # due as long, rarely wrong
+        "item:a": (2, now - 5, 2, 0, now - 5),           # due
         "item:b": (2, now + DAY, 2, 1, now),             # not due
+        "item:c": (2, now + 60, 2, 1, now),              # a review card due in a minute: not due yet
+        "item:d": (3, now + 60, 2, 1, now),              # relearning, due in a minute: shown now, as in Anki
     }
     cards = cards_from([("kind:iou", "detection"), ("kind:otsu", "image-processing"), ("item:a", "cnn"),
-                        ("item:b", "cnn"), ("item:new-rnn", "rnn"), ("item:new-cnn", "cnn")], sched)
+                        ("item:b", "cnn"), ("item:new-rnn", "rnn"), ("item:new-cnn", "cnn"), ("item:c", "cnn"),
+                        ("item:d", "cnn")], sched)
     order = [c.key for c in weak_order(cards, now, {"rnn": 0.2, "cnn": 0.9})]
-    assert order == ["kind:iou", "kind:otsu", "item:a", "item:new-rnn", "item:new-cnn", "item:b"]
+    assert order == ["kind:iou", "kind:otsu", "item:a", "item:d", "item:new-rnn", "item:new-cnn", "item:c",
+                     "item:b"]
     assert isinstance(cards[0], Card) and cards[0].error_rate == 0.75
 
 
@@ -214,7 +195,8 @@ def test_hints_cap_the_score_and_screen_summary_stats_schedule_agree():
     assert (stats["attempts"], stats["earned"], stats["points"]) == (3, 2.0, 12.0)
     with Store.open() as s:
         box, due, seen, wrong, _ = s.schedule()["kind:conv-output"]
-    assert (box, seen, wrong) == (1, 3, 3) and due <= time.time()             # "due now", as the summary said
+    # FSRS state 1 (learning), "due now" as the summary said: within FSRS's first learning step of a minute
+    assert (box, seen, wrong) == (1, 3, 3) and due <= time.time() + 60
 
 
 def test_new_keeps_a_bank_items_type_and_main_concept():

@@ -238,26 +238,46 @@ def stats_data(store: Any) -> dict[str, Any]:
             d["earned"] = round(d["earned"], 2)
     order = {c: i for i, c in enumerate(CHAPTERS)}
     now = time.time()
-    due = sum(1 for s in store.schedule().values() if s[1] <= now)
+    from examgen.fsrs_sched import is_due
+
+    due = sum(1 for s in store.schedule().values() if is_due(s[0], s[1], now))
     return {"chapters": dict(sorted(chapters.items(), key=lambda kv: order.get(kv[0], 99))),
             "kinds": dict(sorted(kinds.items(), key=lambda kv: (kv[1]["accuracy"], kv[0]))), "due": due}
 
 
 @app.command()
-def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
-    """Accuracy per chapter and per kind over every exam and practice attempt."""
+def stats(
+    blueprint: BlueprintOpt = None,
+    html: Annotated[Optional[str], typer.Option("--html", metavar="FILE", help="Also write the readiness report as one self-contained HTML file.")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy per chapter and kind, and readiness: the predicted exam score with an interval."""
+    from examgen import readiness
+    from examgen.exam import load_blueprint
     from examgen.store import Store
 
     lg = lang_of(lang)
+    bp = load_blueprint(blueprint)
     with Store.open(readonly=True) as store:
         data = stats_data(store)
+        ready = readiness.build(store, bp)
+    data["readiness"] = readiness.to_json(ready)
+    if html is not None:
+        from examgen.readiness_html import write_report
+
+        write_report(ready, lg, html)
     if as_json:
         emit_json(data)
         return
     from examgen.cli import console
+    from examgen.ui.readiness_view import readiness_view
     from examgen.ui.report import stats_view
 
-    console().print(stats_view(data, lg))
+    con = console()
+    con.print(stats_view(data, lg))
+    if data["chapters"]:
+        con.print(readiness_view(ready, lg))
 
 
 @app.command()
@@ -303,13 +323,18 @@ def practice(
     topic: Annotated[Optional[str], typer.Option("--topic", "-t", help="A chapter id, e.g. detection (see `examgen bank stats`).")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="A kind (`examgen list`) or a bank item type: single, multiple, tf, fill, short.")] = None,
     weak: Annotated[bool, typer.Option("--weak", help="What you get wrong most and what is due again (spaced repetition).")] = False,
+    due: Annotated[bool, typer.Option("--due", help="Only what the FSRS schedule says is due for review now.")] = False,
     count: Annotated[int, typer.Option("-n", "--count", min=1, max=1000, help="How many problems.")] = 10,
     seed: SeedOpt = None,
     bank: BankOpt = None,
+    retention: Annotated[Optional[str], typer.Option("--retention", help="FSRS retention target 0.7–0.99: the share of problems you want to still get right when they come due (default: EXAMGEN_RETENTION or 0.9).")] = None,
     lang: LangOpt = None,
 ) -> None:
     """Untimed drill with instant feedback, fresh variants on demand and progressive hints."""
+    from examgen.schedule import retention as current_retention, set_retention
     from examgen.ui.practice import run_practice
 
     lg = lang_of(lang)
-    run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg)
+    set_retention(retention)
+    current_retention()  # a bad EXAMGEN_RETENTION is reported before the session starts
+    run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg, due_only=due)

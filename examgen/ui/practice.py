@@ -91,7 +91,7 @@ def order_pool(cards: list[Card], weak: bool, rng: random.Random, store: Any) ->
         now = time.time()
         by_key = {c.key: c for c in cards}
         ordered = weak_order(sc, now, acc, salt=str(rng.random()))
-        due = {c.key for c in sc if c.due_at is not None and c.due_at <= now}
+        due = {c.key for c in sc if c.is_due(now)}
         return [by_key[c.key] for c in ordered], due
     kinds = [c for c in cards if c.kind is not None]
     items = [c for c in cards if c.item is not None]
@@ -248,16 +248,16 @@ class Practice:
                 break
         self.summary()
 
-    def record(self, card: Card, pr: Problem, earned: float, level: int) -> float:
+    def record(self, card: Card, pr: Problem, earned: float, level: int, duration_s: float | None = None) -> float:
         """Record one attempt (at most once per problem): the score, capped by the hints seen, goes to the
-        statistics and the schedule; returns it."""
+        statistics and the schedule (with the time taken, when known); returns it."""
         earned = min(round(earned, 2), self.cap(card, pr, level))
         self.earned += earned
         self.points += float(pr.points)
         self.done += 1
         self.results.append((card, pr, earned))
         try:
-            self.store.record_practice(pr, earned, float(pr.points))
+            self.store.record_practice(pr, earned, float(pr.points), duration_s)
         except UserError as exc:
             self.say(exc.text(self.lang), "red")
         return earned
@@ -292,6 +292,7 @@ class Practice:
         from examgen.ui.views import fmt_pts, question_view
 
         pr, carry = self.make(card)
+        shown = time.monotonic()  # the time taken, for the schedule (a fast full-marks answer is rated Easy)
         number = self.done + 1
         level = 0
         recorded: float | None = None
@@ -347,6 +348,7 @@ class Practice:
                     self.say(t("pr.new_variant", self.lang), "dim")
                     card = nxt
                     pr, carry = self.make(card)
+                    shown = time.monotonic()
                     level, recorded, restart = 0, None, True
                     break
                 if cmd is not None:
@@ -374,7 +376,7 @@ class Practice:
             if rubric and recorded is None:
                 earned = self.self_mark(pr, verdict)
             if recorded is None:
-                recorded = self.record(card, pr, earned, level)
+                recorded = self.record(card, pr, earned, level, time.monotonic() - shown)
                 note = "pr.recorded" if recorded >= earned - 1e-9 else "pr.recorded_capped"
                 self.say(t(note, self.lang, got=fmt_pts(recorded), max=fmt_pts(pr.points),
                                       earned=fmt_pts(earned)), "bold")
@@ -391,6 +393,7 @@ class Practice:
                 nxt = self.variant(card)
                 card = nxt if nxt is not None else card
                 pr, carry = self.make(card)
+                shown = time.monotonic()
                 level, recorded = 0, None
                 continue
             return status
@@ -469,15 +472,23 @@ def due_text(when: float | None, now: float, lang: str) -> str:
 
 
 def run_practice(topic: str | None, kind: str | None, weak: bool, count: int, seed: int | None,
-                 bank_dir: str | None, lang: str) -> None:
+                 bank_dir: str | None, lang: str, due_only: bool = False) -> None:
     from examgen.store import Store
     from examgen.ui.reader import LineReader
 
     cards = build_pool(topic, kind, bank_dir)
     rng = random.Random(seed if seed is not None else secrets.randbits(64))
     with Store.open() as store:
-        order, due = order_pool(cards, weak, rng, store)
+        order, due = order_pool(cards, weak or due_only, rng, store)
         con = Console(highlight=False, soft_wrap=False)
+        if due_only:  # `--due`: only the cards the FSRS schedule says are due
+            order = [c for c in order if c.key in due]
+            if not order:
+                from examgen.schedule import NOTHING_DUE
+
+                con.print(Text(NOTHING_DUE.get(lang)))
+                return
         if weak and not store.schedule():
             con.print(Text(t("pr.weak_none", lang), style="dim"))
+        count = min(count, len(order)) if due_only else count
         Practice(cards, order, due, count, rng, store, lang, con, LineReader()).run()
