@@ -23,7 +23,7 @@ from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
     TrueFalseSpec, VectorSpec,
 )
-from examgen.rounding import score_accepted
+from examgen.rounding import accepted_parts, may_round, score_accepted
 
 
 # ---------------------------------------------------------------- verdicts
@@ -325,6 +325,10 @@ def grade_part(problem: Problem, part: Part, text: str | None, blank_error: bool
         pv.format_error = exc.message
         return pv
     pv.score, pv.feedback, pv.key_points = score_accepted(part, value)
+    if pv.score < 1.0 - 1e-9 and may_round(part):  # missed the key: the answer rounded as the prompt says?
+        full = next((p for p in accepted_parts(problem) if p.name == part.name), part)
+        if full.accept != part.accept:
+            pv.score, pv.feedback, pv.key_points = score_accepted(full, value)
     pv._value = value  # type: ignore[attr-defined]
     return pv
 

@@ -19,7 +19,6 @@ from examgen.errors import ParamError, UserError
 from examgen.i18n import Bi
 from examgen.model import Problem, Prompt, Solution
 from examgen.params import Schema
-from examgen.rounding import with_accepted
 
 _KINDS: dict[str, "Kind"] = {}
 _INDEX: dict[str, str] = {}  # kind name -> module, from the file names under examgen/kinds/
@@ -58,7 +57,7 @@ class Kind:
         """A problem from parameters (already valid): prompt, answers and steps."""
         prompt = self.prompt(params)
         sol = self.solve(params)
-        parts = with_accepted(sol.parts, params, self.carry_forward, self.rounded)
+        parts = sol.parts   # answers reached by rounding as the prompt says: `rounding.accepted_parts`, when grading
         return Problem(kind=self.name, seed=seed, section=self.section, topic=self.chapter, points=self.points,
                        params=params, prompt=prompt.text, parts=parts, steps=sol.steps,
                        figures=prompt.figures, title=self.title)

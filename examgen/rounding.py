@@ -10,8 +10,10 @@ mechanism serves every kind:
 * **a kind's own rounded path** (`Kind.rounded(params) -> {part: value}`) — for intermediates that are not parts
   (Adam's m and v, RMSProp's √s), each rounded to the decimals the worked steps show it with.
 
-Every value that differs from the key is stored in `Part.accept`; `score_accepted` grades against the key and each
-accepted value and keeps the best. Exports that list accepted answers (Moodle, GIFT) can read `accepted_values`.
+Every value that differs from the key goes into `Part.accept` (`accepted_parts`); `score_accepted` grades against the
+key and each accepted value and keeps the best. The paths are computed only when an answer misses the key
+(`grading.grade_part`), so generating a problem costs nothing extra. Exports that list accepted answers (Moodle,
+GIFT) can read `accepted_values(part)` of `accepted_parts(problem)`.
 """
 
 from __future__ import annotations
@@ -95,6 +97,22 @@ def with_accepted(parts: list[Part], params: dict[str, Any], hook: Hook | None,
                         alts.append(alt)
         out.append(replace(part, accept=tuple(alts)) if len(alts) != len(part.accept) else part)
     return out
+
+
+def accepted_parts(problem: Any) -> list[Part]:
+    """The problem's parts with `accept` filled in from its kind's rounded paths (generated kinds; bank items and
+    problems of unknown kinds keep their parts as they are)."""
+    from examgen.registry import get, index
+
+    if problem.kind not in index():
+        return list(problem.parts)
+    kind = get(problem.kind)
+    return with_accepted(list(problem.parts), problem.params, kind.carry_forward, kind.rounded)
+
+
+def may_round(part: Part) -> bool:
+    """Whether a rounded path could change what is accepted for this part (a decimal numeric answer)."""
+    return isinstance(part.spec, _NUMERIC) and not part.spec.integer
 
 
 def accepted_values(part: Part) -> list[Any]:
