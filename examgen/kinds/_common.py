@@ -134,16 +134,35 @@ def _flat(value: Any) -> list[float]:
     return [float(value)]
 
 
+_CHECKED: dict[Any, tuple[dict[str, Any], Any]] = {}  # solver → (params, solution) of the draw just accepted
+
+
 def _nondegenerate(sample: Any, solve: Any) -> Any:
-    """Wrap a sampler so that it draws again while `degenerate(solve(params))` (`solve` may skip the steps)."""
+    """Wrap a sampler so that it draws again while `degenerate(solve(params))` (`solve` may skip the steps).
+    The solution of the draw it returns is kept for `reusing(solve)`, so building the problem does not solve again."""
     def wrapped(rng: random.Random) -> dict[str, Any]:
         while True:
             params = sample(rng)
-            if not degenerate(solve(params)):
+            sol = solve(params)
+            if not degenerate(sol):
+                _CHECKED[solve] = (params, sol)
                 return params
     wrapped.__name__ = sample.__name__
     wrapped.__doc__ = sample.__doc__
     return wrapped
+
+
+def reusing(solve: Any) -> Any:
+    """`solve`, except that the very params object `_nondegenerate` just accepted gets the solution computed for
+    it there (once: the kept solution is dropped when handed out)."""
+    def solve_once(params: dict[str, Any]) -> Any:
+        kept = _CHECKED.pop(solve, None)
+        if kept is not None and kept[0] is params:
+            return kept[1]
+        return solve(params)
+    solve_once.__name__ = solve.__name__
+    solve_once.__doc__ = solve.__doc__
+    return solve_once
 
 
 def _m(x: float) -> str:

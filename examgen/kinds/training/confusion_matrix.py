@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import FN, FP, TP, _eq, _nondegenerate, pick, table
+from examgen.kinds._common import FN, FP, TP, _eq, _nondegenerate, pick, table, reusing
 from examgen.mathfmt import num, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -367,7 +367,7 @@ register(Kind(
                    "weighted P and R); 3 decimals"),
     variants=("one class", "every class", "macro average", "micro vs macro", "weighted average",
               "transposed table (rows = predicted)"),
-    sample=_nondegenerate(sample_cm, confusion_matrix), prompt=prompt_cm, solve=confusion_matrix, schema=CM_SCHEMA,
+    sample=_nondegenerate(sample_cm, confusion_matrix), prompt=prompt_cm, solve=reusing(confusion_matrix), schema=CM_SCHEMA,
     carry_forward=confusion_carry_forward,
     example={"matrix": [[20, 3, 2], [4, 15, 1], [2, 5, 12]], "ask": "macro"},
 ))

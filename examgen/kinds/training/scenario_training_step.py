@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _asks, _lbl, _nondegenerate, _r, _tenth, pick, softmax
+from examgen.kinds._common import _asks, _lbl, _nondegenerate, _r, _tenth, pick, softmax, reusing
 from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
@@ -380,7 +380,7 @@ register(Kind(
                    "BN variance divided by m, ε ignored; dropout divides kept values by q; samples and classes "
                    "numbered from 1; 4 decimals; later parts earn credit when carried forward"),
     variants=("MSE over the batch", "softmax cross-entropy of one sample", "SGD", "momentum (two conventions)"),
-    sample=_nondegenerate(sample_train, scenario_training), prompt=prompt_train, solve=scenario_training,
+    sample=_nondegenerate(sample_train, scenario_training), prompt=prompt_train, solve=reusing(scenario_training),
     schema=TRAIN_SCHEMA,
     carry_forward=scenario_training_carry_forward,
     example={"a": [1.0, 3.0, 3.0, 9.0], "gamma": 1.0, "beta": 0.5, "keep": 0.8, "mask": [1, 0, 1, 1], "loss": "mse",
