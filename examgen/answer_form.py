@@ -80,8 +80,9 @@ def _eg(spec: AnswerSpec) -> Bi:
     return Bi(f"，如 {ex}", f", e.g. {ex}") if len(ex) <= _SHORT else Bi("", "")
 
 
-def form(spec: AnswerSpec) -> Bi:
-    """The answer form in both languages, without brackets: 单选 / Single choice: one letter …"""
+def form(spec: AnswerSpec, with_example: bool = True) -> Bi:
+    """The answer form in both languages, without brackets: 单选 / Single choice: one letter … (`with_example`:
+    end with a short example where there is one)."""
     if isinstance(spec, ChoiceSpec):
         if spec.multiple:
             return Bi("多选：少选得一半，错选不得分", "Multiple choice: a correct subset earns half, a wrong pick 0")
@@ -90,13 +91,13 @@ def form(spec: AnswerSpec) -> Bi:
         return Bi("判断：对/错", "True/false: T or F")
     if isinstance(spec, FillSpec):
         n = len(spec.blanks)
-        return Bi("填空", "Fill in") if n == 1 else Bi(f"填空：{n} 空，用 ; 分隔", f"Fill in: {n} blanks, separated by ;")
+        return Bi("填空", "Fill in") if n == 1 else Bi(f"填空：{n} 空，用分号分隔", f"Fill in: {n} blanks, separated by ;")
     if isinstance(spec, RubricSpec):
         return Bi("简答：写出要点", "Short answer: give the key points")
     if isinstance(spec, (NumberSpec, VectorSpec, MatrixSpec)) and _size(spec) == 1:
         d = _decimals(spec)
         return Bi(("整数" if spec.integer else "数值") + d.zh, ("A whole number" if spec.integer else "A number") + d.en)
-    eg = _eg(spec)
+    eg = _eg(spec) if with_example else Bi("", "")
     if isinstance(spec, VectorSpec):
         noun, d = _noun(spec.length, spec.integer), _decimals(spec)
         return Bi(f"{noun.zh}{d.zh}，用逗号分隔{eg.zh}", f"{noun.en}{d.en}, separated by commas{eg.en}")
@@ -107,9 +108,9 @@ def form(spec: AnswerSpec) -> Bi:
         if spec.rows == 1:
             return Bi(f"{size} 矩阵{d.zh}：一行 {row.zh}{eg.zh}", f"A {size} matrix{d.en}: one row of {row.en}{eg.en}")
         if spec.cols == 1:
-            return Bi(f"{size} 矩阵{d.zh}：一行一个数，行间用 ; 分隔{eg.zh}",
+            return Bi(f"{size} 矩阵{d.zh}：一行一个数，行间用分号分隔{eg.zh}",
                       f"A {size} matrix{d.en}: one number per row, rows separated by ;{eg.en}")
-        return Bi(f"{size} 矩阵{d.zh}：每行 {row.zh}，行间用 ; 分隔{eg.zh}",
+        return Bi(f"{size} 矩阵{d.zh}：每行 {row.zh}，行间用分号分隔{eg.zh}",
                   f"A {size} matrix{d.en}: {row.en} per row, rows separated by ;{eg.en}")
     if isinstance(spec, LabelsSpec):
         labels = "/".join(spec.labels[:8]) + ("…" if len(spec.labels) > 8 else "")

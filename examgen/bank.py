@@ -76,6 +76,7 @@ class Issue:
     file: str
     line: int
     message: str
+    fatal: UserError | None = None     # the file itself could not be read (size, encoding, YAML): refused for use
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
@@ -98,6 +99,7 @@ class Item:
     rubric: list[KeyPoint] = field(default_factory=list)
     file: str = ""
     line: int = 0
+    follows: str | None = None      # a continuation ("接上题") of this item: only directly after it on a paper
 
     @property
     def section(self) -> str:
@@ -168,6 +170,14 @@ def _bi(value: Any, where: str, issues: list[Issue], file: str, line: int) -> Bi
         issues.append(Issue(file, value.get("__line__", line), f"{where} is missing the {' and '.join(missing)} text"))
         return None
     return Bi(value["zh"].strip(), value["en"].strip())
+
+
+_CONTINUES = re.compile(r"^\s*(接上题|接上一题|续上题|(continuing|continued)\b)", re.IGNORECASE)
+
+
+def _continues(stem: Bi) -> bool:
+    """The stem reads as the continuation of an earlier item."""
+    return bool(_CONTINUES.match(stem.zh) or _CONTINUES.match(stem.en))
 
 
 def _line(d: dict[str, Any], key: str) -> int:
@@ -295,26 +305,33 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
             answer = {"zh": ref.zh, "en": ref.en}
     if stem is None or expl is None:
         return None
-    return Item(id=iid, type=typ, chapter=chapter, concepts=list(concepts), points=points,
+    follows = raw.get("follows")
+    if follows is not None and (not isinstance(follows, str) or not _ID_RE.match(follows) or follows == iid):
+        issues.append(Issue(file, _line(raw, "follows"), f"item {iid}: follows must name another item's id"))
+        return None
+    if follows is None and _continues(stem):
+        issues.append(Issue(file, _line(raw, "stem"), f"item {iid}: its stem continues an earlier item (接上题 / "
+                                                      f"Continuing); name that item with `follows: <id>`"))
+        return None
+    return Item(id=iid, type=typ, chapter=chapter, concepts=list(concepts), points=points, follows=follows,
                 difficulty=int(raw["difficulty"]) if raw["difficulty"] in (1, 2, 3) else 2,
                 source=str(raw["source"]), stem=stem, answer=answer, explanation=expl, options=options,
                 rubric=rubric, file=file, line=line)
 
 
 def _read_yaml(path: Path, issues: list[Issue]) -> Any:
+    """A bank file within the limits of `safe_read.BANK`; what is wrong becomes an issue (marked `fatal`: the file
+    could not be read at all)."""
+    from examgen.safe_read import BANK, ReadError, parse_yaml, read_text
+
+    shown = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        issues.append(Issue(str(path), 0, f"cannot read the file: {exc}"))
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        issues.append(Issue(str(path), line, f"invalid YAML: {problem}"))
-        return None
+        return parse_yaml(read_text(path, BANK, shown), shown, BANK, _LineLoader)
+    except ReadError as exc:
+        issues.append(Issue(shown, exc.line or 0, exc.detail.en, fatal=exc))
+    except UserError as exc:
+        issues.append(Issue(shown, 0, exc.en, fatal=exc))
+    return None
 
 
 def _display(path: Path) -> str:
@@ -377,6 +394,8 @@ def load(dirs: list[Path]) -> Bank:
             issues.append(Issue(it.file, it.line, f"duplicate id '{it.id}' (first at {first.file}:{first.line})"))
         else:
             seen[it.id] = it
+        if it.follows is not None and not any(p.id == it.follows for p in items):
+            issues.append(Issue(it.file, it.line, f"item {it.id}: follows '{it.follows}', which is not in the bank"))
         for c in it.concepts:
             if concepts and c not in concepts:
                 issues.append(Issue(it.file, it.line, f"item {it.id}: unknown concept '{c}'"))
@@ -419,8 +438,13 @@ def _cached(dirs: tuple[str, ...]) -> Bank:
 
 
 def load_bank(extra: str | None = None) -> Bank:
-    """The bank for use (cached). Invalid items are left out; `examgen bank lint` reports them."""
-    return _cached(tuple(str(d) for d in bank_dirs(extra)))
+    """The bank for use (cached). Invalid items are left out (`examgen bank lint` reports them); a file that cannot
+    be read at all (too large, not UTF-8, not YAML, over a limit of `safe_read`) is refused with its error."""
+    b = _cached(tuple(str(d) for d in bank_dirs(extra)))
+    for issue in b.issues:
+        if issue.fatal is not None:
+            raise issue.fatal
+    return b
 
 
 def find_item(item_id: str, extra: str | None = None) -> Problem | None:

@@ -9,8 +9,14 @@ import sys
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from examgen.errors import UserError
+from examgen.usage_errors import SeedType
+
+# Help is plain Click text (rich_markup_mode=None), but Typer escapes "[required]" / "[default: …]" for Rich
+# whenever Rich is installed, so `--help` showed "\\[required]". Rich formatting is off: nothing to escape for.
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="examgen",
@@ -25,7 +31,8 @@ app = typer.Typer(
 
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="zh or en (default: EXAMGEN_LANG or the locale)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed: the same seed gives the same problem.")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", click_type=SeedType(),
+                                                help="Seed: the same seed gives the same problem.")]
 
 
 def lang_of(lang: str | None) -> str:
@@ -64,17 +71,19 @@ def list_kinds(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    from examgen.ui.render import SECTION_NAMES
+    from examgen.ui.render import SECTION_NAMES, Wrapped
 
     table = Table(title="examgen kinds" if lg == "en" else "题型一览", show_lines=False)
-    for col in ("kind", "章节 chapter" if lg == "zh" else "chapter", "题型 section" if lg == "zh" else "section",
-                "内容" if lg == "zh" else "what it asks"):
+    heads = ("名称", "章节", "部分", "内容") if lg == "zh" else ("kind", "chapter", "section", "what it asks")
+    # the name is what one copies into `generate`/`practice`: never wrapped or cut; the other columns wrap
+    table.add_column(heads[0], no_wrap=True, min_width=max(len(k.name) for k in kinds))
+    for col in heads[1:]:
         table.add_column(col)
     for chapter, title in CHAPTERS.items():
         group = [k for k in kinds if k.chapter == chapter]
         for i, k in enumerate(group):
-            table.add_row(k.name, title.get(lg) if i == 0 else "", SECTION_NAMES[k.section].get(lg),
-                          k.summary.get(lg))
+            table.add_row(k.name, Wrapped(title.get(lg) if i == 0 else ""), Wrapped(SECTION_NAMES[k.section].get(lg)),
+                          Wrapped(k.summary.get(lg)))
     console().print(table)
 
 
@@ -139,11 +148,11 @@ def solve(
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise UserError(f"--param must look like name=value, got '{item}'")
-        raw[name.strip()] = parse_cli_value(value)
+        raw[name.strip()] = parse_cli_value(value, f"--param {name.strip()}")
     if not raw:
         example = " ".join(f"--param {n}={json.dumps(v, separators=(',', ':'))}" for n, v in k.example.items())
         raise UserError(f"give the parameters with --param; e.g. examgen solve {kind} {example}")
-    pr = k.from_params(raw)
+    pr = problem_from_params(k, raw)
     if as_json:
         emit_json(pr.to_json())
         return
@@ -154,21 +163,29 @@ def solve(
     con.print(solution_view(pr, lg))
 
 
-def _read_params(path: str) -> dict[str, Any]:
-    import yaml
+def problem_from_params(k: Any, raw: dict[str, Any]) -> Any:
+    """`Kind.from_params`, with an overflow in the solver (numbers no problem worked by hand has) a one-line
+    error like any other invalid parameters."""
+    try:
+        return k.from_params(raw)
+    except ArithmeticError as exc:
+        from examgen.i18n import Bi
 
-    try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path} is not valid JSON/YAML: {str(exc).splitlines()[0]}") from None
+        raise UserError(Bi(f"这些参数无法构成有效的 {k.name} 题目：数值太大，计算溢出（{type(exc).__name__}）",
+                           f"these parameters do not make a valid {k.name} problem: the numbers are too large to "
+                           f"compute with ({type(exc).__name__})")) from None
+
+
+def _read_params(path: str) -> dict[str, Any]:
+    from examgen.i18n import Bi
+    from examgen.safe_read import PARAMS, load_yaml
+
+    data = load_yaml(path, PARAMS)
     if isinstance(data, dict) and isinstance(data.get("params"), dict):
         data = data["params"]
     if not isinstance(data, dict):
-        raise UserError(f"{path} must hold a mapping of parameter names to values")
+        shown = "<stdin>" if path == "-" else path
+        raise UserError(Bi(f"{shown} 必须是参数名到取值的映射", f"{shown} must hold a mapping of parameter names to values"))
     return data
 
 
@@ -187,7 +204,7 @@ def check(
 
     lg = lang_of(lang)
     problem, carry = resolve(target, seed, bank)
-    verdict = grade(problem, split_answers(problem, answer), carry)
+    verdict = grade(problem, split_answers(problem, answer), carry, blank_is_error=True)
     if as_json:
         out = verdict.to_json(lg)
         out.update({"kind": problem.kind, "seed": problem.seed, "id": problem.item_id, "answer": problem.answer})
@@ -229,20 +246,35 @@ def argv_lang(argv: list[str]) -> str:
 
 
 def main() -> None:
-    """Console entry point: one-line errors and exit codes, never a traceback."""
+    """Console entry point: one-line errors and exit codes, never a traceback. Errors are printed in the language
+    of `--lang` (else the default language), with the prefix `examgen: error:` or `examgen：错误：`."""
+    import click
+
+    from examgen.usage_errors import PREFIX, one_line
+
     try:
-        app()
+        code = app(standalone_mode=False)
     except UserError as exc:
-        sys.stderr.write(f"examgen: error: {exc.text(argv_lang(sys.argv[1:]))}\n")
+        lang = argv_lang(sys.argv[1:])
+        sys.stderr.write(f"{PREFIX.get(lang)}{exc.text(lang)}\n")
         sys.exit(exc.code)
-    except KeyboardInterrupt:
-        sys.stderr.write("examgen: interrupted\n")
+    except click.exceptions.NoArgsIsHelpError as exc:  # `examgen`, `examgen bank`: the help, as Click prints it
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        sys.stderr.write(one_line(exc, argv_lang(sys.argv[1:]), sys.argv[1:]) + "\n")
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        sys.stderr.write("examgen：已中断\n" if argv_lang(sys.argv[1:]) == "zh" else "examgen: interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: say so in one line; EXAMGEN_DEBUG=1 shows the traceback
         if os.environ.get("EXAMGEN_DEBUG"):
             raise
-        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {exc} "
+        detail = str(exc).splitlines()[0][:300] if str(exc) else ""
+        sys.stderr.write(f"examgen：内部错误：{type(exc).__name__}：{detail}（请报告此问题；EXAMGEN_DEBUG=1 显示详情）\n"
+                         if argv_lang(sys.argv[1:]) == "zh" else f"examgen: internal error: {type(exc).__name__}: {detail} "
                          f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

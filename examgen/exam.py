@@ -1,80 +1,40 @@
-"""Mock exams: the blueprint, a paper built from a seed, grading a whole paper, the report data.
+"""Mock exams: a paper built from a seed and a blueprint, saved and rebuilt, and the paper as JSON.
 
-The blueprint (`question_bank/blueprint.yaml`, or a teacher's own file) lists sections of slots. Every slot gets
-its own seed, derived from the exam seed and the slot id only (`slot_seed`), so the same seed always gives the
-same paper and editing one slot does not reshuffle the others. A slot is filled either from the question bank
-(`source: bank`) or by generating a problem of a kind (`source: kind`). Rules that span slots (must-include kinds,
-the minimum number of chapters, no item twice) are applied afterwards and touch as few slots as possible.
+Every slot gets its own seed, derived from the exam seed and the slot id only (`slot_seed`), so the same seed
+always gives the same paper and editing one slot does not reshuffle the others. Rules that span slots (must-include
+kinds, the minimum number of chapters, no item twice, a continuation item only right after its parent) are applied
+afterwards and touch as few slots as possible.
+
+The blueprint lives in `examgen.blueprint`, answers as text and answer sheets in `examgen.answer_sheet`, grading a
+paper in `examgen.exam_report`; their public names are importable from here too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from examgen.errors import UserError
-from examgen.i18n import Bi
-from examgen.model import (
-    CHAPTERS, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
-    TrueFalseSpec, VectorSpec,
+from examgen.answer_sheet import (  # noqa: F401 - re-exported
+    answer_value, correct_text, part_answer_value, read_sheet, sheet_answers, value_to_text,
 )
+from examgen.blueprint import (  # noqa: F401 - re-exported
+    BANK_TYPES, DEFAULT_SECTION_TITLES, DEFAULT_TITLE, MAX_DURATION_MIN, SOURCES, Blueprint, BlueprintSection, Slot,
+    load_blueprint, parse_blueprint, resolve_blueprint, shipped_blueprint,
+)
+from examgen.errors import UserError
+from examgen.exam_report import ItemResult, Report, SelfMarks, grade_exam  # noqa: F401 - re-exported
+from examgen.i18n import Bi
+from examgen.model import Problem, RubricSpec
 
-BANK_TYPES = ("single", "multiple", "tf", "fill", "short")
-SOURCES = ("bank", "kind")
-DEFAULT_SECTION_TITLES = {
-    "objective": Bi("一、选择填空题", "I. Choice and fill-in"),
-    "short": Bi("二、简答题", "II. Short answer"),
-    "calculation": Bi("三、计算题", "III. Calculation"),
-    "comprehensive": Bi("四、综合题", "IV. Comprehensive"),
-}
-DEFAULT_TITLE = Bi("深度学习与计算机视觉 期末模拟考试", "Deep learning and computer vision: mock final exam")
-MAX_DURATION_MIN = 600
-
-
-# ---------------------------------------------------------------- data
-@dataclass
-class Slot:
-    """One blueprint slot."""
-
-    id: str
-    section: str
-    source: str
-    points: float
-    kinds: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    chapters: list[str] | None = None
-    fallback: list[str] = field(default_factory=list)
-    line: int = 0
-
-
-@dataclass
-class BlueprintSection:
-    id: str
-    title: Bi
-    points: float
-    slots: list[Slot]
-
-
-@dataclass
-class Blueprint:
-    name: str
-    title: Bi
-    duration_min: int
-    total: float
-    min_chapters: int
-    must_include: list[tuple[str, str]]
-    sections: list[BlueprintSection]
-    path: str | None = None
-    text: str | None = None
-
-    @property
-    def slots(self) -> list[Slot]:
-        return [s for sec in self.sections for s in sec.slots]
-
+__all__ = [
+    "BANK_TYPES", "DEFAULT_SECTION_TITLES", "DEFAULT_TITLE", "MAX_DURATION_MIN", "SOURCES", "Blueprint",
+    "BlueprintSection", "Exam", "ExamItem", "ExamSection", "ItemResult", "Report", "SelfMarks", "Slot",
+    "answer_value", "available_kinds", "bank_for", "build_exam", "correct_text", "exam_from_record", "exam_record",
+    "grade_exam", "lint_blueprint", "load_blueprint", "own_answer_full_marks", "paper_json", "parse_blueprint", "part_answer_value",
+    "read_sheet", "resolve_blueprint", "sheet_answers", "shipped_blueprint", "slot_seed", "value_to_text",
+]
 
 @dataclass
 class ExamItem:
@@ -136,284 +96,6 @@ def slot_seed(exam_seed: int, slot_id: str) -> int:
 def _rank(seed: int, key: str) -> bytes:
     """A candidate's rank inside a slot: stable when other candidates are added or removed."""
     return hashlib.blake2b(f"{seed}:{key}".encode(), digest_size=8).digest()
-
-
-# ---------------------------------------------------------------- blueprint loading and validation
-def shipped_blueprint() -> Path:
-    from examgen.bank import shipped_dir
-
-    return shipped_dir() / "blueprint.yaml"
-
-
-class _Map(dict):
-    line: int = 0
-    lines: dict[str, int] = {}
-
-
-def _yaml_loader() -> type:
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class Loader(base):  # type: ignore[misc, valid-type]
-        pass
-
-    def construct(loader: Any, node: Any, deep: bool = False) -> _Map:
-        m = _Map(yaml.SafeLoader.construct_mapping(loader, node, deep=deep))
-        m.line = node.start_mark.line + 1
-        m.lines = {getattr(k, "value", None): k.start_mark.line + 1 for k, _ in node.value}
-        return m
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct)
-    return Loader
-
-
-_BP_CACHE: dict[tuple[str, int, int], Blueprint] = {}
-
-
-def load_blueprint(path: str | None = None) -> Blueprint:
-    """The blueprint at `path` (None = the shipped `question_bank/blueprint.yaml`); a `UserError` naming the file
-    and line for anything wrong."""
-    p = Path(path).expanduser() if path is not None else shipped_blueprint()
-    shown = str(path) if path is not None else "blueprint.yaml"
-    try:
-        st = p.stat()
-    except OSError as exc:
-        raise UserError(f"cannot read blueprint {shown}: {exc.strerror or exc}") from None
-    if p.is_dir():
-        raise UserError(f"cannot read blueprint {shown}: it is a directory")
-    key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
-    if key in _BP_CACHE:
-        return _BP_CACHE[key]
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read blueprint {shown}: {getattr(exc, 'strerror', None) or exc}") from None
-    bp = parse_blueprint(text, shown, name=None if path is not None else "default")
-    if path is not None:
-        bp.path = str(p)
-    else:
-        bp.text = None  # the shipped blueprint is found again by name
-    _BP_CACHE[key] = bp
-    return bp
-
-
-def parse_blueprint(text: str, shown: str = "blueprint", name: str | None = None) -> Blueprint:
-    import yaml
-
-    try:
-        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(f"{shown}:{line}: invalid YAML: {problem}") from None
-    v = _Validator(shown)
-    bp = v.blueprint(data)
-    bp.text = text
-    if name is not None:
-        bp.name = name
-    elif not bp.name:
-        bp.name = shown
-    return bp
-
-
-class _Validator:
-    def __init__(self, shown: str) -> None:
-        self.shown = shown
-
-    def fail(self, line: int, message: str) -> UserError:
-        return UserError(f"{self.shown}:{line}: {message}")
-
-    def _line(self, d: Any, key: str | None = None) -> int:
-        if isinstance(d, _Map):
-            return d.lines.get(key, d.line) if key else d.line
-        return 0
-
-    def _keys(self, d: _Map, allowed: tuple[str, ...], what: str) -> None:
-        import difflib
-
-        for k in d:
-            if k not in allowed:
-                close = difflib.get_close_matches(str(k), allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
-                raise self.fail(self._line(d, k), f"{what}: unknown key '{k}'{hint}")
-
-    def _bi(self, value: Any, line: int, what: str) -> Bi:
-        if isinstance(value, str) and value.strip():
-            return Bi(value.strip(), value.strip())
-        if isinstance(value, dict) and all(isinstance(value.get(lg), str) and value.get(lg).strip()
-                                           for lg in ("zh", "en")):
-            return Bi(value["zh"].strip(), value["en"].strip())
-        raise self.fail(line, f"{what} must be a text or a mapping with zh and en")
-
-    def _number(self, value: Any, line: int, what: str, integer: bool = False) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or value != value:
-            raise self.fail(line, f"{what} must be a positive {'whole ' if integer else ''}number, got {value!r}")
-        if integer and not float(value).is_integer():
-            raise self.fail(line, f"{what} must be a whole number, got {value!r}")
-        return float(value)
-
-    def _names(self, value: Any, line: int, what: str) -> list[str]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value or not all(isinstance(x, str) and x.strip() for x in value):
-            raise self.fail(line, f"{what} must be a non-empty list of names")
-        return [x.strip() for x in value]
-
-    def blueprint(self, data: Any) -> Blueprint:
-        if not isinstance(data, _Map):
-            raise self.fail(1, "a blueprint must be a mapping with 'sections' (see docs/exam.md)")
-        self._keys(data, ("name", "title", "duration_min", "total", "balance", "must_include", "sections"),
-                   "blueprint")
-        if "sections" not in data:
-            raise self.fail(data.line, "the blueprint has no 'sections'")
-        name = str(data.get("name") or "")
-        title = self._bi(data["title"], self._line(data, "title"), "title") if "title" in data else DEFAULT_TITLE
-        duration = int(self._number(data.get("duration_min", 120), self._line(data, "duration_min"),
-                                    "duration_min", integer=True))
-        if duration > MAX_DURATION_MIN:
-            raise self.fail(self._line(data, "duration_min"),
-                            f"duration_min must be at most {MAX_DURATION_MIN}, got {duration}")
-        raw_sections = data["sections"]
-        if not isinstance(raw_sections, list) or not raw_sections:
-            raise self.fail(self._line(data, "sections"), "sections must be a non-empty list")
-        sections: list[BlueprintSection] = []
-        seen_slots: dict[str, int] = {}
-        seen_sections: set[str] = set()
-        for raw in raw_sections:
-            sections.append(self.section(raw, seen_sections, seen_slots, self._line(data, "sections")))
-        total_sections = round(sum(s.points for s in sections), 6)
-        if "total" in data:
-            total = self._number(data["total"], self._line(data, "total"), "total")
-            if abs(total - total_sections) > 1e-6:
-                raise self.fail(self._line(data, "total"),
-                                f"the sections add up to {total_sections:g} points, not the total {total:g}")
-        else:
-            total = total_sections
-        min_chapters = 1
-        if "balance" in data:
-            bal = data["balance"]
-            if not isinstance(bal, _Map):
-                raise self.fail(self._line(data, "balance"), "balance must be a mapping (min_chapters: N)")
-            self._keys(bal, ("min_chapters",), "balance")
-            mc = bal.get("min_chapters", 1)
-            if isinstance(mc, bool) or not isinstance(mc, int) or not 1 <= mc <= len(CHAPTERS):
-                raise self.fail(self._line(bal, "min_chapters"),
-                                f"balance.min_chapters must be a whole number from 1 to {len(CHAPTERS)}, got {mc!r}")
-            n_slots = len(seen_slots)
-            if mc > n_slots:
-                raise self.fail(self._line(bal, "min_chapters"),
-                                f"balance.min_chapters is {mc} but the blueprint has only {n_slots} slots")
-            min_chapters = mc
-        must: list[tuple[str, str]] = []
-        raw_must = data.get("must_include") or []
-        if not isinstance(raw_must, list):
-            raise self.fail(self._line(data, "must_include"), "must_include must be a list of {section, kind}")
-        for rule in raw_must:
-            line = self._line(rule) or self._line(data, "must_include")
-            if not isinstance(rule, _Map) or not {"section", "kind"} <= set(rule):
-                raise self.fail(line, "a must_include rule needs 'section' and 'kind'")
-            self._keys(rule, ("section", "kind"), "must_include")
-            sec = next((s for s in sections if s.id == rule["section"]), None)
-            if sec is None:
-                raise self.fail(line, f"must_include: no section '{rule['section']}' "
-                                      f"(sections: {', '.join(s.id for s in sections)})")
-            kind = str(rule["kind"])
-            if not any(s.source == "kind" and kind in s.kinds + s.fallback for s in sec.slots):
-                raise self.fail(line, f"must_include: no slot of section '{sec.id}' lists kind '{kind}'")
-            must.append((sec.id, kind))
-        return Blueprint(name=name, title=title, duration_min=duration, total=total, min_chapters=min_chapters,
-                         must_include=must, sections=sections)
-
-    def section(self, raw: Any, seen_sections: set[str], seen_slots: dict[str, int], line0: int) -> BlueprintSection:
-        if not isinstance(raw, _Map):
-            raise self.fail(line0, "every section must be a mapping with id, points and slots")
-        self._keys(raw, ("id", "title", "points", "slots"), "section")
-        for key in ("id", "points", "slots"):
-            if key not in raw:
-                raise self.fail(raw.line, f"section {raw.get('id', '?')}: missing '{key}'")
-        sid = str(raw["id"])
-        if sid in seen_sections:
-            raise self.fail(self._line(raw, "id"), f"duplicate section id '{sid}'")
-        seen_sections.add(sid)
-        if "title" in raw:
-            title = self._bi(raw["title"], self._line(raw, "title"), f"section {sid}: title")
-        elif sid in DEFAULT_SECTION_TITLES:
-            title = DEFAULT_SECTION_TITLES[sid]
-        else:
-            raise self.fail(raw.line, f"section {sid}: give it a title (zh and en)")
-        points = self._number(raw["points"], self._line(raw, "points"), f"section {sid}: points")
-        slots_raw = raw["slots"]
-        if not isinstance(slots_raw, list) or not slots_raw:
-            raise self.fail(self._line(raw, "slots"), f"section {sid}: slots must be a non-empty list")
-        slots = [self.slot(s, sid, seen_slots, self._line(raw, "slots")) for s in slots_raw]
-        got = round(sum(s.points for s in slots), 6)
-        if abs(got - points) > 1e-6:
-            raise self.fail(self._line(raw, "points"),
-                            f"section {sid}: its slots add up to {got:g} points, not {points:g}")
-        return BlueprintSection(sid, title, points, slots)
-
-    def slot(self, raw: Any, section: str, seen: dict[str, int], line0: int) -> Slot:
-        import re
-
-        if not isinstance(raw, _Map):
-            raise self.fail(line0, f"section {section}: every slot must be a mapping with id, source and points")
-        line = raw.line
-        self._keys(raw, ("id", "source", "points", "kinds", "types", "chapters", "fallback"), "slot")
-        for key in ("id", "source", "points"):
-            if key not in raw:
-                raise self.fail(line, f"slot {raw.get('id', '?')}: missing '{key}'")
-        sid = str(raw["id"])
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", sid):
-            raise self.fail(self._line(raw, "id"), f"slot id '{sid}' must be letters, digits, '-', '_' or '.'")
-        if sid in seen:
-            raise self.fail(self._line(raw, "id"), f"duplicate slot id '{sid}' (first on line {seen[sid]})")
-        seen[sid] = line
-        source = raw["source"]
-        if source not in SOURCES:
-            raise self.fail(self._line(raw, "source"), f"slot {sid}: source must be bank or kind, got {source!r}")
-        points = self._number(raw["points"], self._line(raw, "points"), f"slot {sid}: points")
-        chapters = None
-        if raw.get("chapters") is not None:
-            chapters = self._names(raw["chapters"], self._line(raw, "chapters"), f"slot {sid}: chapters")
-            for c in chapters:
-                if c not in CHAPTERS:
-                    import difflib
-
-                    close = difflib.get_close_matches(c, list(CHAPTERS), n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else f"; chapters: {', '.join(CHAPTERS)}"
-                    raise self.fail(self._line(raw, "chapters"), f"slot {sid}: unknown chapter '{c}'{hint}")
-        kinds: list[str] = []
-        types: list[str] = []
-        fallback: list[str] = []
-        if source == "kind":
-            if "types" in raw:
-                raise self.fail(self._line(raw, "types"), f"slot {sid}: 'types' is for bank slots; a kind slot lists 'kinds'")
-            if "kinds" not in raw:
-                raise self.fail(line, f"slot {sid}: a kind slot needs 'kinds' (see `examgen list`)")
-            kinds = self._names(raw["kinds"], self._line(raw, "kinds"), f"slot {sid}: kinds")
-            if raw.get("fallback") is not None:
-                fallback = self._names(raw["fallback"], self._line(raw, "fallback"), f"slot {sid}: fallback")
-        else:
-            for key in ("kinds", "fallback"):
-                if key in raw:
-                    raise self.fail(self._line(raw, key), f"slot {sid}: '{key}' is for kind slots; a bank slot lists 'types'")
-            if "types" not in raw:
-                raise self.fail(line, f"slot {sid}: a bank slot needs 'types' ({', '.join(BANK_TYPES)})")
-            types = self._names(raw["types"], self._line(raw, "types"), f"slot {sid}: types")
-            for t in types:
-                if t not in BANK_TYPES:
-                    raise self.fail(self._line(raw, "types"),
-                                    f"slot {sid}: unknown item type '{t}'; types: {', '.join(BANK_TYPES)}")
-        return Slot(id=sid, section=section, source=source, points=points, kinds=kinds, types=types,
-                    chapters=chapters, fallback=fallback, line=line)
-
-
-def resolve_blueprint(blueprint: "str | Blueprint | None") -> Blueprint:
-    if isinstance(blueprint, Blueprint):
-        return blueprint
-    return load_blueprint(blueprint)
 
 
 # ---------------------------------------------------------------- the bank (cached on disk)
@@ -530,19 +212,9 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
             raise UserError(f"blueprint {where}: must_include: kind '{kind}' is not installed "
                             f"(no slot of section '{section}' can hold it)")
 
-    # no item or kind twice: a slot skips candidates that a forced or single-candidate slot holds, or an earlier
-    # slot already took
-    used: set[str] = {_key_of(p) for p in picks if p.forced or len(p.ranked) == 1}
-    for p in picks:
-        if p.forced or len(p.ranked) == 1:
-            continue
-        for i, cand in enumerate(p.ranked):
-            if _key_of(p, cand) not in used:
-                p.index = i
-                break
-        used.add(_key_of(p))
-
+    _distinct(picks, where)
     _balance(picks, bp, where)
+    _continuations(picks, where)
 
     sections: list[ExamSection] = []
     number = 0
@@ -563,6 +235,103 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
                 sections=sections, bank_dir=bank_dir, blueprint_text=bp.text if bp.path else None)
 
 
+def _follows_ok(picks: list[_Pick], k: int, cand: Any) -> bool:
+    """A continuation item ("接上题", `follows: <parent id>`) may only stand directly after its parent."""
+    parent = getattr(cand, "follows", None) if picks[k].slot.source == "bank" else None
+    if parent is None:
+        return True
+    return k > 0 and picks[k - 1].slot.source == "bank" and picks[k - 1].choice.id == parent
+
+
+def _distinct(picks: list[_Pick], where: str) -> None:
+    """No item twice on a paper. Slot by slot, each takes its best-ranked candidate not already on the paper; when
+    its pool has run out, earlier slots move to other candidates of theirs to make room (an augmenting path, so a
+    paper that needed no change keeps every pick). A bank slot that still finds nothing refuses the blueprint,
+    naming the slots that compete for too few items; a kind slot may repeat a kind (a new problem of its own
+    seed)."""
+    holder: dict[str, int] = {}            # key → index of the pick holding it
+    for k, p in enumerate(picks):
+        if p.forced or len(p.ranked) == 1:
+            key = _key_of(p)
+            if key in holder and p.slot.source == "bank":
+                raise _too_few(picks, [holder[key], k], where)
+            holder.setdefault(key, k)
+    for k, p in enumerate(picks):
+        if p.forced or len(p.ranked) == 1:
+            continue
+        visited: set[int] = set()
+        if not _augment(picks, k, holder, visited):
+            if p.slot.source == "bank":
+                raise _too_few(picks, sorted(visited), where)
+            p.index = 0
+
+
+def _augment(picks: list[_Pick], k: int, holder: dict[str, int], visited: set[int]) -> bool:
+    """Give pick `k` a candidate no other pick holds, moving earlier picks along if needed (Kuhn's algorithm)."""
+    visited.add(k)
+    p = picks[k]
+    for i, cand in enumerate(p.ranked):            # first: a free candidate, best rank first
+        key = _key_of(p, cand)
+        if key not in holder and _follows_ok(picks, k, cand):
+            p.index = i
+            holder[key] = k
+            return True
+    for i, cand in enumerate(p.ranked):            # then: take one from a pick that can move elsewhere
+        key = _key_of(p, cand)
+        other = holder.get(key)
+        if other is None or other in visited or picks[other].forced or len(picks[other].ranked) == 1:
+            continue
+        if not _follows_ok(picks, k, cand):
+            continue
+        if _augment(picks, other, holder, visited):
+            p.index = i
+            holder[key] = k
+            return True
+    return False
+
+
+_TYPE_WORDS = {"single": Bi("单选", "single-choice"), "multiple": Bi("多选", "multiple-choice"),
+               "tf": Bi("判断", "true/false"), "fill": Bi("填空", "fill-in"), "short": Bi("简答", "short-answer")}
+
+
+def _too_few(picks: list[_Pick], ks: list[int], where: str) -> UserError:
+    """"slots fill-6 and fill-7 ask for more classic-cv true/false items than the bank has (1)"."""
+    slots = [picks[k].slot for k in ks]
+    pool = {_key_of(picks[k], c) for k in ks for c in picks[k].ranked}
+    names = [s.id for s in slots]
+    listed_en = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    listed_zh = "、".join(names)
+    s0 = slots[0]
+    if all(s.types == s0.types and s.chapters == s0.chapters for s in slots):
+        types = [_TYPE_WORDS.get(t, Bi(t, t)) for t in s0.types]
+        chapters = s0.chapters or []
+        what_en = " ".join(filter(None, [", ".join(chapters), "/".join(t.en for t in types)])) + " items"
+        what_zh = (f"{'、'.join(chapters)} 章的" if chapters else "") + "/".join(t.zh for t in types) + "题"
+    else:
+        what_en, what_zh = "items of their types and chapters", "符合其题型和章节的题"
+    return UserError(Bi(f"蓝图 {where}：槽位 {listed_zh} 需要的{what_zh}比题库中的多（题库只有 {len(pool)} 道）；"
+                        f"同一道题不会在一份试卷上出现两次，请放宽这些槽位的 types 或 chapters，或减少槽位",
+                        f"blueprint {where}: {'slot' if len(names) == 1 else 'slots'} {listed_en} "
+                        f"{'asks' if len(names) == 1 else 'ask'} for more {what_en} than the bank has "
+                        f"({len(pool)}); no item appears twice on a paper: widen their types or chapters, or use "
+                        f"fewer slots"))
+
+
+def _continuations(picks: list[_Pick], where: str) -> None:
+    """After the other rules: a continuation item whose parent is not directly before it is replaced by the slot's
+    best candidate not on the paper."""
+    for k, p in enumerate(picks):
+        if _follows_ok(picks, k, p.choice):
+            continue
+        on_paper = {_key_of(q) for q in picks}
+        for i, cand in enumerate(p.ranked):
+            if _key_of(p, cand) not in on_paper and _follows_ok(picks, k, cand):
+                p.index = i
+                break
+        else:
+            raise _too_few(picks, [k], where)
+
+
 def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
     """Reach the minimum number of chapters by changing as few slots as possible, deterministically: a slot whose
     chapter is held by another slot too takes its best-ranked candidate from a missing chapter."""
@@ -574,7 +343,8 @@ def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
             if p.forced or counts[_chapter_of(p)] < 2:
                 continue
             for i, cand in enumerate(p.ranked):
-                if _chapter_of(p, cand) not in counts and _key_of(p, cand) not in used:
+                if (_chapter_of(p, cand) not in counts and _key_of(p, cand) not in used
+                        and _follows_ok(picks, order, cand)):
                     if best is None or (i, order) < best[:2]:
                         best = (i, order, p, i)
                     break
@@ -587,6 +357,31 @@ def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
             del counts[_chapter_of(p)]
         p.index = i
         counts[_chapter_of(p)] += 1
+
+
+LINT_SEEDS = 50
+
+
+def lint_blueprint(blueprint: str | None = None, bank_dir: str | None = None) -> list[str]:
+    """A blueprint checked against the bank (`examgen bank lint`): it loads, and papers of `LINT_SEEDS` seeds
+    build with no item twice and every continuation item right after its parent. One message per problem."""
+    try:
+        bp = resolve_blueprint(blueprint)
+    except UserError as exc:
+        return [exc.en]
+    problems: list[str] = []
+    for seed in range(1, LINT_SEEDS + 1):
+        try:
+            ex = build_exam(seed, bp, bank_dir)
+        except UserError as exc:
+            if exc.en not in problems:
+                problems.append(exc.en)
+            continue
+        refs = [it.problem.ref for it in ex.items]
+        twice = sorted({r for r in refs if refs.count(r) > 1})
+        if twice:
+            problems.append(f"blueprint {bp.path or bp.name}: seed {seed}: {', '.join(twice)} twice on the paper")
+    return problems
 
 
 # ---------------------------------------------------------------- saving and rebuilding an exam
@@ -628,75 +423,6 @@ def exam_from_record(rec: dict[str, Any], exam_id: int | None = None) -> Exam:
                 blueprint=rec["blueprint"], sections=sections, bank_dir=rec.get("bank_dir"))
 
 
-# ---------------------------------------------------------------- answers as text
-def part_answer_value(problem: Problem, part: Part, lang: str) -> Any:
-    """The key as plain JSON: the value for computations and objective items, the reference text for short ones."""
-    spec = part.spec
-    if isinstance(spec, RubricSpec):
-        return part.answer.get(lang, "") if isinstance(part.answer, dict) else str(part.answer)
-    if isinstance(spec, ChoiceSpec):
-        return "".join(part.answer) if isinstance(part.answer, list) else str(part.answer)
-    return part.answer
-
-
-def answer_value(problem: Problem, lang: str) -> Any:
-    if len(problem.parts) == 1 and problem.parts[0].name == "":
-        return part_answer_value(problem, problem.parts[0], lang)
-    return {p.name: part_answer_value(problem, p, lang) for p in problem.parts}
-
-
-def _num_text(v: Any) -> str:
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
-
-
-def value_to_text(spec: Any, value: Any) -> str | None:
-    """A sheet entry (YAML scalar, list or nested list) as the text a student would type for this part."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        if isinstance(spec, TrueFalseSpec):
-            return "true" if value else "false"
-        return _num_text(value)
-    if isinstance(value, (int, float)):
-        return _num_text(value)
-    if isinstance(value, dict):
-        raise ValueError("a single answer is expected here, not a mapping")
-    if isinstance(value, list):
-        if isinstance(spec, MatrixSpec) or (value and all(isinstance(r, list) for r in value)):
-            return "; ".join(" ".join(_num_text(x) for x in (r if isinstance(r, list) else [r])) for r in value)
-        if isinstance(spec, FillSpec):
-            return "; ".join(str(x) for x in value)
-        if isinstance(spec, ChoiceSpec):
-            return "".join(str(x) for x in value)
-        if isinstance(spec, LabelsSpec):
-            return " ".join(str(x) for x in value)
-        if isinstance(spec, (VectorSpec, ShapeSpec, NumberSpec)):
-            return ", ".join(_num_text(x) for x in value)
-        return ", ".join(str(x) for x in value)
-    return str(value)
-
-
-def correct_text(problem: Problem, part: Part, lang: str) -> str:
-    """The key as a student would write it (both alternatives of a blank, the reference text of a short answer)."""
-    from examgen.grading import display_value
-    from examgen.mathfmt import unicode_text
-
-    if isinstance(part.spec, RubricSpec):
-        ans = part.answer
-        return unicode_text(ans.get(lang, "") if isinstance(ans, dict) else str(ans))
-    if isinstance(part.spec, FillSpec):
-        return "; ".join(" / ".join(alts[:2]) for alts in part.spec.blanks)
-    if isinstance(part.spec, TrueFalseSpec):
-        return ("对" if part.answer else "错") if lang == "zh" else ("true" if part.answer else "false")
-    return display_value(part.spec, part.answer)
-
-
 # ---------------------------------------------------------------- the paper as JSON
 def paper_json(exam: Exam, lang: str) -> dict[str, Any]:
     from examgen.mathfmt import unicode_text
@@ -725,201 +451,3 @@ def paper_json(exam: Exam, lang: str) -> dict[str, Any]:
                       "items": [it.number for it in s.items]} for s in exam.sections],
         "items": items,
     }
-
-
-# ---------------------------------------------------------------- a filled-in sheet
-def read_sheet(path: str) -> Any:
-    import yaml
-
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the answer sheet {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise UserError(f"{path}{line}: the answer sheet is not valid YAML: {problem}") from None
-
-
-def sheet_answers(exam: Exam, data: Any, shown: str = "sheet") -> dict[int, dict[str, str]]:
-    """A sheet (item number → answer text; multi-part items: a mapping part → text) as answers per item."""
-    if data is None:
-        data = {}
-    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
-        data = data["answers"]
-    if not isinstance(data, dict):
-        raise UserError(f"{shown}: the answer sheet must map item numbers to answers, e.g. `1: B`")
-    n = len(exam.items)
-    out: dict[int, dict[str, str]] = {}
-    for raw_key, value in data.items():
-        try:
-            number = int(str(raw_key).strip().rstrip(".").lstrip("#"))
-        except ValueError:
-            raise UserError(f"{shown}: '{raw_key}' is not an item number (1–{n})") from None
-        if not 1 <= number <= n:
-            raise UserError(f"{shown}: there is no item {number}; the paper has items 1–{n}")
-        if number in out:
-            raise UserError(f"{shown}: item {number} is answered twice")
-        pr = exam.item(number).problem
-        names = [p.name for p in pr.parts]
-        single = len(names) == 1 and names[0] == ""
-        answers: dict[str, str] = {}
-        if single:
-            if isinstance(value, dict):
-                raise UserError(f"{shown}: item {number} has a single answer, not parts")
-            try:
-                text = value_to_text(pr.parts[0].spec, value)
-            except ValueError as exc:
-                raise UserError(f"{shown}: item {number}: {exc}") from None
-            if text is not None:
-                answers[""] = text
-        else:
-            if not isinstance(value, dict):
-                if value is None:
-                    out[number] = {}
-                    continue
-                raise UserError(f"{shown}: item {number} has parts {', '.join(names)}: give a mapping part → answer")
-            for part_name, part_value in value.items():
-                part = next((p for p in pr.parts if p.name == str(part_name)), None)
-                if part is None:
-                    raise UserError(f"{shown}: item {number} has no part '{part_name}'; its parts are "
-                                    f"{', '.join(names)}")
-                try:
-                    text = value_to_text(part.spec, part_value)
-                except ValueError as exc:
-                    raise UserError(f"{shown}: item {number}, part {part_name}: {exc}") from None
-                if text is not None:
-                    answers[part.name] = text
-        out[number] = answers
-    return out
-
-
-# ---------------------------------------------------------------- grading a paper
-@dataclass
-class ItemResult:
-    item: ExamItem
-    verdict: Any                          # examgen.grading.Verdict
-    answers: dict[str, str]
-    self_marked: bool = False
-
-    @property
-    def points(self) -> float:
-        return float(self.item.problem.points)
-
-    @property
-    def earned(self) -> float:
-        return float(self.verdict.earned)
-
-    @property
-    def rubric(self) -> bool:
-        return any(isinstance(p.spec, RubricSpec) for p in self.item.problem.parts)
-
-    @property
-    def auto_estimate(self) -> bool:
-        """A short answer scored from key words only (not self-marked)."""
-        return self.rubric and not self.self_marked and any(not pv.blank for pv in self.verdict.parts)
-
-    @property
-    def status(self) -> str:
-        return self.verdict.status
-
-
-@dataclass
-class Report:
-    exam: Exam
-    results: list[ItemResult]
-    exam_id: int | None = None
-    time_used_s: float | None = None
-    duration_s: float | None = None
-    reason: str | None = None
-    mode: str | None = None
-    submitted_at: float | None = None
-
-    @property
-    def total(self) -> float:
-        return round(sum(r.earned for r in self.results), 2)
-
-    @property
-    def max_total(self) -> float:
-        return round(sum(r.points for r in self.results), 2)
-
-    def sections(self) -> list[tuple[ExamSection, float, float]]:
-        out = []
-        for sec in self.exam.sections:
-            rs = [r for r in self.results if r.item.section == sec.id]
-            out.append((sec, round(sum(r.earned for r in rs), 2), round(sum(r.points for r in rs), 2)))
-        return out
-
-    def chapters(self) -> list[tuple[str, float, float, int]]:
-        acc: dict[str, list[float]] = {}
-        for r in self.results:
-            a = acc.setdefault(r.item.chapter, [0.0, 0.0, 0])
-            a[0] += r.earned
-            a[1] += r.points
-            a[2] += 1
-        order = {c: i for i, c in enumerate(CHAPTERS)}
-        return [(c, round(v[0], 2), round(v[1], 2), int(v[2]))
-                for c, v in sorted(acc.items(), key=lambda kv: order.get(kv[0], 99))]
-
-    def to_json(self, lang: str) -> dict[str, Any]:
-        return {
-            "exam_id": self.exam_id, "seed": self.exam.seed, "blueprint": self.exam.blueprint,
-            "title": self.exam.title.get(lang), "mode": self.mode, "submitted": self.reason,
-            "time_used_s": None if self.time_used_s is None else round(self.time_used_s, 1),
-            "duration_s": self.duration_s,
-            "total": self.total, "max_total": self.max_total,
-            "sections": {sec.id: {"title": sec.title.get(lang), "score": got, "max": mx}
-                         for sec, got, mx in self.sections()},
-            "chapters": {c: {"title": CHAPTERS[c].get(lang) if c in CHAPTERS else c, "score": got, "max": mx,
-                             "items": n} for c, got, mx, n in self.chapters()},
-            "auto_estimates": [r.item.number for r in self.results if r.auto_estimate],
-            "items": [_item_json(r, lang) for r in self.results],
-        }
-
-
-def _item_json(r: ItemResult, lang: str) -> dict[str, Any]:
-    pr = r.item.problem
-    out = {
-        "number": r.item.number, "section": r.item.section, "slot": r.item.slot, "kind": pr.kind,
-        "id": pr.item_id, "seed": r.item.seed, "chapter": pr.topic, "points": r.points, "earned": r.earned,
-        "status": r.status, "auto_estimate": r.auto_estimate, "self_marked": r.self_marked,
-        "answers": r.answers,
-        "expected": {p.name: correct_text(pr, p, lang) for p in pr.parts},
-        "parts": [pv.to_json(lang) for pv in r.verdict.parts],
-    }
-    return out
-
-
-SelfMarks = dict[tuple[int, str], list[bool]]
-
-
-def grade_exam(exam: Exam, answers: dict[int, dict[str, str]], self_marks: SelfMarks | None = None,
-               **meta: Any) -> Report:
-    """Grade every item; a short answer's key points may be overridden by the student's own marking."""
-    from examgen import registry
-    from examgen.grading import grade, rubric_score
-
-    kinds = registry.load_all()
-    marks = self_marks or {}
-    results = []
-    for it in exam.items:
-        pr = it.problem
-        given = {k: v for k, v in (answers.get(it.number) or {}).items() if v is not None and str(v).strip()}
-        carry: Callable[..., Any] | None = None
-        if pr.item_id is None and pr.kind in kinds:
-            carry = kinds[pr.kind].carry(pr.params)
-        single = len(pr.parts) == 1 and pr.parts[0].name == ""
-        verdict = grade(pr, given.get("") if single else dict(given), carry)
-        self_marked = False
-        for part, pv in zip(pr.parts, verdict.parts):
-            mk = marks.get((it.number, part.name))
-            if isinstance(part.spec, RubricSpec) and mk is not None and not pv.blank and pv.format_error is None \
-                    and len(mk) == len(part.spec.key_points):
-                pv.key_points = list(mk)
-                pv.score = rubric_score(part.spec, list(mk))
-                self_marked = True
-        results.append(ItemResult(it, verdict, given, self_marked))
-    return Report(exam, results, **meta)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 MAX_LEN = 2000
 MAX_DEPTH = 60
 MAX_EXPONENT = 400.0
+MAX_DIGITS = 400          # digits in one number as typed (the same limit as `safe_read.MAX_DIGITS`)
 
 _TRANSLATE = str.maketrans({
     "−": "-", "–": "-", "—": "-", "﹣": "-", "－": "-",
@@ -34,7 +35,21 @@ def normalize(text: str) -> str:
 
 
 class ParseError(ValueError):
-    """The text is not a well-formed expression; the message says where."""
+    """The text is not a well-formed expression, or its value is not a usable real number; the message says why
+    (`str(exc)` in English, `exc.zh` in Chinese)."""
+
+    def __init__(self, en: str, zh: str | None = None) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh if zh is not None else en
+
+
+def _too_large() -> ParseError:
+    return ParseError("number too large", "数字太大")
+
+
+def _not_real() -> ParseError:
+    return ParseError("not a real number", "不是实数")
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,7 @@ class Num:
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-zπ√]+)|(?P<op>[-+*/^()%]))"
 )
+_LONG_RUN = re.compile(r"[0-9]{%d}" % (MAX_DIGITS + 1))
 _FUNCS = {"sqrt": math.sqrt, "exp": math.exp, "ln": math.log, "log": math.log, "√": math.sqrt}
 
 
@@ -60,9 +76,11 @@ def _tokens(s: str) -> list[tuple[str, str]]:
         m = _TOKEN.match(s, pos)
         if not m or m.end() == pos:
             bad = s[pos:].strip()[:1] or s[pos:pos + 1]
-            raise ParseError(f"unexpected character '{bad}'")
+            raise ParseError(f"unexpected character '{bad}'", f"无法识别的字符 '{bad}'")
         kind = m.lastgroup or ""
         tok = m.group(kind)
+        if kind == "num" and len(tok) > MAX_DIGITS and sum(c.isdigit() for c in tok) > MAX_DIGITS:
+            raise ParseError(f"number too large (more than {MAX_DIGITS} digits)", f"数字太大（超过 {MAX_DIGITS} 位）")
         if kind == "name":
             # Split runs like "2pi" handled by num; here split "√pi" or "sqrtpi" into known names.
             out.extend(("name", n) for n in _split_names(tok))
@@ -83,7 +101,7 @@ def _split_names(tok: str) -> list[str]:
                 rest = rest[len(n):]
                 break
         else:
-            raise ParseError(f"unknown name '{tok}'")
+            raise ParseError(f"unknown name '{tok}'", f"未知的名称 '{tok}'")
     return names
 
 
@@ -104,13 +122,13 @@ class _Parser:
     def expect(self, op: str) -> None:
         tok = self.peek()
         if tok != ("op", op):
-            raise ParseError(f"missing '{op}'")
+            raise ParseError(f"missing '{op}'", f"缺少 '{op}'")
         self.i += 1
 
     def expr(self) -> float:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ParseError("too deeply nested")
+            raise ParseError("too deeply nested", "嵌套太深")
         value = self.term()
         while (tok := self.peek()) in (("op", "+"), ("op", "-")):
             self.take()
@@ -130,7 +148,7 @@ class _Parser:
                     value *= rhs
                 else:
                     if rhs == 0:
-                        raise ParseError("division by zero")
+                        raise ParseError("division by zero", "除数为零")
                     value /= rhs
             elif tok is not None and (tok[0] == "name" or tok == ("op", "(")):
                 value *= self.unary()  # implicit multiplication: 2π, 2(3+1), 2sqrt(2)
@@ -143,7 +161,7 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise ParseError("too deeply nested")
+                raise ParseError("too deeply nested", "嵌套太深")
             v = self.unary()
             self.depth -= 1
             return -v if tok[1] == "-" else v
@@ -155,13 +173,15 @@ class _Parser:
             self.take()
             exponent = self.unary()
             if abs(exponent) > MAX_EXPONENT:
-                raise ParseError("exponent too large")
+                raise ParseError("exponent too large", "指数太大")
             try:
                 result = base ** exponent
-            except (OverflowError, ZeroDivisionError) as exc:
-                raise ParseError("number out of range") from exc
+            except OverflowError as exc:
+                raise _too_large() from exc
+            except ZeroDivisionError as exc:
+                raise ParseError("division by zero", "除数为零") from exc
             if isinstance(result, complex):
-                raise ParseError("not a real number")
+                raise _not_real()
             return result
         return base
 
@@ -175,7 +195,7 @@ class _Parser:
     def atom(self) -> float:
         tok = self.peek()
         if tok is None:
-            raise ParseError("the expression ends too early")
+            raise ParseError("the expression ends too early", "表达式不完整")
         kind, text = tok
         if kind == "num":
             self.take()
@@ -193,23 +213,27 @@ class _Parser:
                 self.expect(")")
             try:
                 return func(arg)
-            except (ValueError, OverflowError) as exc:
-                raise ParseError(f"{text} of {arg:g} is not defined") from exc
+            except OverflowError as exc:
+                raise _too_large() from exc
+            except ValueError as exc:  # sqrt of a negative number, ln of 0: not a real number
+                raise ParseError(f"{text} of {arg:g} is not a real number", f"{text}({arg:g}) 不是实数") from exc
         if tok == ("op", "("):
             self.take()
             value = self.expr()
             self.expect(")")
             return value
-        raise ParseError(f"unexpected '{text}'")
+        raise ParseError(f"unexpected '{text}'", f"多余的 '{text}'")
 
 
 def parse_number(text: str) -> Num:
     """Parse an arithmetic expression typed by a student into a `Num` (text must already be normalized)."""
     s = text.strip()
     if not s:
-        raise ParseError("empty")
+        raise ParseError("empty", "为空")
+    if _LONG_RUN.search(s):
+        raise ParseError(f"number too large (more than {MAX_DIGITS} digits)", f"数字太大（超过 {MAX_DIGITS} 位）")
     if len(s) > MAX_LEN:
-        raise ParseError("too long")
+        raise ParseError(f"too long (over {MAX_LEN} characters)", f"太长（超过 {MAX_LEN} 个字符）")
     # A label before the value: "IoU = 0.14", "x≈0.14", "≈ 0.14".
     s = re.sub(r"^[A-Za-z_][\w ]*\s*(=|≈)\s*", "", s)
     s = re.sub(r"^(=|≈)\s*", "", s)
@@ -230,11 +254,17 @@ def parse_number(text: str) -> Num:
     try:
         value = parser.expr()
     except RecursionError as exc:
-        raise ParseError("too deeply nested") from exc
+        raise ParseError("too deeply nested", "嵌套太深") from exc
     except OverflowError as exc:
-        raise ParseError("number out of range") from exc
+        raise _too_large() from exc
+    except ParseError:
+        raise
+    except (ArithmeticError, ValueError) as exc:  # never expected: the grammar's operations are all guarded
+        raise ParseError(f"cannot be computed ({type(exc).__name__})", f"无法计算（{type(exc).__name__}）") from exc
     if parser.i != len(toks):
-        raise ParseError(f"unexpected '{toks[parser.i][1]}'")
-    if not math.isfinite(value):
-        raise ParseError("number out of range")
+        raise ParseError(f"unexpected '{toks[parser.i][1]}'", f"多余的 '{toks[parser.i][1]}'")
+    if math.isnan(value):
+        raise _not_real()
+    if math.isinf(value):
+        raise _too_large()
     return Num(value, decimals, percent)

@@ -3,16 +3,19 @@
 Parsing and grading are separate steps (as in PrairieLearn): `parse_answer` returns a value or raises
 `FormatError` (the submission is *invalid*: not graded, never a wrong attempt); `score_answer` compares a parsed
 value with the key and returns a score in [0, 1] with feedback. Nothing here evaluates student text as code.
+Parsing lives in `examgen.answer_parse` (its names are importable from here too); comparing and whole problems here.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from examgen.answer_parse import (  # noqa: F401 - re-exported: the parsing half of grading
+    LETTERS, MAX_ANSWER, NO_ANSWER, FormatError, norm_text, parse_answer, parse_choice, parse_fill, parse_labels,
+    parse_matrix, parse_shape, parse_tf, parse_vector,
+)
 from examgen.exprparse import Num, ParseError, normalize, parse_number
 from examgen.i18n import Bi, bi, same
 from examgen.mathfmt import num as fmt_num
@@ -21,17 +24,7 @@ from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
     TrueFalseSpec, VectorSpec,
 )
-
-MAX_ANSWER = 5000
-LETTERS = "ABCDEFGHIJ"
-
-
-class FormatError(ValueError):
-    """The answer cannot be read; `message` says which form is expected."""
-
-    def __init__(self, message: Bi) -> None:
-        super().__init__(message.en)
-        self.message = message
+from examgen.rounding import accepted_parts, may_round, score_accepted
 
 
 # ---------------------------------------------------------------- verdicts
@@ -135,226 +128,6 @@ class Verdict:
         }
 
 
-# ---------------------------------------------------------------- parsing
-def _fe(key: str, **fields: object) -> FormatError:
-    return FormatError(bi(key, **fields))
-
-
-def _number(text: str, spec_integer: bool) -> Num:
-    try:
-        n = parse_number(text)
-    except ParseError as exc:
-        raise _fe("fmt.number", detail=f"'{text[:40]}' ({exc})") from exc
-    if spec_integer and abs(n.value - round(n.value)) > 1e-9:
-        raise _fe("fmt.integer", got=text[:40])
-    return n
-
-
-def _strip_brackets(s: str) -> str:
-    s = s.strip()
-    while len(s) >= 2 and s[0] in "([{" and s[-1] in ")]}" and _closes_at_end(s):
-        s = s[1:-1].strip()
-    return s
-
-
-def _closes_at_end(s: str) -> bool:
-    depth = 0
-    for i, c in enumerate(s):
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0 and i != len(s) - 1:
-                return False
-    return depth == 0
-
-
-def _split_top(s: str, seps: str) -> list[str]:
-    parts, depth, cur = [], 0, []
-    for c in s:
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        if depth == 0 and c in seps:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(c)
-    parts.append("".join(cur))
-    return parts
-
-
-def _join_binary_ops(s: str) -> str:
-    """`1 + 2` is one entry, `-1 -2` two: glue operators that have spaces on both sides, and * / ^ always."""
-    s = re.sub(r"\s*([*/^])\s*", r"\1", s)
-    s = re.sub(r"(?<=[\w).%])\s+([+-])\s+(?=[\w(.√π])", r"\1", s)
-    return s
-
-
-def _entries(s: str) -> list[str]:
-    s = _strip_brackets(s)
-    if not s:
-        return []
-    if re.search(r"[,;]", s):
-        items = [x for x in _split_top(s, ",;") if x.strip() != "" or True]
-        return [x.strip() for x in items]
-    return _join_binary_ops(s).split()
-
-
-def parse_vector(text: str, length: int, integer: bool = False) -> list[Num]:
-    s = normalize(text)
-    items = _entries(s.replace("\n", " "))
-    example = ", ".join(["0.5"] * min(length, 3)) if not integer else ", ".join(["2"] * min(length, 3))
-    if len(items) != length or any(not x for x in items):
-        raise _fe("fmt.vector", n=length, example=example)
-    return [_number(x, integer) for x in items]
-
-
-def parse_shape(text: str, length: int) -> list[int]:
-    s = normalize(text)
-    s = _strip_brackets(s)
-    if re.search(r"[,;]", s):
-        items = _split_top(s, ",;")
-    else:
-        items = _split_top(s, "xX*")
-        if len(items) == 1:
-            items = s.split()
-    items = [x.strip() for x in items]
-    example = "×".join(["7"] * (length - 1) + ["30"])
-    alt = "(" + ", ".join(["7"] * (length - 1) + ["30"]) + ")"
-    if len(items) != length or any(not x for x in items):
-        raise _fe("fmt.shape", n=length, example=example, alt=alt)
-    out = []
-    for x in items:
-        n = _number(x, True)
-        out.append(int(round(n.value)))
-    return out
-
-
-def parse_matrix(text: str, rows: int, cols: int, integer: bool = False) -> list[list[Num]]:
-    s = normalize(text)
-    example = "1 2; 3 4" if cols == 2 else "1 2 3; 4 5 6; 7 8 9"
-    s = s.strip()
-    if s.startswith("[[") or s.startswith("(("):
-        s = re.sub(r"[\])]\s*,?\s*[\[(]", ";", s)
-        s = s.strip("[]() ")
-    else:
-        s = _strip_brackets(s)
-    raw_rows = [r for r in re.split(r"[;\n]|\\\\", s) if r.strip()]
-    if rows * cols == 1 and len(raw_rows) == 1:
-        raw_rows = [raw_rows[0]]
-    if len(raw_rows) != rows:
-        raise _fe("fmt.matrix", rows=rows, cols=cols, example=example)
-    out: list[list[Num]] = []
-    for r in raw_rows:
-        items = _entries(r)
-        if len(items) != cols or any(not x for x in items):
-            raise _fe("fmt.matrix", rows=rows, cols=cols, example=example)
-        out.append([_number(x, integer) for x in items])
-    return out
-
-
-def parse_labels(text: str, spec: LabelsSpec) -> list[str]:
-    s = normalize(text)
-    s = _strip_brackets(s)
-    items = [x for x in re.split(r"[\s,;]+", s) if x]
-    if len(items) == 1 and all(len(lbl) == 1 for lbl in spec.labels) and len(items[0]) > 1:
-        items = list(items[0])
-    lookup = {lbl.casefold(): lbl for lbl in spec.labels}
-    labels = "/".join(spec.labels[:8]) + ("…" if len(spec.labels) > 8 else "")
-    msg = Bi(f"请写出取自 {labels} 的标签，用空格或逗号分隔。",
-             f"Write labels from {labels}, separated by spaces or commas.")
-    if spec.length is not None and len(items) != spec.length:
-        raise FormatError(Bi(msg.zh + f"（需要 {spec.length} 个）", msg.en + f" ({spec.length} expected)"))
-    out = []
-    for x in items:
-        key = x.casefold()
-        if key not in lookup:
-            raise FormatError(msg)
-        out.append(lookup[key])
-    return out
-
-
-_TF_TRUE = {"t", "true", "对", "√", "✓", "✔", "是", "正确", "y", "yes", "1", "right", "correct", "v"}
-_TF_FALSE = {"f", "false", "错", "×", "x", "✗", "✘", "否", "错误", "n", "no", "0", "wrong", "incorrect", "不对"}
-
-
-def parse_tf(text: str) -> bool:
-    s = unicodedata.normalize("NFKC", text).strip().strip("()（）.。 ").casefold()
-    if s in _TF_TRUE:
-        return True
-    if s in _TF_FALSE or text.strip() == "×":
-        return False
-    raise _fe("fmt.tf")
-
-
-def parse_choice(text: str, spec: ChoiceSpec) -> list[str]:
-    s = normalize(text).upper()
-    s = re.sub(r"\bAND\b|和|与|&", ",", s)
-    s = re.sub(r"[\s()\[\]{}.,;:、/]+", "", s)
-    letters = LETTERS[:spec.options]
-    key = "fmt.choice_multiple" if spec.multiple else "fmt.choice_single"
-    if not s or any(c not in letters for c in s):
-        raise _fe(key, letters=f"{letters[0]}–{letters[-1]}")
-    chosen = sorted(set(s))
-    if not spec.multiple and len(chosen) != 1:
-        raise _fe(key, letters=f"{letters[0]}–{letters[-1]}")
-    return chosen
-
-
-def norm_text(text: str) -> str:
-    """Normalize free text for matching: NFKC, lower case, no white space, no trailing punctuation."""
-    s = unicodedata.normalize("NFKC", text).casefold()
-    s = re.sub(r"\s+", "", s)
-    return s.strip(".。,,;;:!!??\"'“”‘’")
-
-
-def parse_fill(text: str, spec: FillSpec) -> list[str]:
-    n = len(spec.blanks)
-    s = unicodedata.normalize("NFKC", text).strip()
-    if n == 1:
-        items = [s]
-    else:
-        items = [x.strip() for x in re.split(r"[;|\n；]", s)]
-        if len(items) != n:
-            items2 = [x.strip() for x in s.split(",")] if "," in s else items
-            if len(items2) == n:
-                items = items2
-            else:
-                raise _fe("fmt.blanks", n=n)
-    return items
-
-
-def parse_answer(spec: AnswerSpec, text: str) -> Any:
-    """Parse what a student typed for one part; raises FormatError when it cannot be read."""
-    if text is None or not str(text).strip():
-        raise _fe("fmt.empty")
-    if len(text) > MAX_ANSWER:
-        raise _fe("fmt.too_long", n=MAX_ANSWER)
-    if isinstance(spec, NumberSpec):
-        s = normalize(text)
-        s = _strip_brackets(s) if re.fullmatch(r"\[[^\[\]]*\]", s) else s
-        return _number(s, spec.integer)
-    if isinstance(spec, VectorSpec):
-        return parse_vector(text, spec.length, spec.integer)
-    if isinstance(spec, ShapeSpec):
-        return parse_shape(text, spec.length)
-    if isinstance(spec, MatrixSpec):
-        return parse_matrix(text, spec.rows, spec.cols, spec.integer)
-    if isinstance(spec, LabelsSpec):
-        return parse_labels(text, spec)
-    if isinstance(spec, ChoiceSpec):
-        return parse_choice(text, spec)
-    if isinstance(spec, TrueFalseSpec):
-        return parse_tf(text)
-    if isinstance(spec, FillSpec):
-        return parse_fill(text, spec)
-    if isinstance(spec, RubricSpec):
-        return text
-    raise TypeError(f"unknown answer spec {spec!r}")
-
-
 # ---------------------------------------------------------------- comparing
 def tolerance(expected: float, decimals: int | None, integer: bool) -> float:
     """Exact for integers; otherwise the larger of 1 % relative and half a unit of the last asked decimal."""
@@ -369,9 +142,10 @@ def tolerance(expected: float, decimals: int | None, integer: bool) -> float:
 def _needed_decimals(expected: float, decimals: int | None) -> int:
     if decimals is not None:
         return decimals
-    if expected == 0:
+    scale = 0.02 * abs(expected)
+    if not (0 < scale < math.inf):  # 0, a subnormal number, inf or nan: no meaningful digit count
         return 2
-    return max(0, math.ceil(-math.log10(0.02 * abs(expected))))
+    return max(0, math.ceil(-math.log10(scale)))
 
 
 def _number_matches(expected: float, got: Num, decimals: int | None, integer: bool) -> tuple[bool, Bi | None]:
@@ -509,9 +283,9 @@ def score_answer(spec: AnswerSpec, expected: Any, value: Any) -> tuple[float, li
         hit = [kp.text for kp, f in zip(spec.key_points, found) if f]
         miss = [kp.text for kp, f in zip(spec.key_points, found) if not f]
         if hit:
-            fb.append(bi("fb.key_found") + Bi(" " + ";".join(k.zh for k in hit), " " + "; ".join(k.en for k in hit)))
+            fb.append(bi("fb.key_found") + Bi("；".join(k.zh for k in hit), " " + "; ".join(k.en for k in hit)))
         if miss:
-            fb.append(bi("fb.key_missed") + Bi(" " + ";".join(k.zh for k in miss), " " + "; ".join(k.en for k in miss)))
+            fb.append(bi("fb.key_missed") + Bi("；".join(k.zh for k in miss), " " + "; ".join(k.en for k in miss)))
         return rubric_score(spec, found), fb, found
     raise TypeError(f"unknown answer spec {spec!r}")
 
@@ -539,28 +313,37 @@ def _fill_match(alts: tuple[str, ...], got: str) -> bool:
 CarryForward = Callable[[str, dict[str, Any]], Any]
 
 
-def grade_part(problem: Problem, part: Part, text: str | None) -> PartVerdict:
+def grade_part(problem: Problem, part: Part, text: str | None, blank_error: bool = False) -> PartVerdict:
+    """One part. A blank answer scores 0 and is marked blank; with `blank_error` it is also a format error
+    ("no answer given": `examgen check` with an empty --answer)."""
     pv = PartVerdict(name=part.name, label=part.label, points=problem.part_points(part), given=text or "",
                      expected=part.answer)
     if text is None or not str(text).strip():
         pv.blank = True
+        if blank_error:
+            pv.format_error = NO_ANSWER
         return pv
     try:
         value = parse_answer(part.spec, text)
     except FormatError as exc:
         pv.format_error = exc.message
         return pv
-    pv.score, pv.feedback, pv.key_points = score_answer(part.spec, part.answer, value)
+    pv.score, pv.feedback, pv.key_points = score_accepted(part, value)
+    if pv.score < 1.0 - 1e-9 and may_round(part):  # missed the key: the answer rounded as the prompt says?
+        full = next((p for p in accepted_parts(problem) if p.name == part.name), part)
+        if full.accept != part.accept:
+            pv.score, pv.feedback, pv.key_points = score_accepted(full, value)
     pv._value = value  # type: ignore[attr-defined]
     return pv
 
 
 def grade(problem: Problem, answers: str | dict[str, str | None] | None,
-          carry_forward: CarryForward | None = None) -> Verdict:
+          carry_forward: CarryForward | None = None, blank_is_error: bool = False) -> Verdict:
     """Grade every part of a problem. `answers` is the text for a single-part problem or a mapping part → text.
 
     A part answered wrongly that depends on earlier parts is re-graded against the key recomputed from the
-    student's own earlier answers (`carry_forward`), as a human marker gives follow-through credit."""
+    student's own earlier answers (`carry_forward`), as a human marker gives follow-through credit. With
+    `blank_is_error`, a part that is given but blank is a format error, not an unanswered part."""
     if not isinstance(answers, dict):
         if len(problem.parts) == 1:
             answers = {problem.parts[0].name: answers}
@@ -576,7 +359,7 @@ def grade(problem: Problem, answers: str | dict[str, str | None] | None,
     verdicts: list[PartVerdict] = []
     values: dict[str, Any] = {}
     for part in problem.parts:
-        pv = grade_part(problem, part, answers.get(part.name))
+        pv = grade_part(problem, part, answers.get(part.name), blank_is_error and part.name in answers)
         if hasattr(pv, "_value"):
             values[part.name] = pv._value  # type: ignore[attr-defined]
         if (carry_forward is not None and part.depends_on and pv.format_error is None and not pv.blank

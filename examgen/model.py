@@ -122,7 +122,10 @@ AnswerSpec = Union[
 # ---------------------------------------------------------------- problems
 @dataclass(slots=True)
 class Part:
-    """One answer of a problem. Single-answer problems have one part named ""."""
+    """One answer of a problem. Single-answer problems have one part named "".
+
+    `accept` holds other values graded as right, each within the same tolerance as `answer`: the answer reached
+    with intermediates rounded as the prompt says (`examgen.rounding`). Not part of the answer key's JSON."""
 
     name: str
     label: Bi
@@ -130,6 +133,7 @@ class Part:
     answer: Any
     weight: float = 1.0
     depends_on: tuple[str, ...] = ()
+    accept: tuple[Any, ...] = ()
 
 
 @dataclass(slots=True)

@@ -48,6 +48,7 @@ class Kind:
     variants: tuple[str, ...] = ()
     carry_forward: Callable[[dict[str, Any], str, dict[str, Any]], Any] | None = None
     mistakes: tuple["Mistake", ...] = ()
+    rounded: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # see examgen.rounding
 
     def rng(self, seed: int) -> random.Random:
         """The random stream of one problem: seeded by kind name and seed (stable across Python versions)."""
@@ -71,8 +72,9 @@ class Kind:
         """A problem from parameters (already valid): prompt, answers and steps."""
         prompt = self.prompt(params)
         sol = self.solve(params)
+        parts = sol.parts   # answers reached by rounding as the prompt says: `rounding.accepted_parts`, when grading
         return Problem(kind=self.name, seed=seed, section=self.section, topic=self.chapter, points=self.points,
-                       params=params, prompt=prompt.text, parts=sol.parts, steps=sol.steps,
+                       params=params, prompt=prompt.text, parts=parts, steps=sol.steps,
                        figures=prompt.figures, title=self.title)
 
     def from_params(self, raw: dict[str, Any]) -> Problem:
@@ -144,18 +146,33 @@ def all_kinds() -> list[Kind]:
     return sorted(load_all().values(), key=lambda k: (order.get(k.chapter, 99), k.section != "calculation", k.name))
 
 
-def get(name: str) -> Kind:
-    """One kind by name, importing only its module (and the helpers it uses)."""
+def get(name: str, bank_items: bool = False) -> Kind:
+    """The kind called `name` (importing only its module), or a one-line error with the closest names
+    (`bank_items`: the name may also have been a bank item id, and the error says so)."""
     if name in index():
         return _load(name)
-    close = difflib.get_close_matches(name, list(index()), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `examgen list` shows all kinds"
-    raise UserError(f"unknown kind '{name}'{hint}")
+    pool = list(index())
+    if bank_items:
+        from examgen.bank import load_bank
+
+        pool += [it.id for it in load_bank().items]
+    close = difflib.get_close_matches(name, pool, n=3)
+    if bank_items:
+        what = Bi(f"没有名为 {name} 的题型或题库题目", f"no kind or bank item called '{name}'")
+        where = Bi("examgen list 列出题型，examgen bank stats 列出题库", "`examgen list` shows the kinds, "
+                   "`examgen bank stats` the bank")
+    else:
+        what = Bi(f"未知题型 {name}", f"unknown kind '{name}'")
+        where = Bi("examgen list 列出全部题型", "`examgen list` shows all kinds")
+    hint = Bi(f"；是不是 {'、'.join(close)}？", f"; did you mean {', '.join(close)}?") if close else \
+        Bi("；" + where.zh, "; " + where.en)
+    raise UserError(what + hint)
 
 
 def check_seed(seed: int) -> int:
     if seed < 0 or seed > MAX_SEED:
-        raise UserError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+        raise UserError(Bi(f"种子应在 0 到 {MAX_SEED} 之间，收到 {seed}。",
+                           f"seed must be between 0 and {MAX_SEED}, got {seed}"))
     return seed
 
 

@@ -5,8 +5,9 @@
   loses nothing. `synchronous=NORMAL` keeps a commit well under a millisecond; a background thread then fsyncs the
   WAL file right after each commit, so a power cut loses at most the answer being flushed. Several processes may
   write at once (busy timeout).
-* The schema is versioned (`PRAGMA user_version`) and upgraded by the migrations below, in order, each in one
-  transaction.
+* The schema is versioned (`PRAGMA user_version`) and upgraded by the migrations in `examgen.store_schema`, in
+  order, each in one transaction; the file-safety helpers (data directory, fsync, moving a corrupt file aside) are
+  in `examgen.store_files`.
 * A corrupt file is never deleted: it is moved aside (`examgen.db.corrupt-<time>`) and the user is told where.
 """
 
@@ -16,118 +17,24 @@ import json
 import os
 import socket
 import sqlite3
-import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from examgen.errors import UserError
+from examgen.i18n import Bi
+from examgen.safe_read import ANSWER_CHARS
+from examgen.store_files import (DB_NAME, ENV_HOME, STORE_ERROR, IntegrityFailure, Syncer, data_dir, db_path,
+                                 fsync_path, is_access, is_busy, is_corrupt, move_aside, pid_alive)
+from examgen.store_schema import MIGRATIONS, SCHEMA_VERSION, apply_migrations
 
-ENV_HOME = "EXAMGEN_HOME"
-DB_NAME = "examgen.db"
-STORE_ERROR = 4          # exit code for an unreadable or corrupt database
+__all__ = ["DB_NAME", "ENV_HOME", "MIGRATIONS", "SCHEMA_VERSION", "STORE_ERROR", "ExamRow", "ExamState", "Store",
+           "data_dir", "db_path"]
+
 BUSY_TIMEOUT_MS = 15000
 STALE_OWNER_S = 60.0     # a session that has not written for this long no longer holds its exam
-
-MIGRATIONS: list[str] = [
-    # v1: exams, answers as given, flags, the log of every line typed, graded attempts
-    """
-    CREATE TABLE exams (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        created_at REAL NOT NULL,
-        seed INTEGER NOT NULL,
-        blueprint TEXT NOT NULL,
-        blueprint_text TEXT,
-        paper TEXT NOT NULL,
-        lang TEXT NOT NULL,
-        mode TEXT NOT NULL,
-        duration_s REAL NOT NULL,
-        elapsed_s REAL NOT NULL DEFAULT 0,
-        current INTEGER NOT NULL DEFAULT 1,
-        status TEXT NOT NULL DEFAULT 'new',
-        started_at REAL,
-        submitted_at REAL,
-        submit_reason TEXT,
-        score REAL,
-        max_score REAL,
-        owner_pid INTEGER,
-        owner_host TEXT,
-        heartbeat_at REAL
-    );
-    CREATE TABLE answers (
-        exam_id INTEGER NOT NULL REFERENCES exams(id),
-        number INTEGER NOT NULL,
-        part TEXT NOT NULL,
-        text TEXT NOT NULL,
-        saved_at REAL NOT NULL,
-        PRIMARY KEY (exam_id, number, part)
-    );
-    CREATE TABLE flags (
-        exam_id INTEGER NOT NULL REFERENCES exams(id),
-        number INTEGER NOT NULL,
-        PRIMARY KEY (exam_id, number)
-    );
-    CREATE TABLE input_log (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        exam_id INTEGER NOT NULL,
-        at REAL NOT NULL,
-        number INTEGER,
-        part TEXT,
-        text TEXT NOT NULL,
-        status TEXT NOT NULL
-    );
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at REAL NOT NULL,
-        source TEXT NOT NULL,
-        exam_id INTEGER,
-        number INTEGER,
-        ref TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        chapter TEXT NOT NULL,
-        points REAL NOT NULL,
-        earned REAL NOT NULL,
-        score REAL NOT NULL,
-        auto INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX attempts_exam ON attempts(exam_id);
-    CREATE INDEX exams_status ON exams(status);
-    """,
-    # v2: self-marking of short answers and the spaced-repetition schedule
-    """
-    CREATE TABLE self_marks (
-        exam_id INTEGER NOT NULL REFERENCES exams(id),
-        number INTEGER NOT NULL,
-        part TEXT NOT NULL,
-        marks TEXT NOT NULL,
-        PRIMARY KEY (exam_id, number, part)
-    );
-    CREATE TABLE schedule (
-        key TEXT PRIMARY KEY,
-        box INTEGER NOT NULL,
-        due_at REAL NOT NULL,
-        seen INTEGER NOT NULL DEFAULT 0,
-        wrong INTEGER NOT NULL DEFAULT 0,
-        last_at REAL NOT NULL
-    );
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def data_dir() -> Path:
-    """`EXAMGEN_HOME`, else the platform's user data directory (e.g. ~/.local/share/examgen)."""
-    home = os.environ.get(ENV_HOME)
-    if home:
-        return Path(home).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("examgen", appauthor=False))
-
-
-def db_path() -> Path:
-    return data_dir() / DB_NAME
 
 
 @dataclass
@@ -174,19 +81,25 @@ class Store:
         self.path = path
         self.conn = conn
         self.broken: UserError | None = None
-        self._syncer: _Syncer | None = None
+        self.readonly = False
+        self._syncer: Syncer | None = None
 
     # ------------------------------------------------------------ opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None) -> "Store":
+    def open(cls, path: str | os.PathLike[str] | None = None, readonly: bool = False) -> "Store":
+        """Open (and create or upgrade) the database. `readonly`: for commands that only read (`history`,
+        `stats`, `review`): the file is opened with `mode=ro`, nothing is created or upgraded, and a read-only
+        data directory is fine; a missing file reads as an empty history."""
         p = Path(path) if path is not None else db_path()
+        if p.exists() and not p.is_file():
+            raise UserError(f"the database {p} is not a file; move it away or set {ENV_HOME}", STORE_ERROR)
+        if readonly:
+            return cls._open_readonly(p)
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot create the data directory {p.parent}: {exc.strerror or exc}",
                             STORE_ERROR) from None
-        if p.exists() and not p.is_file():
-            raise UserError(f"the database {p} is not a file; move it away or set {ENV_HOME}", STORE_ERROR)
         try:
             conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
@@ -202,20 +115,88 @@ class Store:
                     store._setup()
                     break
                 except sqlite3.OperationalError as exc:
-                    if not _is_busy(exc) or time.monotonic() > deadline:
+                    if not is_busy(exc) or time.monotonic() > deadline:
                         raise
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     time.sleep(0.02)
         except sqlite3.DatabaseError as exc:
-            conn.close()
-            if _is_busy(exc):
-                raise UserError(f"the database {p} is busy (locked by another examgen for too long); try again",
-                                STORE_ERROR) from None
-            if isinstance(exc, sqlite3.OperationalError) and _is_access(exc):
-                raise UserError(f"cannot read the database {p}: {exc}; check its permissions", STORE_ERROR) from None
-            raise _move_aside(p, exc) from None
+            raise store._open_failed(exc) from None
         return store
+
+    @classmethod
+    def _open_readonly(cls, p: Path) -> "Store":
+        if not p.exists():
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            apply_migrations(conn)
+            store = cls(p, conn)
+            store.readonly = True
+            return store
+        uri = "file:" + urllib.parse.quote(str(p.resolve())) + "?mode=ro"
+        store = cls._connect_readonly(p, uri)
+        try:
+            try:
+                store._setup_readonly()
+            except sqlite3.OperationalError as exc:
+                # A WAL database in a directory we cannot write, with no -shm file left: nothing can be writing
+                # it (a writer needs that directory too), so it is read as an immutable file.
+                if not is_access(exc) or os.access(p.parent, os.W_OK):
+                    raise
+                store.conn.close()
+                store = cls._connect_readonly(p, uri + "&immutable=1")
+                store._setup_readonly()
+        except sqlite3.DatabaseError as exc:
+            raise store._open_failed(exc, reading=True) from None
+        return store
+
+    @classmethod
+    def _connect_readonly(cls, p: Path, uri: str) -> "Store":
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
+        store = cls(p, conn)
+        store.readonly = True
+        return store
+
+    def _checked_version(self) -> int:
+        """The schema version, refusing a newer one; an existing database must pass the quick integrity check."""
+        c = self.conn
+        version = int(c.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
+                            f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
+        if version > 0:
+            check = c.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise IntegrityFailure(f"integrity check failed: {check}")
+        return version
+
+    def _setup_readonly(self) -> None:
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = self._checked_version()
+        if version < SCHEMA_VERSION:
+            raise UserError(f"the database {self.path} has an older schema (v{version}); run `examgen exam` or "
+                            f"`examgen practice` once to upgrade it", STORE_ERROR)
+
+    def _open_failed(self, exc: sqlite3.DatabaseError, reading: bool = False) -> UserError:
+        """Opening failed: busy, permissions and any other error are one line and the file stays; only a file
+        SQLite calls corrupt or not a database, or one failing the integrity check, is moved aside."""
+        p = self.path
+        if is_busy(exc):
+            error = UserError(f"the database {p} is busy (locked by another examgen for too long); try again",
+                              STORE_ERROR)
+        elif isinstance(exc, sqlite3.OperationalError) and is_access(exc):
+            verb = "read" if reading else "open"
+            error = UserError(f"cannot {verb} the database {p}: {exc}; check its permissions", STORE_ERROR)
+        else:
+            error = self._error(exc)
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+        return error
 
     def _setup(self) -> None:
         c = self.conn
@@ -225,34 +206,12 @@ class Store:
             raise sqlite3.DatabaseError("cannot switch to WAL")
         c.execute("PRAGMA synchronous = NORMAL")
         c.execute("PRAGMA foreign_keys = ON")
-        version = c.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
-                            f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
-        if version > 0:
-            check = c.execute("PRAGMA quick_check").fetchone()[0]
-            if check != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-        if version < SCHEMA_VERSION:
+        if self._checked_version() < SCHEMA_VERSION:
             self.migrate()
 
     def migrate(self) -> None:
-        """Apply the missing migrations, each in its own transaction (safe when two processes start at once)."""
-        c = self.conn
-        while True:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                version = c.execute("PRAGMA user_version").fetchone()[0]
-                if version >= SCHEMA_VERSION:
-                    c.execute("COMMIT")
-                    return
-                for stmt in _statements(MIGRATIONS[version]):
-                    c.execute(stmt)
-                c.execute(f"PRAGMA user_version = {version + 1}")
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+        """Apply the missing migrations (`examgen.store_schema`)."""
+        apply_migrations(self.conn)
 
     def close(self) -> None:
         if self._syncer is not None:
@@ -262,18 +221,18 @@ class Store:
             self.conn.close()
         except sqlite3.Error:
             pass
-        _fsync(self.path)
+        fsync_path(self.path)
 
     def committed(self) -> None:
         """After a commit: ask the background thread to flush the WAL to disk."""
         if self._syncer is None:
-            self._syncer = _Syncer(self.path.with_name(self.path.name + "-wal"))
+            self._syncer = Syncer(self.path.with_name(self.path.name + "-wal"))
             self._syncer.start()
         self._syncer.event.set()
 
     def flush(self) -> None:
         """Flush the WAL to disk now (waits)."""
-        _fsync(self.path.with_name(self.path.name + "-wal"))
+        fsync_path(self.path.with_name(self.path.name + "-wal"))
 
     def __enter__(self) -> "Store":
         return self
@@ -295,17 +254,31 @@ class Store:
             raise self._error(exc) from None
 
     def _error(self, exc: sqlite3.DatabaseError) -> UserError:
+        """One line for a failed statement. The file is moved aside only when SQLite says it is corrupt or not a
+        database, or an integrity check run now fails; any other error (too big, constraint, locked, read-only)
+        leaves it where it is."""
         if self.broken is not None:
             return self.broken
-        if _is_busy(exc):
+        if is_busy(exc):
             return UserError(f"the database {self.path} is busy (another examgen holds it); try again", STORE_ERROR)
-        if isinstance(exc, sqlite3.OperationalError) and _is_access(exc):
+        if isinstance(exc, sqlite3.OperationalError) and is_access(exc):
             return UserError(f"cannot write the database {self.path}: {exc}", STORE_ERROR)
-        if isinstance(exc, sqlite3.OperationalError):
-            return UserError(f"database error in {self.path}: {exc}", STORE_ERROR)
-        self.close()
-        self.broken = _move_aside(self.path, exc)
-        return self.broken
+        if is_corrupt(exc) or not self._healthy():
+            self.close()
+            self.broken = move_aside(self.path, exc)
+            return self.broken
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return UserError(f"database error in {self.path}: {reason}; nothing was written and the file was left as "
+                         f"it is", STORE_ERROR)
+
+    def _healthy(self) -> bool:
+        """The integrity check, now: false only when SQLite finds the file damaged (not when it is busy)."""
+        try:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            return str(self.conn.execute("PRAGMA quick_check").fetchone()[0]) == "ok"
+        except sqlite3.DatabaseError as exc:
+            return is_busy(exc) or (isinstance(exc, sqlite3.OperationalError) and is_access(exc))
 
     # ------------------------------------------------------------ exams
     def create_exam(self, exam: Any, lang: str, mode: str, duration_s: float) -> int:
@@ -371,7 +344,7 @@ class Store:
         now = time.time()
         if (row.owner_pid and row.owner_pid != os.getpid() and row.status != "submitted"
                 and row.heartbeat_at and now - row.heartbeat_at < STALE_OWNER_S
-                and (row.owner_host != host or _pid_alive(row.owner_pid))):
+                and (row.owner_host != host or pid_alive(row.owner_pid))):
             raise UserError(f"exam {exam_id} is open in another terminal (pid {row.owner_pid}); finish or leave it "
                             f"there first")
         with self._tx() as c:
@@ -402,6 +375,7 @@ class Store:
                     elapsed_s: float | None = None, current: int | None = None) -> None:
         """One answer (None or "" clears it), the line in the input log, the clock and the position: one
         transaction."""
+        _check_answer(number, part, text)
         now = time.time()
         with self._tx() as c:
             if text is None or not text.strip():
@@ -416,7 +390,10 @@ class Store:
 
     def log_input(self, exam_id: int, text: str, status: str, number: int | None = None, part: str | None = None,
                   elapsed_s: float | None = None) -> None:
-        """A line that was not an answer (a format error, a late line after the deadline): kept, never graded."""
+        """A line that was not an answer (a format error, a late line after the deadline): kept, never graded.
+        A line longer than an answer may be is kept up to that length, with a note of how long it was."""
+        if len(text) > ANSWER_CHARS:
+            text = text[:ANSWER_CHARS] + f" … [{len(text):,} characters, cut]"
         with self._tx() as c:
             c.execute("INSERT INTO input_log (exam_id, at, number, part, text, status) VALUES (?,?,?,?,?,?)",
                       (exam_id, time.time(), number, part, text, status))
@@ -455,10 +432,13 @@ class Store:
                       (now, reason, report.total, report.max_total, elapsed_s, exam_id))
             self._record_results(c, exam_id, report, now)
             for r in report.results:
-                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now)
+                update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now, source="exam")
 
     def save_sheet(self, exam_id: int, answers: dict[int, dict[str, str]], report: Any) -> None:
         """A graded answer sheet: its answers and the results, in one transaction."""
+        for number, parts in answers.items():
+            for part, text in parts.items():
+                _check_answer(number, part, None if text is None else str(text))
         now = time.time()
         with self._tx() as c:
             for number, parts in answers.items():
@@ -501,7 +481,7 @@ class Store:
             self._record_results(c, exam_id, report, at[0] if at and at[0] else time.time())
 
     # ------------------------------------------------------------ practice and statistics
-    def record_practice(self, problem: Any, earned: float, points: float) -> None:
+    def record_practice(self, problem: Any, earned: float, points: float, duration_s: float | None = None) -> None:
         from examgen.schedule import key_for, update_in
 
         now = time.time()
@@ -511,7 +491,7 @@ class Store:
                       " auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                       (now, "practice", None, None, problem.ref, problem.kind, problem.topic, points, earned, score,
                        0))
-            update_in(c, key_for(problem), score, now)
+            update_in(c, key_for(problem), score, now, duration_s=duration_s, points=points)
 
     def attempts(self, source: str | None = None) -> list[sqlite3.Row]:
         sql = "SELECT at, source, exam_id, number, ref, kind, chapter, points, earned, score, auto FROM attempts"
@@ -521,12 +501,46 @@ class Store:
             args = (source,)
         return self._query(sql + " ORDER BY id", args)
 
+    # ------------------------------------------------------------ FSRS schedule (examgen.fsrs_sched)
     def schedule(self) -> dict[str, tuple[int, float, int, int, float]]:
-        return {r[0]: (int(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5]))
-                for r in self._query("SELECT key, box, due_at, seen, wrong, last_at FROM schedule")}
+        """Every scheduled card: key → (FSRS state, due time stamp, reviews, reviews not fully right, last)."""
+        return {k: (json.loads(v[0])["state"], v[1], v[2], v[3], v[4]) for k, v in self.fsrs_cards().items()}
+
+    def fsrs_cards(self) -> dict[str, tuple[str, float, int, int, float]]:
+        """key → (fsrs Card JSON, due, seen, wrong, last_at), after replaying a Leitner history not yet replayed."""
+        conn = self.conn
+        if self._query("SELECT 1 FROM fsrs_meta WHERE name = 'replay'"):
+            from examgen.schedule import replay_in
+
+            if self.readonly:  # replay into a copy in memory: a read-only command never writes the file
+                conn = sqlite3.connect(":memory:", isolation_level=None)
+                self.conn.backup(conn)
+                conn.execute("BEGIN")
+                replay_in(conn)
+            else:
+                with self._tx() as c:
+                    replay_in(c)
+        sql = "SELECT key, card, due_at, seen, wrong, last_at FROM fsrs_cards"
+        rows = self._query(sql) if conn is self.conn else conn.execute(sql).fetchall()
+        return {r[0]: (str(r[1]), float(r[2]), int(r[3]), int(r[4]), float(r[5])) for r in rows}
+
+    def review_log(self, key: str | None = None) -> list[sqlite3.Row]:
+        """The FSRS reviews in order: key, at, rating, score, duration_s, retention, due_at, source."""
+        sql = "SELECT key, at, rating, score, duration_s, retention, due_at, source FROM fsrs_log"
+        return self._query(sql + (" WHERE key = ? ORDER BY id" if key else " ORDER BY id"), (key,) if key else ())
 
     def integrity(self) -> str:
         return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+def _check_answer(number: int, part: str, text: str | None) -> None:
+    """An answer too long to keep is refused before anything is written (earlier answers stay as they are)."""
+    if text is not None and len(text) > ANSWER_CHARS:
+        where = Bi(f"第 {number} 题" + (f"第 {part} 小问" if part else ""),
+                   f"item {number}" + (f", part {part}" if part else ""))
+        raise UserError(Bi(f"{where.zh}的答案超过 {ANSWER_CHARS:,} 个字符（上限），未保存",
+                           f"the answer to {where.en} is longer than {ANSWER_CHARS:,} characters (the limit); "
+                           f"it was not saved"))
 
 
 class _Tx:
@@ -564,91 +578,3 @@ class _Tx:
         if isinstance(exc, sqlite3.DatabaseError):
             raise self.store._error(exc) from None
         return False
-
-
-def _fsync(path: Path) -> None:
-    try:
-        fd = os.open(str(path), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-class _Syncer(threading.Thread):
-    """Flushes the WAL file to disk after commits, off the typing path (commits that arrive during a flush are
-    covered by the next one)."""
-
-    def __init__(self, wal: Path) -> None:
-        super().__init__(name="examgen-fsync", daemon=True)
-        self.wal = wal
-        self.event = threading.Event()
-        self._stopping = False
-
-    def run(self) -> None:
-        while True:
-            self.event.wait()
-            self.event.clear()
-            _fsync(self.wal)
-            if self._stopping:
-                return
-
-    def stop(self) -> None:
-        self._stopping = True
-        self.event.set()
-        self.join(timeout=5)
-
-
-def _statements(script: str) -> Iterator[str]:
-    for stmt in script.split(";"):
-        if stmt.strip():
-            yield stmt
-
-
-def _is_busy(exc: BaseException) -> bool:
-    msg = str(exc).lower()
-    return "locked" in msg or "busy" in msg
-
-
-def _is_access(exc: BaseException) -> bool:
-    msg = str(exc).lower()
-    return "unable to open" in msg or "readonly" in msg or "read-only" in msg or "permission" in msg \
-        or "disk i/o" in msg
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
-def _move_aside(path: Path, exc: BaseException) -> UserError:
-    """Keep a corrupt database (and its WAL) under a new name; never delete it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    try:
-        os.replace(path, target)
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                os.replace(side, target.with_name(target.name + suffix))
-    except OSError as move_exc:
-        return UserError(f"the database {path} is unreadable ({reason}) and could not be moved aside "
-                         f"({move_exc.strerror or move_exc}); move it away by hand", STORE_ERROR)
-    return UserError(f"the database {path} is unreadable ({reason}); it was kept as {target} and a new one will be "
-                     f"started next time", STORE_ERROR)

@@ -177,7 +177,7 @@ def test_blueprint_errors_are_one_line_with_file_and_line(tmp_path, text, messag
 
 
 def test_missing_blueprint_file_and_unbuildable_slot(tmp_path):
-    with pytest.raises(UserError, match="cannot read blueprint .*nope.yaml"):
+    with pytest.raises(UserError, match="cannot read the blueprint .*nope.yaml"):
         load_blueprint(str(tmp_path / "nope.yaml"))
     p = tmp_path / "bp.yaml"
     p.write_text("balance: {min_chapters: 2}\nsections:\n  - id: x\n    title: X\n    points: 4\n    slots:\n"

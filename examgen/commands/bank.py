@@ -18,17 +18,25 @@ BankOpt = Annotated[Optional[str], typer.Option("--bank", help="An extra bank di
 def lint_cmd(
     bank: BankOpt = None,
     coverage: Annotated[bool, typer.Option("--coverage/--no-coverage", help="Also check the coverage rules.")] = True,
+    blueprint: Annotated[Optional[str], typer.Option("--blueprint", metavar="FILE", help="Also check this blueprint against the bank (the shipped one is always checked).")] = None,
 ) -> None:
-    """Validate every bank file; errors as file:line: message, exit code 1 when there are any."""
+    """Validate every bank file and the blueprint(s) against it; errors as file:line: message, exit code 1 when
+    there are any."""
     from examgen.bank import lint
+    from examgen.exam import lint_blueprint
 
     loaded, issues = lint(bank, coverage)
-    for issue in issues:
-        typer.echo(str(issue))
-    if issues:
-        typer.echo(f"{len(issues)} problem(s) in {len(loaded.files)} file(s)", err=True)
+    lines = [str(issue) for issue in issues]
+    if not any(issue.fatal is not None for issue in issues):
+        for bp in [None] + ([blueprint] if blueprint else []):
+            lines += lint_blueprint(bp, bank)
+    for line in lines:
+        typer.echo(line)
+    if lines:
+        typer.echo(f"{len(lines)} problem(s) in {len(loaded.files)} file(s)", err=True)
         raise typer.Exit(1)
-    typer.echo(f"ok: {len(loaded.items)} items, {len(loaded.concepts)} concepts, {len(loaded.files)} files")
+    typer.echo(f"ok: {len(loaded.items)} items, {len(loaded.concepts)} concepts, {len(loaded.files)} files"
+               + (f", blueprint {blueprint}" if blueprint else ""))
 
 
 @bank_app.command("stats")
@@ -81,7 +89,10 @@ def show_cmd(
     lg = lang_of(lang)
     problem = find_item(item_id, bank)
     if problem is None:
-        raise UserError(f"no bank item with id '{item_id}'; `examgen bank stats` lists the chapters")
+        from examgen.i18n import Bi
+
+        raise UserError(Bi(f"题库中没有编号为 {item_id} 的题目；examgen bank stats 列出各章。",
+                           f"no bank item with id '{item_id}'; `examgen bank stats` lists the chapters"))
     if as_json:
         emit_json(problem.to_json())
         return

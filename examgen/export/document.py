@@ -26,24 +26,22 @@ for a vector, or empty cells for a matrix).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from examgen.grading import display_value
 from examgen.i18n import Bi
-from examgen.mathfmt import KNOWN_NAMES, check_typst_math, split_math, to_unicode
+from examgen.export.segments import (  # noqa: F401  (re-exported: the writers import them from here)
+    BLANK, Block, Segment, TYPST_NAMES, math_or_quoted, math_segment, paragraphs, plain, rich, safe_math, segments,
+    zh_quoted,
+)
 from examgen.model import (
     CHAPTERS, SECTIONS, ChoiceSpec, FillSpec, Figure, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem,
     RubricSpec, ShapeSpec, TrueFalseSpec, VectorSpec,
 )
 
-Block = dict[str, Any]
-Segment = dict[str, Any]
-
 MODES = ("paper", "key", "solutions")
 LETTERS = "ABCDEFGHIJ"
-BLANK = "____"
 
 SECTION_TITLES: dict[str, Bi] = {
     "choice": Bi("选择题", "Multiple choice"),
@@ -60,7 +58,6 @@ KIND_TAGS: dict[str, Bi] = {
     "bank-short": Bi("简答", "Short answer"),
 }
 ZH_NUMERALS = "一二三四五六七八九十"
-FOOTER_COMMAND = 90  # characters of the regenerating command that fit the page footer
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 COURSE = Bi("深度学习与计算机视觉", "Deep Learning & Computer Vision")
@@ -111,6 +108,10 @@ class Answer:
     label: str
     text: str  # as a student would write it
     points: float
+    line: str = ""  # as the combined key table prints it (matrices as [[…], […]])
+
+    def __post_init__(self) -> None:
+        self.line = self.line or self.text
 
 
 @dataclass
@@ -145,10 +146,12 @@ class DocItem:
         return self.problem.section
 
     def answer_line(self, lang: str) -> str:
-        """All answers on one line, for key tables: `A`, `8×8×256`, `gx = -5; gy = -5; magnitude = 7.07`."""
+        """All answers on one line, for key tables: `A`, `8×8×256`, `(a) 细胞状态 C_1 = [0.2282]；…` with the localized
+        part labels; matrices row by row in brackets, so `;` only ever separates parts."""
         if len(self.answers) == 1 and not self.answers[0].name:
-            return self.answers[0].text
-        return "; ".join(f"{a.name} = {a.text}" for a in self.answers)
+            return self.answers[0].line
+        sep = "；" if lang == "zh" else "; "
+        return sep.join(f"{a.label} = {a.line}" for a in self.answers)
 
 
 @dataclass
@@ -174,6 +177,9 @@ class Document:
     command: str = ""
     score_labels: list[str] = field(default_factory=list)
     name_fields: bool = True
+    code: str = ""
+    colophon: str = ""  # small print after the last question: the regenerating command (keys, --show-seed)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → seed … (keys only)
 
     @property
     def items(self) -> list[DocItem]:
@@ -189,6 +195,7 @@ class KeyRow:
     variant: int
     seed: int | None
     command: str
+    code: str
     answers: list[tuple[int, str, str, float]]  # (number, ref, answer text, points)
 
 
@@ -201,80 +208,7 @@ class KeyTable:
     subtitle: str
     footer: str
     rows: list[KeyRow]
-
-
-# ---------------------------------------------------------------- text → segments
-# Names `mathfmt` accepts that Typst 0.15 does not know, and what Typst calls them.
-TYPST_NAMES = {"prod": "product", "qquad": "wide"}
-_WORD = re.compile(r'"[^"]*"|(?<![A-Za-z0-9.])[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z]+)*')
-
-
-def safe_math(expr: str) -> str | None:
-    """A Typst math string that compiles: unknown names of several letters or digits get quoted (`TP` → `"TP"`,
-    `G1` → `"G1"`: Typst would stop at an unknown variable); None when the
-    formula is broken beyond that (unbalanced brackets or quotes) and should be printed as plain text."""
-    expr = expr.strip()
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if word.startswith('"') or len(word) == 1:
-            return word
-        if word in TYPST_NAMES:
-            return TYPST_NAMES[word]
-        base = word
-        while base not in KNOWN_NAMES and "." in base:
-            base = base.rsplit(".", 1)[0]
-        return word if base in KNOWN_NAMES else '"' + word + '"'
-
-    fixed = _WORD.sub(fix, expr).replace("*", " dot ").replace("^ dot ", "^*")
-    return fixed if not check_typst_math(fixed) else None
-
-
-def math_or_quoted(expr: str) -> str:
-    """`safe_math`, or else the formula as a quoted Typst string (printed as plain Unicode text)."""
-    fixed = safe_math(expr)
-    return fixed if fixed is not None else '"' + to_unicode(expr).replace('"', "'").replace("\\", "/") + '"'
-
-
-def math_segment(expr: str) -> Segment:
-    fixed = safe_math(expr)
-    return {"kind": "math", "value": fixed} if fixed is not None else {"kind": "text", "value": to_unicode(expr)}
-
-
-def segments(text: str, blanks: bool = False) -> list[Segment]:
-    """`text $math$ text` as segments; with `blanks`, `____` becomes a numbered fill-in blank."""
-    out: list[Segment] = []
-    n_blanks = text.count(BLANK) if blanks else 0
-    k = 0
-    for kind, value in split_math(text):
-        if kind == "math":
-            if value.strip():
-                out.append(math_segment(value))
-            continue
-        if not n_blanks:
-            out.append({"kind": "text", "value": value})
-            continue
-        pieces = value.split(BLANK)
-        for j, piece in enumerate(pieces):
-            if piece:
-                out.append({"kind": "text", "value": piece})
-            if j < len(pieces) - 1:
-                k += 1
-                out.append({"kind": "blank", "n": k if n_blanks > 1 else None})
-    return out
-
-
-def rich(text: str, blanks: bool = False) -> Block:
-    return {"kind": "rich", "segments": segments(text, blanks)}
-
-
-def paragraphs(text: str, blanks: bool = False) -> list[Block]:
-    return [rich(p.strip(), blanks) for p in text.split("\n") if p.strip()]
-
-
-def plain(segs: Iterable[Segment]) -> str:
-    """The text of segments with math left in Typst syntax (for checks and searches)."""
-    return "".join(s.get("value", "") or "" for s in segs)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- questions
@@ -321,11 +255,13 @@ def answer_space(problem: Problem, lang: str) -> dict[str, Any]:
         return {"kind": "box", "height_cm": round(height, 1), "ruled": True}
     n_steps = len(problem.steps)
     lines = max(4, min(12, n_steps + 2 + (2 if problem.section == "comprehensive" else 0)))
+    cell_rows = sum(p.spec.rows for p in problem.parts if isinstance(p.spec, MatrixSpec))
+    lines = max(4, lines - cell_rows // 2)  # matrix fields are work space too: keep the question on one page
     parts = []
     for p in problem.parts:
         label = p.label.get(lang) if (p.name or len(problem.parts) > 1) else WORDS["answer"].get(lang)
-        parts.append({"label": label, "points": pts_label(problem.part_points(p), lang) if len(problem.parts) > 1
-                      else "", "form": _form(p.spec)})
+        parts.append({"label": segments(label), "points": pts_label(problem.part_points(p), lang) if len(problem.parts) > 1
+                      else "", "form": _form(p.spec), "hint": answer_form(p.spec, lang)})
     return {"kind": "calc", "lines": lines, "parts": parts}
 
 
@@ -338,32 +274,60 @@ def answer_text(part: Part, lang: str) -> str:
     if isinstance(spec, TrueFalseSpec):
         return WORDS["true" if part.answer else "false"].get(lang)
     if isinstance(spec, FillSpec):
-        shown = []
-        for alts in spec.blanks:
-            shown.append(" | ".join(alts[:2]))
+        shown = [" | ".join(_in_language(alts, lang)[:2]) for alts in spec.blanks]
         if len(shown) == 1:
             return shown[0]
         return " ".join(f"({i}) {s}" for i, s in enumerate(shown, 1))
+    if isinstance(spec, NumberSpec):
+        return key_num(part.answer, spec)
+    if isinstance(spec, VectorSpec):
+        return "[" + ", ".join(key_num(v, spec) for v in part.answer) + "]"
+    if isinstance(spec, MatrixSpec):
+        return "; ".join(" ".join(key_num(v, spec) for v in row) for row in part.answer)
     return display_value(spec, part.answer)
+
+
+def _in_language(alts: list[str], lang: str) -> list[str]:
+    """Accepted fill-in answers in the key's language first; an English key shows no Chinese alternative when it
+    has an English one."""
+    def cjk(a: str) -> bool:
+        return any("\u4e00" <= c <= "\u9fff" for c in a)
+
+    if lang == "en":
+        latin = [a for a in alts if not cjk(a)]
+        return latin or list(alts)
+    return sorted(alts, key=lambda a: not cjk(a))
+
+
+def key_num(v: Any, spec: Any) -> str:
+    """A number of the key with exactly the decimals the question asks for (`0.10` when 2 are asked; a key that
+    printed `0.1` would contradict its own question); integers and unstated precision as the grader shows them."""
+    d = getattr(spec, "decimals", None)
+    if getattr(spec, "integer", False) or d is None:
+        from examgen.mathfmt import num
+
+        return num(v, 4 if d is None else max(d, 2))
+    s = f"{float(v):.{d}f}"
+    return s[1:] if s.startswith("-") and not s.strip("-0.") else s
+
+
+def table_line(part: Part, lang: str) -> str:
+    """A part's answer for the combined key table: a matrix row by row (`[[1, 2], [3, 4]]`)."""
+    if isinstance(part.spec, MatrixSpec):
+        return "[" + ", ".join("[" + ", ".join(key_num(v, part.spec) for v in row) + "]" for row in part.answer) + "]"
+    return answer_text(part, lang)
 
 
 def matrix_math(part: Part) -> str | None:
     """A matrix answer as Typst math (`mat(1, 2; 3, 4)`) so keys show it as a matrix; None for other answers."""
     if not isinstance(part.spec, MatrixSpec):
         return None
-    d = part.spec.decimals
-    digits = 4 if d is None else max(d, 2)
-    return "mat(" + "; ".join(", ".join(_mnum(v, digits) for v in row) for row in part.answer) + ")"
-
-
-def _mnum(v: float, digits: int) -> str:
-    from examgen.mathfmt import num
-
-    return num(v, digits)
+    return "mat(" + "; ".join(", ".join(key_num(v, part.spec) for v in row) for row in part.answer) + ")"
 
 
 def answers_of(problem: Problem, lang: str) -> list[Answer]:
-    return [Answer(p.name, p.label.get(lang), answer_text(p, lang), problem.part_points(p)) for p in problem.parts]
+    return [Answer(p.name, p.label.get(lang), answer_text(p, lang), problem.part_points(p), table_line(p, lang))
+            for p in problem.parts]
 
 
 def step_items(problem: Problem, lang: str) -> list[dict[str, Any]]:
@@ -398,12 +362,16 @@ def key_blocks(problem: Problem, lang: str) -> list[Block]:
         answers = answers_of(problem, lang)
         if len(answers) == 1:
             m = matrix_math(problem.parts[0])
-            blocks.append({"kind": "answer", "value": m or answers[0].text, "math": m is not None})
+            block = {"kind": "answer", "value": m or answers[0].text, "math": m is not None}
+            if m is None and ("_" in answers[0].text or "^" in answers[0].text):  # `h_{t-1}` typeset as math
+                block["segments"] = segments(answers[0].text)
+            blocks.append(block)
         else:
             rows = []
             for i, (a, part) in enumerate(zip(answers, problem.parts), 1):
                 m = matrix_math(part)
-                rows.append([f"({i}) {a.label}", [{"kind": "math", "value": m, "display": True}] if m else a.text, pts(a.points)])
+                rows.append([segments(f"({i}) {a.label}"), [{"kind": "math", "value": m, "display": True}] if m else a.text,
+                             pts(a.points)])
             blocks.append({"kind": "table", "header": [WORDS["part"].get(lang), WORDS["answer"].get(lang),
                                                        WORDS["points"].get(lang)],
                            "rows": rows, "caption": [], "align": ["left", "center", "center"]})
@@ -415,18 +383,28 @@ def key_blocks(problem: Problem, lang: str) -> list[Block]:
     return blocks
 
 
+def answer_form(spec: Any, lang: str) -> str:
+    """The answer form a question states (`单选`, `多选：少选得一半，错选不得分`, `数值，保留 2 位小数`), without
+    the brackets `answer_form.form_line` prints: the writers add their own."""
+    from examgen.answer_form import form_line
+
+    return form_line(spec, lang).strip()[1:-1]
+
+
 def item_tag(problem: Problem, lang: str) -> str:
-    if problem.kind in KIND_TAGS:
-        return KIND_TAGS[problem.kind].get(lang)
+    if problem.kind in KIND_TAGS:  # a bank item: its type is its answer form (【多选：少选得一半，错选不得分】)
+        return answer_form(problem.parts[0].spec, lang)
     if problem.title is not None:
         return problem.title.get(lang)
     return problem.kind
 
 
 def make_item(problem: Problem, number: int, lang: str, paper: bool = True) -> DocItem:
+    body, key, space = body_blocks(problem, lang, paper), key_blocks(problem, lang), answer_space(problem, lang)
+    if lang == "zh":  # one quote style (“”) whatever the kind or bank text used
+        body, key, space = zh_quoted(body), zh_quoted(key), zh_quoted(space)
     return DocItem(number=number, points=float(problem.points), problem=problem, tag=item_tag(problem, lang),
-                   body=body_blocks(problem, lang, paper), space=answer_space(problem, lang),
-                   key=key_blocks(problem, lang), answers=answers_of(problem, lang))
+                   body=body, space=space, key=key, answers=answers_of(problem, lang))
 
 
 # ---------------------------------------------------------------- documents
@@ -442,15 +420,37 @@ def _instructions(lang: str, total: float, minutes: int | None) -> str:
     return head + "Write your answers on the lines or in the boxes; show the main steps of every calculation."
 
 
-def _footer(seed: int | None, variant: int | None, variants: int | None, command: str, lang: str) -> str:
-    bits = []
-    if seed is not None:
-        bits.append(f"seed {seed}")
-    if variant is not None and variants:
-        bits.append(f"{WORDS['variant'].get(lang)} {variant}/{variants}")
-    if command:  # a long selection is cut short here; the document ends with the whole command
-        bits.append(command if len(command) <= FOOTER_COMMAND else command[:FOOTER_COMMAND - 1] + "…")
-    return " · ".join(bits)
+@dataclass
+class Provenance:
+    """Where a document comes from. A paper prints only its code; the seed and the command that prints the key
+    appear in keys (and on papers exported with `--show-seed`, for self-study)."""
+
+    seed: int | None = None
+    code: str = ""
+    variant: int | None = None
+    variants: int | None = None
+    command: str = ""
+    show_seed: bool = False
+    record: dict[str, Any] = field(default_factory=dict)
+
+    def open(self, mode: str) -> bool:
+        return mode == "key" or self.show_seed
+
+    def footer(self, mode: str, lang: str) -> str:
+        bits = [self.code] if self.code else []
+        if self.open(mode) and self.seed is not None:
+            bits.append(f"seed {self.seed}")
+        if self.variant is not None and self.variants:
+            bits.append(f"{WORDS['variant'].get(lang)} {self.variant}/{self.variants}")
+        return " · ".join(bits)
+
+    def fields(self, mode: str, lang: str) -> dict[str, Any]:
+        """The provenance fields of a `Document` in this mode."""
+        records = {self.code: self.record} if mode == "key" and self.code else {}
+        return {"footer": self.footer(mode, lang), "code": self.code, "records": records,
+                "command": self.command if self.open(mode) else "",
+                "colophon": self.command if self.open(mode) else "",
+                "variant": self.variant, "variants": self.variants}
 
 
 def _header(title: str, variant: int | None, variants: int | None, lang: str) -> str:
@@ -459,10 +459,10 @@ def _header(title: str, variant: int | None, variants: int | None, lang: str) ->
     return title
 
 
-def from_exam(exam: Any, lang: str, mode: str = "paper", *, variant: int | None = None,
-              variants: int | None = None, command: str = "") -> Document:
+def from_exam(exam: Any, lang: str, mode: str = "paper", *, prov: Provenance | None = None) -> Document:
     """A document from an `examgen.exam.Exam` (duck-typed: seed, title, duration_min, sections → items)."""
     check_mode(mode)
+    prov = prov or Provenance(seed=exam.seed)
     paper = mode != "key"
     sections = []
     for sec in exam.sections:
@@ -478,20 +478,19 @@ def from_exam(exam: Any, lang: str, mode: str = "paper", *, variant: int | None 
     if mode != "paper":
         sub = _words(mode, lang) + " · " + sub
     return Document(
-        lang=lang, mode=mode, title=title, subtitle=sub, header=_header(title, variant, variants, lang),
-        footer=_footer(exam.seed, variant, variants, command, lang),
+        lang=lang, mode=mode, title=title, subtitle=sub, header=_header(title, prov.variant, prov.variants, lang),
         instructions=_instructions(lang, total, minutes) if mode == "paper" else "",
-        seed=exam.seed, sections=sections, variant=variant, variants=variants, command=command,
+        seed=exam.seed, sections=sections, **prov.fields(mode, lang),
         score_labels=[section_numeral(i, lang) for i in range(len(sections))] if mode == "paper" else [],
     )
 
 
 def from_problems(problems: list[Problem], lang: str, mode: str = "paper", *, seed: int | None = None,
-                  title: str | None = None, subtitle: str = "", variant: int | None = None,
-                  variants: int | None = None, command: str = "") -> Document:
+                  title: str | None = None, subtitle: str = "", prov: Provenance | None = None) -> Document:
     """A practice document from problems: grouped into sections in the order choice, fill, short, calculation,
     comprehensive; numbered through."""
     check_mode(mode)
+    prov = prov or Provenance(seed=seed)
     paper = mode != "key"
     order = {s: i for i, s in enumerate(SECTIONS)}
     groups: dict[str, list[Problem]] = {}
@@ -513,25 +512,28 @@ def from_problems(problems: list[Problem], lang: str, mode: str = "paper", *, se
     if mode != "paper":
         sub = _words(mode, lang) + (" · " + sub if sub else "")
     return Document(
-        lang=lang, mode=mode, title=title, subtitle=sub, header=_header(title, variant, variants, lang),
-        footer=_footer(seed, variant, variants, command, lang),
+        lang=lang, mode=mode, title=title, subtitle=sub, header=_header(title, prov.variant, prov.variants, lang),
         instructions=_instructions(lang, total, None) if mode == "paper" else "",
-        seed=seed, sections=sections, variant=variant, variants=variants, command=command,
+        seed=seed, sections=sections, **prov.fields(mode, lang),
         score_labels=[section_numeral(i, lang) for i in range(len(sections))] if mode == "paper" else [],
     )
 
 
-def key_table(docs: list[Document], lang: str) -> KeyTable:
-    """The combined key of variants: one row per variant with its seed, its command and every answer."""
+def key_table(docs: list[Document], lang: str, provs: list[Provenance]) -> KeyTable:
+    """The combined key of variants: one row per variant with its code, seed, command and every answer; the
+    code → seed map goes with it (so `--code … --key-table FILE` can rebuild one variant's full key)."""
     rows = []
-    for i, d in enumerate(docs, 1):
-        rows.append(KeyRow(variant=d.variant or i, seed=d.seed, command=d.command,
+    for i, (d, pv) in enumerate(zip(docs, provs), 1):
+        rows.append(KeyRow(variant=pv.variant or i, seed=pv.seed, command=pv.command, code=pv.code,
                            answers=[(it.number, it.ref, it.answer_line(lang), it.points) for it in d.items]))
     first = docs[0] if docs else None
     title = f"{first.title if first else COURSE.get(lang)} · {WORDS['combined_key'].get(lang)}"
-    sub = (f"{len(docs)} 套试卷；每套的完整解答用表中命令加 --key 重新生成。" if lang == "zh" else
-           f"{len(docs)} variants; regenerate any variant's full key with its command plus --key.")
-    return KeyTable(lang=lang, title=title, subtitle=sub, footer=title, rows=rows)
+    sub = (f"{len(docs)} 套试卷，按页脚的试卷代码查找。某套的完整解答："
+           f"examgen export --code 代码 --key-table 本文件 --key -o 文件名" if lang == "zh" else
+           f"{len(docs)} variants, found by the code in each paper's footer. One variant's full key: "
+           f"examgen export --code CODE --key-table THIS-FILE --key -o FILE")
+    return KeyTable(lang=lang, title=title, subtitle=sub, footer=title, rows=rows,
+                    records={pv.code: pv.record for pv in provs if pv.code})
 
 
 def check_mode(mode: str) -> None:

@@ -1,6 +1,7 @@
 """Writing output files safely: every target is checked before anything is written, each file is written to a
 temporary file in its target directory and renamed into place (`os.replace`), so an error never leaves a partial
-file behind, and an existing file is only replaced with `--force`."""
+file behind, and an existing file is only replaced with `--force`. A target that is a symbolic link is written
+through to the file it points to (the link stays a link), also only with `--force`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,19 @@ from pathlib import Path
 from examgen.errors import UserError
 
 
+def real_target(p: Path) -> Path:
+    """Where writing `p` really goes: through any symbolic links to the file they name."""
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
 def check_targets(paths: list[Path], force: bool) -> None:
     """One-line errors for targets that cannot be written (before any rendering or writing)."""
     seen: set[Path] = set()
-    for p in paths:
+    for link in paths:
+        if link.is_symlink() and not force:
+            raise UserError(f"{link} already exists (a link to {os.path.realpath(link)}); use --force to replace "
+                            f"the file it points to")
+        p = real_target(link)
         if p in seen:
             raise UserError(f"two outputs would both be written to {p}")
         seen.add(p)
@@ -36,7 +46,8 @@ def write_all(files: dict[Path, bytes], force: bool) -> list[Path]:
     check_targets(list(files), force)
     temps: list[tuple[str, Path]] = []
     try:
-        for path, data in files.items():
+        for link, data in files.items():
+            path = real_target(link)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
             temps.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:

@@ -11,6 +11,8 @@ from examgen.export.document import (
     Block, DocItem, Document, KeyTable, LETTERS, Segment, pts, pts_label,
 )
 from examgen.export.mathml import to_mathml
+from examgen.export.provenance import html_meta
+from examgen.export.segments import segments
 from examgen.mathfmt import to_unicode
 
 
@@ -96,7 +98,7 @@ class BlockHtml:
             return self.steps(b)
         if k == "answer":
             v = self.m(b["value"], display=b["value"].startswith("mat("), bold=True) if b.get("math") \
-                else f"<b>{esc(b['value'])}</b>"
+                else f"<b>{self.segs(b['segments']) if b.get('segments') else esc(b['value'])}</b>"
             label = "答案 Answer" if self.lang == "zh" else "Answer"
             return f'<p class="answer"><span class="lbl">{label}:</span> <span class="box">{v}</span></p>'
         raise ValueError(f"unknown block kind {k!r}")
@@ -189,9 +191,12 @@ class BlockHtml:
 
     def field(self, p: dict[str, Any]) -> str:
         f = p.get("form", {"kind": "blank"})
-        head = f'<b>{esc(p["label"])}</b>'
+        head = f'<b>{self.segs(p["label"])}</b>'
         if p.get("points"):
             head += f' <span class="pp">({esc(p["points"])})</span>'
+        if p.get("hint"):
+            hint = f"【{p['hint']}】" if self.lang == "zh" else f"[{p['hint']}]"
+            head += f' <span class="pp">{esc(hint)}</span>'
         head += "："if self.lang == "zh" else ": "
         k = f.get("kind")
         if k == "cells":
@@ -212,7 +217,9 @@ CSS = """
 body { font-family: "Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
        system-ui, sans-serif; font-size: 15px; line-height: 1.6; color: var(--ink); max-width: 52em;
        margin: 1.5em auto; padding: 0 1.2em; }
-math { font-size: 1.08em; }
+/* an OpenType MATH font, so Chromium stretches matrix brackets, fractions and roots; the first one the reader has */
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "Noto Sans Math", "DejaVu Math TeX Gyre",
+       "TeX Gyre Termes Math", "Libertinus Math", math; font-size: 1.08em; }
 header.doc { text-align: center; }
 header.doc h1 { font-size: 1.5em; margin: .2em 0; }
 .sub { color: #333; }
@@ -264,6 +271,11 @@ ol.steps li { margin: .35em 0; }
 .then { color: var(--gray); padding: 0 .2em; }
 .note { color: var(--gray); font-size: .88em; }
 .answer .box { border: 1px solid #333; padding: .05em .5em; display: inline-block; }
+.sscore { float: right; font-size: .7em; font-weight: normal; border: 1px solid #444; padding: .1em .4em; }
+.sscore i { display: inline-block; width: 4em; height: 1.2em; border-left: 1px solid #444; margin: 0 .4em;
+            vertical-align: middle; }
+.end { text-align: center; color: var(--gray); margin-top: 1.5em; }
+.colophon { margin-top: 2em; color: var(--gray); font-size: .75em; }
 footer.doc { margin-top: 2em; border-top: 1px solid var(--rule); color: var(--gray); font-size: .8em; padding-top: .3em; }
 .variant { margin: 1em 0; }
 .variant h2 { font-size: 1.05em; background: #ebebeb; padding: .2em .5em; display: flex; gap: 1em; }
@@ -284,11 +296,12 @@ ol.keyrow .pp { color: var(--gray); font-size: .8em; }
 """
 
 
-def _page(title: str, lang: str, body: str) -> bytes:
+def _page(title: str, lang: str, body: str, records: dict[str, dict[str, Any]] | None = None) -> bytes:
     html_lang = "zh-CN" if lang == "zh" else "en"
+    meta = html_meta(records) + "\n" if records else ""
     doc = (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-           f'<meta name="generator" content="examgen">\n<title>{esc(title)}</title>\n<style>{CSS}</style>\n'
+           f'<meta name="generator" content="examgen">\n{meta}<title>{esc(title)}</title>\n<style>{CSS}</style>\n'
            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
     return doc.encode("utf-8")
 
@@ -336,12 +349,20 @@ def render_document(doc: Document) -> bytes:
     for sec in doc.sections:
         sp = f"共 {pts(sec.points)} 分" if lang == "zh" else f"{pts(sec.points)} points"
         sp = f"（{sp}）" if lang == "zh" else f"({sp})"
-        parts.append(f'<section class="sec"><h2>{esc(sec.title)} <span class="pts">{esc(sp)}</span></h2>')
+        box = ""
+        if doc.mode == "paper":  # the per-section score box of a printed paper
+            sc, mk = ("得分 Score", "评卷人 Marker") if lang == "zh" else ("Score", "Marker")
+            box = f'<span class="sscore">{sc}<i></i>{mk}<i></i></span>'
+        parts.append(f'<section class="sec"><h2>{esc(sec.title)} <span class="pts">{esc(sp)}</span>{box}</h2>')
         parts.extend(_item(r, it, doc) for it in sec.items)
         parts.append("</section>")
+    if doc.mode != "key":
+        parts.append(f'<p class="end">{"（试卷结束）" if lang == "zh" else "— End of paper —"}</p>')
+    if doc.colophon:
+        parts.append(f'<p class="colophon">{esc(doc.colophon)}</p>')
     if doc.footer:
         parts.append(f'<footer class="doc">{esc(doc.footer)}</footer>')
-    return _page(doc.title + (f" · {right}" if right else ""), lang, "\n".join(parts))
+    return _page(doc.title + (f" · {right}" if right else ""), lang, "\n".join(parts), doc.records)
 
 
 def render_key_table(table: KeyTable) -> bytes:
@@ -349,11 +370,13 @@ def render_key_table(table: KeyTable) -> bytes:
     word = "变体" if lang == "zh" else "Variant"
     parts = ['<header class="doc">', f"<h1>{esc(table.title)}</h1>", f'<div class="sub">{esc(table.subtitle)}</div>',
              "</header>"]
-    for i, row in enumerate(table.rows):
+    r = BlockHtml(lang)
+    for row in table.rows:
         lis = []
         for n, _ref, text, p in row.answers:
             wide = ' class="wide"' if len(text) > 24 else ""
-            lis.append(f'<li{wide}><b>{n}.</b> {esc(text)} <span class="pp">({esc(pts(p))})</span></li>')
-        parts.append(f'<div class="variant"><h2><span>{word} {row.variant}</span><span>seed {row.seed}</span>'
-                     f'<span class="cmd">{esc(row.command)}</span></h2><ol class="keyrow">{"".join(lis)}</ol></div>')
-    return _page(table.title, lang, "\n".join(parts))
+            lis.append(f'<li{wide}><b>{n}.</b> {r.segs(segments(text))} <span class="pp">({esc(pts(p))})</span></li>')
+        parts.append(f'<div class="variant"><h2><span>{word} {row.variant}</span><span>{esc(row.code)}</span>'
+                     f'<span>seed {row.seed}</span><span class="cmd">{esc(row.command)}</span></h2>'
+                     f'<ol class="keyrow">{"".join(lis)}</ol></div>')
+    return _page(table.title, lang, "\n".join(parts), table.records)

@@ -7,14 +7,31 @@ import re
 from typing import Any
 
 from examgen.export.document import Block, DocItem, Document, KeyTable, LETTERS, Segment, pts, pts_label
+from examgen.export.provenance import md_comment
+from examgen.export.segments import segments
 from examgen.mathfmt import to_unicode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|$#])")
+# subscripts Unicode has no letter for, as `to_unicode` and the kinds' text leave them (`c_y`, `W_f`, `Σ_(u,v)`,
+# `h_{t−1}`), and `^{…}` superscripts
+_SCRIPT = re.compile(r'(?<=[^\s_\\])_(\([^()]*\)|\{[^{}]*\}|"[^"]*"|[0-9A-Za-z\u0370-\u03ff]+)|\^\{([^{}]*)\}')
+
+
+def _escape(s: str) -> str:
+    return _SPECIAL.sub(r"\\\1", s)
 
 
 def md(s: str) -> str:
-    """Escape Markdown syntax so text prints literally."""
-    return _SPECIAL.sub(r"\\\1", s)
+    """Escape Markdown syntax so text prints literally; subscripts and `^{…}` as GitHub's `<sub>`/`<sup>`, so no
+    raw `_` or braces reach a reader."""
+    out, last = [], 0
+    for m in _SCRIPT.finditer(s):
+        body, tag = (m.group(1), "sub") if m.group(1) is not None else (m.group(2), "sup")
+        if tag == "sub" and body[0] in '({"':
+            body = body[1:-1]
+        out.append(f"{_escape(s[last:m.start()])}<{tag}>{_escape(body)}</{tag}>")
+        last = m.end()
+    return "".join(out) + _escape(s[last:])
 
 
 def cell(s: str) -> str:
@@ -68,6 +85,8 @@ class BlockMd:
             return self.steps(b)
         if k == "answer":
             label = "答案 Answer" if self.lang == "zh" else "Answer"
+            if b.get("segments"):
+                return f"{label}: **{self.segs(b['segments'])}**"
             v = to_unicode(b["value"]) if b.get("math") else b["value"]
             return f"{label}: **{md(v)}**"
         raise ValueError(f"unknown block kind {k!r}")
@@ -131,7 +150,9 @@ class BlockMd:
         if k == "calc":
             out = ["\n\n".join([line] * int(sp.get("lines", 4)))]
             for p in sp.get("parts", []):
-                head = f"**{md(p['label'])}**" + (f" ({md(p['points'])})" if p.get("points") else "") + ": "
+                hint = (f"【{p['hint']}】" if self.lang == "zh" else f"[{p['hint']}]") if p.get("hint") else ""
+                head = (f"**{self.segs(p['label'])}**" + (f" ({md(p['points'])})" if p.get("points") else "")
+                        + (f" {md(hint)}" if hint else "") + ": ")
                 f = p.get("form", {"kind": "blank"})
                 blank = r"\_\_\_\_\_\_"
                 if f["kind"] == "shape":
@@ -188,8 +209,14 @@ def render_document(doc: Document) -> bytes:
         sp = f"共 {pts(sec.points)} 分" if lang == "zh" else f"{pts(sec.points)} points"
         out.append(f"## {md(sec.title)} ({sp})")
         out.extend(_item(r, it, doc) for it in sec.items)
+    if doc.mode != "key":
+        out.append("（试卷结束）" if lang == "zh" else "— End of paper —")
+    if doc.colophon:
+        out.append(f"`{doc.colophon}`")
     if doc.footer:
         out.append("---\n\n" + md(doc.footer))
+    if doc.records:
+        out.append(md_comment(doc.records))
     return ("\n\n".join(out) + "\n").encode("utf-8")
 
 
@@ -198,10 +225,12 @@ def render_key_table(table: KeyTable) -> bytes:
     word = "变体" if lang == "zh" else "Variant"
     q, a, p = ("题号", "答案", "分值") if lang == "zh" else ("Q", "Answer", "Points")
     out = [f"# {md(table.title)}", md(table.subtitle)]
+    r = BlockMd(lang)
     for row in table.rows:
-        out.append(f"## {word} {row.variant} · seed {row.seed}\n\n`{row.command}`")
+        out.append(f"## {word} {row.variant} · {row.code} · seed {row.seed}\n\n`{row.command}`")
         lines = [f"| {q} | {a} | {p} |", "|:-:|:--|:-:|"]
         for n, _ref, text, pt in row.answers:
-            lines.append(f"| {n} | {cell(text)} | {pts(pt)} |")
+            lines.append(f"| {n} | {r.segs(segments(text)).replace(chr(10), ' ') or ' '} | {pts(pt)} |")
         out.append("\n".join(lines))
+    out.append(md_comment(table.records))
     return ("\n\n".join(out) + "\n").encode("utf-8")

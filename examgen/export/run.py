@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 from examgen.errors import UserError
-from examgen.export.document import Document, from_exam, from_problems, key_table
+from examgen.export.document import Document, Provenance, from_exam, from_problems, key_table
 from examgen.export.files import check_targets, write_all
 from examgen.export.sources import Paper, Selection, papers
 from examgen.model import Problem
 
-FORMATS = ("pdf", "html", "md", "moodle", "gift", "anki")
+FORMATS = ("pdf", "html", "md", "moodle", "gift", "anki", "qti")
 DOCUMENT_FORMATS = ("pdf", "html", "md")
-EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "moodle": ".xml", "gift": ".gift", "anki": ".apkg"}
+EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "moodle": ".xml", "gift": ".gift", "anki": ".apkg", "qti": ".zip"}
 _BY_EXT = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".xml": "moodle",
-           ".gift": "gift", ".apkg": "anki"}
+           ".gift": "gift", ".apkg": "anki", ".zip": "qti"}
 
 
 def infer_format(fmt: str | None, output: Path) -> str:
@@ -53,12 +53,17 @@ def targets(output: Path, fmt: str, variants: int) -> list[Path]:
     return [output]
 
 
-def build_document(p: Paper, lang: str, mode: str, variants: int | None) -> Document:
+def provenance_of(p: Paper, variants: int | None, show_seed: bool = False) -> Provenance:
+    return Provenance(seed=p.seed, code=p.code, variant=p.variant, variants=variants, command=p.command,
+                      show_seed=show_seed, record=p.record)
+
+
+def build_document(p: Paper, lang: str, mode: str, variants: int | None, show_seed: bool = False) -> Document:
+    prov = provenance_of(p, variants, show_seed)
     if p.exam is not None:
-        return from_exam(p.exam, lang, mode, variant=p.variant, variants=variants, command=p.command)
+        return from_exam(p.exam, lang, mode, prov=prov)
     assert p.problems is not None
-    return from_problems(p.problems, lang, mode, seed=p.seed, subtitle=p.subtitle, variant=p.variant,
-                         variants=variants, command=p.command)
+    return from_problems(p.problems, lang, mode, seed=p.seed, subtitle=p.subtitle, prov=prov)
 
 
 def problems_of(p: Paper) -> list[Problem]:
@@ -69,16 +74,18 @@ def problems_of(p: Paper) -> list[Problem]:
 
 def render_documents(docs: list[Document], fmt: str) -> list[bytes]:
     if fmt == "pdf":
-        from examgen.export.pdf import render_document
-    elif fmt == "html":
+        from examgen.export.pdf import render_class_set
+
+        return render_class_set(docs)
+    if fmt == "html":
         from examgen.export.html import render_document  # type: ignore[assignment]
     else:
         from examgen.export.markdown import render_document  # type: ignore[assignment]
     return [render_document(d) for d in docs]
 
 
-def render_key_table(docs: list[Document], fmt: str, lang: str) -> bytes:
-    table = key_table(docs, lang)
+def render_key_table(docs: list[Document], fmt: str, lang: str, provs: list[Provenance]) -> bytes:
+    table = key_table(docs, lang, provs)
     if fmt == "pdf":
         from examgen.export.pdf import render_key_table as r
     elif fmt == "html":
@@ -93,6 +100,8 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
         from examgen.export import moodle as w
     elif fmt == "gift":
         from examgen.export import gift as w  # type: ignore[no-redef]
+    elif fmt == "qti":
+        from examgen.export import qti as w  # type: ignore[no-redef]
     else:
         from examgen.export import anki as w  # type: ignore[no-redef]
     return w.render(problems, lang)
@@ -100,18 +109,29 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
 
 def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[Path, bytes]:
     """Everything an export writes, in memory: {path: bytes}."""
+    if sel.students:
+        from examgen.export.students import build_class_set
+
+        return build_class_set(sel, fmt, output, mode)
+    if fmt not in DOCUMENT_FORMATS and sel.is_selection and sel.seed is None:
+        from dataclasses import replace
+
+        from examgen.export.quiz import stable_seed
+
+        # quiz banks and decks are imported again and again: the same selection gives the same problems
+        sel = replace(sel, seed=stable_seed(sel.kinds, sel.topics, sel.count, sel.bank))
     ps = papers(sel)
     if fmt in DOCUMENT_FORMATS:
         multi = len(ps) > 1
-        docs = [build_document(p, sel.lang, mode, len(ps) if multi else None) for p in ps]
+        n = len(ps) if multi else sel.fixed_variant[1] if sel.fixed_variant else None
+        docs = [build_document(p, sel.lang, mode, n, sel.show_seed) for p in ps]
         data = render_documents(docs, fmt)
         paths = targets(output, fmt, len(ps))
         files = dict(zip(paths, data))
         if multi:
-            files[paths[-1]] = render_key_table(docs, fmt, sel.lang)
+            files[paths[-1]] = render_key_table(docs, fmt, sel.lang, [provenance_of(p, n) for p in ps])
         return files
-    problems = [pr for p in ps for pr in problems_of(p)]
-    return {output: render_quiz(problems, fmt, sel.lang)}
+    return {output: render_quiz([pr for p in ps for pr in problems_of(p)], fmt, sel.lang)}
 
 
 def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solutions: bool = False,
@@ -126,6 +146,12 @@ def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solu
     from examgen.export.sources import validate
 
     validate(sel)
-    check_targets(targets(out, f, sel.variants), force)  # fail before building anything
+    if sel.students:
+        from examgen.export import students
+
+        paths = students.targets(out, sel.students)
+    else:
+        paths = targets(out, f, sel.variants)
+    check_targets(paths, force)  # fail before building anything
     files = build(sel, f, out, mode)
     return write_all(files, force)

@@ -1,5 +1,6 @@
 """What an export is made of: exams (`--seed N`, `--exam ID`) or a selection (`--kind K …`, `--topic T …`),
-one `Paper` per variant. Every paper carries its seed and the command that regenerates it.
+one `Paper` per variant. Every paper carries its seed, the command that regenerates it and its variant code
+(`examgen.export.provenance`): the paper prints the code, only keys and key tables print the seed.
 
 Variant seeds: variant 1 uses the given seed; variant i uses `seed + (i - 1) · stride`, where the stride is 1 for
 exams (exam seeds are independent: every slot seed is a hash of exam seed and slot id) and `--count` for selections
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from examgen.errors import UserError
+from examgen.i18n import Bi
 from examgen.model import CHAPTERS, Problem
 
 MAX_VARIANTS = 200
@@ -33,6 +35,10 @@ class Selection:
     blueprint: str | None = None
     bank: str | None = None
     lang: str = "en"
+    shuffle: bool = False
+    show_seed: bool = False
+    fixed_variant: tuple[int, int] | None = None  # (variant, variants) when one variant is rebuilt from its code
+    students: list[Any] = field(default_factory=list)  # `--students FILE`: examgen.export.students.Student
 
     @property
     def is_selection(self) -> bool:
@@ -49,6 +55,15 @@ class Paper:
     exam: Any = None
     problems: list[Problem] | None = None
     subtitle: str = ""
+    code: str = ""
+    selection: dict[str, Any] = field(default_factory=dict)
+    variants: int | None = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """What a key and a key table store for this paper's code: enough to rebuild it."""
+        return {"seed": self.seed, "variant": self.variant, "variants": self.variants, "command": self.command,
+                "selection": self.selection}
 
 
 def validate(sel: Selection) -> None:
@@ -85,6 +100,48 @@ def variant_seed(base: int, variant: int, step: int = 1) -> int:
     return base + (variant - 1) * step
 
 
+def identity(sel: Selection) -> dict[str, Any]:
+    """The options a paper is made of besides its seed (not the language: zh and en papers share a code)."""
+    full = {"exam_id": sel.exam_id, "kinds": sel.kinds, "topics": sel.topics, "count": sel.count,
+            "blueprint": sel.blueprint, "bank": sel.bank, "shuffle": sel.shuffle}
+    return {k: v for k, v in full.items() if v not in (None, [], False)}
+
+
+def from_record(record: dict[str, Any], lang: str, variants: int | None = None) -> Selection:
+    """The selection that rebuilds one paper from its record in a key table."""
+    s = record.get("selection") or {}
+    v = record.get("variant")
+    return Selection(seed=record.get("seed") if s.get("exam_id") is None else None, exam_id=s.get("exam_id"),
+                     kinds=list(s.get("kinds", [])), topics=list(s.get("topics", [])), count=s.get("count"),
+                     blueprint=s.get("blueprint"), bank=s.get("bank"), lang=lang, shuffle=bool(s.get("shuffle")),
+                     fixed_variant=(int(v), int(variants or v)) if v else None)
+
+
+def resolve_code(sel: Selection, code: str | None, key_table: str | None) -> Selection:
+    """`--code C --key-table F`: the selection of that one variant, read from the key table's code map."""
+    if code is None and key_table is None:
+        return sel
+    if code is None:
+        raise UserError(Bi("--key-table 需要与 --code 一起使用（试卷页脚上的代码）",
+                           "--key-table goes with --code (the code in the paper's footer)"))
+    if key_table is None:
+        raise UserError(Bi(f"试卷代码 {code} 本身不含种子：请给出 --key-table 文件（答案总表或该套答案），或直接给出 --seed",
+                           f"a variant code ({code}) does not contain its seed: give --key-table FILE (the combined "
+                           f"key table or that variant's key) or the variant's --seed"))
+    if sel.is_selection or sel.seed is not None or sel.exam_id is not None or sel.variants > 1 or sel.shuffle:
+        raise UserError(Bi("--code 与 --key-table 已确定试卷：不要再给 --seed、--exam、--kind、--topic、--variants 或 --shuffle",
+                           "--code with --key-table names the paper: do not add --seed, --exam, --kind, --topic, "
+                           "--variants or --shuffle"))
+    from pathlib import Path
+
+    from examgen.export.provenance import lookup
+
+    record = lookup(Path(key_table).expanduser(), code)
+    out = from_record(record, sel.lang, record.get("variants"))
+    out.show_seed = sel.show_seed
+    return out
+
+
 def _command(sel: Selection, seed: int | None) -> str:
     parts = ["examgen", "export"]
     if sel.exam_id is not None:
@@ -101,6 +158,8 @@ def _command(sel: Selection, seed: int | None) -> str:
         parts += ["--blueprint", sel.blueprint]
     if sel.bank:
         parts += ["--bank", sel.bank]
+    if sel.shuffle:
+        parts += ["--shuffle"]
     parts += ["--lang", sel.lang]
     return " ".join(shlex.quote(p) for p in parts)
 
@@ -178,27 +237,54 @@ def _selection_subtitle(sel: Selection) -> str:
 
 
 def papers(sel: Selection) -> list[Paper]:
-    """One paper per variant (a single paper without --variants)."""
+    """One paper per variant (a single paper without --variants), each with its variant code."""
     validate(sel)
+    out = _papers(sel)
+    from examgen.export import provenance
+    from examgen.export.shuffle import shuffle_exam, shuffle_problems
+
+    ident = identity(sel)
+    n = sel.fixed_variant[1] if sel.fixed_variant else sel.variants if sel.variants > 1 else None
+    for p in out:
+        p.selection = ident
+        p.variants = n
+        p.code = provenance.variant_code(provenance.identity(ident, p.seed), p.variant or 1)
+        if sel.shuffle:
+            if p.exam is not None:
+                p.exam = shuffle_exam(p.exam, p.seed)
+            else:
+                p.problems = shuffle_problems(list(p.problems or []), p.seed)
+    return out
+
+
+def _numbers(sel: Selection) -> list[tuple[int | None, int]]:
+    """(printed variant number or None, 1-based index for the seed) of every paper to build."""
+    if sel.fixed_variant is not None:
+        v, _ = sel.fixed_variant
+        return [(v, 1)]
+    multi = sel.variants > 1
+    return [(v if multi else None, v) for v in range(1, sel.variants + 1)]
+
+
+def _papers(sel: Selection) -> list[Paper]:
     if sel.exam_id is not None:
         exam = load_saved_exam(sel.exam_id)
-        return [Paper(None, exam.seed, _command(sel, None), exam=exam)]
-    multi = sel.variants > 1
+        v = sel.fixed_variant[0] if sel.fixed_variant else None
+        return [Paper(v, exam.seed, _command(sel, None), exam=exam)]
     out: list[Paper] = []
     if not sel.is_selection:
         mod = _exam_module()
         assert sel.seed is not None
-        for v in range(1, sel.variants + 1):
+        for shown, v in _numbers(sel):
             s = variant_seed(sel.seed, v)
             exam = mod.build_exam(s, sel.blueprint, sel.bank)
-            out.append(Paper(v if multi else None, s, _command(sel, s), exam=exam))
+            out.append(Paper(shown, s, _command(sel, s), exam=exam))
         return out
     from examgen.targets import random_seed
 
     base = sel.seed if sel.seed is not None else random_seed()
     sub = _selection_subtitle(sel)
-    for v in range(1, sel.variants + 1):
+    for shown, v in _numbers(sel):
         s = variant_seed(base, v, stride(sel))
-        out.append(Paper(v if multi else None, s, _command(sel, s), problems=selection_problems(sel, s),
-                         subtitle=sub))
+        out.append(Paper(shown, s, _command(sel, s), problems=selection_problems(sel, s), subtitle=sub))
     return out

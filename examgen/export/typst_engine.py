@@ -15,6 +15,8 @@ milliseconds per PDF.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -81,6 +83,7 @@ def _in(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(a <= cp <= b for a, b in ranges)
 
 
+@functools.lru_cache(maxsize=8192)
 def _covered(ch: str) -> bool:
     """True if *ch* prints with the bundled fonts (only CJK characters are checked)."""
     cp = ord(ch)

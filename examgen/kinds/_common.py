@@ -109,6 +109,62 @@ def _tie_free(sample: Any, solve: Any) -> Any:
     return wrapped
 
 
+def degenerate(sol: Any) -> bool:
+    """True when the answer key asks the same real value twice (two parts with equal answers) or has a
+    real answer that rounds to 0 at its decimals without being 0 (a student could only write 0.0000)."""
+    seen: list[tuple[str, Any]] = []
+    for part in sol.parts:
+        d = getattr(part.spec, "decimals", None)
+        if d is None or getattr(part.spec, "integer", True):
+            continue
+        flat = _flat(part.answer)
+        if any(v != 0 and round(v, d) == 0 for v in flat):
+            return True
+        key = (type(part.spec).__name__, flat)
+        if any(k[0] == key[0] and len(k[1]) == len(flat) and all(abs(a - b) < 1e-9 for a, b in zip(k[1], flat))
+               for k in seen):
+            return True
+        seen.append(key)
+    return False
+
+
+def _flat(value: Any) -> list[float]:
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _flat(v)]
+    return [float(value)]
+
+
+_CHECKED: dict[Any, tuple[dict[str, Any], Any]] = {}  # solver → (params, solution) of the draw just accepted
+
+
+def _nondegenerate(sample: Any, solve: Any) -> Any:
+    """Wrap a sampler so that it draws again while `degenerate(solve(params))` (`solve` may skip the steps).
+    The solution of the draw it returns is kept for `reusing(solve)`, so building the problem does not solve again."""
+    def wrapped(rng: random.Random) -> dict[str, Any]:
+        while True:
+            params = sample(rng)
+            sol = solve(params)
+            if not degenerate(sol):
+                _CHECKED[solve] = (params, sol)
+                return params
+    wrapped.__name__ = sample.__name__
+    wrapped.__doc__ = sample.__doc__
+    return wrapped
+
+
+def reusing(solve: Any) -> Any:
+    """`solve`, except that the very params object `_nondegenerate` just accepted gets the solution computed for
+    it there (once: the kept solution is dropped when handed out)."""
+    def solve_once(params: dict[str, Any]) -> Any:
+        kept = _CHECKED.pop(solve, None)
+        if kept is not None and kept[0] is params:
+            return kept[1]
+        return solve(params)
+    solve_once.__name__ = solve.__name__
+    solve_once.__doc__ = solve.__doc__
+    return solve_once
+
+
 def _m(x: float) -> str:
     """A number inside inline math."""
     return num(x)

@@ -195,7 +195,8 @@ def sample_activation(rng: random.Random) -> dict[str, Any]:
         return {"function": fn, "ask": "values", "inputs": xs}
     while True:
         xs = [k / 10 for k in rng.sample([k for k in range(-30, 31) if k], n)]
-        if any(x > 0 for x in xs) and any(x < 0 for x in xs):
+        # relu with 1.0 as its only positive input has f(x) = f'(x): the derivative part would accept the values
+        if any(x > 0 for x in xs) and any(x < 0 for x in xs) and (fn != "relu" or any(x > 0 and x != 1.0 for x in xs)):
             break
     params: dict[str, Any] = {"function": fn, "ask": "values", "inputs": xs}
     if fn == "leaky_relu":

@@ -146,7 +146,7 @@ def prompt_pool(params: dict[str, Any]) -> Prompt:
     overlap_zh = "（窗口有重叠）" if s < f else ""
     overlap_en = " (the windows overlap)" if s < f else ""
     zh = (f"{what_zh}对其做 ${f} times {f}$ 的{name[0]}，步长 $S = {s}${overlap_zh}，不填充"
-          f"{',放不下的窗口舍去' if floored else ''}。{ask_zh}。")
+          f"{'，放不下的窗口舍去' if floored else ''}。{ask_zh}。")
     en = (f"{what_en} Apply ${f} times {f}$ {name[1]} with stride $S = {s}${overlap_en} and no padding"
           f"{' (windows that do not fit are dropped)' if floored else ''}. {ask_en}.")
     return Prompt(Bi(zh, en), [grid(Bi("特征图", "Feature map"), image)])

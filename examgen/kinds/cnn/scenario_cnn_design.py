@@ -258,11 +258,11 @@ def prompt_cnn(params: dict[str, Any]) -> Prompt:
     asks = _asks([(chr(ord("a") + i), b) for i, (_, b) in enumerate(_cnn_part_list(params))])
     zh = (f"一个用于 {params['fc']} 类图像分类的小型卷积神经网络，输入为 {h}×{w}×{c} 的{kind_zh}图像，结构见下表"
           f"（“6 × conv 5×5”表示 6 个 5×5 的卷积核；S 为步长，P 为四周各填充 0 的个数；ReLU 不改变尺寸；"
-          f"每个卷积核带 1 个偏置，池化层没有参数，全连接层带偏置）。求：{asks.zh}")
+          f"每个卷积核带 1 个偏置，池化层没有参数，全连接层带偏置；除不尽时向下取整，放不下的窗口舍去）。求：{asks.zh}")
     en = (f"A small CNN for {params['fc']}-class image classification takes a {h}×{w}×{c} {kind_en} image; its layers "
           f"are listed below (“6 × conv 5×5” means six 5×5 kernels; S is the stride, P the zero padding on each side; "
           f"ReLU keeps the size; every kernel has one bias, pooling layers have no parameters, the FC layer has "
-          f"biases). Find {asks.en}")
+          f"biases; when a division is not exact, round down: windows that do not fit are dropped). Find {asks.en}")
     return Prompt(Bi(zh, en), [fig])
 
 
@@ -270,10 +270,10 @@ register(Kind(
     name="scenario-cnn-design", chapter="cnn", section="comprehensive", points=12,
     title=Bi("综合：小型卷积网络的设计", "Comprehensive: designing a small CNN"),
     summary=Bi("逐层输出尺寸、各层参数量、总参数量与感受野", "Per-layer output shapes, parameters, total and receptive field"),
-    conventions=Bi("输出 = (W − F + 2P)/S + 1；卷积参数 (F²·C_in + 1)·K；全连接 (H·W·C + 1)·N；"
+    conventions=Bi("输出 = ⌊(W − F + 2P)/S⌋ + 1（除不尽时向下取整）；卷积参数 (F²·C_in + 1)·K；全连接 (H·W·C + 1)·N；"
                    "感受野 r_l = r_(l−1) + (k_l − 1)·j_(l−1)；"
                    "后面的尺寸与参数量按你前面的答案继续计算也给分",
-                   "out = (W − F + 2P)/S + 1; conv parameters (F²·C_in + 1)·K; FC (H·W·C + 1)·N; receptive field "
+                   "out = ⌊(W − F + 2P)/S⌋ + 1 (round down when not exact); conv parameters (F²·C_in + 1)·K; FC (H·W·C + 1)·N; receptive field "
                    "r_l = r_(l−1) + (k_l − 1)·j_(l−1); later shapes and counts earn credit when carried forward"),
     variants=("conv–pool–conv–FC", "conv–pool–conv–pool–FC", "same padding", "stride-2 first conv",
               "gray or RGB input", "non-square input"),

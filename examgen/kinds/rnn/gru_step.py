@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _r, decimal, matrix, pick
+from examgen.kinds._common import _nondegenerate, _r, decimal, matrix, pick, reusing
 from examgen.kinds.rnn._shared import _candidate, _dims, _rows_work, _terms, _v, _vec_text, gru_cell
 from examgen.mathfmt import num, p
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
@@ -170,7 +170,7 @@ register(Kind(
                    "opposite); h̃_t = tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h); 4 decimals; h̃_t and h_t also earn credit "
                    "when carried forward from your earlier answers"),
     variants=("scalar cell", "hidden size 2", "input size 2", "first step (h₀ = 0)", "two-decimal weights"),
-    sample=sample_gru, prompt=prompt_gru, solve=gru_step, schema=GRU_SCHEMA,
+    sample=_nondegenerate(sample_gru, gru_step), prompt=prompt_gru, solve=reusing(gru_step), schema=GRU_SCHEMA,
     carry_forward=gru_carry_forward,
     example={"x": [1.0], "h_prev": [0.5], "W_z": [[0.5, -0.4]], "W_r": [[0.3, 0.8]], "W_h": [[0.6, 0.2]],
              "b_z": [0.1], "b_r": [0.0], "b_h": [-0.2]},

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import decimal, matrix
+from examgen.kinds._common import _nondegenerate, decimal, matrix, reusing
 from examgen.kinds.rnn._shared import LSTM_GATES, _vec_text, lstm_cell
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
@@ -197,7 +197,7 @@ register(Kind(
                    "weights act on [h_(t−1), x_t]; σ is the sigmoid; ⊙ is element-wise; 4 decimals; C_t and h_t also "
                    "earn credit when carried forward from your earlier answers"),
     variants=("scalar cell", "hidden size 2", "input size 2", "first step (h₀ = C₀ = 0)"),
-    sample=sample_lstm, prompt=prompt_lstm, solve=lstm_step, schema=LSTM_SCHEMA,
+    sample=_nondegenerate(sample_lstm, lstm_step), prompt=prompt_lstm, solve=reusing(lstm_step), schema=LSTM_SCHEMA,
     carry_forward=lstm_carry_forward,
     example={"x": [1.0], "h_prev": [0.5], "c_prev": [0.2], "W_f": [[0.5, 0.5]], "W_i": [[0.4, -0.2]],
              "W_c": [[0.3, 0.6]], "W_o": [[-0.1, 0.8]], "b_f": [0.1], "b_i": [0.0], "b_c": [-0.1], "b_o": [0.2]},

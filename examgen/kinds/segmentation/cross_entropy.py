@@ -11,7 +11,9 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _tenths, _tie_free, _tol, grid, pick, softmax, tup
+from examgen.kinds._common import (
+    _ans, _m, _nondegenerate, _tenths, _tie_free, _tol, grid, pick, softmax, tup,
+)
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -359,6 +361,11 @@ def prompt_ce(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+def _ce_answers(params: dict[str, Any]) -> Solution:
+    """The answers only (no worked steps), for the samplers' checks."""
+    return cross_entropy(params, steps_wanted=False)
+
+
 register(Kind(
     name="cross-entropy", chapter="segmentation", section="calculation", points=8,
     title=Bi("交叉熵与 focal loss", "Cross-entropy and focal loss"),
@@ -369,7 +376,7 @@ register(Kind(
                    "stated; 4 decimals"),
     variants=("softmax + cross-entropy", "pixel-wise cross-entropy", "class-weighted cross-entropy",
               "focal loss (with or without α)"),
-    sample=_tie_free(sample_ce, lambda p: cross_entropy(p, steps_wanted=False)), prompt=prompt_ce,
+    sample=_nondegenerate(_tie_free(sample_ce, _ce_answers), _ce_answers), prompt=prompt_ce,
     solve=cross_entropy, schema=CE_SCHEMA,
     example={"ask": "softmax", "logits": [2.0, 1.0, 0.1], "target": 0},
 ))

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _tenths, _tie_free, eq, pick, sci, table, tup
+from examgen.kinds._common import _ans, _m, _nondegenerate, _tenths, _tie_free, eq, pick, sci, table, tup
 from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
@@ -283,6 +283,11 @@ def prompt_batchnorm(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+def _bn_answers(params: dict[str, Any]) -> Solution:
+    """The answers only (no worked steps), for the samplers' checks."""
+    return batchnorm(params, steps_wanted=False)
+
+
 register(Kind(
     name="batchnorm", chapter="training", section="calculation", points=8,
     title=Bi("批量规范化", "Batch normalization"),
@@ -291,7 +296,7 @@ register(Kind(
     conventions=Bi("方差除以 m（有偏）；x̂ = (x − μ)/√(σ² + ε)，ε 在题中给出；y = γx̂ + β；保留两位小数",
                    "variance divides by m (biased); x̂ = (x − μ)/√(σ² + ε) with ε given; y = γx̂ + β; 2 decimals"),
     variants=("one feature", "two features (table)", "inference with running statistics", "γ = 1, β = 0"),
-    sample=_tie_free(sample_batchnorm, lambda p: batchnorm(p, steps_wanted=False)), prompt=prompt_batchnorm,
+    sample=_nondegenerate(_tie_free(sample_batchnorm, _bn_answers), _bn_answers), prompt=prompt_batchnorm,
     solve=batchnorm, schema=BN_SCHEMA,
     example={"ask": "train", "batch": [[-1, 5, 5, 7]], "gamma": [2], "beta": [0.5], "eps": 0},
 ))

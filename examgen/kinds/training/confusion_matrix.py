@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import FN, FP, TP, _eq, pick, table
+from examgen.kinds._common import FN, FP, TP, _eq, _nondegenerate, pick, table, reusing
 from examgen.mathfmt import num, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -176,10 +176,10 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                  formula=f"sum_k {TP}_k, quad sum_k {FP}_k, quad sum_k {FN}_k",
                  work=f"{_sum_text(tp)}, quad {_sum_text(fp)}, quad {_sum_text(fn)}",
                  result=f"{stp}, quad {sfp}, quad {sfn}"),
-            Step(title=Bi("微平均精确率", "Micro-averaged precision"), part="micro_p",
+            Step(title=Bi("微平均精确率", "Micro-averaged precision"), part="micro_f1",
                  formula=f"P_\"micro\" = (sum_k {TP}_k)/(sum_k {TP}_k + sum_k {FP}_k)",
                  work=f"{stp}/({stp} + {sfp})", result=f"P_\"micro\" {_eq(mp, 4)} {num(mp)}"),
-            Step(title=Bi("微平均召回率", "Micro-averaged recall"), part="micro_r",
+            Step(title=Bi("微平均召回率", "Micro-averaged recall"), part="micro_f1",
                  formula=f"R_\"micro\" = (sum_k {TP}_k)/(sum_k {TP}_k + sum_k {FN}_k)",
                  work=f"{stp}/({stp} + {sfn})", result=f"R_\"micro\" {_eq(mr, 4)} {num(mr)}"),
             Step(title=Bi("微平均 F1", "Micro-averaged F1"), part="micro_f1",
@@ -200,11 +200,8 @@ def confusion_matrix(params: dict[str, Any]) -> Solution:
                                    "Macro-averaged F1: the plain mean of the per-class F1 (compare with micro)"),
                           part="macro_f1", formula="F_(1,\"macro\") = 1/K sum_k F_(1,k)", work=_mean_text(f1),
                           result=f"F_(1,\"macro\") {_eq(macro_f1, 4)} {num(macro_f1)}"))
-        parts = [
-            Part("micro_p", Bi("微平均精确率", "Micro-averaged precision"), spec, round_answer(mp)),
-            Part("micro_r", Bi("微平均召回率", "Micro-averaged recall"), spec, round_answer(mr)),
-            Part("micro_f1", Bi("微平均 F1", "Micro-averaged F1"), spec, round_answer(mf),
-                 depends_on=("micro_p", "micro_r")),
+        parts = [  # micro P = R = F1 = accuracy: only the F1 is asked (one answer, not three equal ones)
+            Part("micro_f1", Bi("微平均 F1", "Micro-averaged F1"), spec, round_answer(mf)),
             Part("macro_f1", Bi("宏平均 F1", "Macro-averaged F1"), spec, round_answer(macro_f1)),
         ]
         return Solution(parts, steps)
@@ -283,8 +280,6 @@ def confusion_carry_forward(params: dict[str, Any], part: str, earlier: dict[str
         if isinstance(p, list):
             return [_f1(a, b) for a, b in zip(p, r)]
         return _f1(p, r)
-    if part == "micro_f1":
-        return _f1(earlier["micro_p"], earlier["micro_r"])
     return None
 
 
@@ -342,14 +337,17 @@ def prompt_cm(params: dict[str, Any]) -> Prompt:
         ask_en = ("Find the macro-averaged precision, macro-averaged recall, macro-averaged F1 (the plain mean of "
                   "the per-class F1 scores) and the accuracy.")
     elif ask == "micro":
-        ask_zh = ("求微平均（micro，先把各类的 TP、FP、FN 相加再计算）精确率、召回率和 F1，"
+        ask_zh = ("求微平均（micro，先把各类的 TP、FP、FN 相加，再由总数计算 P、R）F1，"
                   "并求宏平均 F1（各类 F1 的算术平均）加以比较。")
-        ask_en = ("Find the micro-averaged precision, recall and F1 (add up TP, FP and FN over the classes first), "
-                  "and, for comparison, the macro-averaged F1 (the plain mean of the per-class F1 scores).")
+        ask_en = ("Find the micro-averaged F1 (add up TP, FP and FN over the classes first, then compute P and R "
+                  "from the totals), and, for comparison, the macro-averaged F1 (the plain mean of the per-class F1 "
+                  "scores).")
     else:
-        ask_zh = "以各类的真实样本数（支持数）为权重，求加权平均精确率、加权平均召回率和加权平均 F1。"
+        ask_zh = ("以各类的真实样本数（支持数）为权重，求加权平均精确率、加权平均召回率和加权平均 F1"
+                  "（加权平均 F1 是各类 F1 按支持数的加权平均，不是由加权 P、R 算出的 F1）。")
         ask_en = ("Using the number of actual samples of each class (its support) as weights, find the weighted-average "
-                  "precision, recall and F1.")
+                  "precision, recall and F1 (the weighted-average F1 is the support-weighted mean of the per-class F1 "
+                  "scores, not the F1 of the weighted P and R).")
     zh = (f"某 {k} 分类模型在测试集上的混淆矩阵如下表，{lay_zh}。每个类别的 $F_1 = (2 P R)/(P + R)$。"
           f"{ask_zh}（结果保留三位小数）")
     en = (f"The confusion matrix of a {k}-class classifier on a test set is shown below; {lay_en}. The F1 score of "
@@ -362,12 +360,14 @@ register(Kind(
     title=Bi("多分类混淆矩阵", "Multi-class confusion matrix"),
     summary=Bi("由 3×3 / 4×4 混淆矩阵求各类精确率、召回率、F1，宏平均、微平均与准确率",
                "Per-class precision, recall, F1, macro / micro / weighted averages and accuracy from a 3×3 or 4×4 matrix"),
-    conventions=Bi("默认行 = 真实类别、列 = 预测类别（题中注明）；宏平均 F1 = 各类 F1 的算术平均；保留三位小数",
+    conventions=Bi("默认行 = 真实类别、列 = 预测类别（题中注明）；宏平均 F1 = 各类 F1 的算术平均；"
+                   "加权平均 F1 = 各类 F1 按支持数加权平均（不是由加权 P、R 算 F1）；保留三位小数",
                    "rows = actual, columns = predicted unless the prompt says otherwise; macro F1 = mean of the "
-                   "per-class F1; 3 decimals"),
+                   "per-class F1; weighted F1 = support-weighted mean of the per-class F1 (not the F1 of the "
+                   "weighted P and R); 3 decimals"),
     variants=("one class", "every class", "macro average", "micro vs macro", "weighted average",
               "transposed table (rows = predicted)"),
-    sample=sample_cm, prompt=prompt_cm, solve=confusion_matrix, schema=CM_SCHEMA,
+    sample=_nondegenerate(sample_cm, confusion_matrix), prompt=prompt_cm, solve=reusing(confusion_matrix), schema=CM_SCHEMA,
     carry_forward=confusion_carry_forward,
     example={"matrix": [[20, 3, 2], [4, 15, 1], [2, 5, 12]], "ask": "macro"},
 ))

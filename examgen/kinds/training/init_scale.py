@@ -179,7 +179,7 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
         "a normal distribution $N(0, sigma^2)$"
     what_zh = "边界 $a$" if uniform else "标准差 $sigma$"
     what_en = "the bound $a$" if uniform else "the standard deviation $sigma$"
-    xav_zh = f"Xavier(Glorot)初始化使权重方差为 $2/({nin} + {nout})$"
+    xav_zh = f"Xavier（Glorot）初始化使权重方差为 $2/({nin} + {nout})$"
     xav_en = f"Xavier (Glorot) initialization sets the weight variance to $2/({nin} + {nout})$"
     he_zh = f"He(Kaiming)初始化使权重方差为 $2/{nin}$"
     he_en = f"He (Kaiming) initialization sets the weight variance to $2/{nin}$"
@@ -190,7 +190,7 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
               f"fan-out, and {what_en} under each scheme (4 decimals).")
         return Prompt(Bi(zh, en))
     if scheme == "xavier":
-        name_zh, name_en = "Xavier(Glorot)初始化", "Xavier (Glorot) initialization"
+        name_zh, name_en = "Xavier（Glorot）初始化", "Xavier (Glorot) initialization"
         var_t = f"2/({nin} + {nout})"
     else:
         name_zh, name_en = "He(Kaiming)初始化", "He (Kaiming) initialization"

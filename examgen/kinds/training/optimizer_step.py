@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _tenths, _tie_free, eq, pick, sci, tup
+from examgen.kinds._common import _ans, _m, _nondegenerate, _tenths, _tie_free, eq, pick, sci, tup
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -72,8 +72,15 @@ def _comp(fmt: Any, *cols: list[float]) -> str:
     return "; ".join(fmt(*vals) for vals in zip(*cols))
 
 
-def optimizer_trace(params: dict[str, Any]) -> list[dict[str, list[float]]]:
-    """The state after each step: keys w and the optimizer's state variables."""
+def optimizer_trace(params: dict[str, Any], rounded: bool = False) -> list[dict[str, list[float]]]:
+    """The state after each step: keys w and the optimizer's state variables. `rounded`: every intermediate
+    rounded as a student writes it (4 decimals; RMSProp's s to 6) and carried (see `examgen.rounding`)."""
+    def rd(xs: list[float], d: int = 4) -> list[float]:
+        return [round(x, d) for x in xs] if rounded else xs
+
+    def sq(x: float) -> float:
+        return round(math.sqrt(x), 4) if rounded else math.sqrt(x)
+
     opt, lr, eps = params["optimizer"], params["lr"], params.get("eps", 1e-8)
     w = list(params["w0"])
     dim = len(w)
@@ -84,24 +91,24 @@ def optimizer_trace(params: dict[str, Any]) -> list[dict[str, list[float]]]:
         if opt == "momentum":
             beta = params["beta"]
             if params["momentum_form"] == "add-grad":
-                state = [beta * v + gi for v, gi in zip(state, g)]
-                w = [wi - lr * v for wi, v in zip(w, state)]
+                state = rd([beta * v + gi for v, gi in zip(state, g)])
+                w = rd([wi - lr * v for wi, v in zip(w, state)])
             else:
-                state = [beta * v - lr * gi for v, gi in zip(state, g)]
-                w = [wi + v for wi, v in zip(w, state)]
+                state = rd([beta * v - lr * gi for v, gi in zip(state, g)])
+                w = rd([wi + v for wi, v in zip(w, state)])
             out.append({"v": state, "w": w})
         elif opt == "rmsprop":
             rho = params["rho"]
-            state = [rho * s + (1 - rho) * gi * gi for s, gi in zip(state, g)]
-            w = [wi - lr * gi / (math.sqrt(s) + eps) for wi, gi, s in zip(w, g, state)]
+            state = rd([rho * s + (1 - rho) * gi * gi for s, gi in zip(state, g)], 6)
+            w = rd([wi - lr * gi / (sq(s) + eps) for wi, gi, s in zip(w, g, state)])
             out.append({"s": state, "w": w})
         else:
             b1, b2 = params["beta1"], params["beta2"]
-            m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
-            state = [b2 * v + (1 - b2) * gi * gi for v, gi in zip(state, g)]
-            mh = [mi / (1 - b1 ** t) for mi in m]
-            vh = [v / (1 - b2 ** t) for v in state]
-            w = [wi - lr * a / (math.sqrt(b) + eps) for wi, a, b in zip(w, mh, vh)]
+            m = rd([b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)])
+            state = rd([b2 * v + (1 - b2) * gi * gi for v, gi in zip(state, g)])
+            mh = rd([mi / (1 - b1 ** t) for mi in m])
+            vh = rd([v / (1 - b2 ** t) for v in state])
+            w = rd([wi - lr * a / (sq(b) + eps) for wi, a, b in zip(w, mh, vh)])
             out.append({"m": m, "v": state, "m_hat": mh, "v_hat": vh, "w": w})
     return out
 
@@ -319,6 +326,21 @@ def prompt_optimizer(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+def optimizer_rounded(params: dict[str, Any]) -> dict[str, Any]:
+    """The answers reached with every intermediate rounded as written down (for `Part.accept`)."""
+    trace = optimizer_trace(params, rounded=True)
+    final = trace[-1]
+    out = {name: final[key] for name, key in (("v", "v"), ("s", "s"), ("m_hat", "m_hat"), ("v_hat", "v_hat"))
+           if key in final}
+    out.update({f"w{t}": st["w"] for t, st in enumerate(trace, start=1)})
+    return {k: v[0] if len(v) == 1 else v for k, v in out.items()}
+
+
+def _opt_answers(params: dict[str, Any]) -> Solution:
+    """The answers only (no worked steps), for the samplers' checks."""
+    return optimizer_step(params, steps_wanted=False)
+
+
 register(Kind(
     name="optimizer-step", chapter="training", section="calculation", points=8,
     title=Bi("优化器的更新步骤", "Optimizer update steps"),
@@ -330,8 +352,8 @@ register(Kind(
                    "Adam counts t from 1 with m₀ = v₀ = 0; 4 decimals (6 for the RMSProp state s)"),
     variants=("SGD with momentum (two forms)", "RMSProp", "Adam with bias correction", "scalar or 2-vector",
               "one or two steps"),
-    sample=_tie_free(sample_optimizer, lambda p: optimizer_step(p, steps_wanted=False)), prompt=prompt_optimizer,
-    solve=optimizer_step, schema=OPT_SCHEMA,
+    sample=_nondegenerate(_tie_free(sample_optimizer, _opt_answers), _opt_answers), prompt=prompt_optimizer,
+    solve=optimizer_step, schema=OPT_SCHEMA, rounded=optimizer_rounded,
     example={"optimizer": "adam", "w0": [1.0], "grads": [[0.5], [-0.2]], "lr": 0.1, "beta1": 0.9, "beta2": 0.999,
              "eps": 1e-8},
 ))

@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import pick, table
+from examgen.kinds._common import _nondegenerate, pick, table, reusing
 from examgen.mathfmt import num, qt, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
@@ -116,7 +116,7 @@ register(Kind(
     conventions=Bi("精确率 = TP/(TP+FP)，召回率 = TP/(TP+FN)，F1 = 2PR/(P+R)；保留两位小数",
                    "precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2PR/(P+R); 2 decimals"),
     variants=("confusion-matrix table", "medical screening", "spam filter", "defect inspection"),
-    sample=sample_pr, prompt=prompt_pr, solve=precision_recall,
+    sample=_nondegenerate(sample_pr, precision_recall), prompt=prompt_pr, solve=reusing(precision_recall),
     schema=Schema({**PR_SCHEMA.params, "story": Param("str", "how the counts are told", choices=tuple(_STORIES),
                                                          optional=True, default="matrix")}, check=_check_pr),
     example={"tp": 40, "fp": 10, "fn": 20, "tn": 30},

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _asks, _lbl, _r, _tenth, pick, softmax
+from examgen.kinds._common import _asks, _lbl, _nondegenerate, _r, _tenth, pick, softmax, reusing
 from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
@@ -356,10 +356,11 @@ def prompt_train(params: dict[str, Any]) -> Prompt:
         bs = ", ".join(num(v) for v in params["b"])
         k = len(params["w"])
         out_zh = (f"第 ${s}$ 个样本的 ${k}$ 个类别得分为 $z_k = w_k d_{s} + b_k$（$w = ({ws})$，$b = ({bs})$），"
-                  f"经 softmax 后计算交叉熵损失，其真实类别为第 ${c}$ 类（本步只用这个样本的损失更新）。")
+                  f"经 softmax 后计算交叉熵损失，其真实类别为第 ${c}$ 类（本步只用这个样本的损失更新；"
+                  f"样本和类别都从 1 开始编号）。")
         out_en = (f"For sample ${s}$ the ${k}$ class scores are $z_k = w_k d_{s} + b_k$ ($w = ({ws})$, $b = ({bs})$); "
-                  f"a softmax and the cross-entropy loss follow, and its true class is ${c}$ (this update uses only "
-                  f"this sample's loss).")
+                  f"a softmax and the cross-entropy loss follow, and its true class is class ${c}$ (this update uses "
+                  f"only this sample's loss; samples and classes are numbered from 1).")
         asks = _asks([("a", Bi("批量规范化的输出 $y$", "the batch-norm output $y$")),
                       ("b", Bi("dropout 后的输出 $d$", "the output $d$ after dropout")),
                       ("c", Bi("softmax 概率 $p$ 与损失 $L$", "the softmax probabilities $p$ and the loss $L$")),
@@ -375,11 +376,12 @@ register(Kind(
     title=Bi("综合：一次完整的训练步", "Comprehensive: one full training step"),
     summary=Bi("批量规范化 → inverted dropout → 损失（MSE 或 softmax 交叉熵）→ 梯度 → SGD/动量更新",
                "Batch norm → inverted dropout → loss (MSE or softmax cross-entropy) → gradient → SGD/momentum update"),
-    conventions=Bi("BN 方差除以 m、忽略 ε；dropout 保留值除以 q；保留四位小数；后面的小问按你前面的答案继续计算也给分",
-                   "BN variance divided by m, ε ignored; dropout divides kept values by q; 4 decimals; later parts "
-                   "earn credit when carried forward"),
+    conventions=Bi("BN 方差除以 m、忽略 ε；dropout 保留值除以 q；样本和类别从 1 开始编号；保留四位小数；后面的小问按你前面的答案继续计算也给分",
+                   "BN variance divided by m, ε ignored; dropout divides kept values by q; samples and classes "
+                   "numbered from 1; 4 decimals; later parts earn credit when carried forward"),
     variants=("MSE over the batch", "softmax cross-entropy of one sample", "SGD", "momentum (two conventions)"),
-    sample=sample_train, prompt=prompt_train, solve=scenario_training, schema=TRAIN_SCHEMA,
+    sample=_nondegenerate(sample_train, scenario_training), prompt=prompt_train, solve=reusing(scenario_training),
+    schema=TRAIN_SCHEMA,
     carry_forward=scenario_training_carry_forward,
     example={"a": [1.0, 3.0, 3.0, 9.0], "gamma": 1.0, "beta": 0.5, "keep": 0.8, "mask": [1, 0, 1, 1], "loss": "mse",
              "w": [0.5], "b": [0.1], "targets": [0.0, 1.0, 1.0, 2.0], "optimizer": "momentum", "lr": 0.1,

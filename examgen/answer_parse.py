@@ -1,0 +1,257 @@
+"""Parsing what a student typed for one part (`parse_answer`): a value, or a `FormatError` saying which form is
+expected. An invalid submission is never graded and never counts as a wrong attempt. Numbers go through the
+restricted parser of `examgen.exprparse` (never `eval`); nothing here raises anything but `FormatError`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from examgen.exprparse import Num, ParseError, normalize, parse_number
+from examgen.answer_form import example, form
+from examgen.i18n import MESSAGES, Bi, bi
+from examgen.model import (
+    AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, RubricSpec, ShapeSpec, TrueFalseSpec,
+    VectorSpec,
+)
+from examgen.safe_read import ANSWER_CHARS
+
+MAX_ANSWER = ANSWER_CHARS      # characters in one answer (`safe_read.ANSWER_CHARS`)
+NO_ANSWER = Bi("未作答：答案为空。", "No answer given: the answer is empty.")
+LETTERS = "ABCDEFGHIJ"
+
+
+class FormatError(ValueError):
+    """The answer cannot be read; `message` says which form is expected."""
+
+    def __init__(self, message: Bi) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def _fe(key: str, **fields: object) -> FormatError:
+    return FormatError(bi(key, **fields))
+
+
+def _fe_form(key: str, what: Bi, eg: str) -> FormatError:
+    """A format error that states the answer form (`answer_form.form`) and an example of the right shape."""
+    msg = MESSAGES[key]
+    return FormatError(Bi(msg.zh.format(form=what.zh, example=eg),
+                          msg.en.format(form=what.en[:1].lower() + what.en[1:], example=eg)))
+
+
+def _number(text: str, spec_integer: bool) -> Num:
+    try:
+        n = parse_number(text)
+    except ParseError as exc:
+        shown = text[:40] + ("…" if len(text) > 40 else "")
+        zh, en = bi("fmt.number", detail=f"'{shown}'（{exc.zh}）"), bi("fmt.number", detail=f"'{shown}' ({exc.en})")
+        raise FormatError(Bi(zh.zh, en.en)) from exc
+    if spec_integer and abs(n.value - round(n.value)) > 1e-9:
+        raise _fe("fmt.integer", got=text[:40])
+    return n
+
+
+def _strip_brackets(s: str) -> str:
+    s = s.strip()
+    while len(s) >= 2 and s[0] in "([{" and s[-1] in ")]}" and _closes_at_end(s):
+        s = s[1:-1].strip()
+    return s
+
+
+def _closes_at_end(s: str) -> bool:
+    depth = 0
+    for i, c in enumerate(s):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0 and i != len(s) - 1:
+                return False
+    return depth == 0
+
+
+def _split_top(s: str, seps: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for c in s:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        if depth == 0 and c in seps:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+    parts.append("".join(cur))
+    return parts
+
+
+def _join_binary_ops(s: str) -> str:
+    """`1 + 2` is one entry, `-1 -2` two: glue operators that have spaces on both sides, and * / ^ always."""
+    s = re.sub(r"\s*([*/^])\s*", r"\1", s)
+    s = re.sub(r"(?<=[\w).%])\s+([+-])\s+(?=[\w(.√π])", r"\1", s)
+    return s
+
+
+def _entries(s: str) -> list[str]:
+    s = _strip_brackets(s)
+    if not s:
+        return []
+    if re.search(r"[,;]", s):
+        items = [x for x in _split_top(s, ",;") if x.strip() != "" or True]
+        return [x.strip() for x in items]
+    return _join_binary_ops(s).split()
+
+
+def parse_vector(text: str, length: int, integer: bool = False) -> list[Num]:
+    s = normalize(text)
+    items = _entries(s.replace("\n", " "))
+    if len(items) != length or any(not x for x in items):
+        raise _fe("fmt.vector", n=length, example=example(VectorSpec(length, integer=integer)))
+    return [_number(x, integer) for x in items]
+
+
+def parse_shape(text: str, length: int) -> list[int]:
+    s = normalize(text)
+    s = _strip_brackets(s)
+    if re.search(r"[,;]", s):
+        items = _split_top(s, ",;")
+    else:
+        items = _split_top(s, "xX*")
+        if len(items) == 1:
+            items = s.split()
+    items = [x.strip() for x in items]
+    if len(items) != length or any(not x for x in items):
+        eg = example(ShapeSpec(length))
+        raise _fe("fmt.shape", n=length, example=eg, alt="(" + eg.replace("×", ", ") + ")")
+    out = []
+    for x in items:
+        n = _number(x, True)
+        out.append(int(round(n.value)))
+    return out
+
+
+def parse_matrix(text: str, rows: int, cols: int, integer: bool = False) -> list[list[Num]]:
+    s = normalize(text)
+    shape = MatrixSpec(rows, cols, integer=integer)
+    what, eg = form(shape, with_example=False), example(shape)
+    s = s.strip()
+    if s.startswith("[[") or s.startswith("(("):
+        s = re.sub(r"[\])]\s*,?\s*[\[(]", ";", s)
+        s = s.strip("[]() ")
+    else:
+        s = _strip_brackets(s)
+    raw_rows = [r for r in re.split(r"[;\n]|\\\\", s) if r.strip()]
+    if rows * cols == 1 and len(raw_rows) == 1:
+        raw_rows = [raw_rows[0]]
+    if len(raw_rows) != rows:
+        raise _fe_form("fmt.matrix", what, eg)
+    out: list[list[Num]] = []
+    for r in raw_rows:
+        items = _entries(r)
+        if len(items) != cols or any(not x for x in items):
+            raise _fe_form("fmt.matrix", what, eg)
+        out.append([_number(x, integer) for x in items])
+    return out
+
+
+def parse_labels(text: str, spec: LabelsSpec) -> list[str]:
+    s = normalize(text)
+    s = _strip_brackets(s)
+    items = [x for x in re.split(r"[\s,;]+", s) if x]
+    if len(items) == 1 and all(len(lbl) == 1 for lbl in spec.labels) and len(items[0]) > 1:
+        items = list(items[0])
+    lookup = {lbl.casefold(): lbl for lbl in spec.labels}
+    labels = "/".join(spec.labels[:8]) + ("…" if len(spec.labels) > 8 else "")
+    msg = Bi(f"请写出取自 {labels} 的标签，用空格或逗号分隔。",
+             f"Write labels from {labels}, separated by spaces or commas.")
+    if spec.length is not None and len(items) != spec.length:
+        raise FormatError(Bi(msg.zh + f"（需要 {spec.length} 个）", msg.en + f" ({spec.length} expected)"))
+    out = []
+    for x in items:
+        key = x.casefold()
+        if key not in lookup:
+            raise FormatError(msg)
+        out.append(lookup[key])
+    return out
+
+
+_TF_TRUE = {"t", "true", "对", "√", "✓", "✔", "是", "正确", "y", "yes", "1", "right", "correct", "v"}
+_TF_FALSE = {"f", "false", "错", "×", "x", "✗", "✘", "否", "错误", "n", "no", "0", "wrong", "incorrect", "不对"}
+
+
+def parse_tf(text: str) -> bool:
+    s = unicodedata.normalize("NFKC", text).strip().strip("()（）.。 ").casefold()
+    if s in _TF_TRUE:
+        return True
+    if s in _TF_FALSE or text.strip() == "×":
+        return False
+    raise _fe("fmt.tf")
+
+
+def parse_choice(text: str, spec: ChoiceSpec) -> list[str]:
+    s = normalize(text).upper()
+    s = re.sub(r"\bAND\b|和|与|&", ",", s)
+    s = re.sub(r"[\s()\[\]{}.,;:、/]+", "", s)
+    letters = LETTERS[:spec.options]
+    key = "fmt.choice_multiple" if spec.multiple else "fmt.choice_single"
+    if not s or any(c not in letters for c in s):
+        raise _fe(key, letters=f"{letters[0]}–{letters[-1]}")
+    chosen = sorted(set(s))
+    if not spec.multiple and len(chosen) != 1:
+        raise _fe(key, letters=f"{letters[0]}–{letters[-1]}")
+    return chosen
+
+
+def norm_text(text: str) -> str:
+    """Normalize free text for matching: NFKC, lower case, no white space, no trailing punctuation."""
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = re.sub(r"\s+", "", s)
+    return s.strip(".。,,;;:!!??\"'“”‘’")
+
+
+def parse_fill(text: str, spec: FillSpec) -> list[str]:
+    n = len(spec.blanks)
+    s = unicodedata.normalize("NFKC", text).strip()
+    if n == 1:
+        items = [s]
+    else:
+        items = [x.strip() for x in re.split(r"[;|\n；]", s)]
+        if len(items) != n:
+            items2 = [x.strip() for x in s.split(",")] if "," in s else items
+            if len(items2) == n:
+                items = items2
+            else:
+                raise _fe("fmt.blanks", n=n)
+    return items
+
+
+def parse_answer(spec: AnswerSpec, text: str) -> Any:
+    """Parse what a student typed for one part; raises FormatError when it cannot be read."""
+    if text is None or not str(text).strip():
+        raise _fe("fmt.empty")
+    if len(text) > MAX_ANSWER:
+        raise _fe("fmt.too_long", n=MAX_ANSWER)
+    if isinstance(spec, NumberSpec):
+        s = normalize(text)
+        s = _strip_brackets(s) if re.fullmatch(r"\[[^\[\]]*\]", s) else s
+        return _number(s, spec.integer)
+    if isinstance(spec, VectorSpec):
+        return parse_vector(text, spec.length, spec.integer)
+    if isinstance(spec, ShapeSpec):
+        return parse_shape(text, spec.length)
+    if isinstance(spec, MatrixSpec):
+        return parse_matrix(text, spec.rows, spec.cols, spec.integer)
+    if isinstance(spec, LabelsSpec):
+        return parse_labels(text, spec)
+    if isinstance(spec, ChoiceSpec):
+        return parse_choice(text, spec)
+    if isinstance(spec, TrueFalseSpec):
+        return parse_tf(text)
+    if isinstance(spec, FillSpec):
+        return parse_fill(text, spec)
+    if isinstance(spec, RubricSpec):
+        return text
+    raise TypeError(f"unknown answer spec {spec!r}")

@@ -1,0 +1,174 @@
+"""Readiness and `plan` after a scripted history of 3 exams and 50 practice answers, built through the real store
+API, checked against an independent computation (scipy's Beta, the blueprint read here from its YAML)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from scipy import stats as sps
+
+from examgen import registry
+from examgen.exam import build_exam, grade_exam, part_answer_value, value_to_text
+from examgen.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+WEAK = {"detection", "rnn"}           # the scripted student gets these wrong in the exams
+CHAPTERS = ["cnn", "vision-tasks", "image-processing", "classic-cv", "training", "transfer", "segmentation",
+            "detection", "rnn"]
+PRACTICE = [("iou", 12, 0.0), ("iou", 3, 1.0), ("nms", 8, 0.0), ("lstm-step", 7, 0.0), ("gru-step", 5, 0.5),
+            ("conv-output", 8, 1.0), ("otsu", 4, 1.0), ("batchnorm", 3, 1.0)]   # (kind, how many, score): 50
+
+
+def _sheet(ex, right) -> dict[int, dict[str, str]]:
+    out = {}
+    for it in ex.items:
+        if not right(it):
+            continue
+        pr = it.problem
+        out[it.number] = {p.name: value_to_text(p.spec, part_answer_value(pr, p, "en")) or "" for p in pr.parts}
+    return out
+
+
+@pytest.fixture
+def history():
+    with Store.open() as s:
+        for seed in (11, 12, 13):
+            ex = build_exam(seed)
+            eid = s.create_exam(ex, "en", "sheet", 7200)
+            answers = _sheet(ex, lambda it: it.problem.topic not in WEAK)
+            s.submit(eid, grade_exam(ex, answers, exam_id=eid), 3600.0, "student")
+        n = 0
+        for kind, times, score in PRACTICE:
+            k = registry.get(kind)
+            for i in range(times):
+                pr = k.generate(1000 + n)
+                s.record_practice(pr, score * pr.points, float(pr.points))
+                n += 1
+        assert n == 50
+        yield s
+
+
+def _expected_cells(attempts):
+    """Cell points from the blueprint YAML and Beta(1,1) posteriors from the attempts, written independently."""
+    bp = yaml.safe_load((ROOT / "question_bank" / "blueprint.yaml").read_text(encoding="utf-8"))
+    chapter_of = {k.name: k.chapter for k in registry.all_kinds()}
+    section_of, points = {}, {}
+    for sec in bp["sections"]:
+        for slot in sec["slots"]:
+            if slot["source"] == "bank":
+                for t in slot["types"]:
+                    section_of.setdefault("bank-" + t, sec["id"])
+                chs = slot.get("chapters") or CHAPTERS
+            else:
+                for k in slot["kinds"]:
+                    section_of.setdefault(k, sec["id"])
+                chs = [chapter_of[k] for k in slot["kinds"] if k in chapter_of]
+            for ch in chs:
+                points[(ch, sec["id"])] = points.get((ch, sec["id"]), 0.0) + slot["points"] / len(chs)
+    for sec in bp["sections"]:
+        for slot in sec["slots"]:
+            for k in slot.get("fallback", []):
+                section_of.setdefault(k, sec["id"])
+    ab = {}
+    for row in attempts:
+        kind, chapter, pts, earned = row[5], row[6], float(row[7]), float(row[8])  # the attempts table's columns
+        key = (chapter, section_of[kind])
+        s = earned / pts
+        a, b = ab.get(key, (1.0, 1.0))
+        ab[key] = (a + s, b + 1.0 - s)
+    return points, ab
+
+
+def test_stats_shows_the_predicted_score_with_an_interval(history):
+    attempts = history.attempts()
+    assert len(attempts) == 3 * 24 + 50
+    points, ab = _expected_cells(attempts)
+    r = subprocess.run([sys.executable, "-m", "examgen", "stats", "--json"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    ready = json.loads(r.stdout)["readiness"]
+    cells = {(c["chapter"], c["section"]): c for c in ready["cells"]}
+    assert {k for k, c in cells.items() if c["points"] > 0} == set(points)
+    for key, pts in points.items():
+        a, b = ab.get(key, (1.0, 1.0))
+        c = cells[key]
+        assert c["points"] == pytest.approx(pts, abs=1e-3)
+        assert (c["alpha"], c["beta"]) == (pytest.approx(a, abs=1e-3), pytest.approx(b, abs=1e-3))
+        assert c["p"] == pytest.approx(sps.beta.mean(a, b), abs=1e-4)
+        assert c["lo"] == pytest.approx(sps.beta.ppf(0.05, a, b), abs=0.03)
+        assert c["hi"] == pytest.approx(sps.beta.ppf(0.95, a, b), abs=0.03)
+    # the predicted score: exact mean, and a 90 % interval against 200 000 draws of our own
+    want = sum(pts * sps.beta.mean(*ab.get(k, (1.0, 1.0))) for k, pts in points.items())
+    rng = np.random.default_rng(1)
+    total = sum(pts * rng.beta(*ab.get(k, (1.0, 1.0)), size=200_000) for k, pts in points.items())
+    lo, hi = np.quantile(total, [0.05, 0.95])
+    pred = ready["predicted"]
+    assert pred["total"] == 100 and pred["mean"] == pytest.approx(want, abs=0.01)
+    assert pred["lo"] == pytest.approx(lo, abs=0.6) and pred["hi"] == pytest.approx(hi, abs=0.6)
+    assert pred["lo"] < pred["mean"] < pred["hi"]
+    assert [t["percent"] for t in ready["trend"]] == \
+           [pytest.approx(100 * e.score / e.max_score, abs=0.01) for e in reversed(history.exams())]
+    # and the terminal view says it in one line
+    r = subprocess.run([sys.executable, "-m", "examgen", "stats", "--lang", "en"], capture_output=True, text=True,
+                       timeout=120, env={**__import__("os").environ, "COLUMNS": "120"})
+    m = re.search(r"predicted score (\d+\.\d) / 100 \(90% interval (\d+\.\d)–(\d+\.\d)\)", r.stdout)
+    assert m, r.stdout
+    assert float(m[1]) == pytest.approx(want, abs=0.051)
+    assert float(m[2]) == pytest.approx(lo, abs=0.7) and float(m[3]) == pytest.approx(hi, abs=0.7)
+    assert "Mock exam scores" in r.stdout and r.stdout.count("#") >= 3
+
+
+def test_plan_lists_the_weakest_high_value_topics_first(history):
+    points, ab = _expected_cells(history.attempts())
+    # everything was reviewed seconds ago: recall ≈ 1, so the gain is the points still being lost
+    lost = {k: pts * (1 - sps.beta.mean(*ab.get(k, (1.0, 1.0)))) for k, pts in points.items()}
+    want = sorted(lost, key=lambda k: -lost[k])[:5]
+    r = subprocess.run([sys.executable, "-m", "examgen", "plan", "--json"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)["rows"]
+    assert [(x["chapter"], x["section"]) for x in rows] == want
+    for x in rows:
+        assert x["gain"] == pytest.approx(lost[(x["chapter"], x["section"])], rel=0.02)
+    assert {x["chapter"] for x in rows[:3]} <= WEAK              # the scripted weak chapters come first
+    top = rows[0]
+    assert top["command"].startswith("examgen practice ")
+    # the command of each row runs and practises that topic
+    assert all(re.fullmatch(r"examgen practice (--kind [a-z-]+|--topic [a-z-]+ (--kind short|--weak))", x["command"])
+               for x in rows)
+    r = subprocess.run([sys.executable, "-m", "examgen", "plan", "--lang", "zh", "--until", "2999-01-01"],
+                       capture_output=True, text=True, timeout=120, env={**__import__("os").environ,
+                                                                          "COLUMNS": "100"})
+    assert r.returncode == 0 and "今天练什么" in r.stdout and top["command"] in r.stdout
+
+
+@pytest.mark.parametrize("lang, until, want", [
+    ("en", "2020-01-01", "--until 2020-01-01 is in the past; give today or a later date"),
+    ("en", "tomorrow", "--until must be a date YYYY-MM-DD (e.g. 2026-12-20), got 'tomorrow'"),
+    ("zh", "2026-13-01", "--until 应为日期 YYYY-MM-DD（例如 2026-12-20），收到的是 '2026-13-01'"),
+])
+def test_plan_bad_until_is_one_line(lang, until, want):
+    r = subprocess.run([sys.executable, "-m", "examgen", "plan", "--until", until, "--lang", lang],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and r.stderr.strip() == ("examgen：错误：" if lang == "zh" else "examgen: error: ") + want and r.stdout == ""
+
+
+def test_stats_html_is_one_self_contained_file(history, tmp_path):
+    out = tmp_path / "report.html"
+    r = subprocess.run([sys.executable, "-m", "examgen", "stats", "--html", str(out), "--lang", "zh"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<script" not in html
+    assert "src=" not in html and "href=" not in html          # nothing loaded from elsewhere
+    assert "预测得分" in html and "目标检测" in html
+    bad = subprocess.run([sys.executable, "-m", "examgen", "stats", "--html", str(tmp_path / "no" / "x.html"), "--lang", "en"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "cannot write" in bad.stderr
