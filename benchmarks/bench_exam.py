@@ -71,6 +71,65 @@ def bench_first_question(n: int = 5, bytecode_cache: bool = True) -> float:
     return statistics.median(times)
 
 
+def _screen_ms(home: str, seed: int, pycache: str) -> tuple[float, float]:
+    """In a pseudo-terminal of 80×24 (the full screen): ms from starting `examgen exam` to the start page drawn,
+    and from Enter on it to question 1 drawn."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    env = os.environ.copy()
+    env.update({"EXAMGEN_HOME": home, "EXAMGEN_CACHE": os.path.join(os.path.dirname(home), "cache"),
+                "PYTHONPYCACHEPREFIX": pycache, "TERM": "xterm-256color", "EXAMGEN_LANG": "zh"})
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+
+    def until(marker: bytes, buf: bytes) -> bytes:
+        end = time.monotonic() + 30
+        while marker not in buf and time.monotonic() < end:
+            if select.select([master], [], [], 0.5)[0]:
+                buf += os.read(master, 65536)
+        if marker not in buf:
+            raise RuntimeError(f"examgen exam never showed {marker!r}")
+        return buf
+
+    t = time.perf_counter()
+    p = subprocess.Popen(EXAMGEN + ["exam", "--seed", str(seed)], stdin=slave, stdout=slave, stderr=slave, env=env,
+                         start_new_session=True)
+    os.close(slave)
+    until("回车".encode(), b"")
+    start_page = time.perf_counter() - t
+    t = time.perf_counter()
+    os.write(master, b"\r")
+    until(b"[1] ", b"")
+    question = time.perf_counter() - t
+    os.write(master, b":q\r")
+    try:
+        p.wait(timeout=30)
+        while select.select([master], [], [], 0.1)[0] and os.read(master, 65536):
+            pass
+    except OSError:
+        pass
+    os.close(master)
+    return start_page * 1000, question * 1000
+
+
+def bench_screen(n: int = 5) -> tuple[float, float]:
+    """Medians of `_screen_ms` (the first run, which writes the caches, not counted)."""
+    pages, questions = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        pycache = os.path.join(tmp, "pycache")
+        _screen_ms(os.path.join(tmp, "warmup"), 0, pycache)
+        for i in range(n):
+            a, b = _screen_ms(os.path.join(tmp, f"home{i}"), i + 1, pycache)
+            pages.append(a)
+            questions.append(b)
+    return statistics.median(pages), statistics.median(questions)
+
+
 def bench_save_answer(n: int = 200, wait_for_disk: bool = False) -> tuple[float, float]:
     """Median and 95th-percentile ms of saving one answer: one transaction (WAL, synchronous=NORMAL; the fsync runs
     in a background thread). `wait_for_disk` also waits for an fsync of the journal (informational)."""
@@ -95,10 +154,15 @@ def bench_save_answer(n: int = 200, wait_for_disk: bool = False) -> tuple[float,
 def run() -> list[dict[str, Any]]:
     save_med, save_p95 = bench_save_answer()
     disk_med, _ = bench_save_answer(60, wait_for_disk=True)
+    page_ms, question_ms = bench_screen()
     return [
         {"name": "exam: build a full exam (warm)", "value": round(bench_build_warm(), 2), "unit": "ms", "target": 50},
         {"name": "exam: `examgen exam` to the first question", "value": round(bench_first_question(), 1),
-         "unit": "ms", "target": 400},
+         "unit": "ms", "target": 300},
+        {"name": "exam: full screen (pty 80×24): start page drawn", "value": round(page_ms, 1), "unit": "ms",
+         "target": 300},
+        {"name": "exam: full screen: Enter on the start page to question 1 drawn", "value": round(question_ms, 1),
+         "unit": "ms", "target": 100},
         {"name": "exam: first question, no bytecode cache (PYTHONDONTWRITEBYTECODE, informational)",
          "value": round(bench_first_question(3, bytecode_cache=False), 1), "unit": "ms", "target": None},
         {"name": "exam: save an answer (median)", "value": round(save_med, 2), "unit": "ms", "target": 5},

@@ -80,8 +80,9 @@ def _eg(spec: AnswerSpec) -> Bi:
     return Bi(f"，如 {ex}", f", e.g. {ex}") if len(ex) <= _SHORT else Bi("", "")
 
 
-def form(spec: AnswerSpec) -> Bi:
-    """The answer form in both languages, without brackets: 单选 / Single choice: one letter …"""
+def form(spec: AnswerSpec, with_example: bool = True) -> Bi:
+    """The answer form in both languages, without brackets: 单选 / Single choice: one letter … (`with_example`:
+    end with a short example where there is one)."""
     if isinstance(spec, ChoiceSpec):
         if spec.multiple:
             return Bi("多选：少选得一半，错选不得分", "Multiple choice: a correct subset earns half, a wrong pick 0")
@@ -96,7 +97,7 @@ def form(spec: AnswerSpec) -> Bi:
     if isinstance(spec, (NumberSpec, VectorSpec, MatrixSpec)) and _size(spec) == 1:
         d = _decimals(spec)
         return Bi(("整数" if spec.integer else "数值") + d.zh, ("A whole number" if spec.integer else "A number") + d.en)
-    eg = _eg(spec)
+    eg = _eg(spec) if with_example else Bi("", "")
     if isinstance(spec, VectorSpec):
         noun, d = _noun(spec.length, spec.integer), _decimals(spec)
         return Bi(f"{noun.zh}{d.zh}，用逗号分隔{eg.zh}", f"{noun.en}{d.en}, separated by commas{eg.en}")

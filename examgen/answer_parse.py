@@ -9,7 +9,8 @@ import unicodedata
 from typing import Any
 
 from examgen.exprparse import Num, ParseError, normalize, parse_number
-from examgen.i18n import Bi, bi
+from examgen.answer_form import example, form
+from examgen.i18n import MESSAGES, Bi, bi
 from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, RubricSpec, ShapeSpec, TrueFalseSpec,
     VectorSpec,
@@ -31,6 +32,13 @@ class FormatError(ValueError):
 
 def _fe(key: str, **fields: object) -> FormatError:
     return FormatError(bi(key, **fields))
+
+
+def _fe_form(key: str, what: Bi, eg: str) -> FormatError:
+    """A format error that states the answer form (`answer_form.form`) and an example of the right shape."""
+    msg = MESSAGES[key]
+    return FormatError(Bi(msg.zh.format(form=what.zh, example=eg),
+                          msg.en.format(form=what.en[:1].lower() + what.en[1:], example=eg)))
 
 
 def _number(text: str, spec_integer: bool) -> Num:
@@ -100,9 +108,8 @@ def _entries(s: str) -> list[str]:
 def parse_vector(text: str, length: int, integer: bool = False) -> list[Num]:
     s = normalize(text)
     items = _entries(s.replace("\n", " "))
-    example = ", ".join(["0.5"] * min(length, 3)) if not integer else ", ".join(["2"] * min(length, 3))
     if len(items) != length or any(not x for x in items):
-        raise _fe("fmt.vector", n=length, example=example)
+        raise _fe("fmt.vector", n=length, example=example(VectorSpec(length, integer=integer)))
     return [_number(x, integer) for x in items]
 
 
@@ -116,10 +123,9 @@ def parse_shape(text: str, length: int) -> list[int]:
         if len(items) == 1:
             items = s.split()
     items = [x.strip() for x in items]
-    example = "×".join(["7"] * (length - 1) + ["30"])
-    alt = "(" + ", ".join(["7"] * (length - 1) + ["30"]) + ")"
     if len(items) != length or any(not x for x in items):
-        raise _fe("fmt.shape", n=length, example=example, alt=alt)
+        eg = example(ShapeSpec(length))
+        raise _fe("fmt.shape", n=length, example=eg, alt="(" + eg.replace("×", ", ") + ")")
     out = []
     for x in items:
         n = _number(x, True)
@@ -129,7 +135,8 @@ def parse_shape(text: str, length: int) -> list[int]:
 
 def parse_matrix(text: str, rows: int, cols: int, integer: bool = False) -> list[list[Num]]:
     s = normalize(text)
-    example = "1 2; 3 4" if cols == 2 else "1 2 3; 4 5 6; 7 8 9"
+    shape = MatrixSpec(rows, cols, integer=integer)
+    what, eg = form(shape, with_example=False), example(shape)
     s = s.strip()
     if s.startswith("[[") or s.startswith("(("):
         s = re.sub(r"[\])]\s*,?\s*[\[(]", ";", s)
@@ -140,12 +147,12 @@ def parse_matrix(text: str, rows: int, cols: int, integer: bool = False) -> list
     if rows * cols == 1 and len(raw_rows) == 1:
         raw_rows = [raw_rows[0]]
     if len(raw_rows) != rows:
-        raise _fe("fmt.matrix", rows=rows, cols=cols, example=example)
+        raise _fe_form("fmt.matrix", what, eg)
     out: list[list[Num]] = []
     for r in raw_rows:
         items = _entries(r)
         if len(items) != cols or any(not x for x in items):
-            raise _fe("fmt.matrix", rows=rows, cols=cols, example=example)
+            raise _fe_form("fmt.matrix", what, eg)
         out.append([_number(x, integer) for x in items])
     return out
 

@@ -9,9 +9,14 @@ import sys
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from examgen.errors import UserError
 from examgen.usage_errors import SeedType
+
+# Help is plain Click text (rich_markup_mode=None), but Typer escapes "[required]" / "[default: …]" for Rich
+# whenever Rich is installed, so `--help` showed "\\[required]". Rich formatting is off: nothing to escape for.
+typer.core.HAS_RICH = False
 
 app = typer.Typer(
     name="examgen",
@@ -66,17 +71,19 @@ def list_kinds(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    from examgen.ui.render import SECTION_NAMES
+    from examgen.ui.render import SECTION_NAMES, Wrapped
 
     table = Table(title="examgen kinds" if lg == "en" else "题型一览", show_lines=False)
-    for col in ("kind", "章节 chapter" if lg == "zh" else "chapter", "题型 section" if lg == "zh" else "section",
-                "内容" if lg == "zh" else "what it asks"):
+    heads = ("名称", "章节", "部分", "内容") if lg == "zh" else ("kind", "chapter", "section", "what it asks")
+    # the name is what one copies into `generate`/`practice`: never wrapped or cut; the other columns wrap
+    table.add_column(heads[0], no_wrap=True, min_width=max(len(k.name) for k in kinds))
+    for col in heads[1:]:
         table.add_column(col)
     for chapter, title in CHAPTERS.items():
         group = [k for k in kinds if k.chapter == chapter]
         for i, k in enumerate(group):
-            table.add_row(k.name, title.get(lg) if i == 0 else "", SECTION_NAMES[k.section].get(lg),
-                          k.summary.get(lg))
+            table.add_row(k.name, Wrapped(title.get(lg) if i == 0 else ""), Wrapped(SECTION_NAMES[k.section].get(lg)),
+                          Wrapped(k.summary.get(lg)))
     console().print(table)
 
 
@@ -266,7 +273,8 @@ def main() -> None:
         if os.environ.get("EXAMGEN_DEBUG"):
             raise
         detail = str(exc).splitlines()[0][:300] if str(exc) else ""
-        sys.stderr.write(f"examgen: internal error: {type(exc).__name__}: {detail} "
+        sys.stderr.write(f"examgen：内部错误：{type(exc).__name__}：{detail}（请报告此问题；EXAMGEN_DEBUG=1 显示详情）\n"
+                         if argv_lang(sys.argv[1:]) == "zh" else f"examgen: internal error: {type(exc).__name__}: {detail} "
                          f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -278,9 +278,9 @@ def score_answer(spec: AnswerSpec, expected: Any, value: Any) -> tuple[float, li
         hit = [kp.text for kp, f in zip(spec.key_points, found) if f]
         miss = [kp.text for kp, f in zip(spec.key_points, found) if not f]
         if hit:
-            fb.append(bi("fb.key_found") + Bi(" " + ";".join(k.zh for k in hit), " " + "; ".join(k.en for k in hit)))
+            fb.append(bi("fb.key_found") + Bi("；".join(k.zh for k in hit), " " + "; ".join(k.en for k in hit)))
         if miss:
-            fb.append(bi("fb.key_missed") + Bi(" " + ";".join(k.zh for k in miss), " " + "; ".join(k.en for k in miss)))
+            fb.append(bi("fb.key_missed") + Bi("；".join(k.zh for k in miss), " " + "; ".join(k.en for k in miss)))
         return rubric_score(spec, found), fb, found
     raise TypeError(f"unknown answer spec {spec!r}")
 

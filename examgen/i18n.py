@@ -69,10 +69,7 @@ MESSAGES: dict[str, Bi] = {
         "需要 {n} 个数，用逗号或空格分隔，例如 {example}。",
         "{n} numbers are expected, separated by commas or spaces, e.g. {example}.",
     ),
-    "fmt.matrix": Bi(
-        "需要 {rows}×{cols} 的矩阵：每行 {cols} 个数（逗号或空格分隔），行之间用分号或换行分隔，例如 {example}。",
-        "A {rows}×{cols} matrix is expected: {cols} numbers per row (commas or spaces), rows separated by ; or new lines, e.g. {example}.",
-    ),
+    "fmt.matrix": Bi("需要 {form}，例如 {example}。", "Expected {form}, e.g. {example}."),  # form: answer_form.form
     "fmt.choice_single": Bi(
         "请只写一个选项字母（{letters}），例如 B。", "Answer with one option letter ({letters}), e.g. B."
     ),
@@ -87,7 +84,7 @@ MESSAGES: dict[str, Bi] = {
     "fmt.unknown_part": Bi(
         "没有名为 {name} 的小问；可用的小问：{names}。", "There is no part named {name}; the parts are: {names}."
     ),
-    "fmt.in_part": Bi("第 {part} 小问：{message}", "Part {part}: {message}"),
+    "fmt.in_part": Bi("小问 {part}：{message}", "Part {part}: {message}"),
     "fb.precision": Bi(
         "你的答案与正确值在你给出的位数内一致，但位数不够：请至少保留 {d} 位小数。",
         "Your value agrees with the answer to the digits you gave, but that is not precise enough: give at least {d} decimals.",

@@ -1,4 +1,6 @@
-"""One registry of problem kinds. Generator modules register their kinds on import; nothing keeps lists by hand.
+"""One registry of problem kinds. Each kind is one module, `examgen/kinds/<chapter>/<kind>.py`, that registers its
+kind on import; nothing keeps lists by hand. The registry finds kinds by their file names and imports a kind's module
+only when the kind is asked for (`get`), or every module when all kinds are (`all_kinds`, `load_all`).
 
 A kind bundles: stable name, chapter, section, default points, a parameter sampler (`sample(rng) -> params`),
 a prompt builder (`prompt(params) -> Prompt`), a pure solver (`solve(params) -> Solution`), the parameter schema,
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import pkgutil
+import os
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -19,6 +21,7 @@ from examgen.model import Problem, Prompt, Solution
 from examgen.params import Schema
 
 _KINDS: dict[str, "Kind"] = {}
+_INDEX: dict[str, str] = {}  # kind name -> module, from the file names under examgen/kinds/
 _LOADED = False
 
 MAX_SEED = 2**63 - 1
@@ -81,15 +84,40 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
+def index() -> dict[str, str]:
+    """Kind name → module, read from the file names of `examgen/kinds/<chapter>/` (no imports): a module
+    `kinds/detection/yolo_cell.py` holds the kind `yolo-cell`. Chapters in the course's order."""
+    if not _INDEX:
+        from examgen.model import CHAPTERS
+
+        root = os.path.join(os.path.dirname(__file__), "kinds")
+        with os.scandir(root) as it:
+            folders = {e.name for e in it if e.is_dir() and not e.name.startswith(("_", "."))}
+        order = {c.replace("-", "_"): i for i, c in enumerate(CHAPTERS)}
+        for folder in sorted(folders, key=lambda f: (order.get(f, len(order)), f)):
+            with os.scandir(os.path.join(root, folder)) as it:
+                stems = sorted(e.name[:-3] for e in it if e.name.endswith(".py") and not e.name.startswith("_"))
+            for stem in stems:
+                _INDEX[stem.replace("_", "-")] = f"examgen.kinds.{folder}.{stem}"
+    return _INDEX
+
+
+def _load(name: str) -> Kind:
+    """Import the module of one kind (it registers itself)."""
+    if name not in _KINDS:
+        module = index()[name]
+        importlib.import_module(module)
+        if name not in _KINDS:
+            raise RuntimeError(f"{module} does not register a kind named {name!r}")
+    return _KINDS[name]
+
+
 def load_all() -> dict[str, Kind]:
-    """Import every module of `examgen.generators` once (they register themselves)."""
+    """Import every kind module once (they register themselves)."""
     global _LOADED
     if not _LOADED:
-        import examgen.generators as pkg
-
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"examgen.generators.{info.name}")
+        for name in index():
+            _load(name)
         _LOADED = True
     return _KINDS
 
@@ -101,18 +129,33 @@ def all_kinds() -> list[Kind]:
     return sorted(load_all().values(), key=lambda k: (order.get(k.chapter, 99), k.section != "calculation", k.name))
 
 
-def get(name: str) -> Kind:
-    kinds = load_all()
-    if name in kinds:
-        return kinds[name]
-    close = difflib.get_close_matches(name, list(kinds), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `examgen list` shows all kinds"
-    raise UserError(f"unknown kind '{name}'{hint}")
+def get(name: str, bank_items: bool = False) -> Kind:
+    """The kind called `name` (importing only its module), or a one-line error with the closest names
+    (`bank_items`: the name may also have been a bank item id, and the error says so)."""
+    if name in index():
+        return _load(name)
+    pool = list(index())
+    if bank_items:
+        from examgen.bank import load_bank
+
+        pool += [it.id for it in load_bank().items]
+    close = difflib.get_close_matches(name, pool, n=3)
+    if bank_items:
+        what = Bi(f"没有名为 {name} 的题型或题库题目", f"no kind or bank item called '{name}'")
+        where = Bi("examgen list 列出题型，examgen bank stats 列出题库", "`examgen list` shows the kinds, "
+                   "`examgen bank stats` the bank")
+    else:
+        what = Bi(f"未知题型 {name}", f"unknown kind '{name}'")
+        where = Bi("examgen list 列出全部题型", "`examgen list` shows all kinds")
+    hint = Bi(f"；是不是 {'、'.join(close)}？", f"; did you mean {', '.join(close)}?") if close else \
+        Bi("；" + where.zh, "; " + where.en)
+    raise UserError(what + hint)
 
 
 def check_seed(seed: int) -> int:
     if seed < 0 or seed > MAX_SEED:
-        raise UserError(f"seed must be between 0 and {MAX_SEED}, got {seed}")
+        raise UserError(Bi(f"种子应在 0 到 {MAX_SEED} 之间，收到 {seed}。",
+                           f"seed must be between 0 and {MAX_SEED}, got {seed}"))
     return seed
 
 

@@ -6,7 +6,11 @@ same box, otherwise back to box 1. A card in box b is due again `INTERVAL_DAYS[b
 student scores worst in, then the rest by box.
 
 Cards are keyed `item:<bank id>` for bank items and `kind:<name>` for generated kinds (every seed of a kind is
-the same skill)."""
+the same skill).
+
+The rest of examgen sees the scheduler only through `update_in` (one graded attempt, a score in 0–1) and the
+`due_at` of a card (`due_at`, `weak_order`): swapping the Leitner boxes for another scheduler (FSRS) changes this
+module only."""
 
 from __future__ import annotations
 
@@ -45,6 +49,12 @@ def update_in(conn: sqlite3.Connection, key: str, score: float, now: float) -> N
                  "ON CONFLICT (key) DO UPDATE SET box = excluded.box, due_at = excluded.due_at, "
                  "seen = excluded.seen, wrong = excluded.wrong, last_at = excluded.last_at",
                  (key, new, due, seen + 1, wrong + (1 if score < 1.0 - 1e-9 else 0), now))
+
+
+def due_at(schedule: dict[str, tuple[Any, ...]], key: str) -> float | None:
+    """When the card is due again (a time stamp), from `Store.schedule()`; None for a card never seen."""
+    row = schedule.get(key)
+    return None if row is None else float(row[1])
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from examgen import registry
 from examgen.errors import UserError
+from examgen.i18n import Bi
 from examgen.model import Problem
 
 
@@ -22,7 +23,8 @@ def resolve(name: str, seed: int | None, bank_dir: str | None = None) -> tuple[P
     if name in kinds:
         kind = kinds[name]
         if seed is None:
-            raise UserError(f"'{name}' is a generated kind: give --seed N to say which problem to check")
+            raise UserError(Bi(f"{name} 是生成题型：请用 --seed N 指明要检查哪一道题。",
+                               f"'{name}' is a generated kind: give --seed N to say which problem to check"))
         problem = kind.generate(registry.check_seed(seed))
         return problem, kind.carry(problem.params)
     try:
@@ -33,7 +35,7 @@ def resolve(name: str, seed: int | None, bank_dir: str | None = None) -> tuple[P
         item = bank.find_item(name, bank_dir)
         if item is not None:
             return item, None
-    registry.get(name)  # raises the "unknown kind … did you mean" error
+    registry.get(name, bank_items=True)  # raises the "unknown kind or bank item … did you mean" error
     raise AssertionError("unreachable")
 
 
@@ -42,16 +44,21 @@ def split_answers(problem: Problem, raw: list[str]) -> str | dict[str, str]:
     names = [p.name for p in problem.parts]
     if len(names) == 1 and names[0] == "":
         if len(raw) != 1:
-            raise UserError("this problem has one answer: give --answer once")
+            raise UserError(Bi("这道题只有一个答案：--answer 只给一次。", "this problem has one answer: give --answer once"))
         return raw[0]
     out: dict[str, str] = {}
     for item in raw:
         key, sep, value = item.partition("=")
         key = key.strip()
-        if not sep or key not in names:
-            raise UserError(f"this problem has parts {', '.join(names)}: write --answer PART=VALUE, "
-                            f"e.g. --answer {names[0]}=…")
+        if not sep:
+            raise UserError(Bi(f"这道题有小问 {'、'.join(names)}：请写成 --answer 小问=答案，如 --answer {names[0]}=…",
+                               f"this problem has parts {', '.join(names)}: write --answer PART=VALUE, "
+                               f"e.g. --answer {names[0]}=…"))
+        if key not in names:
+            raise UserError(Bi(f"没有小问 {key}：这道题的小问是 {'、'.join(names)}（--answer {names[0]}=…）。",
+                               f"unknown part {key}: this problem has parts {', '.join(names)} "
+                               f"(--answer {names[0]}=…)"))
         if key in out:
-            raise UserError(f"part '{key}' answered twice")
+            raise UserError(Bi(f"小问 {key} 给了两次答案。", f"part '{key}' answered twice"))
         out[key] = value
     return out

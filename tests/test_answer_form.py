@@ -59,3 +59,38 @@ def test_brackets_per_language():
     spec = ChoiceSpec(options=4)
     assert form_line(spec, "zh") == "【单选】"
     assert form_line(spec, "en").startswith("[") and form_line(spec, "en").endswith("]")
+
+
+def _format_error(spec, text):
+    from examgen.grading import FormatError
+
+    with pytest.raises(FormatError) as info:
+        parse_answer(spec, text)
+    return info.value.message
+
+
+def test_format_errors_show_an_example_of_the_right_shape():
+    """The example in a format error is the form line's example: read by the grader, of the asked shape; a matrix
+    error never says rows may go on new lines (Enter submits the answer)."""
+    import re
+
+    seen = set()
+    for where, spec in SPECS.items():
+        if not isinstance(spec, (VectorSpec, ShapeSpec, MatrixSpec)) or (type(spec), str(spec)) in seen:
+            continue
+        if (spec.rows * spec.cols if isinstance(spec, MatrixSpec) else spec.length) == 1:
+            continue                                   # read as a plain number
+        seen.add((type(spec), str(spec)))
+        msg = _format_error(spec, "; ".join(["1"] * 13))  # a count no spec asks for
+        for text in (msg.zh, msg.en):
+            assert "换行" not in text and "new line" not in text, (where, text)
+            m = re.search(r"(?:例如|e\.g\.) (.+?)(?:（|。| \(|\.$)", text)
+            assert m, (where, text)
+            value = parse_answer(spec, m.group(1))     # the example shown is accepted as it is shown …
+            if isinstance(spec, MatrixSpec):           # … and has the asked shape
+                assert (len(value), len(value[0])) == (spec.rows, spec.cols), (where, text)
+                assert f"{spec.rows}×{spec.cols}" in text
+            else:
+                assert len(value) == spec.length, (where, text)
+    two_by_one = _format_error(MatrixSpec(rows=2, cols=1), "1 2 3")
+    assert "2×1" in two_by_one.zh and "3×3" not in two_by_one.en

@@ -63,6 +63,9 @@ def test_check_single_answer_kind_in_both_languages():
     (("generate", "iou", "--seed", "-1"), "seed must be between"),
     (("check", "iou", "--answer", "0.5"), "give --seed"),
     (("check", "yolo-output", "--seed", "1", "--answer", "7x7x30"), "write --answer PART=VALUE"),
+    (("check", "yolo-output", "--seed", "1", "--answer", "foo=1"), "unknown part foo: this problem has parts shape"),
+    (("check", "nosuch-item-01", "--answer", "1"), "no kind or bank item called 'nosuch-item-01'"),
+    (("solve", "conv-output", "-p", "input_hw=abc"), "must be a list of whole numbers like [3, 3] of length 2, got 'abc'"),
     (("solve", "iou", "--param", "box_a"), "--param must look like name=value"),
     (("solve", "iou", "--param", "box_a=[1,2,3]", "--param", "box_b=[1,1,4,4]", "--param", "box_format=xyxy"),
      "must have 4 entries"),
@@ -117,3 +120,19 @@ def test_error_lines_follow_the_language_asked_for(monkeypatch):
     err = UserError(Bi("未知的题型", "unknown kind"))
     assert (err.text("zh"), err.text("en"), err.message) == ("未知的题型", "unknown kind", "unknown kind")
     assert UserError("plain").text("zh") == "plain"
+
+
+def test_list_at_80_columns_never_cuts_a_kind_name_and_help_has_no_backslashes():
+    names = {k.name for k in registry.all_kinds()}
+    for lang in ("zh", "en"):
+        r = subprocess.run([sys.executable, "-m", "examgen", "list", "--lang", lang], capture_output=True, text=True,
+                           env=dict(os.environ, COLUMNS="80"), timeout=60)
+        first_cells = {line.split("│")[1].strip() for line in r.stdout.splitlines() if line.startswith("│")}
+        assert names <= first_cells, names - first_cells      # every name whole, on one line, in its column
+        assert "…" not in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 80
+        if lang == "zh":
+            assert "chapter" not in r.stdout and "section" not in r.stdout
+    for cmd in (["check"], ["generate"], ["exam"], ["export"], ["practice"], ["bank", "show"]):
+        out = run(*cmd, "--help").stdout
+        assert "\\[" not in out and "\\" not in out, (cmd, out)
+    assert "[required]" in run("check", "--help").stdout

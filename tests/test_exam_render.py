@@ -14,9 +14,10 @@ from examgen import registry
 from examgen.exam import bank_for, build_exam, grade_exam
 from examgen.mathfmt import unicode_text
 from examgen.model import Problem
-from examgen.ui.exam_screen import (
-    clock_style, end_header, figures_block, fmt_clock, header_text, history_view, list_view, question_view,
-    report_view, start_view, stats_view, wrap_cjk,
+from examgen.ui.render import wrap_cjk
+from examgen.ui.report import history_view, report_view, stats_view
+from examgen.ui.views import (
+    clock_style, end_header, figures_block, fmt_clock, header_text, list_view, question_view, start_view,
 )
 
 

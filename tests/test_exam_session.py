@@ -30,7 +30,7 @@ SEED = 11
 
 def env(**extra: str) -> dict[str, str]:
     e = os.environ.copy()
-    e.update({"COLUMNS": "100", "EXAMGEN_LANG": "en"})
+    e.update({"COLUMNS": "100", "EXAMGEN_LANG": "en", "PAGER": "cat", "TERM": "xterm-256color"})
     e.update(extra)
     return e
 
@@ -104,8 +104,18 @@ def spawn(args: list[str], **extra: str) -> pexpect.spawn:
     return c
 
 
+def on_screen(typed: list[str]) -> list[str]:
+    """What a student types on the full screen for a plan's lines: Enter on an empty line does not skip there,
+    so blank parts at the end become one `:n` (next question)."""
+    keep = list(typed)
+    while keep and not keep[-1]:
+        keep.pop()
+    assert all(keep), "the plan leaves only trailing parts blank"
+    return keep + ([":n"] if len(keep) < len(typed) else [])
+
+
 def answer_item(c: pexpect.spawn, n: int, typed: list[str]) -> None:
-    for text in typed:
+    for text in on_screen(typed):
         c.expect(rf"\[{n}\] ")
         c.sendline(text)
 
@@ -114,6 +124,7 @@ def test_pty_full_exam_scores_exactly_as_planned():
     ex, lines, expected = plan()
     c = spawn(["exam", "--seed", str(SEED)])
     c.expect("Press Enter")
+    assert "\x1b[?1049h" in c.before, "a terminal gets the full screen (alternate screen)"
     c.sendline("")
     for n in sorted(lines):
         answer_item(c, n, lines[n])
@@ -235,10 +246,19 @@ def test_piped_lines_after_the_deadline_do_not_count():
     ex, lines, _ = plan()
     p = subprocess.Popen(EXAMGEN + ["exam", "--seed", str(SEED), "--json"], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=env(EXAMGEN_TEST_DURATION_S="2"))
+                         env=env(EXAMGEN_TEST_DURATION_S="5"))
     p.stdin.write(lines[1][0] + "\n")
     p.stdin.flush()
-    time.sleep(3.0)
+    seen = ""
+    while "[2] " not in seen:            # the clock runs from the first question: wait for it, however slow the start
+        ch = p.stderr.read(1)
+        assert ch, "the exam ended before question 2"
+        seen += ch
+    while "Time is up" not in seen:      # no sleeping against the clock: the line goes in after the deadline
+        ch = p.stderr.read(1)
+        if not ch:
+            break                        # the exam submitted and closed its output: later lines cannot count
+        seen += ch
     try:
         p.stdin.write(lines[2][0] + "\n")
         p.stdin.close()
@@ -335,3 +355,39 @@ def test_sheet_grading_cli_and_history_stats():
     bad = subprocess.run(EXAMGEN + ["exam", "--seed", "4", "--answers", path + ".missing"], capture_output=True,
                          text=True, env=env(), timeout=30)
     assert bad.returncode == 2 and "cannot read the answer sheet" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_arrow_keys_and_edits_save_before_a_sigkill():
+    """Every way an answer leaves the answer line on the full screen saves it: ↓ and Tab after typing, ↑ back
+    and an edit of a saved answer (replaced with Enter), the first part of a multi-part item left with ↓."""
+    ex, _, _ = plan()
+    multi = next(it for it in ex.items if len(it.problem.parts) > 1)
+    one = [it for it in ex.items if len(it.problem.parts) == 1 and not isinstance(it.problem.parts[0].spec,
+                                                                                     RubricSpec)][:2]
+    a1, a2 = (right(it.problem, it.problem.parts[0]) for it in one)
+    wrong1 = wrong_text(one[0].problem.parts[0])
+    m1 = right(multi.problem, multi.problem.parts[0])
+    c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S="900")
+    c.expect("Press Enter")
+    c.sendline("")
+    c.sendline(f":g {one[0].number}")
+    c.expect(rf"\[{one[0].number}\] ")
+    c.send(wrong1 + "\x1b[B")                        # typed, then ↓: saved, on to the next question
+    c.sendline(f":g {one[1].number}")
+    c.expect(rf"\[{one[1].number}\] ")
+    c.send(a2 + "\t")                                # typed, then Tab
+    c.sendline(f":g {one[0].number}")
+    c.expect(rf"\[{one[0].number}\] ")
+    c.send("\x15" + a1 + "\r")                       # the saved answer edited: Ctrl-U, the right one, Enter
+    c.sendline(f":g {multi.number}")
+    c.expect(rf"\[{multi.number}\] {multi.problem.parts[0].name}")
+    c.send(m1 + "\x1b[B")                            # first part typed, ↓ to the second part
+    c.expect(rf"\[{multi.number}\] {multi.problem.parts[1].name}")
+    time.sleep(0.3)
+    os.kill(c.pid, signal.SIGKILL)
+    c.expect(pexpect.EOF)
+    c.close()
+    with Store.open() as s:
+        answers = s.state(1).answers
+    assert answers == {one[0].number: {"": a1}, one[1].number: {"": a2},
+                       multi.number: {multi.problem.parts[0].name: m1}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import os
 import re
 import sqlite3
@@ -71,7 +72,7 @@ def test_practice_feedback_hints_variants_in_a_terminal():
     assert seed3 != seed2
     c.sendline("0.999")
     c.expect("Wrong")
-    c.expect("Correct answer")
+    c.expect("The answer is not shown yet")
     c.sendline(":solution")
     c.expect("Solution")
     c.sendline(":retry")
@@ -155,3 +156,79 @@ def test_weak_order_due_first_then_weak_chapters():
     order = [c.key for c in weak_order(cards, now, {"rnn": 0.2, "cnn": 0.9})]
     assert order == ["kind:iou", "kind:otsu", "item:a", "item:new-rnn", "item:new-cnn", "item:b"]
     assert isinstance(cards[0], Card) and cards[0].error_rate == 0.75
+
+
+def test_hints_cap_the_score_and_screen_summary_stats_schedule_agree():
+    """Two hints then a right answer: the screen says beforehand what the hints cost, records half the points,
+    and the summary, `stats` and the schedule say the same; a blank is no attempt; :skip after :solution scores 0."""
+    import time
+
+    from examgen.store import Store
+
+    c = pexpect.spawn(EXAMGEN[0], EXAMGEN[1:] + ["practice", "--kind", "conv-output", "-n", "3", "--seed", "8"],
+                      env=env(), encoding="utf-8", timeout=20, dimensions=(40, 120))
+    c.delaybeforesend = 0.01
+    c.expect(r"Practice 1/3 · conv-output:(\d+)")
+    right = correct_lines("conv-output", int(c.match.group(1)))[0]
+    c.expect(r"After hint 1 this problem can earn at most 3 of 4 points")     # said before the hint is asked for
+    c.expect("› ")
+    c.sendline("")                                                          # blank: asked again, not an attempt
+    c.expect("No answer: type one, or :skip")
+    c.sendline(":hint")
+    c.expect(r"Having seen this hint, the problem can earn at most 3 of 4")
+    c.sendline(":hint")
+    c.expect(r"at most 2 of 4")
+    c.sendline(right)
+    c.expect("Correct")
+    c.expect(r"Recorded: 2/4 points \(answered 4; the hints seen cap it at 2\)")
+    c.sendline("")
+    c.expect(r"Practice 2/3 · conv-output:(\d+)")
+    c.expect("› ")
+    c.sendline("1x1x1")
+    c.expect("Wrong")
+    c.expect("The answer is not shown yet")
+    assert "Correct answer" not in c.before                                 # a retry comes before the answer
+    c.sendline(":hint")                                                     # the next hint, then a retry
+    c.expect(r"Practice 2/3")
+    c.expect(r"Hint 1/3")
+    c.expect("› ")
+    assert "Correct answer" not in c.before and "Solution" not in c.before
+    c.sendline("1x1x2")
+    c.expect("A retry does not change the score recorded")
+    c.sendline("")
+    c.expect("Answer: ")                                                    # Enter shows it, then goes on
+    c.expect(r"Practice 3/3 · conv-output:(\d+)")
+    c.sendline(":solution")
+    c.expect("Solution")
+    c.sendline(":skip")
+    c.expect("0 points, it comes back soon")
+    c.expect(r"This session: 3 problem\(s\), 17% of the points")
+    c.expect("due again")
+    c.expect(pexpect.EOF)
+    summary = c.before
+    c.close()
+    assert c.exitstatus == 0
+    assert re.findall(r"conv-output:\d+: (\d)/4 points · due (\w+)", summary) == [("2", "now"), ("0", "now"),
+                                                                                  ("0", "now")]
+    stats = json.loads(run(["stats", "--json"]).stdout)["kinds"]["conv-output"]
+    assert (stats["attempts"], stats["earned"], stats["points"]) == (3, 2.0, 12.0)
+    with Store.open() as s:
+        box, due, seen, wrong, _ = s.schedule()["kind:conv-output"]
+    assert (box, seen, wrong) == (1, 3, 3) and due <= time.time()             # "due now", as the summary said
+
+
+def test_new_keeps_a_bank_items_type_and_main_concept():
+    from examgen.ui.practice import Practice, build_pool
+
+    cards = build_pool(None, "single", None)
+    pr = Practice(cards, cards, set(), 1, random.Random(1), None, "en", None, None)
+    checked = 0
+    for card in cards:
+        main = card.item.concepts[0] if card.item.concepts else None
+        if main is None or not any(main in c.item.concepts for c in cards if c is not card):
+            continue
+        pr.seen_items = {card.item.id}
+        nxt = pr.variant(card)
+        assert nxt.item.type == "single" and main in nxt.item.concepts, (card.item.id, nxt.item.id)
+        checked += 1
+    assert checked > 10

@@ -65,7 +65,7 @@ def test_otsu_threshold_splits_the_histogram(counts):
 @given(img=st.lists(st.lists(st.integers(0, 255), min_size=4, max_size=4), min_size=4, max_size=4),
        op=st.sampled_from(["roberts", "prewitt", "sobel"]), mag=st.sampled_from(["l1", "l2"]))
 def test_edge_magnitude_dominates_components(img, op, mag):
-    from examgen.solver.imaging import OPERATORS
+    from examgen.kinds.image_processing._shared import OPERATORS
 
     kx, ky = OPERATORS[op]
     ans = registry.get("edge-filter").from_params(

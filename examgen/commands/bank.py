@@ -89,7 +89,10 @@ def show_cmd(
     lg = lang_of(lang)
     problem = find_item(item_id, bank)
     if problem is None:
-        raise UserError(f"no bank item with id '{item_id}'; `examgen bank stats` lists the chapters")
+        from examgen.i18n import Bi
+
+        raise UserError(Bi(f"题库中没有编号为 {item_id} 的题目；examgen bank stats 列出各章。",
+                           f"no bank item with id '{item_id}'; `examgen bank stats` lists the chapters"))
     if as_json:
         emit_json(problem.to_json())
         return

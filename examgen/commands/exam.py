@@ -13,12 +13,14 @@ import typer
 
 from examgen.cli import JsonOpt, LangOpt, SeedOpt, app, emit_json, lang_of
 from examgen.errors import UserError
+from examgen.i18n import Bi
 
 LEFT_OPEN = 5
 ENV_TEST_DURATION = "EXAMGEN_TEST_DURATION_S"
 
 BlueprintOpt = Annotated[Optional[str], typer.Option("--blueprint", metavar="FILE",
                                                      help="Your own blueprint (YAML; see docs/exam.md).")]
+NoPagerOpt = Annotated[bool, typer.Option("--no-pager", help="Print the report instead of opening it in $PAGER.")]
 BankOpt = Annotated[Optional[str], typer.Option("--bank", metavar="DIR", help="An extra question-bank directory.")]
 
 
@@ -35,22 +37,42 @@ def _duration_s(minutes: float | None, blueprint_minutes: int) -> float:
         try:
             value = float(raw)
         except ValueError:
-            raise UserError(f"{ENV_TEST_DURATION} must be a number of seconds, got '{raw}'") from None
+            raise UserError(Bi(f"{ENV_TEST_DURATION} 应为秒数，收到 “{raw}”。",
+                               f"{ENV_TEST_DURATION} must be a number of seconds, got '{raw}'")) from None
         if value <= 0:
-            raise UserError(f"{ENV_TEST_DURATION} must be positive, got '{raw}'")
+            raise UserError(Bi(f"{ENV_TEST_DURATION} 应为正数，收到 “{raw}”。",
+                               f"{ENV_TEST_DURATION} must be positive, got '{raw}'"))
         return value
     if minutes is not None:
         return float(minutes) * 60.0
     return float(blueprint_minutes) * 60.0
 
 
+def _reader(con: Any) -> Any:
+    """Keys for the full screen when both ends are a terminal that can show it, else lines (a pipe, TERM=dumb)."""
+    from examgen.ui.fullscreen import usable
+
+    try:
+        fd: int | None = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    if os.environ.get("EXAMGEN_SCREEN") != "lines" and usable(con, fd):
+        from examgen.ui.keys import KeyReader
+
+        return KeyReader(fd)  # type: ignore[arg-type]
+    from examgen.ui.reader import LineReader
+
+    return LineReader()
+
+
 def _run_session(store: Any, exam: Any, exam_id: int, lg: str, duration_s: float, mode: str, as_json: bool,
-                 resumed: bool) -> None:
-    from examgen.ui.exam_screen import ExamRunner, LineReader
+                 resumed: bool, pager: bool = True, notice: str | None = None) -> None:
+    from examgen.ui.exam_screen import ExamRunner
 
     state = store.state(exam_id)
-    reader = LineReader()
-    runner = ExamRunner(exam, store, exam_id, state, duration_s, lg, _screen(as_json), reader, mode, resumed)
+    con = _screen(as_json)
+    runner = ExamRunner(exam, store, exam_id, state, duration_s, lg, con, _reader(con), mode, resumed, pager)
+    runner.notice = notice
     report = runner.run()
     if report is None:
         store.close()
@@ -68,6 +90,7 @@ def exam(
     paper_json: Annotated[bool, typer.Option("--paper-json", help="Print the paper (with answers) as JSON and stop.")] = False,
     answers: Annotated[Optional[str], typer.Option("--answers", metavar="SHEET.yaml", help="Grade a filled-in answer sheet (item number → answer; '-' = stdin) without the screen.")] = None,
     minutes: Annotated[Optional[float], typer.Option("--minutes", min=1, max=600, help="Override the blueprint's duration.")] = None,
+    no_pager: NoPagerOpt = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -80,7 +103,8 @@ def exam(
 
     lg = lang_of(lang)
     if paper_json and answers:
-        raise UserError("--paper-json and --answers do not go together: print the paper, or grade a sheet")
+        raise UserError(Bi("--paper-json 与 --answers 不能同时使用：要么输出试卷，要么批改答题卡。",
+                           "--paper-json and --answers do not go together: print the paper, or grade a sheet"))
     # A hostile or broken sheet is refused before the (slower) paper is built.
     sheet = read_sheet(answers) if answers is not None else None
     if blueprint is not None:
@@ -97,10 +121,14 @@ def exam(
         return
     from examgen.store import Store
 
+    from examgen.ui.messages import t
+
     store = Store.open()
     mode = "interactive" if sys.stdin.isatty() else "piped"
+    open_id = store.latest_open()
+    notice = None if open_id is None else t("start.open_exam", lg, id=open_id)
     exam_id = store.create_exam(ex, lg, mode, duration)
-    _run_session(store, ex, exam_id, lg, duration, mode, as_json, resumed=False)
+    _run_session(store, ex, exam_id, lg, duration, mode, as_json, resumed=False, pager=not no_pager, notice=notice)
 
 
 def _note_missing_kinds(path: str) -> None:
@@ -129,7 +157,7 @@ def _grade_sheet(ex: Any, sheet: Any, path: str, lg: str, duration: float, as_js
         emit_json(report.to_json(lg))
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import report_view
+    from examgen.ui.report import report_view
 
     con = console()
     con.print(report_view(report, lg, width=con.width))
@@ -138,6 +166,7 @@ def _grade_sheet(ex: Any, sheet: Any, path: str, lg: str, duration: float, as_js
 @app.command()
 def resume(
     exam_id: Annotated[Optional[int], typer.Argument(metavar="[ID]", help="Exam id (default: the latest unfinished one).")] = None,
+    no_pager: NoPagerOpt = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -148,17 +177,20 @@ def resume(
     if exam_id is None:
         exam_id = store.latest_open()
         if exam_id is None:
-            raise UserError("no unfinished exam; `examgen history` lists your exams")
+            raise UserError(Bi("没有未完成的考试；examgen history 列出你的考试。",
+                               "no unfinished exam; `examgen history` lists your exams"))
     row = store.exam_row(exam_id)
-    if row.status == "submitted":
-        raise UserError(f"exam {exam_id} was already submitted; see it with `examgen review {exam_id}`")
     if row.mode == "sheet":
-        raise UserError(f"exam {exam_id} was graded from a sheet; there is nothing to resume")
+        raise UserError(Bi(f"考试 #{exam_id} 是按答题卡批改的，没有可继续的考试。",
+                           f"exam {exam_id} was graded from a sheet; there is nothing to resume"))
+    if row.status == "submitted":
+        raise UserError(Bi(f"考试 #{exam_id} 已交卷；用 examgen review {exam_id} 查看。",
+                           f"exam {exam_id} was already submitted; see it with `examgen review {exam_id}`"))
     lg = lang_of(lang) if lang is not None else row.lang
     ex = store.load_exam(exam_id)
     store.claim(exam_id)
     mode = "interactive" if sys.stdin.isatty() else "piped"
-    _run_session(store, ex, exam_id, lg, row.duration_s, mode, as_json, resumed=True)
+    _run_session(store, ex, exam_id, lg, row.duration_s, mode, as_json, resumed=True, pager=not no_pager)
 
 
 @app.command()
@@ -180,7 +212,7 @@ def history(
                     "submitted": r.submit_reason} for r in rows])
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import history_view
+    from examgen.ui.report import history_view
 
     console().print(history_view(rows, lg))
 
@@ -223,7 +255,7 @@ def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
         emit_json(data)
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import stats_view
+    from examgen.ui.report import stats_view
 
     console().print(stats_view(data, lg))
 
@@ -232,6 +264,7 @@ def stats(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
 def review(
     exam_id: Annotated[int, typer.Argument(metavar="ID", help="Exam id (see `examgen history`).")],
     self_mark: Annotated[bool, typer.Option("--self-mark", help="Mark your short answers yourself, key point by key point.")] = False,
+    no_pager: NoPagerOpt = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -243,24 +276,26 @@ def review(
     with Store.open(readonly=not self_mark) as store:
         row = store.exam_row(exam_id)
         if row.status != "submitted":
-            raise UserError(f"exam {exam_id} is not submitted yet; continue it with `examgen resume {exam_id}`")
+            raise UserError(Bi(f"考试 #{exam_id} 尚未交卷；用 examgen resume {exam_id} 继续。",
+                               f"exam {exam_id} is not submitted yet; continue it with `examgen resume {exam_id}`"))
         ex = store.load_exam(exam_id)
         state = store.state(exam_id)
         report = grade_exam(ex, state.answers, store.self_marks(exam_id), exam_id=exam_id,
                             time_used_s=None if row.mode == "sheet" else row.elapsed_s, duration_s=row.duration_s,
                             reason=row.submit_reason, mode=row.mode)
         if self_mark:
-            from examgen.ui.exam_screen import LineReader, self_mark as run_self_mark
+            from examgen.ui.reader import LineReader
+            from examgen.ui.report import self_mark as run_self_mark
 
             report = run_self_mark(report, store, LineReader(), _screen(as_json), lg)
     if as_json:
         emit_json(report.to_json(lg))
         return
     from examgen.cli import console
-    from examgen.ui.exam_screen import report_view
+    from examgen.ui.report import report_view, show
 
     con = console()
-    con.print(report_view(report, lg, width=con.width))
+    show(con, report_view(report, lg, width=con.width), not no_pager)
 
 
 @app.command()

@@ -13,7 +13,7 @@ from examgen.usage_errors import SeedType
 @app.command("export")
 def export_cmd(
     output: Annotated[str, typer.Option("--output", "-o", help="File to write (with --variants: the name stem).")],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="pdf, html, md, moodle, gift or anki (default: from the --output extension).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="pdf, html, md, moodle, gift, anki or qti (default: from the --output extension).")] = None,
     key: Annotated[bool, typer.Option("--key", help="Write the answer key (answers, points, worked steps, marking scheme) instead of the paper.")] = False,
     with_solutions: Annotated[bool, typer.Option("--with-solutions", help="Put the solutions into the paper, after each question.")] = False,
     variants: Annotated[int, typer.Option("--variants", help="K variants with seeds N, N+1 … (one file each) plus a combined key table.")] = 1,

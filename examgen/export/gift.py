@@ -2,8 +2,8 @@
 
 GIFT has one answer set per question and no cloze, so a problem with several answers becomes several questions:
 
-* single choice `{=A ~B …}`; multiple choice `{~%50%A ~%-50%B …}` (100/k % per correct option, −100/k % per
-  wrong one); true / false `{T}` / `{F}`;
+* single choice `{=A ~B …}`; multiple choice `{~%50%A ~%-100%B …}` (100/k % per correct option, −100 % per
+  wrong one, so a wrong pick scores 0 as in the grader); true / false `{T}` / `{F}`;
 * fill-in: the answer set `{=alt1 =alt2}` stands where the blank is; with several blanks, one question per
   blank (the others stay ____);
 * short answer → essay `{}`; GIFT has no grader-information field, so the reference answer and the marking scheme
@@ -13,16 +13,21 @@ GIFT has one answer set per question and no cloze, so a problem with several ans
   answer accepting `1 2; 3 4`, `1,2;3,4`, `1, 2; 3, 4` and `[[1, 2], [3, 4]]`; a shape a short answer accepting
   `8×8×256`, `8x8x256`, `8*8*256`, `(8, 8, 256)` and `8,8,256`; labels a short answer with their usual spellings.
 
-Worked steps go into the general feedback. Categories as in the Moodle export:
-`$course$/top/examgen/<chapter>/<kind>`. Special characters `~ = # :` and `\\` are escaped with a backslash; in
+Moodle matches short answers with `*` as a wildcard, so a literal `*` is written `\\\\*` (GIFT reads that as
+`\\*`, which Moodle matches as a star); each alternative also comes in its NFKC form and without white space, as
+the grader compares (`quiz.alternatives`). Worked steps go into the general feedback. Categories as in the Moodle
+export: `$course$/top/examgen/<chapter>/<kind>`. Special characters `~ = # :` and `\\` are escaped with a backslash; in
 HTML text (question, options, feedback) `{ }` are written `&#123; &#125;`, which Moodle shows as braces."""
 
 from __future__ import annotations
 
+from examgen.answer_form import form_line
 from examgen.export.document import WORDS, DocItem, LETTERS, Segment, label_forms, pts, segments
-from examgen.export.html import BlockHtml, esc
+from examgen.export.html import esc
 from examgen.export.moodle import fraction, stem
-from examgen.export.quiz import category, entries, items, name
+from examgen.export.quiz import (
+    LmsHtml, alternatives, category, entries, exact_key, items, label_html, literal, name,
+)
 from examgen.mathfmt import num
 from examgen.model import ChoiceSpec, FillSpec, LabelsSpec, Problem, RubricSpec, ShapeSpec, TrueFalseSpec
 
@@ -66,17 +71,22 @@ def shape_forms(values: list[int]) -> list[str]:
 class _Writer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.html = BlockHtml(lang, math="unicode", inline_style=True)
+        self.html = LmsHtml(lang, inline_style=True)
 
     def q(self, title: str, head_html: str, answer: str, feedback_html: str, tail_html: str = "") -> str:
         fb = f"####{gift_html(feedback_html)}" if feedback_html else ""
         return (f"::{gift_escape(title)}::[html]{gift_html(head_html)}{{{answer}{fb}}}"
                 f"{gift_html(tail_html)}")
 
+    @staticmethod
+    def short(forms: list[str]) -> str:
+        """A short-answer set: every spelling, `*` literal, GIFT specials escaped."""
+        return " ".join("=" + gift_escape(literal(f)) for f in alternatives(forms))
+
     def questions(self, it: DocItem) -> list[str]:
         pr = it.problem
         spec = pr.parts[0].spec
-        feedback = self.html.blocks(it.key)
+        feedback = self.html.blocks(exact_key(it, self.lang))
         body = self.html.blocks(stem(it))
         title = name(it)
         if isinstance(spec, ChoiceSpec):
@@ -87,7 +97,7 @@ class _Writer:
                 text = gift_html(self.html.segs(segments(o.get(self.lang))))
                 letter = LETTERS[i]
                 if spec.multiple:
-                    fr = 100 / k if letter in correct else -100 / k
+                    fr = 100 / k if letter in correct else -100
                     opts.append(f"~%{fraction(fr)}%{text}")
                 else:
                     opts.append(("=" if letter in correct else "~") + text)
@@ -101,28 +111,27 @@ class _Writer:
         out = []
         multi = len(pr.parts) > 1
         for i, p in enumerate(pr.parts, 1):
-            label = p.label.get(self.lang)
+            label = label_html(p.label.get(self.lang))
             ptxt = pts(pr.part_points(p))
-            where = f" ({i}) {label}" if multi else ""
+            where = f" ({i})" if multi else ""
+            form = f' <span style="color:#666">{esc(form_line(p.spec, self.lang))}</span>'
             if isinstance(p.spec, (ShapeSpec, LabelsSpec)):
                 forms = shape_forms(p.answer) if isinstance(p.spec, ShapeSpec) else label_forms(p)
-                ask = f"<p><b>{esc(label)}</b> ({esc(ptxt)})</p>"
-                ans = " ".join("=" + gift_escape(f) for f in forms)
-                out.append(self.q(f"{title}{where}", body + ask, ans, feedback))
+                ask = f"<p><b>{label}</b> ({esc(ptxt)}){form}</p>"
+                out.append(self.q(f"{title}{where}", body + ask, self.short(forms), feedback))
                 continue
             es = entries(p)
             if es is None:  # any other answer: exact text
-                out.append(self.q(f"{title}{where}", body, "=" + gift_escape(str(p.answer)), feedback))
+                out.append(self.q(f"{title}{where}", body, self.short([str(p.answer)]), feedback))
                 continue
             if len(es) > 1 and getattr(p.spec, "integer", False):
                 # whole numbers are exact: one short answer for the whole vector or matrix, not one per entry
-                ask = f"<p><b>{esc(label)}</b> ({esc(ptxt)})</p>"
-                ans = " ".join("=" + gift_escape(f) for f in matrix_forms(p.answer, True))
-                out.append(self.q(f"{title}{where}", body + ask, ans, feedback))
+                ask = f"<p><b>{label}</b> ({esc(ptxt)}){form}</p>"
+                out.append(self.q(f"{title}{where}", body + ask, self.short(matrix_forms(p.answer, True)), feedback))
                 continue
             for e in es:
-                which = f"{label} {e.suffix}".strip()
-                ask = f"<p><b>{esc(which)}</b> ({esc(ptxt)})</p>"
+                which = f"{label} {esc(e.suffix)}".strip()
+                ask = f"<p><b>{which}</b> ({esc(ptxt)})</p>"
                 out.append(self.q(f"{title}{where}{(' ' + e.suffix) if e.suffix else ''}", body + ask,
                                   f"#{e.value_text}:{e.tol_text}", feedback))
         return out
@@ -139,9 +148,9 @@ class _Writer:
                     return marker
                 return f"<sup>({seg.get('n')})</sup>____"
 
-            html = BlockHtml(self.lang, math="unicode", blank=blank, inline_style=True).blocks(stem(it))
+            html = LmsHtml(self.lang, blank=blank, inline_style=True).blocks(stem(it))
             head, _, tail = html.partition(marker)
-            ans = " ".join("=" + gift_escape(a) for a in spec.blanks[k - 1])
+            ans = self.short(list(spec.blanks[k - 1]))
             title = name(it) + (f" (blank {k})" if n > 1 else "")
             out.append(self.q(title, head, ans, feedback, tail))
         return out

@@ -1,15 +1,27 @@
 """Moodle XML writer (UTF-8, built with xml.etree so every text is escaped correctly).
 
+Every answer is written so that Moodle's own matching accepts what examgen's grader accepts and rejects what it
+rejects (tests/moodle_rules.py re-implements those rules from Moodle's source and checks every exported answer):
+
 * single / multiple choice → `multichoice` (options in the bank's order: explanations refer to letters;
-  a multiple-choice item gives each correct option 100/k % and each wrong one −100/k %);
+  a multiple-choice item gives each correct option 100/k % and each wrong one −100 %, so any wrong pick scores 0
+  as in the grader);
 * true / false → `truefalse`;
-* fill-in with one blank → `shortanswer` (every accepted alternative, case-insensitive); with several blanks → a
-  `cloze` question with one SHORTANSWER field per blank, where the blank is;
+* fill-in with one blank → `shortanswer` (every accepted alternative, case-insensitive, `*` written `\\*` so it
+  is no wildcard); with several blanks → a `cloze` question with one SHORTANSWER field per blank, where the blank
+  is;
 * short answer → `essay`, with the reference answer and the marking scheme (key points and their points) in the
   grader information;
 * a computational problem with one number → `numerical`, tolerance as in the grader (`grading.tolerance`;
   whole numbers exact); with several parts or numbers (shapes, vectors, matrices) → one `cloze` question per
   variant with a NUMERICAL field per number (SHORTANSWER for labels), weighted by the parts' points.
+
+Cloze answers are HTML-entity encoded where a character means something to Moodle's cloze parser (`}` `#` `~`
+`\\`, and `& < > "`): Moodle decodes entities in every field answer (`qtype_multianswer_extract_question`) but
+un-escapes only `\\}` and `\\#`, so `\\/` or `\\~` would stay in the answer. Cloze field weights must be
+whole numbers and Moodle takes their sum as the question's mark (it ignores `defaultgrade`), so the weights add
+up to the paper's points whenever every field can carry a whole point (each within one point of the grader's
+share), else they are the smallest whole numbers in the grader's proportion (`quiz.weights`).
 
 The worked steps and explanations go into the general feedback. Every question sits in the category
 `$course$/top/examgen/<chapter>/<kind>` (one question per variant inside a category per kind, ready for Moodle's
@@ -21,8 +33,12 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from examgen.export.document import WORDS, DocItem, LETTERS, Segment, label_forms, pts, segments
-from examgen.export.html import BlockHtml, esc
-from examgen.export.quiz import category, entries, is_numerical, items, name, weights
+from examgen.answer_form import form_line
+from examgen.export.html import esc
+from examgen.export.quiz import (
+    LmsHtml, alternatives, category, entries, exact_key, is_numerical, items, label_html, literal, name,
+    visible_blank, weights,
+)
 from examgen.model import ChoiceSpec, FillSpec, LabelsSpec, Problem, RubricSpec, TrueFalseSpec
 
 PENALTY = "0.3333333"
@@ -47,11 +63,18 @@ def stem(it: DocItem) -> list[dict[str, Any]]:
     return [b for b in it.body if b.get("kind") != "options"]
 
 
-def cloze_escape(s: str) -> str:
-    """Characters with a meaning inside a cloze field: } # ~ / " \\."""
-    for ch in "\\}#~/\"":
-        s = s.replace(ch, "\\" + ch)
-    return s
+_CLOZE_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "}": "&#125;", "#": "&#35;",
+                   "~": "&#126;", "\\": "&#92;"}
+
+
+def cloze_answer(text: str) -> str:
+    """A short-answer alternative as it goes into a cloze field: `*` made literal, then every character that
+    Moodle's cloze parser or HTML gives a meaning written as an entity (Moodle decodes them); `/` as it is."""
+    return "".join(_CLOZE_ENTITIES.get(ch, ch) for ch in literal(text))
+
+
+def cloze_shortanswer(weight: int, alts: list[str]) -> str:
+    return f"{{{weight}:SHORTANSWER:" + "~".join("=" + cloze_answer(a) for a in alternatives(alts)) + "}"
 
 
 def fraction(x: float) -> str:
@@ -61,7 +84,7 @@ def fraction(x: float) -> str:
 class _Writer:
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.html = BlockHtml(lang, math="unicode", inline_style=True)
+        self.html = LmsHtml(lang, inline_style=True, blank=visible_blank)
 
     def question(self, it: DocItem) -> ET.Element:
         spec = it.problem.parts[0].spec
@@ -81,7 +104,7 @@ class _Writer:
         q = ET.Element("question", type=qtype)
         _text(q, "name", name(it), fmt=None)
         _text(q, "questiontext", body if body is not None else self.html.blocks(stem(it)))
-        _text(q, "generalfeedback", self.html.blocks(it.key))
+        _text(q, "generalfeedback", self.html.blocks(exact_key(it, self.lang)))
         if qtype != "cloze":
             _simple(q, "defaultgrade", pts(it.points))
         _simple(q, "penalty", PENALTY)
@@ -99,7 +122,7 @@ class _Writer:
         for i, opt in enumerate(it.problem.options):
             letter = LETTERS[i]
             if spec.multiple:
-                fr = 100 / k if letter in correct else -100 / k
+                fr = 100 / k if letter in correct else -100
             else:
                 fr = 100 if letter in correct else 0
             a = _text(q, "answer", self.html.segs(segments(opt.get(self.lang))), fraction=fraction(fr))
@@ -117,8 +140,8 @@ class _Writer:
     def shortanswer(self, it: DocItem, spec: FillSpec) -> ET.Element:
         q = self._head(it, "shortanswer")
         _simple(q, "usecase", "0")
-        for alt in spec.blanks[0]:
-            a = _text(q, "answer", alt, fmt="moodle_auto_format", fraction="100")
+        for alt in alternatives(spec.blanks[0]):
+            a = _text(q, "answer", literal(alt), fmt="moodle_auto_format", fraction="100")
             _text(a, "feedback", "")
         return q
 
@@ -139,7 +162,7 @@ class _Writer:
         _simple(q, "responsefieldlines", str(max(5, min(20, int(it.points * 3)))))
         _simple(q, "attachments", "0")
         _simple(q, "attachmentsrequired", "0")
-        _text(q, "graderinfo", self.html.blocks(it.key))
+        _text(q, "graderinfo", self.html.blocks(exact_key(it, self.lang)))
         _text(q, "responsetemplate", "")
         return q
 
@@ -161,34 +184,30 @@ class _Writer:
         spec0 = pr.parts[0].spec
         if isinstance(spec0, FillSpec):
             n = len(spec0.blanks)
-            ws, _ = weights([it.points] * n, [n] * n)
+            ws = weights([it.points], [n], it.points)
 
             def blank(seg: Segment) -> str:
                 i = (seg.get("n") or 1) - 1
-                alts = "~".join("=" + cloze_escape(a) for a in spec0.blanks[i])
-                return f"{{{ws[i]}:SHORTANSWER:{alts}}}"
+                return cloze_shortanswer(ws[i], list(spec0.blanks[i]))
 
-            body = BlockHtml(self.lang, math="unicode", blank=blank, inline_style=True).blocks(it.body)
+            body = LmsHtml(self.lang, blank=blank, inline_style=True).blocks(it.body)
             return self._head(it, "cloze", body)
         parts = pr.parts
         counts = []
         for p in parts:
             e = entries(p)
             counts.append(len(e) if e else 1)
-        ws, _ = weights([pr.part_points(p) for p in parts], counts)
+        ws = iter(weights([pr.part_points(p) for p in parts], counts, pr.points))
         fields = []
         for i, p in enumerate(parts):
-            w = ws[i]
             e = entries(p)
-            label = f"<b>({i + 1}) {esc(p.label.get(self.lang))}</b> ({esc(pts(pr.part_points(p)))}): "
+            label = f"<b>({i + 1}) {label_html(p.label.get(self.lang))}</b> ({esc(pts(pr.part_points(p)))}): "
             if e is None:
-                if isinstance(p.spec, LabelsSpec):
-                    alts = "~".join("=" + cloze_escape(f) for f in label_forms(p))
-                else:
-                    alts = "=" + cloze_escape(str(p.answer))
-                fields.append(f"<p>{label}{{{w}:SHORTANSWER:{alts}}}</p>")
+                forms = label_forms(p) if isinstance(p.spec, LabelsSpec) else [str(p.answer)]
+                hint = f' <span style="color:#666">{esc(form_line(p.spec, self.lang))}</span>'
+                fields.append(f"<p>{label}{cloze_shortanswer(next(ws), forms)}{hint}</p>")
                 continue
-            codes = [f"{{{w}:NUMERICAL:={x.value_text}:{x.tol_text}}}" for x in e]
+            codes = [f"{{{next(ws)}:NUMERICAL:={x.value_text}:{x.tol_text}}}" for x in e]
             spec = p.spec
             if spec.kind == "matrix":
                 rows = []

@@ -10,11 +10,11 @@ from examgen.export.files import check_targets, write_all
 from examgen.export.sources import Paper, Selection, papers
 from examgen.model import Problem
 
-FORMATS = ("pdf", "html", "md", "moodle", "gift", "anki")
+FORMATS = ("pdf", "html", "md", "moodle", "gift", "anki", "qti")
 DOCUMENT_FORMATS = ("pdf", "html", "md")
-EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "moodle": ".xml", "gift": ".gift", "anki": ".apkg"}
+EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "moodle": ".xml", "gift": ".gift", "anki": ".apkg", "qti": ".zip"}
 _BY_EXT = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".xml": "moodle",
-           ".gift": "gift", ".apkg": "anki"}
+           ".gift": "gift", ".apkg": "anki", ".zip": "qti"}
 
 
 def infer_format(fmt: str | None, output: Path) -> str:
@@ -93,6 +93,8 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
         from examgen.export import moodle as w
     elif fmt == "gift":
         from examgen.export import gift as w  # type: ignore[no-redef]
+    elif fmt == "qti":
+        from examgen.export import qti as w  # type: ignore[no-redef]
     else:
         from examgen.export import anki as w  # type: ignore[no-redef]
     return w.render(problems, lang)
@@ -100,6 +102,13 @@ def render_quiz(problems: list[Problem], fmt: str, lang: str) -> bytes:
 
 def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[Path, bytes]:
     """Everything an export writes, in memory: {path: bytes}."""
+    if fmt not in DOCUMENT_FORMATS and sel.is_selection and sel.seed is None:
+        from dataclasses import replace
+
+        from examgen.export.quiz import stable_seed
+
+        # quiz banks and decks are imported again and again: the same selection gives the same problems
+        sel = replace(sel, seed=stable_seed(sel.kinds, sel.topics, sel.count, sel.bank))
     ps = papers(sel)
     if fmt in DOCUMENT_FORMATS:
         multi = len(ps) > 1
@@ -110,8 +119,7 @@ def build(sel: Selection, fmt: str, output: Path, mode: str = "paper") -> dict[P
         if multi:
             files[paths[-1]] = render_key_table(docs, fmt, sel.lang)
         return files
-    problems = [pr for p in ps for pr in problems_of(p)]
-    return {output: render_quiz(problems, fmt, sel.lang)}
+    return {output: render_quiz([pr for p in ps for pr in problems_of(p)], fmt, sel.lang)}
 
 
 def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solutions: bool = False,

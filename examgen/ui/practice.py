@@ -15,6 +15,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from examgen.errors import UserError
+from examgen.i18n import Bi
 from examgen.model import CHAPTERS, Problem
 from examgen.ui.messages import t
 
@@ -45,8 +46,9 @@ def _check_topic(topic: str | None) -> None:
     import difflib
 
     close = difflib.get_close_matches(topic, list(CHAPTERS), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; chapters: {', '.join(CHAPTERS)}"
-    raise UserError(f"unknown topic '{topic}'{hint}")
+    hint = Bi(f"；是不是 {close[0]}？", f"; did you mean '{close[0]}'?") if close else \
+        Bi(f"；章节有 {'、'.join(CHAPTERS)}", f"; chapters: {', '.join(CHAPTERS)}")
+    raise UserError(Bi(f"未知章节 {topic}", f"unknown topic '{topic}'") + hint)
 
 
 def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> list[Card]:
@@ -59,9 +61,10 @@ def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> lis
         import difflib
 
         close = difflib.get_close_matches(kind, list(kinds) + list(BANK_TYPES), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else \
-            f"; use a kind from `examgen list` or a bank type ({', '.join(BANK_TYPES)})"
-        raise UserError(f"unknown kind '{kind}'{hint}")
+        hint = Bi(f"；是不是 {close[0]}？", f"; did you mean '{close[0]}'?") if close else \
+            Bi(f"；请用 examgen list 中的题型，或题库题型（{'、'.join(BANK_TYPES)}）",
+               f"; use a kind from `examgen list` or a bank type ({', '.join(BANK_TYPES)})")
+        raise UserError(Bi(f"未知题型 {kind}", f"unknown kind '{kind}'") + hint)
     cards: list[Card] = []
     if kind is None or kind in kinds:
         for k in registry.all_kinds():
@@ -73,7 +76,7 @@ def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> lis
                 cards.append(Card(f"item:{it.id}", it.chapter, item=it))
     if not cards:
         what = " ".join(f"--{n} {v}" for n, v in (("topic", topic), ("kind", kind)) if v)
-        raise UserError(f"no problems match {what}")
+        raise UserError(Bi(f"没有符合 {what} 的题目。", f"no problems match {what}"))
     return cards
 
 
@@ -119,8 +122,15 @@ class Practice:
         self.points = 0.0
         self.done = 0
         self.seen_items: set[str] = set()
+        self.results: list[tuple[Card, Problem, float]] = []
 
     # ------------------------------------------------------------ input/output
+    def say(self, text: str, style: str = "") -> None:
+        """A message, wrapped between Chinese characters too."""
+        from examgen.ui.render import Wrapped
+
+        self.con.print(Wrapped(text, style=style))
+
     def read(self, prompt: str) -> str | None:
         """A line, or None at the end of input."""
         self.con.print(Text(prompt, style="bold"), end="")
@@ -140,7 +150,7 @@ class Practice:
                     self.con.print()
                 return None
             if not self.reader.tty:
-                self.con.print(Text(text or ""))
+                self.say(text or "")
             return text or ""
 
     # ------------------------------------------------------------ problems
@@ -153,16 +163,19 @@ class Practice:
         return card.item.to_problem(), None
 
     def variant(self, card: Card) -> Card | None:
-        """A fresh problem of the same kind; for a bank item another item of the same type and concept."""
+        """A fresh problem of the same kind; for a bank item another item of the same type, on its main concept if
+        there is one (else a concept it shares, else its chapter)."""
         if card.kind is not None:
             return card
         it = card.item
-        same = [c for c in self.cards if c.item is not None and c.item.id not in self.seen_items
-                and c.item.type == it.type and set(c.item.concepts) & set(it.concepts)]
-        if not same:
-            same = [c for c in self.cards if c.item is not None and c.item.id not in self.seen_items
-                    and c.item.type == it.type and c.item.chapter == it.chapter]
-        return self.rng.choice(same) if same else None
+        fresh = [c for c in self.cards if c.item is not None and c.item.id not in self.seen_items
+                 and c.item.type == it.type]
+        for same in ([c for c in fresh if it.concepts and it.concepts[0] in c.item.concepts],   # its main concept
+                     [c for c in fresh if set(c.item.concepts) & set(it.concepts)],
+                     [c for c in fresh if c.item.chapter == it.chapter]):
+            if same:
+                return self.rng.choice(same)
+        return None
 
     def hint(self, card: Card, pr: Problem, level: int) -> RenderableType:
         from examgen.ui.render import solution_view, step_lines
@@ -200,9 +213,29 @@ class Practice:
                 out.append(Text(it.explanation.get(self.lang), style="italic"))
         return Group(*out)
 
+    # ------------------------------------------------------------ what hints cost
+    def caps(self, card: Card) -> tuple[float, ...]:
+        """The share of the points still to be earned after hint level 0, 1, 2, 3. A generated kind: the formulas
+        cost a quarter, the numbers substituted half, the full solution everything. A bank item: where in the
+        notes costs half; its key points or explanation give the answer away."""
+        return (1.0, 0.75, 0.5, 0.0) if card.kind is not None else (1.0, 0.5, 0.0, 0.0)
+
+    def cap(self, card: Card, pr: Problem, level: int) -> float:
+        return round(float(pr.points) * self.caps(card)[min(level, 3)], 2)
+
+    def cost_line(self, card: Card, pr: Problem, level: int) -> Text:
+        """What the next hint and the solution cost, said before the student asks for them."""
+        from examgen.ui.views import fmt_pts
+
+        if level >= 3 or self.cap(card, pr, level) == 0:
+            return Text(t("pr.cost.none", self.lang), style="dim")
+        nxt = self.cap(card, pr, level + 1)
+        key = "pr.cost.hint" if nxt > 0 else "pr.cost.hint_zero"
+        return Text(t(key, self.lang, level=level + 1, cap=fmt_pts(nxt), max=fmt_pts(pr.points)), style="dim")
+
     # ------------------------------------------------------------ the loop
     def run(self) -> None:
-        self.con.print(Text(t("pr.keys", self.lang), style="dim"))
+        self.say(t("pr.keys", self.lang), "dim")
         i = 0
         queue = list(self.order)
         while self.done < self.count and queue is not None:
@@ -213,26 +246,66 @@ class Practice:
             status = self.problem(card, i)
             if status == "quit":
                 break
-        if self.done:
-            rate = f"{100 * self.earned / self.points:.0f}%" if self.points else "–"
-            self.con.print(Rule(style="dim"))
-            self.con.print(Text(t("pr.summary", self.lang, n=self.done, rate=rate), style="bold"))
+        self.summary()
+
+    def record(self, card: Card, pr: Problem, earned: float, level: int) -> float:
+        """Record one attempt (at most once per problem): the score, capped by the hints seen, goes to the
+        statistics and the schedule; returns it."""
+        earned = min(round(earned, 2), self.cap(card, pr, level))
+        self.earned += earned
+        self.points += float(pr.points)
+        self.done += 1
+        self.results.append((card, pr, earned))
+        try:
+            self.store.record_practice(pr, earned, float(pr.points))
+        except UserError as exc:
+            self.say(exc.text(self.lang), "red")
+        return earned
+
+    def summary(self) -> None:
+        """The session: how many, the share of the points, and each item missed with when it is due again."""
+        if not self.done:
+            return
+        from examgen.schedule import due_at, key_for
+        from examgen.ui.views import fmt_pts
+
+        rate = f"{100 * self.earned / self.points:.0f}%" if self.points else "–"
+        self.con.print(Rule(style="dim"))
+        self.say(t("pr.summary", self.lang, n=self.done, rate=rate), "bold")
+        missed = [(c, pr, e) for c, pr, e in self.results if e < float(pr.points) - 1e-9]
+        if not missed:
+            return
+        try:
+            sched = self.store.schedule()
+        except UserError:
+            sched = {}
+        self.say(t("pr.missed", self.lang), "bold")
+        now = time.time()
+        for card, pr, earned in missed:
+            when = due_at(sched, key_for(pr))
+            self.say(t("pr.missed_item", self.lang, what=pr.ref if card.kind is not None else card.label,
+                                  got=fmt_pts(earned), max=fmt_pts(pr.points), due=due_text(when, now, self.lang)))
 
     def problem(self, card: Card, i: int) -> str:
         from examgen.grading import FormatError, grade, parse_answer
-        from examgen.ui.exam_screen import question_view
         from examgen.ui.render import solution_view, verdict_view
+        from examgen.ui.views import fmt_pts, question_view
 
         pr, carry = self.make(card)
         number = self.done + 1
         level = 0
-        recorded = False
-        revealed = False
+        recorded: float | None = None
+        show_hint = False            # a hint asked for after a wrong answer: shown under the question again
         while True:
             what = pr.ref if card.kind is not None else card.label
             what += " " + t("pr.due", self.lang) if card.key in self.due else ""
             self.con.print(Rule(t("pr.title", self.lang, i=number, n=self.count, what=what), style="cyan"))
             self.con.print(question_view(_Shown(number, pr), self.lang, self.con.width))
+            if recorded is None:
+                self.con.print(self.cost_line(card, pr, level))
+            if show_hint:
+                self.con.print(solution_view(pr, self.lang) if level >= 3 else self.hint(card, pr, level))
+                show_hint = False
             answers: dict[str, str] = {}
             restart = False
             p = 0
@@ -247,38 +320,46 @@ class Practice:
                 if cmd in ("q", "quit", "exit"):
                     return "quit"
                 if cmd in ("s", "skip", "n", "next"):
+                    if recorded is None and level >= 3:   # the solution was seen: 0 points, due again soon
+                        self.record(card, pr, 0.0, level)
+                        self.say(t("pr.skip_revealed", self.lang), "yellow")
+                        return "done"
                     return "skip"
-                if cmd in ("h", "hint"):
-                    level += 1
+                if cmd in ("h", "hint", "solution", "sol", "answer"):
+                    level = 3 if cmd in ("solution", "sol", "answer") else level + 1
                     if level >= 3:
-                        revealed = True
-                    self.con.print(self.hint(card, pr, level))
-                    continue
-                if cmd in ("solution", "sol", "answer"):
-                    revealed = True
-                    level = 3
-                    self.con.print(solution_view(pr, self.lang))
+                        self.con.print(solution_view(pr, self.lang))
+                    else:
+                        self.con.print(self.hint(card, pr, level))
+                    if recorded is None and self.cap(card, pr, level) > 0:
+                        self.con.print(Text(t("pr.cost.now", self.lang, cap=fmt_pts(self.cap(card, pr, level)),
+                                              max=fmt_pts(pr.points)), style="yellow"))
+                    if recorded is None:
+                        self.con.print(self.cost_line(card, pr, level))
                     continue
                 if cmd in ("new", "variant", "fresh"):
                     nxt = self.variant(card)
                     if nxt is None:
-                        self.con.print(Text(t("pr.no_variant", self.lang), style="yellow"))
+                        self.say(t("pr.no_variant", self.lang), "yellow")
                         continue
-                    self.con.print(Text(t("pr.new_variant", self.lang), style="dim"))
+                    if recorded is None and level >= 3:
+                        self.record(card, pr, 0.0, level)
+                    self.say(t("pr.new_variant", self.lang), "dim")
                     card = nxt
                     pr, carry = self.make(card)
-                    level, revealed, restart = 0, False, True
+                    level, recorded, restart = 0, None, True
                     break
                 if cmd is not None:
-                    self.con.print(Text(t("q.unknown_cmd", self.lang, cmd=cmd), style="yellow"))
+                    self.say(t("q.unknown_cmd", self.lang, cmd=cmd), "yellow")
                     continue
-                if not raw:
+                if not raw:      # a blank is not an attempt
+                    self.say(t("pr.blank", self.lang), "yellow")
                     continue
                 try:
                     parse_answer(part.spec, raw)
                 except FormatError as exc:
-                    self.con.print(Text(exc.message.get(self.lang) + " " + t("q.format_retry", self.lang),
-                                        style="magenta"))
+                    self.say(exc.message.get(self.lang) + t("q.format_retry", self.lang),
+                                        style="magenta")
                     continue
                 answers[part.name] = raw
                 p += 1
@@ -286,52 +367,111 @@ class Practice:
                 continue
             single = len(pr.parts) == 1 and pr.parts[0].name == ""
             verdict = grade(pr, answers.get("") if single else answers, carry)
-            self.con.print(verdict_view(verdict, pr, self.lang))
-            if not recorded:
-                recorded = True
-                earned = 0.0 if revealed else verdict.earned
-                self.earned += earned
-                self.points += float(pr.points)
-                self.done += 1
-                try:
-                    self.store.record_practice(pr, earned, float(pr.points))
-                except UserError as exc:
-                    self.con.print(Text(exc.message, style="red"))
-            while True:
-                line = self.read(t("pr.after", self.lang))
+            rubric = any(part.spec.kind == "rubric" for part in pr.parts)
+            reveal = verdict.correct or level >= 3 or rubric
+            self.con.print(verdict_view(verdict, pr, self.lang, reveal=reveal))
+            earned = verdict.earned
+            if rubric and recorded is None:
+                earned = self.self_mark(pr, verdict)
+            if recorded is None:
+                recorded = self.record(card, pr, earned, level)
+                note = "pr.recorded" if recorded >= earned - 1e-9 else "pr.recorded_capped"
+                self.say(t(note, self.lang, got=fmt_pts(recorded), max=fmt_pts(pr.points),
+                                      earned=fmt_pts(earned)), "bold")
+            else:
+                self.say(t("pr.retry_note", self.lang, got=fmt_pts(recorded), max=fmt_pts(pr.points)),
+                                    style="dim")
+            status = self.after(card, pr, verdict, reveal)
+            if status == "retry":
+                continue
+            if status == "hint":     # the next hint, then another try (the score is recorded already)
+                level, show_hint = level + 1, True
+                continue
+            if status == "new":
+                nxt = self.variant(card)
+                card = nxt if nxt is not None else card
+                pr, carry = self.make(card)
+                level, recorded = 0, None
+                continue
+            return status
+
+    def after(self, card: Card, pr: Problem, verdict: Any, revealed: bool) -> str:
+        """After the verdict: Enter (the answer is shown first if it was not), :retry or :hint (the next hint, then
+        a retry) before the answer is shown, :new, :solution, :q."""
+        from examgen.ui.render import answer_view, solution_view
+
+        while True:
+            line = self.read(t("pr.after" if revealed else "pr.after_wrong", self.lang))
+            if line is None:
+                return "quit"
+            cmd = line.strip().lstrip(":").lower()
+            if cmd in ("", "n", "next"):
+                if not revealed:
+                    self.con.print(answer_view(pr, self.lang))
+                return "done"
+            if cmd in ("q", "quit", "exit"):
+                return "quit"
+            if cmd in ("h", "hint") and not revealed:
+                return "hint"
+            if cmd in ("solution", "sol", "s", "answer", "h", "hint"):
+                self.con.print(solution_view(pr, self.lang))
+                revealed = True
+                continue
+            if cmd in ("r", "retry"):
+                if revealed and verdict.correct:
+                    self.say(t("pr.retry_done", self.lang), "dim")
+                    continue
+                return "retry"
+            if cmd in ("new", "variant"):
+                if self.variant(card) is None:
+                    self.say(t("pr.no_variant", self.lang), "yellow")
+                    continue
+                self.say(t("pr.new_variant", self.lang), "dim")
+                return "new"
+            self.say(t("q.unknown_cmd", self.lang, cmd=cmd), "yellow")
+
+    def self_mark(self, pr: Problem, verdict: Any) -> float:
+        """Short answers: the student marks each key point (Enter keeps the automatic estimate); the score."""
+        from examgen.grading import rubric_score
+        from examgen.model import RubricSpec
+        from examgen.ui.views import fmt_pts
+
+        earned = 0.0
+        for part, pv in zip(pr.parts, verdict.parts):
+            if not isinstance(part.spec, RubricSpec) or pv.blank or pv.format_error is not None:
+                earned += pv.earned
+                continue
+            marks = list(pv.key_points or [False] * len(part.spec.key_points))
+            self.say(t("pr.self_mark", self.lang), "bold")
+            for i, kp in enumerate(part.spec.key_points):
+                auto = t("self.found" if marks[i] else "self.missed", self.lang)
+                line = self.read(t("self.ask", self.lang, i=i + 1, text=kp.text.get(self.lang) + t(
+                    "hdr.points_after", self.lang, p=fmt_pts(kp.points)), auto=auto))
                 if line is None:
-                    return "quit"
-                cmd = line.strip().lstrip(":").lower()
-                if cmd in ("", "n", "next"):
-                    return "done"
-                if cmd in ("q", "quit", "exit"):
-                    return "quit"
-                if cmd in ("solution", "sol", "s", "answer"):
-                    self.con.print(solution_view(pr, self.lang))
-                    continue
-                if cmd in ("h", "hint"):
-                    level += 1
-                    self.con.print(self.hint(card, pr, level))
-                    continue
-                if cmd in ("r", "retry"):
                     break
-                if cmd in ("new", "variant"):
-                    nxt = self.variant(card)
-                    if nxt is None:
-                        self.con.print(Text(t("pr.no_variant", self.lang), style="yellow"))
-                        continue
-                    self.con.print(Text(t("pr.new_variant", self.lang), style="dim"))
-                    card = nxt
-                    pr, carry = self.make(card)
-                    level, revealed, recorded = 0, False, False
-                    break
-                self.con.print(Text(t("q.unknown_cmd", self.lang, cmd=cmd), style="yellow"))
+                ans = line.strip().lower()
+                if ans in ("y", "yes", "是", "对", "1", "t"):
+                    marks[i] = True
+                elif ans in ("n", "no", "否", "错", "0", "f"):
+                    marks[i] = False
+            earned += round(pv.points * rubric_score(part.spec, marks), 2)
+        return earned
+
+
+def due_text(when: float | None, now: float, lang: str) -> str:
+    """When a card is due again, as a student reads it: now, in 5 hours, in 3 days (2026-12-06)."""
+    if when is None or when <= now + 60:
+        return t("pr.due.now", lang)
+    hours = (when - now) / 3600
+    if hours < 24:
+        return t("pr.due.hours", lang, n=max(int(round(hours)), 1))
+    return t("pr.due.days", lang, n=int(round(hours / 24)), date=time.strftime("%Y-%m-%d", time.localtime(when)))
 
 
 def run_practice(topic: str | None, kind: str | None, weak: bool, count: int, seed: int | None,
                  bank_dir: str | None, lang: str) -> None:
     from examgen.store import Store
-    from examgen.ui.exam_screen import LineReader
+    from examgen.ui.reader import LineReader
 
     cards = build_pool(topic, kind, bank_dir)
     rng = random.Random(seed if seed is not None else secrets.randbits(64))

@@ -27,58 +27,82 @@ LETTERS = "ABCDEFGHIJ"
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
 _TOKEN_RE = re.compile(rf"\s+|[{_WIDE}]|[^\s{_WIDE}]+")
 _NO_LINE_START = set("，。、；：？！）》」』】〉”’,.;:?!)]}%…")
+_NO_LINE_END = set("（《「『【〈“‘")
 
 
-def wrap_cjk(text: str, width: int) -> str:
-    """Wrap text to `width` cells: Chinese may break between any two characters (never before closing
-    punctuation), other words only at spaces. Rich alone would only break Chinese text at spaces."""
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where to cut `text` into lines of at most `width` cells: (start, end) of each line. Chinese may break
+    between any two characters (never before closing punctuation, never after an opening bracket), other words
+    only at spaces; the spaces at a break are dropped. Rich alone breaks Chinese text only at spaces."""
     width = max(width, 8)
-    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    base = 0
     for para in text.split("\n"):
-        units: list[str] = []
+        units: list[tuple[int, str]] = []      # (offset, unit): unbreakable pieces
+        pos = base
         for tok in _TOKEN_RE.findall(para):
-            if units and not tok.isspace() and not units[-1].isspace() and tok[0] in _NO_LINE_START:
-                units[-1] += tok
+            if units and not tok.isspace() and not units[-1][1].isspace() and (
+                    tok[0] in _NO_LINE_START or units[-1][1][-1] in _NO_LINE_END):
+                units[-1] = (units[-1][0], units[-1][1] + tok)
             else:
-                units.append(tok)
-        cur = ""
-        for u in units:
+                units.append((pos, tok))
+            pos += len(tok)
+        start: int | None = None               # the current line: text[start:end], `used` cells
+        end, used = base, 0
+        for off, u in units:
             if u.isspace():  # kept as it is inside a line (math uses wide spaces), dropped at a line break
-                if cur:
-                    cur += u
+                if start is not None:
+                    used += cell_len(u)
                 continue
-            if cell_len(cur) + cell_len(u) <= width:
-                cur += u
+            if start is not None and used + cell_len(u) <= width:
+                end, used = off + len(u), used + cell_len(u)
                 continue
-            if cur.strip():
-                lines.append(cur.rstrip())
-            cur = ""
+            if start is not None:
+                spans.append((start, end))
             while cell_len(u) > width:
                 cut = len(u)
                 while cell_len(u[:cut]) > width:
                     cut -= 1
-                lines.append(u[:cut])
-                u = u[cut:]
-            cur = u
-        lines.append(cur.rstrip())
-    return "\n".join(lines)
+                spans.append((off, off + cut))
+                off, u = off + cut, u[cut:]
+            start, end, used = off, off + len(u), cell_len(u)
+        spans.append((start, end) if start is not None else (base, base))
+        base += len(para) + 1
+    return spans
+
+
+def wrap_cjk(text: str, width: int) -> str:
+    """`text` wrapped to `width` cells (see `wrap_spans`)."""
+    return "\n".join(text[a:b].rstrip() for a, b in wrap_spans(text, width))
+
+
+def wrap_text(text: Text, width: int) -> Text:
+    """A Rich `Text` wrapped like `wrap_cjk`, keeping its styles."""
+    lines = [text[a:b] for a, b in wrap_spans(text.plain, width)]
+    for line in lines:
+        line.rstrip()
+    return Text("\n").join(lines)
 
 
 class Wrapped:
     """Text that wraps like `wrap_cjk` at whatever width it is given (Chinese between any two characters);
-    `style` applies to the text after an unstyled `prefix` (such as a step number)."""
+    `style` applies to the text after an unstyled `prefix` (such as a step number). `text` may be a styled
+    Rich `Text`."""
 
-    def __init__(self, text: str, style: str = "", prefix: str = "") -> None:
+    def __init__(self, text: str | Text, style: str = "", prefix: str = "") -> None:
         self.text, self.style, self.prefix = text, style, prefix
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        out = Text(wrap_cjk(self.prefix + self.text, options.max_width))
+    def _full(self) -> Text:
+        body = self.text.copy() if isinstance(self.text, Text) else Text(self.text)
         if self.style:
-            out.stylize(self.style, len(self.prefix))
-        yield out
+            body.stylize(self.style)
+        return Text(self.prefix) + body if self.prefix else body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield wrap_text(self._full(), options.max_width)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        longest = max((cell_len(line) for line in (self.prefix + self.text).split("\n")), default=0)
+        longest = max((cell_len(line) for line in self._full().plain.split("\n")), default=0)
         return Measurement(min(longest, 8), longest)
 
 
@@ -245,7 +269,9 @@ STATUS_KEY = {"correct": "verdict.correct", "partial": "verdict.partial", "wrong
               "blank": "verdict.blank", "format": "verdict.format"}
 
 
-def verdict_view(verdict: Verdict, problem: Problem, lang: str) -> RenderableType:
+def verdict_view(verdict: Verdict, problem: Problem, lang: str, reveal: bool = True) -> RenderableType:
+    """The verdict per part; `reveal=False` (practice, before a retry) leaves out the correct answers and any
+    feedback that would give them away."""
     from examgen.i18n import t as tr
 
     status = verdict.status
@@ -263,10 +289,15 @@ def verdict_view(verdict: Verdict, problem: Problem, lang: str) -> RenderableTyp
         if multi:
             mark = "✓" if pv.correct else ("·" if pv.blank else ("◐" if pv.score > 0 else "✗"))
             line.append(f"  {mark} {pv.name}: ", style="green" if pv.correct else "red")
-        if not pv.correct:
-            line.append(tr("fb.expected", lang, value=_answer_text(problem, part, lang)))
+        shown = _answer_text(problem, part, lang)
+        if not pv.correct and reveal:
+            line.append(tr("fb.expected", lang, value=shown))
+        elif not pv.correct and multi:
+            line.append(tr("verdict.blank" if pv.blank else ("verdict.partial" if pv.score > 0 else "verdict.wrong"),
+                           lang))
         for fb in pv.feedback:
-            line.append("\n    " + fb.get(lang), style="yellow")
+            if reveal or (shown not in fb.get(lang) and part.spec.kind != "rubric"):
+                line.append("\n    " + fb.get(lang), style="yellow")
         if line.plain.strip():
-            items.append(line)
+            items.append(Wrapped(line))
     return Group(*items)

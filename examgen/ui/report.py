@@ -1,0 +1,317 @@
+"""The grading report, self-marking of short answers, and the history and statistics views."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from examgen.model import CHAPTERS, Problem, RubricSpec
+from examgen.ui.messages import M, t
+from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_pts, pct, question_view
+
+
+# ---------------------------------------------------------------- the report
+def show(con: Console, view: RenderableType, pager: bool, reader: Any = None) -> None:
+    """Print `view`, through a pager when `pager` and the console is a terminal: `$PAGER`, else `less -R`;
+    printed as it is when no pager can be started (or `--no-pager`). A key `reader` of the exam screen stops
+    reading the terminal while the pager runs (else it would take the keys meant for the pager)."""
+    if not pager or not con.is_terminal:
+        con.print(view)
+        return
+    import shlex
+    import shutil
+    import subprocess
+
+    with con.capture() as cap:
+        con.print(view)
+    text = cap.get()
+    cmd = shlex.split(os.environ.get("PAGER", "") or "")
+    if not cmd and shutil.which("less"):
+        cmd = ["less", "-R"]
+    if not cmd or shutil.which(cmd[0]) is None:
+        con.file.write(text)
+        con.file.flush()
+        return
+    pause = getattr(reader, "pause", None)
+    if pause is not None:
+        pause()
+    try:
+        con.file.flush()
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=con.file)
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(text.encode("utf-8", "replace"))
+            proc.stdin.close()
+        except BrokenPipeError:      # the student quit the pager before the end
+            pass
+        while True:
+            try:
+                proc.wait()
+                break
+            except KeyboardInterrupt:   # Ctrl-C belongs to the pager
+                continue
+    except (OSError, ValueError):
+        con.file.write(text)
+        con.file.flush()
+    finally:
+        if pause is not None:
+            reader.resume()
+
+
+def _score_table(title: str, heads: list[str]) -> Table:
+    """A report table: a name column, numbers right-aligned, and a bar at the end."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column(heads[0])
+    for head in heads[1:]:
+        table.add_column(head, justify="right")
+    table.add_column("", no_wrap=True)
+    return table
+
+
+def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -> RenderableType:
+    from examgen.exam import correct_text
+
+    out: list[RenderableType] = []
+    head = t("rep.title", lang)
+    if report.exam_id is not None:
+        head += " · " + t("rep.exam", lang, id=report.exam_id)
+    out.append(Rule(head, style="cyan"))
+    summary = Text(t("rep.score", lang, got=fmt_pts(report.total), max=fmt_pts(report.max_total)), style="bold")
+    if report.time_used_s is not None:
+        limit = fmt_clock(report.duration_s) if report.duration_s else "–"
+        summary.append("  ·  " + t("rep.time", lang, used=fmt_clock(report.time_used_s), limit=limit))
+    if report.reason:
+        summary.append("  ·  " + t(f"rep.reason.{report.reason}", lang), style="dim")
+    out.append(summary)
+    out.append(Text(f"{_txt(report.exam.title, lang)} · {t('start.seed', lang, seed=report.exam.seed)} · "
+                    f"{report.exam.blueprint}",
+                    style="dim"))
+
+    st = _score_table(t("rep.sections", lang), [t(k, lang) for k in ("rep.col.section", "rep.col.got",
+                                                                       "rep.col.max", "rep.col.rate")])
+    for sec, got, mx in report.sections():
+        st.add_row(_txt(sec.title, lang), fmt_pts(got), fmt_pts(mx), pct(got, mx), bar(got / mx if mx else 0, 16))
+    st.add_row(Text(t("start.total", lang), style="bold"), Text(fmt_pts(report.total), style="bold"),
+               fmt_pts(report.max_total), pct(report.total, report.max_total),
+               bar(report.total / report.max_total if report.max_total else 0, 16))
+    out.append(st)
+
+    ct = _score_table(t("rep.chapters", lang), [t(k, lang) for k in ("rep.col.chapter", "rep.col.items",
+                                                                       "rep.col.got", "rep.col.max")])
+    for ch, got, mx, n in report.chapters():
+        name = CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch
+        ct.add_row(name, str(n), fmt_pts(got), fmt_pts(mx), bar(got / mx if mx else 0, 12))
+    out.append(ct)
+
+    for key, test in (("rep.carried_items", lambda r: any(pv.carried for pv in r.verdict.parts)),
+                      ("rep.self_items", lambda r: r.rubric and r.answers and r.self_marked),
+                      ("rep.auto_items", lambda r: r.auto_estimate)):
+        numbers = [str(r.item.number) for r in report.results if test(r)]
+        if numbers:
+            out.append(Text(t(key, lang, which=("、" if lang == "zh" else ", ").join(numbers)), style="yellow"))
+    if details:
+        wrong = [r for r in report.results if not r.verdict.correct or r.earned < r.points - 1e-9]
+        out.append(Rule(t("rep.details", lang), style="cyan"))
+        if not wrong:
+            out.append(Text(t("rep.all_correct", lang), style="bold green"))
+        for r in wrong:
+            out.append(item_detail_view(r, report.exam, lang, width, correct_text))
+        if any(r.auto_estimate for r in report.results):
+            out.append(Text(t("rep.auto_note", lang, id=report.exam_id if report.exam_id is not None else "ID"),
+                            style="yellow"))
+    if report.exam_id is not None:
+        out.append(Text(t("rep.review", lang, id=report.exam_id), style="dim"))
+    return Group(*out)
+
+
+def item_tags(r: Any, lang: str) -> list[str]:
+    """How an item's score was reached, when not simply by matching the key: follow-through credit,
+    self-marked, automatic estimate (a short answer scored by key words)."""
+    tags = []
+    if any(pv.carried for pv in r.verdict.parts):
+        tags.append(t("rep.carried", lang))
+    if r.rubric and r.answers:
+        tags.append(t("rep.self", lang) if r.self_marked else t("rep.auto", lang))
+    return tags
+
+
+def item_detail_view(r: Any, exam: Any, lang: str, width: int, correct_text: Any) -> RenderableType:
+    from examgen.ui.render import Wrapped, solution_view
+
+    pr: Problem = r.item.problem
+    sec = exam.section_of(r.item)
+    tag = "".join(" · " + x for x in item_tags(r, lang))
+    title = t("rep.item", lang, n=r.item.number, section=_txt(sec.title, lang), got=fmt_pts(r.earned),
+              max=fmt_pts(r.points)) + tag + f" · {pr.ref}"
+    parts: list[RenderableType] = [Rule(title, style="red" if r.earned == 0 else "yellow", align="left")]
+    body = question_view(r.item, lang, width)
+    parts.append(body)
+    multi = len(pr.parts) > 1 or pr.parts[0].name
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+
+    def row(label: Text | str, text: str | Text, style: str = "") -> None:
+        grid.add_row(label, Wrapped(text, style=style))
+
+    for part, pv in zip(pr.parts, r.verdict.parts):
+        prefix = f"{part.name}: " if multi else ""
+        if pv.carried:        # right when carried forward from the student's own earlier answer
+            row(Text(prefix + t("rep.given", lang), style="bold"), _one_line(pv.given, 2000))
+            for fb in pv.feedback:
+                row(Text("✓", style="green"), fb.get(lang), "green")
+            continue
+        if pv.correct and not isinstance(part.spec, RubricSpec):
+            continue
+        given = _one_line(pv.given, 2000) if pv.given.strip() else Text(t("rep.blank", lang), style="dim")
+        row(Text(prefix + t("rep.given", lang), style="bold"), given)
+        if pv.format_error is not None:
+            row(Text(t("rep.format", lang), style="magenta"), pv.format_error.get(lang), "magenta")
+        label = t("rep.reference", lang) if isinstance(part.spec, RubricSpec) else t("rep.expected", lang)
+        row(Text(prefix + label, style="bold green"), correct_text(pr, part, lang))
+        for fb in pv.feedback:
+            if not isinstance(part.spec, RubricSpec):
+                row("", fb.get(lang), "yellow")
+        if isinstance(part.spec, RubricSpec):
+            found = pv.key_points or [False] * len(part.spec.key_points)
+            for kp, ok in zip(part.spec.key_points, found):
+                mark = Text("✓ " if ok else "✗ ", style="green" if ok else "red")
+                mark.append(_txt(kp.text, lang) + t("hdr.points_after", lang, p=fmt_pts(kp.points)))
+                row(Text(t("rep.key_points", lang) if kp is part.spec.key_points[0] else ""), mark)
+    parts.append(grid)
+    if pr.steps:
+        parts.append(solution_view(pr, lang))
+    elif pr.explanation is not None:
+        line = Text(t("rep.explanation", lang), style="bold")
+        line.append(_txt(pr.explanation, lang), style="italic")
+        parts.append(Wrapped(line))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------- history and statistics
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    return "".join(SPARK[min(int(v * (len(SPARK) - 1) + 0.5), len(SPARK) - 1)] for v in values)
+
+
+def history_view(rows: list[Any], lang: str) -> RenderableType:
+    if not rows:
+        return Text(t("hist.empty", lang))
+    table = Table(title=t("hist.title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
+    for key, just in (("hist.col.id", "right"), ("hist.col.date", "left"), ("hist.col.seed", "right"),
+                      ("hist.col.mode", "left"), ("hist.col.score", "right"), ("hist.col.time", "right"),
+                      ("hist.col.status", "left")):
+        table.add_column(t(key, lang), justify=just, no_wrap=True)  # type: ignore[arg-type]
+    table.add_column("", no_wrap=True)
+    for r in rows:
+        date = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at))
+        if r.status == "submitted" and r.max_score:
+            score = f"{fmt_pts(r.score)}/{fmt_pts(r.max_score)}"
+            b = bar(r.score / r.max_score, 8)
+            used = fmt_clock(r.elapsed_s) if r.mode != "sheet" else "–"
+        else:
+            score, b = "–", Text("")
+            used = fmt_clock(r.elapsed_s) + "/" + fmt_clock(r.duration_s)
+        mode = t(f"hist.mode.{r.mode}", lang) if f"hist.mode.{r.mode}" in M else r.mode
+        table.add_row(str(r.id), date, str(r.seed), mode, score, used,
+                      t(f"hist.status.{r.status}", lang) if f"hist.status.{r.status}" in M else r.status, b)
+    out: list[RenderableType] = [table]
+    done = [r for r in reversed(rows) if r.status == "submitted" and r.max_score]
+    if done:
+        fr = [r.score / r.max_score for r in done]
+        last = fr[-1]
+        delta = f"{100 * (fr[-1] - fr[-2]):+.0f}" if len(fr) > 1 else "–"
+        out.append(Text(t("hist.trend", lang, spark=sparkline(fr[-30:]), last=f"{100 * last:.0f}%",
+                          mean=f"{100 * sum(fr) / len(fr):.0f}%", delta=delta)))
+    if any(r.status != "submitted" for r in rows):
+        out.append(Text(t("hist.resume", lang), style="dim"))
+    return Group(*out)
+
+
+
+
+def stats_view(data: dict[str, Any], lang: str) -> RenderableType:
+    if not data["chapters"]:
+        return Text(t("stats.empty", lang))
+    out: list[RenderableType] = []
+    counts = [t("stats.col.attempts", lang), t("stats.col.accuracy", lang)]
+    ct = _score_table(t("stats.title.chapter", lang), [t("rep.col.chapter", lang)] + counts)
+    for ch, d in data["chapters"].items():
+        name = CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch
+        ct.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
+    out.append(ct)
+    kt = _score_table(t("stats.title.kind", lang), [t("stats.col.kind", lang)] + counts)
+    for kind, d in data["kinds"].items():
+        name = kind
+        if kind.startswith("bank-") and f"stats.bank.{kind[5:]}" in M:
+            name = t(f"stats.bank.{kind[5:]}", lang)
+        kt.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
+    out.append(kt)
+    if data.get("due"):
+        out.append(Text(t("stats.due", lang, n=data["due"]), style="yellow"))
+    return Group(*out)
+
+
+def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> Any:
+    """Ask, key point by key point, whether each short answer makes it; save and return the re-graded report."""
+    from examgen.exam import grade_exam
+
+    marks = store.self_marks(report.exam_id) if report.exam_id is not None else {}
+    todo = [(r, part, pv) for r in report.results for part, pv in zip(r.item.problem.parts, r.verdict.parts)
+            if isinstance(part.spec, RubricSpec) and not pv.blank and pv.format_error is None]
+    if not todo:
+        con.print(Text(t("self.none", lang)))
+        return report
+    for r, part, pv in todo:
+        con.print(Rule(t("self.item", lang, n=r.item.number), style="cyan", align="left"))
+        con.print(Text(_txt(r.item.problem.prompt, lang), style="bold"))
+        line = Text(t("rep.given", lang) + " ", style="bold")
+        line.append(pv.given)
+        con.print(line)
+        from examgen.exam import correct_text
+
+        ref = Text(t("rep.reference", lang) + " ", style="bold green")
+        ref.append(correct_text(r.item.problem, part, lang))
+        con.print(ref)
+        current = list(pv.key_points or [False] * len(part.spec.key_points))
+        for i, kp in enumerate(part.spec.key_points):
+            auto = t("self.found" if current[i] else "self.missed", lang)
+            con.print(Text(t("self.ask", lang, i=i + 1, text=_txt(kp.text, lang) + t("hdr.points_after", lang,
+                                                                                     p=fmt_pts(kp.points)),
+                             auto=auto)), end="")
+            try:
+                con.file.flush()
+            except Exception:
+                pass
+            while True:
+                ev = reader.get(1.0)
+                if ev is not None:
+                    break
+            kind, _, text = ev
+            if kind == "eof":
+                break
+            if not reader.tty:
+                con.print(Text(text or ""))
+            ans = (text or "").strip().lower()
+            if ans in ("y", "yes", "是", "对", "1", "t"):
+                current[i] = True
+            elif ans in ("n", "no", "否", "错", "0", "f"):
+                current[i] = False
+        marks[(r.item.number, part.name)] = current
+    answers = {r.item.number: r.answers for r in report.results}
+    new = grade_exam(report.exam, answers, marks, exam_id=report.exam_id, time_used_s=report.time_used_s,
+                     duration_s=report.duration_s, reason=report.reason, mode=report.mode)
+    if report.exam_id is not None:
+        store.save_self_marks(report.exam_id, marks, new)
+    con.print(Text(t("self.saved", lang, got=fmt_pts(new.total), max=fmt_pts(new.max_total)), style="bold green"))
+    return new

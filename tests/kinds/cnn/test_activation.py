@@ -1,0 +1,117 @@
+"""Cross-checks of the kind `activation` (Activation functions and their derivatives).
+
+The notes on the references, shared with the kinds it was first checked with:
+Cross-checks of the training-ops kinds (activation, dropout, batchnorm, regularization, optimizer-step,
+init-scale, cross-entropy) against independent references: scipy.special, numpy, scikit-learn, and update rules
+written out here in the form of the PyTorch documentation. Nothing here calls examgen's solver helpers; examgen is
+only asked for problems (generate / from_params) and for grading."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from scipy.special import expit
+
+from examgen import registry
+
+from tests.kinds._refs import (
+    assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
+    part_score, problems, training_properties,
+)
+
+
+def central(f, x, h=1e-6):
+    """Central-difference derivative of an element-wise function."""
+    x = np.asarray(x, dtype=float)
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def act_ref(fn: str, x, slope):
+    x = np.asarray(x, dtype=float)
+    if fn == "sigmoid":
+        return expit(x)
+    if fn == "tanh":
+        return np.tanh(x)
+    if fn == "relu":
+        return np.maximum(x, 0.0)
+    return np.where(x > 0, x, slope * x)
+
+
+def test_sigmoid_derivative_bound_is_its_maximum():
+    grid = np.linspace(-8, 8, 160001)
+    assert abs(central(expit, grid).max() - 0.25) < 1e-9
+
+
+def test_activation_against_scipy_and_central_differences():
+    seen = set()
+    for pr in problems("activation"):
+        prm = pr.params
+        x = np.asarray(prm["inputs"], dtype=float)
+        if prm["ask"] == "chain":
+            seen.add("chain")
+            close(pr.answer["bound"], 0.25 ** len(x))
+            close(pr.answer["product"], np.prod(central(expit, x)), atol=1e-9, rtol=1e-6)
+            assert pr.answer["product"] <= pr.answer["bound"]
+        else:
+            fn = prm["function"]
+            seen.add(fn)
+            f = lambda t: act_ref(fn, t, prm.get("slope"))  # noqa: E731
+            close(pr.answer["value"], f(x))
+            close(pr.answer["derivative"], central(f, x), atol=1e-7)
+    assert seen == {"sigmoid", "tanh", "relu", "leaky_relu", "chain"}
+
+
+BAD_PARAMS = [
+    {"function": "tanh", "ask": "chain", "inputs": [0.5, 1.0]},
+    {"function": "relu", "ask": "values", "inputs": [0.0, 1.0]},
+    {"function": "leaky_relu", "ask": "values", "inputs": [-1.0, 1.0]},
+]
+
+
+@pytest.mark.parametrize("raw", BAD_PARAMS)
+def test_bad_params_are_one_line_param_errors(raw):
+    one_line_param_error("activation", raw)
+
+
+def not_degenerate(pr) -> None:
+    """The problem is not degenerate: the usual mistakes do not get the marks."""
+    prm, ans = pr.params, pr.answer
+    xs = prm["inputs"]
+    if prm["ask"] == "values":
+        assert len(set(xs)) == len(xs)
+        if prm["function"] in ("relu", "leaky_relu"):
+            assert all(x != 0 for x in xs) and min(xs) < 0 < max(xs)
+        # a student who gives f(x) as its derivative is wrong
+        assert part_score(pr, "derivative", ans["value"]) < 1
+    else:
+        assert ans["product"] >= 1e-4
+
+
+def test_no_rounding_ties_and_not_degenerate_over_seeds():
+    for pr in problems("activation"):
+        assert_no_rounding_ties(pr)
+        not_degenerate(pr)
+
+
+def test_formulas_over_seeds():
+    for pr in problems("activation"):
+        assert_formulas_are_typst(pr)
+
+
+@settings(deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**63 - 1))
+def test_properties(seed):
+    training_properties("activation", seed, not_degenerate)
+
+
+def test_cli_solve_reproduces_the_example(capsys, monkeypatch):
+    cli_solve_reproduces_the_example("activation", capsys, monkeypatch)
+
+
+def test_worked_examples():
+    """Hand-checked key of the README example."""
+    a = registry.get("activation").from_params(registry.get("activation").example).answer
+    close(a["value"], [1 / (1 + math.e), 0.5, 1 / (1 + math.exp(-2))])

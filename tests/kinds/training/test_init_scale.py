@@ -1,0 +1,112 @@
+"""Cross-checks of the kind `init-scale` (Xavier and He initialization scales).
+
+The notes on the references, shared with the kinds it was first checked with:
+Cross-checks of the training-ops kinds (activation, dropout, batchnorm, regularization, optimizer-step,
+init-scale, cross-entropy) against independent references: scipy.special, numpy, scikit-learn, and update rules
+written out here in the form of the PyTorch documentation. Nothing here calls examgen's solver helpers; examgen is
+only asked for problems (generate / from_params) and for grading."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from tests.kinds._refs import (
+    assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
+    part_score, problems, training_properties,
+)
+
+
+def fans_ref(prm):
+    """Fan-in / fan-out from the weight tensor's shape, as torch.nn.init computes them."""
+    shape = (prm["n_out"], prm["n_in"]) if prm["layer"] == "dense" else \
+        (prm["n_out"], prm["n_in"], prm["kernel"], prm["kernel"])
+    receptive = math.prod(shape[2:]) if len(shape) > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def test_init_scale_against_formulas():
+    seen = set()
+    for pr in problems("init-scale"):
+        prm = pr.params
+        fin, fout = fans_ref(prm)
+        uniform = prm["dist"] == "uniform"
+        gain_to_bound = math.sqrt(3.0) if uniform else 1.0  # U(−a, a) has variance a²/3
+        x_var, h_var = 2.0 / (fin + fout), 2.0 / fin
+        seen.add((prm["scheme"], prm["dist"], prm["layer"]))
+        if prm["scheme"] == "both":
+            assert pr.answer["fan"] == [fin, fout]
+            close(pr.answer["xavier"], gain_to_bound * math.sqrt(x_var))
+            close(pr.answer["he"], gain_to_bound * math.sqrt(h_var))
+            continue
+        var = x_var if prm["scheme"] == "xavier" else h_var
+        if prm["scheme"] == "xavier":
+            assert pr.answer["fan"] == [fin, fout]
+            close(pr.answer["scale"], math.sqrt(6.0 / (fin + fout)) if uniform else math.sqrt(2.0 / (fin + fout)))
+        else:
+            assert pr.answer["fan_in"] == fin
+            close(pr.answer["scale"], math.sqrt(6.0 / fin) if uniform else math.sqrt(2.0 / fin))
+        close(pr.answer["variance"], var)
+    assert len(seen) == 12, seen
+
+
+def test_init_scale_empirical_variance():
+    """Draw weights with the keyed scale: their sample variance matches the scheme's target variance."""
+    checked = 0
+    for seed, pr in enumerate(problems("init-scale")[:60]):
+        prm = pr.params
+        fin, fout = fans_ref(prm)
+        rng = np.random.default_rng(seed)
+        pairs = ([("xavier", 2.0 / (fin + fout)), ("he", 2.0 / fin)] if prm["scheme"] == "both"
+                 else [("scale", 2.0 / (fin + fout) if prm["scheme"] == "xavier" else 2.0 / fin)])
+        for key, target in pairs:
+            s = pr.answer[key]
+            w = rng.uniform(-s, s, 200_000) if prm["dist"] == "uniform" else rng.normal(0.0, s, 200_000)
+            assert abs(w.var() / target - 1) < 0.03, (prm, key)
+            checked += 1
+    assert checked >= 60
+
+
+BAD_PARAMS = [
+    {"scheme": "he", "dist": "normal", "layer": "conv", "n_in": 3, "n_out": 8},
+    {"scheme": "he", "dist": "cauchy", "layer": "dense", "n_in": 3, "n_out": 8},
+]
+
+
+@pytest.mark.parametrize("raw", BAD_PARAMS)
+def test_bad_params_are_one_line_param_errors(raw):
+    one_line_param_error("init-scale", raw)
+
+
+def not_degenerate(pr) -> None:
+    """The problem is not degenerate: the usual mistakes do not get the marks."""
+    prm, ans = pr.params, pr.answer
+    fin, fout = fans_ref(prm)
+    if prm["scheme"] != "he":
+        assert (fin + fout) / fin >= 1.1  # Xavier and He clearly differ
+    if prm["scheme"] == "both":
+        assert part_score(pr, "xavier", ans["he"]) == 0
+
+
+def test_no_rounding_ties_and_not_degenerate_over_seeds():
+    for pr in problems("init-scale"):
+        assert_no_rounding_ties(pr)
+        not_degenerate(pr)
+
+
+def test_formulas_over_seeds():
+    for pr in problems("init-scale"):
+        assert_formulas_are_typst(pr)
+
+
+@settings(deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**63 - 1))
+def test_properties(seed):
+    training_properties("init-scale", seed, not_degenerate)
+
+
+def test_cli_solve_reproduces_the_example(capsys, monkeypatch):
+    cli_solve_reproduces_the_example("init-scale", capsys, monkeypatch)
