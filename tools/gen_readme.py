@@ -4,7 +4,7 @@
     python tools/gen_readme.py --check  # exit 1 if README.md is out of date (the tests run this)
 
 Generated sections sit between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers:
-`kinds-table` (one row per kind) and `kinds` (params, conventions, variants and a worked example per kind)."""
+`kinds-table` (one row per kind), `mistakes` (the declared mistakes) and `kinds` (params, conventions, variants and a worked example per kind)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,20 @@ def kinds_detail() -> str:
     return "\n".join(out)
 
 
+def mistakes_list() -> str:
+    """The declared mistakes of every kind (examgen/kinds/*/*.py `MISTAKES`), so the list cannot go stale."""
+    from examgen import registry
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = ["| kind | id | the mistake | 错误 | goes wrong at the step |", "|---|---|---|---|---|"]
+    for k in registry.all_kinds():
+        for m in k.mistakes:
+            rows.append(f"| `{k.name}` | `{m.id}` | {cell(m.text.en)} | {cell(m.text.zh)} | {m.step.strip('$')}… |")
+    return "\n".join(rows)
+
+
 def doc_section(name: str) -> str:
     """A document from docs/ as a README section: its title becomes a level-2 heading, the rest moves down one
     level, and image links are rewritten relative to the repository root."""
@@ -106,7 +120,7 @@ def bank_stats() -> str:
     return "\n".join(rows)
 
 
-SECTIONS = {"kinds-table": kinds_table, "bank-stats": bank_stats, "kinds": kinds_detail,
+SECTIONS = {"kinds-table": kinds_table, "mistakes": mistakes_list, "bank-stats": bank_stats, "kinds": kinds_detail,
             "exam-doc": lambda: doc_section("exam.md"), "export-doc": lambda: doc_section("export.md")}
 
 
