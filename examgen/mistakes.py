@@ -26,11 +26,12 @@ if TYPE_CHECKING:
 class Mistake:
     """One misconception. `wrong(params)` returns the student's value: a bare value for a single-answer problem,
     or {part name: value} for the parts the mistake changes; None when the mistake does not apply to these
-    params. `step` is the start of the English title of the worked-solution step where it goes wrong."""
+    params. `step` is the start of the English title of the worked-solution step where it goes wrong (or a tuple
+    of such starts, the first found is taken: a kind whose variants title the step differently)."""
 
     id: str
     text: Bi
-    step: str
+    step: str | tuple[str, ...]
     wrong: Callable[[dict[str, Any]], Any]
 
     def values(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -66,11 +67,12 @@ class Diagnosis:
                 "step": self.step_number, "step_title": self.step.title.get(lang) if self.step else None}
 
 
-def find_step(steps: list[Step], title: str) -> int | None:
-    """The 1-based number of the first step whose English title starts with `title`."""
-    for i, s in enumerate(steps, start=1):
-        if s.title.en.startswith(title):
-            return i
+def find_step(steps: list[Step], title: str | tuple[str, ...]) -> int | None:
+    """The 1-based number of the first step whose English title starts with `title` (or one of the titles)."""
+    for t in (title,) if isinstance(title, str) else title:
+        for i, s in enumerate(steps, start=1):
+            if s.title.en.startswith(t):
+                return i
     return None
 
 

@@ -13,6 +13,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import _NICE_CHANNELS, INT, _bias_text, _shape, pick
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -171,6 +172,32 @@ def prompt_params(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _count_as(params: dict[str, Any], depth: bool = True, bias: bool = True, per_position: bool = False) -> Any:
+    """The parameter count done with one wrong rule: kernels without depth (k×k, not k×k×C_in), no biases, or a
+    separate kernel at each of the H×W positions (no weight sharing). The value of the part that holds it."""
+    layer, (h, w, c), n = params["layer"], params["input_shape"], params["out"]
+    side = params.get("kernel", 0) ** 2 if layer == "conv" else h * w
+    per = side * (c if depth else 1) * (h * w if per_position else 1)
+    total = per * n + (n if params["bias"] and bias else 0)
+    return {"params": total} if layer == "global" else total
+
+
+MISTAKES = (
+    Mistake("forgot-bias", Bi("忘了偏置：每个卷积核 / 神经元还有 1 个偏置", "forgot the biases: one per kernel / neuron"),
+            ("Add one bias", "Parameters of the global convolution"),
+            lambda p: _count_as(p, bias=False) if p["bias"] else None),
+    Mistake("kernel-without-depth", Bi("卷积核只算了 k × k，漏了深度 C_in（卷积核深度等于输入通道数）",
+            "counted a kernel as k × k and left out its depth C_in (a kernel is as deep as the input)"),
+            "Each kernel is",
+            lambda p: _count_as(p, depth=False) if p["layer"] != "fc" and p["input_shape"][2] > 1 else None),
+    Mistake("no-weight-sharing", Bi("按每个位置一套卷积核算了（再乘以 H × W）；卷积核在所有位置共享参数",
+            "multiplied by the H × W positions; a kernel's weights are shared across all positions"),
+            "Weights of all",
+            lambda p: _count_as(p, per_position=True) if p["layer"] == "conv" and p["input_shape"][0] > 1 else None),
+)
+
+
 register(Kind(
     name="conv-params", chapter="cnn", section="calculation", points=4,
     title=Bi("卷积层与全连接层的参数量", "Parameters of convolutional and fully-connected layers"),
@@ -183,4 +210,5 @@ register(Kind(
               "with / without biases"),
     sample=sample_params, prompt=prompt_params, solve=conv_params, schema=PARAMS_SCHEMA,
     example={"layer": "global", "input_shape": [12, 12, 20], "out": 100, "bias": True},
+    mistakes=MISTAKES,
 ))

@@ -15,6 +15,7 @@ from examgen.kinds.rnn._shared import _candidate, _dims, _rows_work, _terms, _v,
 from examgen.mathfmt import num, p
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -159,6 +160,41 @@ def prompt_gru(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _z_reversed(params: dict[str, Any]) -> dict[str, list[float]]:
+    """h_t = z ⊙ h_prev + (1 − z) ⊙ h̃: the update gate taken as the share of the old state."""
+    v = gru_values(params)
+    return {"h": [zi * hp + (1 - zi) * ht for zi, hp, ht in zip(v["z"], params["h_prev"], v["h_tilde"])]}
+
+
+def _no_reset(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    """h̃ = tanh(W_h [h_prev, x] + b_h): the reset gate left out of the candidate."""
+    if not any(params["h_prev"]):
+        return None
+    v = gru_values(params)
+    h_tilde = gru_candidate(params, [1.0] * len(params["h_prev"]))[1]
+    return {"h_tilde": h_tilde, "h": gru_update(params, v["z"], h_tilde)}
+
+
+def _no_bias(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    if not any(v for b in _GB for v in params[b]):
+        return None
+    v = gru_values({**params, **{b: [0.0] * len(params[b]) for b in _GB}})
+    return {k: v[k] for k in ("z", "r", "h_tilde", "h")}
+
+
+MISTAKES = (
+    Mistake("z-reversed", Bi("更新门用反了：h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t；本课程中 z_t 是新候选状态所占的比例",
+            "reversed the update gate: h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t; here z_t is the share of the new "
+            "candidate"), "New hidden state", _z_reversed),
+    Mistake("candidate-without-reset", Bi("候选状态没有用重置门缩放旧状态：应为 tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h)",
+            "left the reset gate out of the candidate: it is tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h)"),
+            "Scale the old state", _no_reset),
+    Mistake("forgot-bias", Bi("门和候选状态的计算漏了偏置 b", "left the biases b out of the gates and the candidate"),
+            "Update gate", _no_bias),
+)
+
+
 register(Kind(
     name="gru-step", chapter="rnn", section="calculation", points=8,
     title=Bi("GRU 单步计算", "One GRU step"),
@@ -174,4 +210,5 @@ register(Kind(
     carry_forward=gru_carry_forward,
     example={"x": [1.0], "h_prev": [0.5], "W_z": [[0.5, -0.4]], "W_r": [[0.3, 0.8]], "W_h": [[0.6, 0.2]],
              "b_z": [0.1], "b_r": [0.0], "b_h": [-0.2]},
+    mistakes=MISTAKES,
 ))
