@@ -51,16 +51,16 @@ def _eq3(x: float) -> str:
     return "=" if abs(round(x, 3) - x) < 1e-12 else "approx"
 
 
-def nms_run(params: dict[str, Any]) -> tuple[list[int], list[tuple[int, list[tuple[int, float, float, float]]]]]:
-    """Greedy NMS. Returns the kept indices (in the order they are kept) and, for each round, the kept box and
-    its comparisons (other index, intersection, union, IoU) with the boxes still in play."""
-    fmt = params["box_format"]
-    corners = [to_corners(b, fmt) for b in params["boxes"]]
-    scores = params["scores"]
-    thr = params["iou_threshold"]
+Rounds = list[tuple[int, list[tuple[int, float, float, float]]]]
+
+
+def greedy_nms(corners: list[list[float]], scores: list[float], thr: float) -> tuple[list[int], Rounds]:
+    """Greedy NMS over corner boxes: the kept indices (in the order they are kept) and, for each round, the kept
+    box and its comparisons (other index, intersection, union, IoU) with the boxes still in play. A box whose IoU
+    with a kept box exceeds `thr` is suppressed."""
     remaining = sorted(range(len(scores)), key=lambda i: -scores[i])
     kept: list[int] = []
-    rounds = []
+    rounds: Rounds = []
     while remaining:
         best = remaining.pop(0)
         kept.append(best)
@@ -75,6 +75,12 @@ def nms_run(params: dict[str, Any]) -> tuple[list[int], list[tuple[int, list[tup
         rounds.append((best, comps))
         remaining = survivors
     return kept, rounds
+
+
+def nms_run(params: dict[str, Any]) -> tuple[list[int], Rounds]:
+    """Greedy NMS of the kind's params (boxes in their stated format)."""
+    corners = [to_corners(b, params["box_format"]) for b in params["boxes"]]
+    return greedy_nms(corners, params["scores"], params["iou_threshold"])
 
 
 def nms(params: dict[str, Any]) -> Solution:

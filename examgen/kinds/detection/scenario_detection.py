@@ -13,6 +13,7 @@ from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _asks, _lbl, _r, pick, table
 from examgen.kinds.detection._shared import inter_union, pr_table, voc_ap
+from examgen.kinds.detection.nms import Rounds, greedy_nms
 from examgen.mathfmt import num, round_answer
 from examgen.model import LabelsSpec, MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -64,27 +65,9 @@ def det_overlaps(params: dict[str, Any]) -> list[list[tuple[float, float]]]:
     return [[inter_union(pb, gb) for gb in gts] for pb in params["preds"]]
 
 
-def det_nms(params: dict[str, Any]) -> tuple[list[int], list[tuple[int, list[tuple[int, float, float, float]]]]]:
-    """Greedy NMS by descending score; a box whose IoU with a kept box exceeds the threshold is suppressed."""
-    corners = params["preds"]
-    remaining = sorted(range(len(corners)), key=lambda i: -params["scores"][i])
-    kept: list[int] = []
-    rounds = []
-    thr = params["nms_threshold"]
-    while remaining:
-        best = remaining.pop(0)
-        kept.append(best)
-        comps, survivors = [], []
-        box = corners[best]
-        for j in remaining:
-            inter, union = inter_union(box, corners[j])
-            v = inter / union
-            comps.append((j, inter, union, v))
-            if v <= thr:
-                survivors.append(j)
-        rounds.append((best, comps))
-        remaining = survivors
-    return kept, rounds
+def det_nms(params: dict[str, Any]) -> tuple[list[int], Rounds]:
+    """Greedy NMS of the predictions by descending score (the nms kind's own procedure)."""
+    return greedy_nms(params["preds"], params["scores"], params["nms_threshold"])
 
 
 def det_match(params: dict[str, Any], ious: list[list[float]], kept: list[int]) -> list[tuple[int, int, float, bool]]:
