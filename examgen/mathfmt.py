@@ -117,6 +117,9 @@ def _script(body: str, table: dict[int, int], ok: set[str], mark: str) -> str:
     return f"{mark}({body})"
 
 
+_DIGRAPHS = {"<=": "≤", ">=": "≥", "!=": "≠", "<-": "←", "->": "→"}
+
+
 def to_unicode(expr: str) -> str:
     """Plain-Unicode rendering of a Typst math string (for the terminal and Markdown)."""
     out: list[str] = []
@@ -169,24 +172,8 @@ def to_unicode(expr: str) -> str:
                 out.append(name)
             i = end
             continue
-        if s.startswith("<=", i):
-            out.append("≤")
-            i += 2
-            continue
-        if s.startswith(">=", i):
-            out.append("≥")
-            i += 2
-            continue
-        if s.startswith("!=", i):
-            out.append("≠")
-            i += 2
-            continue
-        if s.startswith("<-", i) and not s.startswith("<=", i):
-            out.append("←")
-            i += 2
-            continue
-        if s.startswith("->", i):
-            out.append("→")
+        if s[i:i + 2] in _DIGRAPHS:
+            out.append(_DIGRAPHS[s[i:i + 2]])
             i += 2
             continue
         if c == "-":
