@@ -112,7 +112,19 @@ def conv_params(params: dict[str, Any]) -> Solution:
 
 
 # ---------------------------------------------------------------- sampler and prompt
+MAX_COUNT = 9_999_999
+"""The largest parameter count drawn: at most 7 digits, so the multiplication stays workable by hand."""
+
+
 def sample_params(rng: random.Random) -> dict[str, Any]:
+    """A layer whose parameter count has at most 7 digits (draws above `MAX_COUNT` are redrawn)."""
+    while True:
+        params = _draw_params(rng)
+        if conv_params_count(params) <= MAX_COUNT:
+            return params
+
+
+def _draw_params(rng: random.Random) -> dict[str, Any]:
     layer = pick(rng, ["conv", "conv", "fc", "fc", "global", "global"])
     bias = rng.random() < 0.6
     if layer == "conv":

@@ -127,18 +127,18 @@ def prompt_pool(params: dict[str, Any]) -> Prompt:
     c = params.get("channels")
     h, w = len(image), len(image[0])
     name = {"max": ("最大池化", "max pooling"), "avg": ("平均池化", "average pooling"),
-            "both": ("最大池化和平均池化", "max pooling and average pooling")}[mode]
+            "both": ("最大池化与平均池化", "max pooling and average pooling")}[mode]
     floored = (h - f) % s != 0 or (w - f) % s != 0
     if c and c > 1:
         what_zh = f"某 ${_shape([h, w, c])}$ 特征图的第 1 个通道如下图所示。"
         what_en = f"The figure shows the first channel of a ${_shape([h, w, c])}$ feature map."
-        ask_zh = f"求池化后整个特征图的尺寸（高×宽×通道），以及图中这个通道的{name[0]}结果"
+        ask_zh = f"求池化后整个特征图的尺寸（高×宽×通道），以及图中这个通道的{name[0]}的结果"
         ask_en = (f"Give the size of the whole pooled feature map (height × width × channels) and the {name[1]} "
                   f"result for the channel shown")
     else:
         what_zh = f"下图为 {h}×{w} 的单通道特征图。"
         what_en = f"The figure shows a {h}×{w} single-channel feature map."
-        ask_zh = f"求池化后的尺寸和{name[0]}结果"
+        ask_zh = f"求池化后的尺寸，以及{name[0]}的结果"
         ask_en = f"Give the pooled size and the {name[1]} result"
     if mode != "max":
         ask_zh += "（平均值保留两位小数）"

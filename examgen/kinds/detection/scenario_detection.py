@@ -330,8 +330,8 @@ def sample_det(rng: random.Random) -> dict[str, Any]:
 
 
 def _det_interesting(gts: list[list[int]], preds: list[list[int]], scores: list[float], thr: float) -> bool:
-    """NMS removes some boxes but keeps at least two, at least one kept box is a TP, and precision and recall are
-    not both 1. (Greedy NMS keeps a box exactly when its IoU with every higher-scoring kept box is ≤ thr; a
+    """NMS removes some boxes but keeps at least two, at least one kept box is a TP, precision and recall are not
+    both 1, and the AP differs from the precision at 3 decimals. (Greedy NMS keeps a box exactly when its IoU with every higher-scoring kept box is ≤ thr; a
     hypothesis test checks this shortcut against the classic NMS loop and the VOC matching.)"""
     kept: list[list[int]] = []
     for i in sorted(range(len(preds)), key=scores.__getitem__, reverse=True):
@@ -344,15 +344,20 @@ def _det_interesting(gts: list[list[int]], preds: list[list[int]], scores: list[
     if len(kept) == len(preds) or len(kept) < 2:
         return False
     used: set[int] = set()
+    flags: list[int] = []
     for box in kept:  # VOC matching at IoU 0.5, by descending score; the first of equal IoUs is the best
         best, best_v = 0, -1.0
         for c, gt in enumerate(gts):
             v = _iou(box, gt)
             if v > best_v:
                 best, best_v = c, v
-        if best_v >= 0.5 and best not in used:
+        flags.append(int(best_v >= 0.5 and best not in used))
+        if flags[-1]:
             used.add(best)
-    return bool(used) and not (len(used) == len(kept) == len(gts))
+    if not used or len(used) == len(kept) == len(gts):
+        return False
+    prec, rec, _ = pr_table(flags, len(gts))  # an AP equal to the precision would teach nothing new
+    return round(voc_ap(prec, rec), 3) != round(len(used) / len(kept), 3)
 
 
 def prompt_det(params: dict[str, Any]) -> Prompt:

@@ -207,7 +207,7 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
         bz = "每组权重只带一个偏置向量（$h$ 个数）"
         be = "every set of weights has a single bias vector ($h$ numbers)"
     sets_zh = ("（每个门以及候选状态各有一组作用于 $[h_(t-1), x_t]$ 的权重）" if cell != "rnn"
-               else "($h_t = tanh(W x_t + U h_(t-1) + b)$)")
+               else "（$h_t = tanh(W x_t + U h_(t-1) + b)$）")
     sets_en = (" (each gate and the candidate state has its own set of weights acting on $[h_(t-1), x_t]$)"
                if cell != "rnn" else " ($h_t = tanh(W x_t + U h_(t-1) + b)$)")
     if ask == "layer":

@@ -40,6 +40,9 @@ def _check_dilated(params: dict[str, Any]) -> None:
             raise ParamError(f"an effective kernel of {ke} cannot keep the size with symmetric padding")
         if params.get("padding") is not None:
             raise ParamError("ask=same asks for the padding; leave it out")
+        if min(params["input_hw"]) < ke:
+            raise ParamError(f"the effective kernel {ke} is larger than the {params['input_hw'][0]}×"
+                             f"{params['input_hw'][1]} input; 'same' padding needs an input at least k' wide")
         return
     pad = params.get("padding")
     if pad is None:
@@ -214,7 +217,8 @@ def sample_dilated(rng: random.Random) -> dict[str, Any]:
                 "in_channels": c_in, "out_channels": c_out, "bias": bias}
     if ask == "same":
         k, d = pick(rng, [(3, 2), (3, 3), (3, 4), (3, 6), (3, 8), (3, 12), (3, 18), (3, 24), (5, 2), (5, 3), (7, 2)])
-        h = pick(rng, [28, 32, 56, 64, 65, 96, 128, 129, 224])
+        ke = effective_kernel(k, d)
+        h = pick(rng, [x for x in (28, 32, 56, 64, 65, 96, 128, 129, 224) if x >= ke])
         return {"ask": "same", "kernel": k, "rates": [d], "input_hw": [h, h], "stride": 1,
                 "in_channels": c_in, "out_channels": c_out, "bias": bias}
     k = pick(rng, [3, 3, 3, 5])

@@ -181,7 +181,7 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
     what_en = "the bound $a$" if uniform else "the standard deviation $sigma$"
     xav_zh = f"Xavier（Glorot）初始化使权重方差为 $2/({nin} + {nout})$"
     xav_en = f"Xavier (Glorot) initialization sets the weight variance to $2/({nin} + {nout})$"
-    he_zh = f"He(Kaiming)初始化使权重方差为 $2/{nin}$"
+    he_zh = f"He（Kaiming）初始化使权重方差为 $2/{nin}$"
     he_en = f"He (Kaiming) initialization sets the weight variance to $2/{nin}$"
     if scheme == "both":
         zh = (f"{layer_zh}权重从{dist_zh}中采样。已知 {xav_zh}，{he_zh}。求该层的扇入与扇出，"
@@ -193,7 +193,7 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
         name_zh, name_en = "Xavier（Glorot）初始化", "Xavier (Glorot) initialization"
         var_t = f"2/({nin} + {nout})"
     else:
-        name_zh, name_en = "He(Kaiming)初始化", "He (Kaiming) initialization"
+        name_zh, name_en = "He（Kaiming）初始化", "He (Kaiming) initialization"
         var_t = f"2/{nin}"
     fan_zh = "扇入与扇出" if scheme == "xavier" else "扇入"
     fan_en = "fan-in and fan-out" if scheme == "xavier" else "fan-in"
