@@ -184,3 +184,196 @@ def test_adam_issue_example_seed_100059() -> None:
     assert grade(pr, {"w2": "-0.0008"}).parts[3].correct
     assert grade(pr, {"w2": "-0.0006"}).parts[3].correct
     assert not grade(pr, {"w2": "-0.0010"}).parts[3].correct
+
+
+# ---------------------------------------------------------------- every kind: a rounded path or a checked claim
+def _sig(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def _r4(v):
+    return [round(x, 4) for x in v] if isinstance(v, list) else round(v, 4)
+
+
+def _affine(w: list[list[float]], vec: list[float], b: list[float]) -> list[float]:
+    return [sum(a * c for a, c in zip(row, vec)) + bb for row, bb in zip(w, b)]
+
+
+def _gru_rounded(p: dict, h: list[float], x: list[float]) -> dict[str, list[float]]:
+    """One GRU step (update gate takes the candidate) with z, r, h̃ and h each written to 4 decimals."""
+    hx = h + x
+    z = _r4([_sig(v) for v in _affine(p["W_z"], hx, p["b_z"])])
+    r = _r4([_sig(v) for v in _affine(p["W_r"], hx, p["b_r"])])
+    ht = _r4([math.tanh(v) for v in _affine(p["W_h"], [a * b for a, b in zip(r, h)] + x, p["b_h"])])
+    return {"z": z, "r": r, "h_tilde": ht, "h": _r4([(1 - zz) * hh + zz * tt for zz, hh, tt in zip(z, h, ht)])}
+
+
+def _lstm_rounded(p: dict, h: list[float], c: list[float], x: list[float]) -> dict[str, list[float]]:
+    """One LSTM step with every gate, C̃, C and h written to 4 decimals."""
+    hx = h + x
+    f, i, o = (_r4([_sig(v) for v in _affine(p[f"W_{g}"], hx, p[f"b_{g}"])]) for g in "fio")
+    ct = _r4([math.tanh(v) for v in _affine(p["W_c"], hx, p["b_c"])])
+    c_new = _r4([ff * cc + ii * tt for ff, cc, ii, tt in zip(f, c, i, ct)])
+    return {"f": f, "i": i, "o": o, "c_tilde": ct, "c": c_new,
+            "h": _r4([oo * math.tanh(cc) for oo, cc in zip(o, c_new)])}
+
+
+def _sequence_rounded(p: dict) -> dict[str, list[float]]:
+    (x1, x2), h0 = p["xs"], list(p["h0"])
+    if p["cell"] == "gru":
+        s1 = _gru_rounded(p, h0, x1)
+        return {"z1": s1["z"], "h_tilde1": s1["h_tilde"], "h1": s1["h"], "h2": _gru_rounded(p, s1["h"], x2)["h"]}
+    s1 = _lstm_rounded(p, h0, list(p["c0"]), x1)
+    s2 = _lstm_rounded(p, s1["h"], s1["c"], x2)
+    return {"c1": s1["c"], "h1": s1["h"], "c2": s2["c"], "h2": s2["h"]}
+
+
+def _bptt_rounded(p: dict) -> dict[str, object]:
+    """Hidden states and factors w(1 − h²) written to 4 decimals; products and powers of the written factors."""
+    w = p["w"]
+    if p["mode"] == "given-pre":
+        h = _r4([math.tanh(a) for a in p["pre"]])
+        factors = _r4([w[0] * (1 - v * v) for v in h])
+        return {"h": h, "factors": factors, "product": math.prod(factors)}
+    if p["mode"] == "given-h":
+        factors = _r4([w[0] * (1 - v * v) for v in p["h"]])
+        return {"factors": factors, "product": math.prod(factors)}
+    if p["mode"] == "steps":
+        f = _r4(w[0] * (1 - p["state"] ** 2))
+        grows = abs(f) > 1  # "first exceeds M" (exploding) rather than "first falls below ε"
+        k = next(k for k in range(1, 10_000) if (abs(f) ** k > p["threshold"] if grows else abs(f) ** k < p["threshold"]))
+        return {"factor": f, "steps": k}
+    factors = _r4([v * (1 - p["state"] ** 2) for v in w])
+    return {"factors": factors, "vanish": factors[0] ** p["T"], "explode": factors[1] ** p["T"]}
+
+
+def _pr_rounded(p: dict) -> dict[str, float]:
+    """Accuracy, precision and recall written to 2 decimals; F1 = 2PR/(P + R) from the written P and R."""
+    prec, rec = round(p["tp"] / (p["tp"] + p["fp"]), 2), round(p["tp"] / (p["tp"] + p["fn"]), 2)
+    acc = (p["tp"] + p["tn"]) / (p["tp"] + p["fp"] + p["fn"] + p["tn"])
+    return {"accuracy": acc, "precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec)}
+
+
+def _bn_rounded(p: dict) -> dict[str, object]:
+    """BN with μ and σ² (2 decimals), √(σ² + ε) (4 decimals) and x̂ (2 decimals) written down and carried."""
+    feats = p["batch"]
+    if p["ask"] == "inference":
+        std = [round(math.sqrt(v + p["eps"]), 4) for v in p["running_var"]]
+        y = [[g * (x - m) / sd + b for x in row]
+             for row, g, b, m, sd in zip(feats, p["gamma"], p["beta"], p["running_mean"], std)]
+        return {"std": std[0] if len(std) == 1 else std, "y": y[0] if len(y) == 1 else y}
+    mean = [round(sum(row) / len(row), 2) for row in feats]
+    var = [round(sum((x - m) ** 2 for x in row) / len(row), 2) for row, m in zip(feats, mean)]
+    asked = len(feats) == 1  # x̂ is asked (and so written to 2 decimals) only for a single feature
+    xhat = [[round((x - m) / math.sqrt(v + p["eps"]), 2 if asked else 12) for x in row]
+            for row, m, v in zip(feats, mean, var)]
+    y = [[g * xh + b for xh in row] for row, g, b in zip(xhat, p["gamma"], p["beta"])]
+    one = len(feats) == 1
+    return {"mean": mean[0] if one else mean, "var": var[0] if one else var,
+            "xhat": xhat[0] if one else xhat, "y": y[0] if one else y}
+
+
+def _ce_rounded(p: dict) -> dict[str, object]:
+    """Probabilities and per-pixel losses written to 4 decimals; the loss and means from the written values."""
+    if p["ask"] == "softmax":
+        probs = _r4(_softmax(p["logits"]))
+        return {"probs": probs, "loss": -math.log(probs[p["target"]])}
+    rows, cols = p["shape"]
+    if p["ask"] == "focal":
+        pt = [q if y == 1 else 1 - q for q, y in zip(p["probs_fg"], p["labels"])]
+        ce = _r4([-math.log(v) for v in pt])
+        alpha = [1.0] * len(pt) if "alpha" not in p else [p["alpha"] if y == 1 else 1 - p["alpha"] for y in p["labels"]]
+        fl = _r4([a * (1 - v) ** p["gamma"] * c for a, v, c in zip(alpha, pt, ce)])
+        return {"ce": sum(ce) / len(ce), "fl": fl, "mean": sum(fl) / len(fl)}
+    losses = _r4([-math.log(q[y]) for q, y in zip(p["probs"], p["labels"])])
+    grid = [losses[r * cols:(r + 1) * cols] for r in range(rows)]
+    if p["ask"] == "pixel":
+        return {"losses": grid, "mean": sum(losses) / len(losses)}
+    w = [p["class_weights"][y] for y in p["labels"]]
+    total = sum(a * b for a, b in zip(w, losses))
+    return {"losses": grid, "mean": total / (sum(w) if p["weight_norm"] == "weights" else len(losses))}
+
+
+def _activation_rounded(p: dict) -> dict[str, object]:
+    """Derivatives from the values written to 4 decimals (σ' = σ(1 − σ), tanh' = 1 − tanh²); chain products of the
+    per-layer derivatives written to 6 decimals."""
+    fn, xs = p["function"], p["inputs"]
+    if p["ask"] == "chain":
+        if fn == "sigmoid":
+            d = [round(_sig(z) * (1 - _sig(z)), 6) for z in xs]
+            return {"bound": 0.25 ** len(xs), "product": math.prod(d)}
+        d = [round(1 - math.tanh(z) ** 2, 6) for z in xs]
+        return {"bound": 1.0, "product": math.prod(d)}
+    if fn == "sigmoid":
+        v = _r4([_sig(x) for x in xs])
+        return {"value": v, "derivative": [a * (1 - a) for a in v]}
+    if fn == "tanh":
+        v = _r4([math.tanh(x) for x in xs])
+        return {"value": v, "derivative": [1 - a * a for a in v]}
+    slope = p.get("slope", 0.0) if fn == "leaky_relu" else 0.0
+    return {"value": [x if x > 0 else slope * x for x in xs], "derivative": [1.0 if x > 0 else slope for x in xs]}
+
+
+def _init_rounded(p: dict) -> dict[str, object]:
+    """The variance written to 6 decimals, the scale (σ, or a = √(3 var) for a uniform) from the written variance."""
+    k2 = p.get("kernel", 1) ** 2 if p["layer"] == "conv" else 1
+    n_in, n_out = k2 * p["n_in"], k2 * p["n_out"]
+    var = {"xavier": 2 / (n_in + n_out), "he": 2 / n_in}
+    c = 3 if p["dist"] == "uniform" else 1
+    if p["scheme"] == "both":
+        return {"fan": [n_in, n_out], **{s: math.sqrt(c * v) for s, v in var.items()}}
+    v = round(var[p["scheme"]], 6)
+    fan = {"fan": [n_in, n_out]} if p["scheme"] == "xavier" else {"fan_in": n_in}
+    return {**fan, "scale": math.sqrt(c * v), "variance": v}
+
+
+def _f1(prec: float, rec: float) -> float:
+    return 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+
+
+def _confusion_rounded(p: dict) -> dict[str, object]:
+    """Per-class P and R written to 3 decimals, F1 from the written P and R (also written), averages of the
+    written per-class values; micro P and R from the totals, written, then their F1."""
+    m = p["matrix"]  # rows = actual classes in the params; `layout` only says how the table is drawn
+    n = len(m)
+    tp = [m[i][i] for i in range(n)]
+    support = [sum(row) for row in m]
+    predicted = [sum(m[i][j] for i in range(n)) for j in range(n)]
+    r3 = lambda v: round(v, 3)  # noqa: E731
+    prec = [r3(t / q) if q else 0.0 for t, q in zip(tp, predicted)]
+    rec = [r3(t / s) for t, s in zip(tp, support)]
+    f1 = [r3(_f1(a, b)) for a, b in zip(prec, rec)]
+    total = sum(support)
+    acc = sum(tp) / total
+    mean = lambda v: sum(v) / n  # noqa: E731
+    wmean = lambda v: sum(a * s for a, s in zip(v, support)) / total  # noqa: E731
+    micro = r3(sum(tp) / total)  # micro P = micro R = accuracy for single-label classes
+    c = p.get("target", 0)
+    return {"macro_p": mean(prec), "macro_r": mean(rec), "macro_f1": mean(f1), "accuracy": acc,
+            "weighted_p": wmean(prec), "weighted_r": wmean(rec), "weighted_f1": wmean(f1),
+            "micro_f1": _f1(micro, micro),
+            **({"precision": prec, "recall": rec, "f1": f1} if p["ask"] == "per-class"
+               else {"precision": prec[c], "recall": rec[c], "f1": _f1(prec[c], rec[c])})}
+
+
+_ROUNDED_PATHS = {
+    "confusion-matrix": _confusion_rounded,
+    "cross-entropy": _ce_rounded,
+    "activation": _activation_rounded,
+    "init-scale": _init_rounded,
+    "precision-recall": _pr_rounded,
+    "batchnorm": _bn_rounded,
+    "gru-step": lambda p: _gru_rounded(p, list(p["h_prev"]), list(p["x"])),
+    "lstm-step": lambda p: _lstm_rounded(p, list(p["h_prev"]), list(p["c_prev"]), list(p["x"])),
+    "scenario-sequence": _sequence_rounded,
+    "bptt-gradient": _bptt_rounded,
+}
+
+
+def _typed(part, value) -> str:
+    """`value` written as a student would: to the part's decimals (integers as integers)."""
+    d = getattr(part.spec, "decimals", None)
+    fmt = (lambda x: str(int(x))) if part.spec.integer or d is None and float(value if not isinstance(value, list) else value[0]).is_integer() else (lambda x: f"{x:.{d if d is not None else 6}f}")
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return "; ".join(", ".join(fmt(x) for x in row) for row in value)
+    return ", ".join(fmt(x) for x in value) if isinstance(value, list) else fmt(value)

@@ -288,6 +288,22 @@ def _bn_answers(params: dict[str, Any]) -> Solution:
     return batchnorm(params, steps_wanted=False)
 
 
+def bn_rounded(params: dict[str, Any]) -> dict[str, Any]:
+    """y from the asked intermediates as written (x̂ to 2 decimals; √(σ²+ε) to 4 at test time), see
+    examgen.rounding. Only a single feature in training asks for x̂; the other variants carry √(σ²+ε)."""
+    batch, gamma, beta = params["batch"], params["gamma"], params["beta"]
+    if params["ask"] == "inference":
+        dens = [round(math.sqrt(v + params["eps"]), 4) for v in params["running_var"]]
+        ys = [[g * (x - mu) / den + b for x in row]
+              for row, g, b, mu, den in zip(batch, gamma, beta, params["running_mean"], dens)]
+    elif len(batch) == 1:
+        mu, var = bn_stats(batch[0])
+        ys = [[gamma[0] * round((x - mu) / math.sqrt(var + params["eps"]), 2) + beta[0] for x in batch[0]]]
+    else:
+        return {}
+    return {"y": ys[0] if len(batch) == 1 else ys}
+
+
 register(Kind(
     name="batchnorm", chapter="training", section="calculation", points=8,
     title=Bi("批量规范化", "Batch normalization"),
@@ -297,6 +313,6 @@ register(Kind(
                    "variance divides by m (biased); x̂ = (x − μ)/√(σ² + ε) with ε given; y = γx̂ + β; 2 decimals"),
     variants=("one feature", "two features (table)", "inference with running statistics", "γ = 1, β = 0"),
     sample=_nondegenerate(_tie_free(sample_batchnorm, _bn_answers), _bn_answers), prompt=prompt_batchnorm,
-    solve=batchnorm, schema=BN_SCHEMA,
+    solve=batchnorm, schema=BN_SCHEMA, rounded=bn_rounded,
     example={"ask": "train", "batch": [[-1, 5, 5, 7]], "gamma": [2], "beta": [0.5], "eps": 0},
 ))

@@ -109,6 +109,13 @@ def prompt_pr(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [fig])
 
 
+def pr_rounded(params: dict[str, Any]) -> dict[str, Any]:
+    """F1 from the precision and recall as written to 2 decimals (accepted next to the key, see examgen.rounding)."""
+    tp = params["tp"]
+    prec, rec = round(tp / (tp + params["fp"]), 2), round(tp / (tp + params["fn"]), 2)
+    return {"f1": 2 * prec * rec / (prec + rec)} if prec + rec else {}
+
+
 register(Kind(
     name="precision-recall", chapter="training", section="calculation", points=6,
     title=Bi("准确率、精确率、召回率与 F1", "Accuracy, precision, recall and F1"),
@@ -117,6 +124,7 @@ register(Kind(
                    "precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2PR/(P+R); 2 decimals"),
     variants=("confusion-matrix table", "medical screening", "spam filter", "defect inspection"),
     sample=_nondegenerate(sample_pr, precision_recall), prompt=prompt_pr, solve=reusing(precision_recall),
+    rounded=pr_rounded,
     schema=Schema({**PR_SCHEMA.params, "story": Param("str", "how the counts are told", choices=tuple(_STORIES),
                                                          optional=True, default="matrix")}, check=_check_pr),
     example={"tp": 40, "fp": 10, "fn": 20, "tn": 30},
