@@ -43,8 +43,10 @@ _SUP_OK = set("0123456789+-=()inT")
 
 
 @lru_cache(maxsize=65536, typed=True)
-def num(x: float, d: int = 4) -> str:
-    """A number for display: at most `d` decimals, trailing zeros dropped, `-0` shown as `0`."""
+def num(x: float, d: int | None = None) -> str:
+    """A number for display: at most `d` decimals, trailing zeros dropped, `-0` shown as `0`. Without `d` (a
+    computed value in the worked steps) 4 decimals, and a small value keeps 3 significant figures (0.0067213 →
+    0.00672, not 0.0067), so a value carried into later work keeps the precision the final answer needs."""
     t = type(x)
     if t is int:
         return str(x)
@@ -52,22 +54,28 @@ def num(x: float, d: int = 4) -> str:
         return str(x)
     if x.is_integer() and -1e15 < x < 1e15:
         return str(int(x))
-    s = ("%.*f" % (d, x)).rstrip("0").rstrip(".")
+    if d is None:
+        d = 4
+        if 1e-9 <= abs(x) < 0.01:
+            d = 2 - math.floor(math.log10(abs(x)))
+    s = "%.*f" % (d, x)
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
     return "0" if s == "-0" or not s else s
 
 
-def p(x: float, d: int = 4) -> str:
+def p(x: float, d: int | None = None) -> str:
     """A number for substitution into a formula: negative numbers get parentheses."""
     s = num(x, d)
     return f"({s})" if s.startswith("-") else s
 
 
-def vec(values: list[float], d: int = 4) -> str:
+def vec(values: list[float], d: int | None = None) -> str:
     """A column vector in Typst math (`vec(0.5, -0.2)`)."""
     return "vec(" + ", ".join([num(v, d) for v in values]) + ")"
 
 
-def mat(rows: list[list[float]], d: int = 4) -> str:
+def mat(rows: list[list[float]], d: int | None = None) -> str:
     """A matrix in Typst math (`mat(1, 2; 3, 4)`)."""
     return "mat(" + "; ".join([", ".join([num(v, d) for v in row]) for row in rows]) + ")"
 

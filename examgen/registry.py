@@ -73,8 +73,10 @@ class Kind:
         prompt = self.prompt(params)
         sol = self.solve(params)
         parts = sol.parts   # answers reached by rounding as the prompt says: `rounding.accepted_parts`, when grading
+        from examgen.stepfmt import fit_steps
+
         return Problem(kind=self.name, seed=seed, section=self.section, topic=self.chapter, points=self.points,
-                       params=params, prompt=prompt.text, parts=parts, steps=sol.steps,
+                       params=params, prompt=prompt.text, parts=parts, steps=fit_steps(sol.steps, parts),
                        figures=prompt.figures, title=self.title)
 
     def from_params(self, raw: dict[str, Any]) -> Problem:

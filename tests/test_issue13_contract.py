@@ -137,3 +137,66 @@ def test_slip_pattern_catches_the_issue_examples() -> None:
     for text in ("求池化后的尺寸和最大池化和平均池化结果", "不填充,放不下的窗口舍去", "采用 Xavier(Glorot)初始化",
                  "特征图 $8 times 8 times 64$按通道拼接"):
         assert _SLIPS.search(text), text
+
+
+# ---------------------------------------------------------------- precision of the worked steps
+_TOKEN = re.compile(r"(?<![\w.^_])-?\d+(?:\.\d+)?(?![\w.])")
+
+
+def _values(v) -> list[float]:
+    return [x for item in v for x in _values(item)] if isinstance(v, list) else [float(v)]
+
+
+@pytest.mark.parametrize("name", [k.name for k in registry.all_kinds()])
+def test_steps_show_the_asked_value_with_the_asked_decimals(name: str) -> None:
+    """In the step that gives a part's value, the value reads as the key writes it (0.10, not 0.1), 200 seeds."""
+    kind = registry.get(name)
+    checked = 0
+    for seed in range(200):
+        pr = kind.generate(seed)
+        last = {st.part: st for st in pr.steps}  # a single unnamed part owns the untagged steps
+        for part in pr.parts:
+            d = getattr(part.spec, "decimals", None)
+            if d is None or part.spec.integer or part.spec.kind not in ("number", "vector", "matrix") \
+                    or part.name not in last:
+                continue
+            keys = {float(f"{v:.{d}f}") for v in _values(part.answer)}
+            for tok in _TOKEN.findall(last[part.name].result):
+                if float(tok) in keys:
+                    shown = len(tok.split(".")[1]) if "." in tok else 0
+                    assert shown >= d, (name, seed, part.name, tok, d, last[part.name].result)
+                    checked += 1
+    assert checked > 0 or name not in _PADDED, name
+
+
+_PADDED = {"iou", "precision-recall", "batchnorm", "dropout", "pool-output", "regularization"}  # seen to need it
+
+
+def test_small_values_in_steps_keep_three_significant_figures() -> None:
+    """`num(x)` (how steps print a computed value) keeps 3 significant figures below 0.01; an explicit `d` (the
+    precision a question asks for) is kept as it is."""
+    from examgen.mathfmt import num
+
+    for i in range(1, 4000):
+        x = (0.1 + (i * 0.7919) % 0.9) * 10.0 ** -(1 + i % 7)  # 1e-8 … 0.1, both signs
+        x = -x if i % 3 == 0 else x
+        shown = num(x)
+        assert abs(float(shown) - x) <= 0.005 * abs(x) if abs(x) >= 1e-9 else shown == "0", (x, shown)
+        if abs(x) >= 0.01:
+            assert shown == ("%.4f" % x).rstrip("0").rstrip("."), (x, shown)
+        asked = ("%.2f" % x).rstrip("0").rstrip(".")
+        assert num(x, 2) == ("0" if asked in ("-0", "") else asked), (x, num(x, 2))
+
+
+def test_issue_softmax_probability_is_shown_with_three_significant_figures() -> None:
+    """Seed 100009: p₂ = 0.00672… was shown as 0.0067 and carried into the gradient (off by 0.3 %)."""
+    pr = registry.problem("scenario-training-step", 100009)
+    probs = next(st for st in pr.steps if st.part == "probs" and "exp" in st.formula)
+    grad = next(st for st in pr.steps if st.part == "grad")
+    assert "0.00672" in probs.result and "0.00672" in grad.work
+
+
+def test_num_keeps_integer_digits() -> None:
+    from examgen.mathfmt import num
+
+    assert num(50.3, 0) == "50" and num(120.4, 0) == "120" and num(-0.4, 0) == "0" and num(0.5) == "0.5"

@@ -198,7 +198,7 @@ def _r(values: list[float]) -> list[float]:
     return [round_answer(v) for v in values]
 
 
-def tup(values: list[float], d: int = 4) -> str:
+def tup(values: list[float], d: int | None = None) -> str:
     """A short vector written in a row: `(0.5, -0.2)`; a single value stays a bare number."""
     if len(values) == 1:
         return num(values[0], d)

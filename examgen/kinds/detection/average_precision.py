@@ -140,7 +140,7 @@ def _ap_steps(flags: list[int], labels: list[str], scores: list[float], num_gt: 
                  f"{pre_en}AP = area under the stepwise P-R curve: add ΔR × envelope precision wherever recall "
                  "grows (at each TP)"),
         part=part_ap, formula=f"{qt('AP')} = sum_k (R_k - R_(k-1)) dot tilde(P)_k",
-        work=" + ".join(work) if work else "0", result=f"{qt('AP')} {_eq(ap, 4)} {num(ap, 4)}"))
+        work=" + ".join(work) if work else "0", result=f"{qt('AP')} {_eq(ap, 4)} {num(ap)}"))
     return steps, prec, rec, ap
 
 
@@ -171,7 +171,7 @@ def average_precision(params: dict[str, Any]) -> Solution:
         m = sum(aps) / 2
         steps.append(Step(title=Bi("mAP：各类别 AP 的平均", "mAP: the mean of the per-class APs"), part="map",
                           formula=f"{qt('mAP')} = 1/C sum_c {qt('AP')}_c",
-                          work=f"({num(aps[0], 4)} + {num(aps[1], 4)})/2", result=f"{qt('mAP')} {_eq(m, 4)} {num(m, 4)}"))
+                          work=f"({num(aps[0])} + {num(aps[1])})/2", result=f"{qt('mAP')} {_eq(m, 4)} {num(m)}"))
         parts = [
             Part("ap", Bi("两个类别的 AP（类别 1，类别 2）", "AP of the two classes (class 1, class 2)"),
                  VectorSpec(2, decimals=3), [round_answer(a) for a in aps]),

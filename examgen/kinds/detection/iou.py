@@ -74,7 +74,7 @@ def iou(params: dict[str, Any]) -> Solution:
         Step(title=Bi("并集面积", "Union area"), formula="U = S_A + S_B - I",
              work=f"{num(area_a)} + {num(area_b)} - {num(inter)}", result=f"U = {num(union)}"),
         Step(title=Bi("交并比", "Intersection over union"), formula=f"{qt('IoU')} = I/U",
-             work=f"{num(inter)}/{num(union)}", result=f"{qt('IoU')} approx {num(value, 4)}"),
+             work=f"{num(inter)}/{num(union)}", result=f"{qt('IoU')} approx {num(value)}"),
     ]
     return Solution([Part("", Bi("IoU", "IoU"), NumberSpec(decimals=2), round_answer(value))], steps)
 

@@ -120,7 +120,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
     for i in range(n):
         name = names[i]
         works = "; quad ".join([f"{_n(inter)}/{_n(union)}" for inter, union in overlaps[i]])
-        results = "; quad ".join([f'"IoU"({name}, {gn}) approx {num(v, 4)}' for gn, v in zip(gt_math, ious[i])])
+        results = "; quad ".join([f'"IoU"({name}, {gn}) approx {num(v)}' for gn, v in zip(gt_math, ious[i])])
         steps.append(Step(Bi(f"框 {name} 与真实框的 IoU（交集面积 / 并集面积）",
                              f"IoU of box {name} with the ground truth (intersection / union)"),
                           _DET_IOU_FORMULA, works, results, "iou"))
@@ -162,15 +162,15 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
         sc = num(scores[i])
         steps.append(Step(Bi(f"框 {names[i]}（置信度 {sc}）与 IoU 最大的真实框 {gt_name} 匹配",
                              f"Box {names[i]} (score {sc}) against its best ground truth {gt_name}"),
-                          "", f'"IoU" approx {num(v, 4)}', '"TP"' if tp else '"FP"', "tp", note))
+                          "", f'"IoU" approx {num(v)}', '"TP"' if tp else '"FP"', "tp", note))
     tp_set = {i for i, _, _, t in match if t}
     flags = [1 if i in tp_set else 0 for i in kept_sorted]
     ps, rs, cum = pr_table(flags, g)
     n_tp, n_kept = cum[-1], len(kept_sorted)
     prec, rec, ap = n_tp / n_kept, n_tp / g, voc_ap(ps, rs)
-    steps.append(Step(_DET_PREC_TITLE, 'P = "TP"/("TP" + "FP")', f"{n_tp}/{n_kept}", f"P approx {num(prec, 4)}",
+    steps.append(Step(_DET_PREC_TITLE, 'P = "TP"/("TP" + "FP")', f"{n_tp}/{n_kept}", f"P approx {num(prec)}",
                       "precision"))
-    steps.append(Step(_DET_REC_TITLE, 'R = "TP"/N_"GT"', f"{n_tp}/{g}", f"R approx {num(rec, 4)}", "recall"))
+    steps.append(Step(_DET_REC_TITLE, 'R = "TP"/N_"GT"', f"{n_tp}/{g}", f"R approx {num(rec)}", "recall"))
     steps.append(Step(_DET_CUM_TITLE, 'P_k = "TP"_k/k, quad R_k = "TP"_k/N_"GT"',
                       "; quad ".join(f"{names[i]}: {c}/{k}, {c}/{g}"
                                      for k, (i, c) in enumerate(zip(kept_sorted, cum), start=1)),
@@ -185,7 +185,7 @@ def scenario_detection(params: dict[str, Any]) -> Solution:
             terms.append(f"({num(rs[k], 3)} - {num(prev, 3)}) dot {num(env[k], 3)}")
             prev = rs[k]
     steps.append(Step(_DET_AP_TITLE, '"AP" = sum_k (R_k - R_(k-1)) dot tilde(P)_k',
-                      " + ".join(terms) if terms else "0", f'"AP" approx {num(ap, 4)}', "ap"))
+                      " + ".join(terms) if terms else "0", f'"AP" approx {num(ap)}', "ap"))
     if g == 1:
         iou_part = Part("iou", _DET_LABELS["iou1"], VectorSpec(n, decimals=2), _r([row[0] for row in ious]))
     else:

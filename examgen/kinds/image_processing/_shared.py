@@ -11,7 +11,7 @@ from examgen.mathfmt import num
 Matrix = list[list[Any]]
 
 
-def _mat(rows: Matrix, d: int = 4) -> str:
+def _mat(rows: Matrix, d: int | None = None) -> str:
     """`mathfmt.mat` with a fast path for whole numbers."""
     if all(type(v) is int for row in rows for v in row):
         return "mat(" + "; ".join([", ".join(map(str, row)) for row in rows]) + ")"

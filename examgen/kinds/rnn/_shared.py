@@ -38,7 +38,7 @@ def matvec(w: list[list[float]], v: list[float]) -> list[float]:
     return [sum(map(mul, row, v)) for row in w]  # the products added in order, from 0
 
 
-def _v(values: list[float], d: int = 4) -> str:
+def _v(values: list[float], d: int | None = None) -> str:
     """A scalar for a length-1 vector, else a column vector."""
     return num(values[0], d) if len(values) == 1 else vec(values, d)
 

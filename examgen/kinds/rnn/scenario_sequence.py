@@ -67,7 +67,7 @@ SEQ_SCHEMA = Schema({
 
 
 # ---------------------------------------------------------------- solver
-def _v(values: list[float], d: int = 4) -> str:
+def _v(values: list[float], d: int | None = None) -> str:
     return num(values[0], d) if len(values) == 1 else vec(values, d)
 
 

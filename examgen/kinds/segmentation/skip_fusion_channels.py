@@ -231,8 +231,8 @@ def prompt_fusion(params: dict[str, Any]) -> Prompt:
         if skip[:2] != main[:2]:
             crop_zh = f"（先中心裁剪到 {main[0]}×{main[1]}）"
             crop_en = f" (centre-cropped to {main[0]}×{main[1]} first)"
-        zh = (f"U-Net 解码器中，上采样后的特征图大小为 {m_txt}，通过跳跃连接与编码器对应层的特征图 {s_txt}{crop_zh}"
-              f" 按通道拼接（concatenate），随后接 {n} 个 ${k} times {k}$ 的卷积核，{bt.zh}。"
+        zh = (f"U-Net 解码器中，上采样后的特征图大小为 {m_txt}，通过跳跃连接与编码器对应层的特征图 {s_txt}{crop_zh or ' '}"
+              f"按通道拼接（concatenate），随后接 {n} 个 ${k} times {k}$ 的卷积核，{bt.zh}。"
               f"求：(1) 拼接后特征图的尺寸（高×宽×通道）；(2) 该卷积层的参数量。")
         en = (f"In a U-Net decoder the upsampled feature map is {m_txt}; a skip connection concatenates it along the "
               f"channels with the matching encoder map {s_txt}{crop_en}, and {n} kernels of size ${k} times {k}$ "
