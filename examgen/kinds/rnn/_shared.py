@@ -81,6 +81,15 @@ def layer_params(cell: str, hidden: int, inputs: int, bias: str) -> int:
     return GATES[cell] * (hidden * (hidden + inputs) + per_bias * hidden)
 
 
+GATES_ONLY = {"rnn": 1, "gru": 2, "lstm": 3}  # the gates alone: a count that forgets the candidate's own weights
+
+
+def set_params(hidden: int, inputs: int, biases: int = 1, recurrent: bool = True) -> int:
+    """Parameters of one set of weights: W (h×x), U (h×h) unless left out (a typical mistake), `biases` bias
+    vectors of h."""
+    return hidden * inputs + (hidden * hidden if recurrent else 0) + biases * hidden
+
+
 def _vec_text(v: list[float]) -> str:
     return num(v[0]) if len(v) == 1 else "(" + ", ".join(num(x) for x in v) + ")^T"
 
