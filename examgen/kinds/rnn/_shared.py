@@ -34,6 +34,10 @@ def lstm_cell(weights: dict[str, Any], x: list[float], h_prev: list[float], c_pr
     return out
 
 
+def sigmoid(v: float) -> float:
+    return 1.0 / (1.0 + math.exp(-v))
+
+
 def matvec(w: list[list[float]], v: list[float]) -> list[float]:
     return [sum(map(mul, row, v)) for row in w]  # the products added in order, from 0
 
