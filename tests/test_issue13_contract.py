@@ -85,12 +85,13 @@ def test_dilated_same_never_draws_a_kernel_larger_than_the_input() -> None:
     assert same > 500
 
 
-def test_solve_refuses_same_padding_with_a_kernel_larger_than_the_input() -> None:
+@pytest.mark.parametrize(("lang", "words"), [("en", "effective kernel 49"), ("zh", "等效卷积核 49")])
+def test_solve_refuses_same_padding_with_a_kernel_larger_than_the_input(lang: str, words: str) -> None:
     r = run("solve", "dilated-conv", "-p", "ask=same", "-p", "kernel=3", "-p", "rates=[24]", "-p", "input_hw=[28,28]",
-            "-p", "stride=1", "-p", "in_channels=16", "-p", "out_channels=16", "-p", "bias=true")
+            "-p", "stride=1", "-p", "in_channels=16", "-p", "out_channels=16", "-p", "bias=true", "--lang", lang)
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr
-    assert "49" in lines[0] and "28×28" in lines[0]
+    assert words in lines[0] and "28×28" in lines[0], lines
 
 
 def test_conv_params_counts_have_at_most_7_digits() -> None:

@@ -41,8 +41,10 @@ def _check_dilated(params: dict[str, Any]) -> None:
         if params.get("padding") is not None:
             raise ParamError("ask=same asks for the padding; leave it out")
         if min(params["input_hw"]) < ke:
-            raise ParamError(f"the effective kernel {ke} is larger than the {params['input_hw'][0]}×"
-                             f"{params['input_hw'][1]} input; 'same' padding needs an input at least k' wide")
+            h, w = params["input_hw"]
+            raise ParamError(Bi(f"等效卷积核 {ke} 大于 {h}×{w} 的输入；'same' 填充要求输入边长不小于 k′。",
+                                f"the effective kernel {ke} is larger than the {h}×{w} input; 'same' padding needs "
+                                f"an input at least k' wide"))
         return
     pad = params.get("padding")
     if pad is None:
