@@ -94,6 +94,8 @@ def _shape_ok(spec: AnswerSpec, value: Any) -> bool:
         return isinstance(value, list) and len(value) == spec.length
     if isinstance(spec, MatrixSpec):
         return isinstance(value, list) and len(value) == spec.rows and all(len(r) == spec.cols for r in value)
+    if isinstance(spec, LabelsSpec):  # a list of labels (e.g. the boxes kept by NMS)
+        return isinstance(value, list)
     return not isinstance(value, (list, dict))
 
 

@@ -40,6 +40,15 @@ def voc_ap(precision: list[float], recall: list[float]) -> float:
     return sum((mrec[i] - mrec[i - 1]) * mpre[i] for i in range(1, len(mrec)) if mrec[i] != mrec[i - 1])
 
 
+def ap_without_envelope(precision: list[float], recall: list[float]) -> float:
+    """AP with each rank's own precision instead of the envelope (a typical mistake: no interpolation)."""
+    total, prev = 0.0, 0.0
+    for p_k, r_k in zip(precision, recall):
+        total += (r_k - prev) * p_k
+        prev = r_k
+    return total
+
+
 def pr_table(flags: list[int], num_gt: int) -> tuple[list[float], list[float], list[int]]:
     """Precision, recall and cumulative TP at each rank of a ranked list of TP/FP flags."""
     prec, rec, cum = [], [], []

@@ -11,9 +11,10 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import FP, TP, _eq, pick, table
-from examgen.kinds.detection._shared import pr_table, voc_ap
+from examgen.kinds.detection._shared import ap_without_envelope, pr_table, voc_ap
 from examgen.mathfmt import num, qt, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -348,6 +349,63 @@ def prompt_ap(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [fig])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _ranked_tables(params: dict[str, Any], flags: list[int]) -> list[tuple[list[float], list[float]]]:
+    """(precision, recall) down the ranking of each class (one class, or the two of the mAP form)."""
+    scores, classes = params["scores"], params.get("classes")
+    n = len(scores)
+    groups = [[i for i in range(n) if classes[i] == c] for c in (1, 2)] if classes else [list(range(n))]
+    out = []
+    for group, ngt in zip(groups, params["num_gt"]):
+        ranked = sorted(group, key=lambda i: -scores[i])
+        prec, rec, _ = pr_table([flags[i] for i in ranked], ngt)
+        out.append((prec, rec))
+    return out
+
+
+def _no_interpolation(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Sums ΔR × P_k with the raw precision at each rank (no envelope)."""
+    tables = _ranked_tables(params, match_detections(params))
+    raw = [ap_without_envelope(p_, r_) for p_, r_ in tables]
+    if all(abs(a - voc_ap(p_, r_)) < 5e-4 for a, (p_, r_) in zip(raw, tables)):
+        return None  # the envelope changes nothing here
+    return {"ap": raw if params.get("classes") else raw[0]}
+
+
+def _duplicates_as_tp(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Every detection with IoU ≥ the threshold counted as a TP, even when its ground truth is already matched."""
+    if params.get("ious") is None:
+        return None
+    flags = [1 if v >= params["iou_threshold"] else 0 for v in params["ious"]]
+    if flags == match_detections(params):
+        return None
+    (prec, rec), = _ranked_tables(params, flags)
+    out: dict[str, Any] = {"ap": voc_ap(prec, rec)}
+    if params.get("ask", "ap") == "table":
+        out.update(precision=prec, recall=rec)
+    return out
+
+
+def _pr_swapped(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Precision and recall swapped: TP_k / N_GT written as P_k and TP_k / k as R_k."""
+    if params.get("ask", "ap") != "table":
+        return None
+    (prec, rec), = _ranked_tables(params, match_detections(params))
+    return {"precision": rec, "recall": prec}
+
+
+MISTAKES = (
+    Mistake("ap-without-interpolation", Bi("没有取精度包络：直接用各排名处的精确率 P_k 乘 ΔR",
+            "no precision envelope: multiplied ΔR by the raw precision P_k at each rank"),
+            ("Class 1: precision envelope", "precision envelope"), _no_interpolation),
+    Mistake("duplicates-as-tp", Bi("重复检测也算成了 TP：同一真实框只能被置信度最高的那个检测框匹配一次",
+            "counted duplicate detections as TP: a ground truth is matched only once, by the highest-scoring box"),
+            "Judge", _duplicates_as_tp),
+    Mistake("precision-recall-swapped", Bi("精确率与召回率写反了：P_k = TP_k/k，R_k = TP_k/N_GT",
+            "swapped precision and recall: P_k = TP_k/k, R_k = TP_k/N_GT"), "rank 1", _pr_swapped),
+)
+
+
 register(Kind(
     name="average-precision", chapter="detection", section="calculation", points=8,
     title=Bi("平均精度 AP 与 mAP", "Average precision and mAP"),
@@ -358,6 +416,6 @@ register(Kind(
                    "threshold and an unmatched ground truth; 3 decimals"),
     variants=("ranked TP/FP list", "unsorted list", "IoU and duplicate detections", "P/R table", "mAP over two classes"),
     sample=sample_ap, prompt=prompt_ap, solve=average_precision, schema=AP_SCHEMA,
-    carry_forward=ap_carry_forward,
+    carry_forward=ap_carry_forward, mistakes=MISTAKES,
     example={"scores": [0.95, 0.9, 0.8, 0.7, 0.6, 0.5], "tp": [1, 0, 1, 1, 0, 1], "num_gt": [5], "ask": "ap"},
 ))

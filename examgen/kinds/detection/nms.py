@@ -14,6 +14,7 @@ from examgen.kinds._common import _ri, pick, table
 from examgen.kinds.detection._shared import _FMT_TEXT, FORMATS, _from_corners, inter_union, to_corners
 from examgen.mathfmt import num, qt
 from examgen.model import LabelsSpec, NumberSpec, Part, Prompt, Solution, Step
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -208,6 +209,30 @@ def prompt_nms(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [fig])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _in_label_order(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Greedy NMS run in the table's order A, B, C … without sorting by score first."""
+    corners = [to_corners(b, params["box_format"]) for b in params["boxes"]]
+    kept, _ = greedy_nms(corners, [-i for i in range(len(corners))], params["iou_threshold"])
+    return None if kept == nms_run(params)[0] else {"kept": [LABELS[i] for i in kept]}
+
+
+def _one_round(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Suppresses only against the best box and keeps everything else (the rounds are not repeated)."""
+    kept, rounds = nms_run(params)
+    best, comps = rounds[0]
+    once = [best] + [j for j, _, _, v in comps if v <= params["iou_threshold"]]
+    return None if once == kept else {"kept": [LABELS[i] for i in once]}
+
+
+MISTAKES = (
+    Mistake("not-sorted-by-score", Bi("没有先按置信度排序，而是按 A、B、C … 的顺序做抑制",
+            "did not sort by score first: suppressed in the order A, B, C …"), "Sort the boxes", _in_label_order),
+    Mistake("single-round", Bi("只用置信度最高的框抑制了一轮，没有在剩下的框中重复",
+            "suppressed only against the best box and did not repeat on the boxes left"), "Round 2", _one_round),
+)
+
+
 register(Kind(
     name="nms", chapter="detection", section="calculation", points=8,
     title=Bi("非极大值抑制", "Non-maximum suppression"),
@@ -218,7 +243,7 @@ register(Kind(
                    "descending score); area = width × height (no +1)"),
     variants=("corner format", "top-left + size", "centre + size", "threshold 0.3 … 0.7", "count the suppressed"),
     sample=sample_nms, prompt=prompt_nms, solve=nms, schema=NMS_SCHEMA,
-    carry_forward=nms_carry_forward,
+    carry_forward=nms_carry_forward, mistakes=MISTAKES,
     example={"boxes": [[2, 2, 10, 10], [3, 3, 11, 11], [12, 4, 18, 12], [1, 2, 9, 9]],
              "scores": [0.9, 0.75, 0.8, 0.6], "iou_threshold": 0.5, "box_format": "xyxy"},
 ))

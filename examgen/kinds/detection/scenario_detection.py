@@ -12,10 +12,11 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _asks, _lbl, _r, pick, table
-from examgen.kinds.detection._shared import inter_union, pr_table, voc_ap
+from examgen.kinds.detection._shared import ap_without_envelope, inter_union, pr_table, voc_ap
 from examgen.kinds.detection.nms import Rounds, greedy_nms
 from examgen.mathfmt import num, round_answer
 from examgen.model import LabelsSpec, MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -402,6 +403,52 @@ def _det_asks(several: bool, nms_threshold: float, match_threshold: float) -> Bi
     ])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _area(b: list[float]) -> float:
+    return (b[2] - b[0]) * (b[3] - b[1])
+
+
+def _union_no_minus(params: dict[str, Any]) -> dict[str, Any]:
+    """IoU with the union taken as S_A + S_B (the intersection not subtracted)."""
+    rows = [[inter / (_area(pb) + _area(gb)) for (inter, _), gb in zip(row, params["gt"])]
+            for row, pb in zip(det_overlaps(params), params["preds"])]
+    return {"iou": [r[0] for r in rows] if len(params["gt"]) == 1 else rows}
+
+
+def _kept_and_ious(params: dict[str, Any]) -> tuple[list[int], list[list[float]]]:
+    kept, _ = det_nms(params)
+    return kept, [[inter / union for inter, union in row] for row in det_overlaps(params)]
+
+
+def _duplicates_as_tp(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Every kept box whose best IoU reaches the threshold is a TP, even when that ground truth is taken."""
+    kept, ious = _kept_and_ious(params)
+    match = det_match(params, ious, kept)
+    loose = [LETTERS[i] for i, _, v, _ in match if v >= params["match_threshold"]]
+    return None if len(loose) == sum(t for *_, t in match) else {"tp": loose}
+
+
+def _no_interpolation(params: dict[str, Any]) -> dict[str, Any] | None:
+    """AP summed with the raw precision at each TP rank instead of the envelope."""
+    kept, ious = _kept_and_ious(params)
+    tp = {i for i, _, _, t in det_match(params, ious, kept) if t}
+    order = sorted(kept, key=lambda i: -params["scores"][i])
+    prec, rec, _ = pr_table([1 if i in tp else 0 for i in order], len(params["gt"]))
+    raw = ap_without_envelope(prec, rec)
+    return None if abs(raw - voc_ap(prec, rec)) < 5e-4 else {"ap": raw}
+
+
+MISTAKES = (
+    Mistake("union-keeps-intersection", Bi("并集没有减去交集：U = S_A + S_B", "the union does not subtract the "
+            "intersection: U = S_A + S_B"), "IoU of box", _union_no_minus),
+    Mistake("duplicates-as-tp", Bi("重复检测也算成了 TP：一个真实框只能匹配一个（置信度最高的）检测框",
+            "counted a duplicate as TP: a ground truth matches only one (the highest-scoring) box"), "Box ",
+            _duplicates_as_tp),
+    Mistake("ap-without-interpolation", Bi("AP 没有取精度包络，直接用了各 TP 处的精确率",
+            "took the raw precision at each TP for the AP, without the envelope"), "All-point AP", _no_interpolation),
+)
+
+
 register(Kind(
     name="scenario-detection", chapter="detection", section="comprehensive", points=15,
     title=Bi("综合：检测结果的后处理与评价", "Comprehensive: post-processing and evaluating detections"),
@@ -415,7 +462,7 @@ register(Kind(
     variants=("one ground truth", "two ground truths (IoU matrix)", "duplicate detections", "background false "
               "positives", "NMS threshold 0.3–0.6"),
     sample=sample_det, prompt=prompt_det, solve=scenario_detection, schema=DET_SCHEMA,
-    carry_forward=scenario_detection_carry_forward,
+    carry_forward=scenario_detection_carry_forward, mistakes=MISTAKES,
     example={"gt": [[10, 10, 30, 30]], "preds": [[12, 10, 32, 30], [10, 12, 28, 32], [30, 30, 40, 40],
                                                  [9, 9, 29, 31]],
              "scores": [0.9, 0.8, 0.95, 0.6], "nms_threshold": 0.5, "match_threshold": 0.5},

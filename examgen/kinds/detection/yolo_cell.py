@@ -15,6 +15,7 @@ from examgen.kinds._common import pick
 from examgen.kinds.detection._shared import _FMT_TEXT, FORMATS, _from_corners, to_corners
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -161,6 +162,46 @@ def prompt_yolo_cell(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _cell_as(params: dict[str, Any], base: int, swap: bool) -> dict[str, Any] | None:
+    """The responsible cell numbered from `base`, written (column, row) when `swap`; None when it is the key."""
+    v = yolo_cell_values(params)
+    cell = [v["col"] + base, v["row"] + base] if swap else [v["row"] + base, v["col"] + base]
+    return None if cell == [v["row"] + params["index_base"], v["col"] + params["index_base"]] else {"cell": cell}
+
+
+def _offset_by_image(params: dict[str, Any]) -> dict[str, Any]:
+    """The centre normalized by the whole image, (c_x / W, c_y / H), instead of measured inside its cell."""
+    w_img, h_img = params["image_wh"]
+    v = yolo_cell_values(params)
+    return {"offset": [v["cx"] / w_img, v["cy"] / h_img]}
+
+
+def _size_by_cell(params: dict[str, Any]) -> dict[str, Any]:
+    """Width and height divided by the cell size W/S, H/S instead of the image size."""
+    v = yolo_cell_values(params)
+    return {"size": [v["bw"] / v["cw"], v["bh"] / v["ch"]]}
+
+
+MISTAKES = (
+    Mistake(id="row-column-swapped", step="The cell that contains",
+            text=Bi("行号和列号写反了：行由 c_y 决定，列由 c_x 决定",
+                    "swapped row and column: the row comes from c_y, the column from c_x"),
+            wrong=lambda p: _cell_as(p, p["index_base"], swap=True)),
+    Mistake(id="wrong-index-base", step="The cell that contains",
+            text=Bi("网格编号的起点弄错了（题目规定从 0 或从 1 开始）",
+                    "numbered the cells from the wrong start (the problem says 0- or 1-based)"),
+            wrong=lambda p: _cell_as(p, 1 - p["index_base"], swap=False)),
+    Mistake(id="offset-by-image", step="Offset of the centre", wrong=_offset_by_image,
+            text=Bi("中心偏移按整幅图像归一化了（c_x/W）；YOLOv1 的偏移是相对所在单元、按单元大小归一化的",
+                    "normalized the centre by the whole image (c_x/W); YOLOv1 offsets are relative to the cell, "
+                    "by the cell size")),
+    Mistake(id="size-by-cell", step="Width and height normalized", wrong=_size_by_cell,
+            text=Bi("宽高按单元大小归一化了；YOLOv1 的宽高按整幅图像的宽高归一化",
+                    "normalized the width and height by the cell size; YOLOv1 divides them by the image size")),
+)
+
+
 register(Kind(
     name="yolo-cell", chapter="detection", section="calculation", points=6,
     title=Bi("YOLOv1 负责预测的网格单元", "The YOLOv1 cell responsible for an object"),
@@ -171,7 +212,7 @@ register(Kind(
                    "size by the image size; 0- or 1-based as stated; 3 decimals"),
     variants=("centre + size", "corners", "top-left + size", "0- / 1-based cells", "non-square cells"),
     sample=sample_yolo_cell, prompt=prompt_yolo_cell, solve=yolo_cell, schema=YOLO_CELL_SCHEMA,
-    carry_forward=yolo_cell_carry_forward,
+    carry_forward=yolo_cell_carry_forward, mistakes=MISTAKES,
     example={"image_wh": [448, 448], "grid": 7, "box": [200, 150, 120, 80], "box_format": "cxcywh",
              "index_base": 0},
 ))

@@ -30,6 +30,11 @@ def correlate_at(image: list[list[float]], kernel: list[list[float]], i: int, j:
     return sum(kernel[u][v] * image[i + u][j + v] for u in range(len(kernel)) for v in range(len(kernel[0])))
 
 
+def flipped(kernel: list[list[float]]) -> list[list[float]]:
+    """The kernel rotated by 180° (what a convolution applies)."""
+    return [row[::-1] for row in kernel[::-1]]
+
+
 def correlate_valid(image: list[list[float]], kernel: list[list[float]]) -> list[list[float]]:
     kh, kw = len(kernel), len(kernel[0])
     return [[correlate_at(image, kernel, i, j) for j in range(len(image[0]) - kw + 1)]

@@ -14,6 +14,7 @@ from examgen.kinds._common import _ri, grid, pick
 from examgen.kinds.image_processing._shared import Matrix, _mat
 from examgen.mathfmt import num, round_answer
 from examgen.model import MatrixSpec, Part, Prompt, Solution, Step
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -111,8 +112,9 @@ def classify(m: Matrix, low: float, high: float) -> list[list[int]]:
     return [[2 if v >= high else 1 if v >= low else 0 for v in row] for row in m]
 
 
-def hysteresis(codes: Matrix) -> list[list[int]]:
-    """1 for strong pixels and weak pixels 8-connected to a strong one (possibly through other weak pixels)."""
+def hysteresis(codes: Matrix, diagonal: bool = True) -> list[list[int]]:
+    """1 for strong pixels and weak pixels 8-connected to a strong one (possibly through other weak pixels);
+    4-connected when not `diagonal`."""
     h, w = len(codes), len(codes[0])
     out = [[0] * w for _ in range(h)]
     stack = [(i, j) for i in range(h) for j in range(w) if codes[i][j] == 2]
@@ -123,6 +125,8 @@ def hysteresis(codes: Matrix) -> list[list[int]]:
         for di in (-1, 0, 1):
             for dj in (-1, 0, 1):
                 r, c = i + di, j + dj
+                if di and dj and not diagonal:
+                    continue
                 if 0 <= r < h and 0 <= c < w and not out[r][c] and codes[r][c] == 1:
                     out[r][c] = 1
                     stack.append((r, c))
@@ -386,6 +390,52 @@ def prompt_canny(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _stages(params: dict[str, Any]) -> tuple[Matrix | None, list[list[int]]]:
+    """The quantized directions (None for ask=threshold) and the key's 2/1/0 class map."""
+    if params["ask"] == "threshold":
+        return None, classify(params["magnitude"], params["low"], params["high"])
+    dirs = [[quantize(a) for a in row] for row in params["direction"]]
+    return dirs, classify(canny_nms(params["magnitude"], dirs), params["low"], params["high"])
+
+
+def _four_connected(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Hysteresis that links a weak pixel to a strong one only through its 4 side neighbours."""
+    codes = _stages(params)[1]
+    wrong = hysteresis(codes, diagonal=False)
+    return None if wrong == hysteresis(codes) else {"edges": wrong}
+
+
+def _no_hysteresis(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Every weak pixel kept as an edge, connected or not (hysteresis skipped)."""
+    codes = _stages(params)[1]
+    wrong = [[1 if c else 0 for c in row] for row in codes]
+    return None if wrong == hysteresis(codes) else {"edges": wrong}
+
+
+def _diagonals_y_down(params: dict[str, Any]) -> dict[str, Any] | None:
+    """45° and 135° read with y pointing down: 45° compared with upper left / lower right and 135° the other way."""
+    dirs = _stages(params)[0]
+    if dirs is None:
+        return None
+    flipped = [[{45: 135, 135: 45}.get(d, d) for d in row] for row in dirs]
+    wrong = canny_nms(params["magnitude"], flipped)
+    return None if wrong == canny_nms(params["magnitude"], dirs) else {"nms": wrong}
+
+
+MISTAKES = (
+    Mistake("hysteresis-4-connected", Bi("滞后边界跟踪只看了上下左右 4 邻接；题目要求 8 邻接（含对角）",
+            "hysteresis with 4-connectivity only; the problem asks for 8-connectivity (diagonals count)"),
+            "Hysteresis", _four_connected),
+    Mistake("weak-edges-all-kept", Bi("没做滞后边界跟踪：所有弱边缘都保留了，孤立的弱边缘应删除",
+            "skipped hysteresis and kept every weak pixel; isolated weak pixels are dropped"), "Hysteresis",
+            _no_hysteresis),
+    Mistake("diagonals-y-down", Bi("把 45° 和 135° 的比较方向弄反了（按 y 向下理解）；45° 应比较右上与左下",
+            "swapped the 45° and 135° neighbours (reading y as pointing down); 45° compares upper right and lower left"),
+            "Non-maximum suppression, row 1", _diagonals_y_down),
+)
+
+
 register(Kind(
     name="canny-steps", chapter="image-processing", section="calculation", points=10,
     title=Bi("Canny 边缘检测的后续步骤", "The later steps of Canny edge detection"),
@@ -399,7 +449,7 @@ register(Kind(
     variants=("full pipeline from raw directions", "NMS from quantized directions", "double threshold + hysteresis",
               "vertical / horizontal / diagonal edges"),
     sample=sample_canny, prompt=prompt_canny, solve=canny_steps, schema=CANNY_SCHEMA,
-    carry_forward=canny_carry_forward,
+    carry_forward=canny_carry_forward, mistakes=MISTAKES,
     example={"magnitude": [[10, 40, 90, 30], [5, 35, 80, 20], [12, 50, 45, 25], [8, 30, 70, 15]],
              "direction": [[5, 170, -10, 0], [20, 0, 10, -175], [100, 45, 30, 0], [0, 10, -175, 0]],
              "low": 30, "high": 60, "ask": "full"},

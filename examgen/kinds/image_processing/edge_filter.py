@@ -11,7 +11,7 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import grid, matrix, pick
-from examgen.kinds.image_processing._shared import OPERATORS, _mag, correlate_at, correlate_valid
+from examgen.kinds.image_processing._shared import OPERATORS, _mag, correlate_at, correlate_valid, flipped
 from examgen.mathfmt import mat, num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
@@ -227,10 +227,6 @@ def _filter(params: dict[str, Any], kernel: list[list[float]]) -> Any:
     return correlate_valid(params["image"], kernel)
 
 
-def _flipped(kernel: list[list[float]]) -> list[list[float]]:
-    return [row[::-1] for row in kernel[::-1]]
-
-
 def _magnitude(params: dict[str, Any], rule: Any) -> Any:
     gx, gy = _filter(params, params["kernel_x"]), _filter(params, params["kernel_y"])
     if params.get("at") is not None:
@@ -241,7 +237,7 @@ def _magnitude(params: dict[str, Any], rule: Any) -> Any:
 MISTAKES = (
     Mistake("convolution-not-correlation", Bi("把核翻转了 180°（卷积）；本题是互相关，核不翻转",
             "flipped the kernel by 180° (convolution); this is cross-correlation, the kernel is not flipped"),
-            "$G_x$", lambda p: {"gx": _filter(p, _flipped(p["kernel_x"])), "gy": _filter(p, _flipped(p["kernel_y"]))}),
+            "$G_x$", lambda p: {"gx": _filter(p, flipped(p["kernel_x"])), "gy": _filter(p, flipped(p["kernel_y"]))}),
     Mistake("kernels-swapped", Bi("水平核和竖直核用反了：G_x 用 K_x，G_y 用 K_y", "swapped the kernels: G_x uses K_x "
             "and G_y uses K_y"), "$G_x$",
             lambda p: {"gx": _filter(p, p["kernel_y"]), "gy": _filter(p, p["kernel_x"])}),

@@ -13,6 +13,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import _ri, grid, pick
 from examgen.kinds.image_processing._shared import Matrix, _mat
 from examgen.model import MatrixSpec, Part, Prompt, Solution, Step
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -234,6 +235,47 @@ def prompt_morph(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _swapped(params: dict[str, Any]) -> dict[str, Any]:
+    """Erosion and dilation swapped (so an opening is computed as a closing and the other way round)."""
+    img, se, op = params["image"], ELEMENTS[params["element"]], params["operation"]
+    if op in ("erosion", "dilation"):
+        return {"": dilate(img, se) if op == "erosion" else erode(img, se)}
+    first = dilate(img, se) if op == "opening" else erode(img, se)
+    second = erode(first, se) if op == "opening" else dilate(first, se)
+    return {"eroded" if op == "opening" else "dilated": first, "result": second}
+
+
+def _erode_outside_one(img: Matrix, se: Matrix) -> list[list[int]]:
+    """Erosion with the pixels outside the image counted as 1 (as OpenCV's default border does)."""
+    w = len(img[0])
+    padded = [[1] * (w + 2)] + [[1] + list(row) + [1] for row in img] + [[1] * (w + 2)]
+    return [row[1:-1] for row in erode(padded, se)[1:-1]]
+
+
+def _outside_one(params: dict[str, Any]) -> dict[str, Any] | None:
+    img, se, op = params["image"], ELEMENTS[params["element"]], params["operation"]
+    if op == "dilation":
+        return None
+    before = dilate(img, se) if op == "closing" else img
+    wrong = _erode_outside_one(before, se)
+    if wrong == erode(before, se):
+        return None  # no foreground touches the border: the convention changes nothing
+    if op == "erosion":
+        return {"": wrong}
+    return {"eroded": wrong, "result": dilate(wrong, se)} if op == "opening" else {"result": wrong}
+
+
+MISTAKES = (
+    Mistake("erosion-dilation-swapped", Bi("把腐蚀和膨胀弄反了（腐蚀要求覆盖的像素全为 1，膨胀只要有一个 1）",
+            "swapped erosion and dilation (erosion needs all covered pixels to be 1, dilation any one)"),
+            ("Erosion", "Dilation", "Opening, step 1", "Closing, step 1"), _swapped),
+    Mistake("outside-counts-as-one", Bi("腐蚀时把图像外的像素当成了 1；本题约定图像外一律按 0",
+            "counted pixels outside the image as 1 when eroding; here outside pixels are always 0"),
+            ("Erosion", "Opening, step 1", "Closing, step 2"), _outside_one),
+)
+
+
 register(Kind(
     name="morphology", chapter="image-processing", section="calculation", points=6,
     title=Bi("形态学：腐蚀、膨胀、开运算与闭运算", "Morphology: erosion, dilation, opening, closing"),
@@ -244,7 +286,7 @@ register(Kind(
                    "then dilate, closing = dilate then erode"),
     variants=("erosion", "dilation", "opening", "closing", "square / cross / line elements"),
     sample=sample_morph, prompt=prompt_morph, solve=morphology, schema=MORPH_SCHEMA,
-    carry_forward=morphology_carry_forward,
+    carry_forward=morphology_carry_forward, mistakes=MISTAKES,
     example={"image": [[0, 0, 0, 0, 0], [0, 1, 1, 1, 0], [0, 1, 1, 1, 0], [0, 1, 1, 1, 1], [0, 0, 0, 0, 0]],
              "operation": "opening", "element": "square"},
 ))

@@ -12,9 +12,10 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _asks, _lbl, grid, matrix, pick
-from examgen.kinds.image_processing._shared import OPERATORS, _mag, correlate_valid
+from examgen.kinds.image_processing._shared import OPERATORS, _mag, correlate_valid, flipped
 from examgen.mathfmt import mat, num, p, round_answer
 from examgen.model import MatrixSpec, Part, Prompt, Solution, Step
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -259,6 +260,43 @@ def prompt_img(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _sobel_flipped(params: dict[str, Any]) -> dict[str, Any]:
+    """Sobel applied as a convolution (kernels rotated by 180°) on the smoothed image."""
+    smooth = [list(r) for r in image_values(params)[1]]
+    kx, ky = OPERATORS["sobel"]
+    return {"gx": correlate_valid(smooth, flipped(kx)), "gy": correlate_valid(smooth, flipped(ky))}
+
+
+def _truncated(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The weighted sums divided with the fraction cut off (integer division) instead of rounded."""
+    sums, smooth = image_values(params)[:2]
+    div = SMOOTHERS[params["smoothing"]][1]
+    cut = [[v // div for v in row] for row in sums]
+    return None if cut == [list(r) for r in smooth] else {"smooth": cut}
+
+
+def _l1_for_l2(params: dict[str, Any]) -> dict[str, Any] | None:
+    """|G_x| + |G_y| where √(G_x² + G_y²) is asked."""
+    if params["magnitude"] != "l2":
+        return None
+    _, _, gx, gy, _ = image_values(params)
+    if all(a * b == 0 for ra, rb in zip(gx, gy) for a, b in zip(ra, rb)):
+        return None  # one component is 0 everywhere: both magnitudes agree
+    return {"magnitude": [[_mag(a, b, "l1") for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]}
+
+
+MISTAKES = (
+    Mistake("sobel-as-convolution", Bi("把 Sobel 核翻转了 180°（卷积）；本题按互相关计算，核不翻转",
+            "flipped the Sobel kernels by 180° (convolution); this pipeline uses cross-correlation"),
+            "Sobel", _sobel_flipped),
+    Mistake("smoothing-truncated", Bi("平滑时直接舍去了小数部分；应四舍五入",
+            "cut off the fraction of the smoothed values instead of rounding them"), "Divide by", _truncated),
+    Mistake("l1-for-l2", Bi("幅值用了 |G_x| + |G_y|；本题要求 √(G_x² + G_y²)", "took |G_x| + |G_y| as the magnitude; "
+            "this asks for √(G_x² + G_y²)"), "Gradient magnitude", _l1_for_l2),
+)
+
+
 register(Kind(
     name="scenario-image-pipeline", chapter="image-processing", section="comprehensive", points=12,
     title=Bi("综合：平滑、梯度与边缘图", "Comprehensive: smoothing, gradients and an edge map"),
@@ -270,7 +308,7 @@ register(Kind(
     variants=("mean filter", "Gaussian filter", "5×5 image (one gradient pixel)", "5×6 / 6×5 image (two pixels)",
               "L2 or L1 magnitude"),
     sample=sample_img, prompt=prompt_img, solve=scenario_image, schema=IMG_SCHEMA,
-    carry_forward=scenario_image_carry_forward,
+    carry_forward=scenario_image_carry_forward, mistakes=MISTAKES,
     example={"image": [[1, 2, 2, 8, 9, 9], [2, 1, 3, 8, 8, 9], [1, 2, 6, 9, 8, 8], [2, 6, 8, 8, 9, 9],
                        [6, 8, 9, 9, 8, 9]],
              "smoothing": "mean", "magnitude": "l2", "threshold": 12},

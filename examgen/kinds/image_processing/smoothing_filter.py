@@ -14,6 +14,7 @@ from examgen.kinds._common import grid, matrix, pick
 from examgen.kinds.image_processing._shared import Matrix, _mat
 from examgen.mathfmt import num, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step
+from examgen.mistakes import Mistake
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
 
@@ -291,6 +292,41 @@ def prompt_smooth(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _at_each(params: dict[str, Any], value: Any) -> Any:
+    """`value(i, j)` at the asked pixel, or over the valid region."""
+    at = params.get("at")
+    if at is not None:
+        return value(*at)
+    image = params["image"]
+    return [[value(i, j) for j in range(1, len(image[0]) - 1)] for i in range(1, len(image) - 1)]
+
+
+def _median_unsorted(params: dict[str, Any]) -> Any:
+    """The 5th of the 9 window values in reading order, without sorting them first (the centre pixel itself)."""
+    if params["filter"] not in ("median", "compare"):
+        return None
+    value = _at_each(params, lambda i, j: [v for row in window(params["image"], i, j) for v in row][4])
+    return {"median": value} if params["filter"] == "compare" else value
+
+
+def _gauss_by_nine(params: dict[str, Any]) -> Any:
+    """The Gaussian weighted sum divided by 9, the number of pixels, instead of the sum of the weights."""
+    if params["filter"] != "gaussian":
+        return None
+    return _at_each(params, lambda i, j: weighted_at(params["image"], params["kernel"], 9, i, j)[1])
+
+
+_UNSORTED = Bi("中值滤波没有先排序，直接取了窗口中第 5 个（中心）像素",
+               "took the 5th (centre) value of the window without sorting the 9 values first")
+_BY_NINE = Bi("高斯加权和除以了像素个数 9；应除以权重之和（归一化系数）",
+              "divided the Gaussian weighted sum by 9, the pixel count; divide by the sum of the weights")
+MISTAKES = (
+    Mistake("median-without-sorting", _UNSORTED, ("Sort the 9", "Window centred on row 2, column 2"), _median_unsorted),
+    Mistake("gaussian-divided-by-9", _BY_NINE, ("Gaussian weighted average", "First position"), _gauss_by_nine),
+)
+
+
 register(Kind(
     name="smoothing-filter", chapter="image-processing", section="calculation", points=6,
     title=Bi("平滑滤波：均值、高斯与中值", "Smoothing filters: mean, Gaussian, median"),
@@ -301,7 +337,7 @@ register(Kind(
                    "decimals; the median is the 5th of the 9 sorted values"),
     variants=("mean filter", "Gaussian 1/16 kernel", "median on salt-and-pepper noise", "mean vs median",
               "one pixel / whole valid region"),
-    sample=sample_smooth, prompt=prompt_smooth, solve=smoothing_filter, schema=SMOOTH_SCHEMA,
+    sample=sample_smooth, prompt=prompt_smooth, solve=smoothing_filter, schema=SMOOTH_SCHEMA, mistakes=MISTAKES,
     example={"filter": "median", "image": [[52, 55, 61, 59, 79], [62, 255, 55, 104, 94], [63, 65, 66, 0, 77],
                                            [64, 70, 70, 69, 76], [66, 72, 71, 72, 80]], "at": [1, 1]},
 ))
