@@ -268,7 +268,7 @@ def stats(
     if html is not None:
         from examgen.readiness_html import write_report
 
-        write_report(ready, lg, html)
+        write_report(ready, lg, html, data["mistakes"])
     if as_json:
         emit_json(data)
         return
