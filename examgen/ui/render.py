@@ -297,10 +297,11 @@ def verdict_view(verdict: Verdict, problem: Problem, lang: str, reveal: bool = T
                            lang))
         diagnosed = {d.line(): d.short_line() for d in pv.diagnosis}
         for fb in pv.feedback:
+            sep = "\n    " if line.plain else ""      # a single answer's feedback starts the line, no blank above
             if not reveal and fb in diagnosed:   # name the mistake, keep the step's values for after the retry
-                line.append("\n    " + diagnosed[fb].get(lang), style="yellow")
+                line.append(sep + diagnosed[fb].get(lang), style="yellow")
             elif reveal or (shown not in fb.get(lang) and part.spec.kind != "rubric"):
-                line.append("\n    " + fb.get(lang), style="yellow")
+                line.append(sep + fb.get(lang), style="yellow")
         if line.plain.strip():
             items.append(Wrapped(line))
     return Group(*items)
