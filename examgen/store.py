@@ -177,9 +177,12 @@ class Store:
     def _setup_readonly(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = self._checked_version()
-        if version < SCHEMA_VERSION:
-            raise UserError(f"the database {self.path} has an older schema (v{version}); run `examgen exam` or "
-                            f"`examgen practice` once to upgrade it", STORE_ERROR)
+        if version < SCHEMA_VERSION:  # read an upgraded copy in memory; the next command that writes upgrades the file
+            mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self.conn.backup(mem)
+            self.conn.close()
+            self.conn = mem
+            apply_migrations(mem)
 
     def _open_failed(self, exc: sqlite3.DatabaseError, reading: bool = False) -> UserError:
         """Opening failed: busy, permissions and any other error are one line and the file stays; only a file

@@ -59,6 +59,13 @@ def test_a_store_of_the_previous_schema_migrates_with_nothing_lost(tmp_path, mon
               "('kind:iou', 1.7e9, 3, 1.0, 12.5, 0.9, 1.8e9, 'practice')")
     c.close()
     monkeypatch.setenv("EXAMGEN_HOME", str(home))
+    before = db.read_bytes()
+    with Store.open(readonly=True) as s:     # stats, history, review: an upgraded copy in memory, the file untouched
+        assert [tuple(r) for r in s.attempts()] == rows and s.mistakes() == []
+    r = subprocess.run(EXAMGEN + ["stats", "--json"], capture_output=True, text=True, env=env(EXAMGEN_HOME=str(home)),
+                       timeout=60)
+    assert r.returncode == 0 and json.loads(r.stdout)["mistakes"] == [], r.stderr
+    assert db.read_bytes() == before
     with Store.open() as s:
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == 4
         got = [tuple(r) for r in s.conn.execute("SELECT at, source, exam_id, number, ref, kind, chapter, points, "
@@ -70,7 +77,6 @@ def test_a_store_of_the_previous_schema_migrates_with_nothing_lost(tmp_path, mon
         v = grade(pr, answer_with(pr, "iou", "union-keeps-intersection"))
         s.record_practice(pr, v.earned, float(pr.points), 3.0, v)
         assert s.mistakes() == [("iou", '["union-keeps-intersection"]')]
-    assert run(["stats", "--json"]).returncode == 0
 
 
 def _script_history(store) -> Counter:
