@@ -45,3 +45,9 @@ def mistake_counts(store: Any, lang: str) -> list[dict[str, Any]]:
         bi = _text(kind, mid)
         out.append({"kind": kind, "id": mid, "count": n, "text": bi.get(lang) if bi else mid})
     return out
+
+
+def repeated(store: Any, lang: str, at_least: int = 2) -> list[dict[str, Any]]:
+    """The mistakes made at least `at_least` times, each with the command that practises its kind (`plan`)."""
+    return [dict(m, command=f"examgen practice --kind {m['kind']}") for m in mistake_counts(store, lang)
+            if m["count"] >= at_least]

@@ -129,6 +129,12 @@ def test_stats_count_each_mistake_from_practice_and_exams(tmp_path):
     zh = run(["stats", "--lang", "zh"]).stdout
     assert "你犯过的典型错误" in zh and mistake("iou", "dice-not-iou").text.zh[:10] in zh
 
+    r = run(["plan", "--json", "-n", "1"])
+    assert r.returncode == 0, r.stderr
+    assert [(m["kind"], m["id"], m["count"], m["command"]) for m in json.loads(r.stdout)["repeated_mistakes"]] == \
+        [(k, i, n, f"examgen practice --kind {k}") for (k, i), n in expected.most_common() if n >= 2]
+    assert "Mistakes you keep making" in run(["plan", "-n", "1"]).stdout
+
     html = tmp_path / "r.html"
     assert run(["stats", "--html", str(html), "--lang", "en"]).returncode == 0
     page = html.read_text(encoding="utf-8")
@@ -208,6 +214,7 @@ def test_zh_mistake_lines_have_no_stray_english():
     out: no ASCII word is left (the English rendering of the same lines must have some, so the check can fail)."""
     from rich.console import Console
 
+    from examgen.ui.readiness_view import repeated_view
     from examgen.ui.report import stats_view
 
     kind = registry.get("iou")
@@ -219,6 +226,7 @@ def test_zh_mistake_lines_have_no_stray_english():
             "mistakes": [{"kind": "iou", "id": m.id, "count": 4, "text": m.text.zh}]}
     con = Console(width=200, record=True, color_system=None)
     con.print(stats_view(data, "zh"))
+    con.print(repeated_view([dict(data["mistakes"][0], command="")], "zh"))
     for lang, lines in (("zh", [d.short_line().zh, con.export_text()]),
                         ("en", [d.short_line().en])):
         text = "\n".join(lines)
