@@ -234,3 +234,19 @@ def test_zh_mistake_lines_have_no_stray_english():
             text = text.replace(piece, " ")
         words = _no_stray_english(text, {"iou"})
         assert (words == []) if lang == "zh" else words, (lang, words)
+
+
+def test_the_mistake_tables_fit_the_terminal():
+    """The stats table and plan's note with the longest declared mistake text fit 80 and 120 columns."""
+    from examgen.ui.readiness_view import repeated_view
+    from examgen.ui.report import stats_view
+    from tests.test_exam_render import LANGS, SIZES, check_lines_fit, render
+
+    longest = max(((k.name, m) for k in registry.all_kinds() for m in k.mistakes), key=lambda km: len(km[1].text.en))
+    for lang in LANGS:
+        entry = {"kind": longest[0], "id": longest[1].id, "count": 12, "text": longest[1].text.get(lang),
+                 "command": f"examgen practice --kind {longest[0]}"}
+        data = {"chapters": {"cnn": {"attempts": 3, "accuracy": 0.5}}, "kinds": {}, "due": 0, "mistakes": [entry]}
+        for width, height in SIZES:
+            check_lines_fit(render(stats_view(data, lang), width, height), width)
+            check_lines_fit(render(repeated_view([entry], lang), width, height), width)
