@@ -62,6 +62,15 @@ class Diagnosis:
         return Bi(f"可能的错误：{text.zh}（见第 {self.step_number} 步「{self.step.title.zh}」：{right}）",
                   f"Likely mistake: {text.en} (see step {self.step_number}, “{self.step.title.en}”: {right})")
 
+    def short_line(self) -> Bi:
+        """The mistake and the step's title only, without the step's values (practice, before the answer is
+        shown: a retry stays a real try)."""
+        text = self.mistake.text
+        if self.step is None:
+            return Bi(f"可能的错误：{text.zh}", f"Likely mistake: {text.en}")
+        return Bi(f"可能的错误：{text.zh}（检查第 {self.step_number} 步「{self.step.title.zh}」）",
+                  f"Likely mistake: {text.en} (check step {self.step_number}, “{self.step.title.en}”)")
+
     def to_json(self, lang: str) -> dict[str, Any]:
         return {"id": self.mistake.id, "part": self.part, "text": self.mistake.text.get(lang),
                 "step": self.step_number, "step_title": self.step.title.get(lang) if self.step else None}

@@ -15,6 +15,7 @@ T = {
     "bars": Bi("各章预计得分 / 满分", "Expected points per chapter / its points"),
     "trend": Bi("历次模拟考试得分", "Mock exam scores"),
     "chapter": Bi("章节", "Chapter"),
+    "mistakes": Bi("你犯过的典型错误（次数）", "Your typical mistakes (times made)"),
     "method": Bi("Beta(1,1) 先验，练习与考试的每次作答为一次试验（部分得分计为部分成功）；区间为 Monte Carlo（{n} 次抽样，种子 {seed}）。",
                  "Beta(1,1) prior; every practice or exam answer is one trial (partial credit a partial success); "
                  "intervals by Monte Carlo ({n} draws, seed {seed})."),
@@ -47,8 +48,9 @@ def _bars_svg(rows: list[tuple[str, float, float]], width: int = 360, percent: b
     return "".join(out)
 
 
-def report_html(r: Any, lang: str) -> str:
-    """The whole report: predicted score, chapter × section table, chapter bars, score trend."""
+def report_html(r: Any, lang: str, mistakes: list[dict[str, Any]] | None = None) -> str:
+    """The whole report: predicted score, chapter × section table, chapter bars, score trend, and the mistakes
+    made (`examgen.store_mistakes.mistake_counts`), most frequent first."""
     import time
 
     from examgen import readiness
@@ -75,18 +77,22 @@ def report_html(r: Any, lang: str) -> str:
     if r.trend:
         rows = [(f"#{i}  {time.strftime('%Y-%m-%d', time.localtime(at))}", pct, 100.0) for i, at, pct in r.trend]
         parts.append(f"<h2>{escape(T['trend'].get(lang))}</h2>{_bars_svg(rows, percent=True)}")
+    if mistakes:
+        rows_m = "".join(f"<tr><td>{escape(m['text'])}</td><td>{escape(m['kind'])}</td><td>{m['count']}</td></tr>"
+                         for m in mistakes)
+        parts.append(f"<h2>{escape(T['mistakes'].get(lang))}</h2><table>{rows_m}</table>")
     parts.append(f'<p class="dim">{escape(T["method"].get(lang).format(n=readiness.DRAWS, seed=readiness.MC_SEED))}'
                  f"</p></body></html>\n")
     return "".join(parts)
 
 
-def write_report(r: Any, lang: str, path: str) -> None:
+def write_report(r: Any, lang: str, path: str, mistakes: list[dict[str, Any]] | None = None) -> None:
     """Write the report; a one-line bilingual error when the file cannot be written."""
     from examgen.errors import UserError
 
     try:
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(report_html(r, lang))
+            fh.write(report_html(r, lang, mistakes))
     except OSError as exc:
         raise UserError(Bi(f"无法写入 {path}：{exc.strerror or exc}", f"cannot write {path}: {exc.strerror or exc}"))\
             from None

@@ -28,6 +28,7 @@ from examgen.i18n import Bi
 from examgen.safe_read import ANSWER_CHARS
 from examgen.store_files import (DB_NAME, ENV_HOME, STORE_ERROR, IntegrityFailure, Syncer, data_dir, db_path,
                                  fsync_path, is_access, is_busy, is_corrupt, move_aside, pid_alive)
+from examgen.store_mistakes import mistake_ids
 from examgen.store_schema import MIGRATIONS, SCHEMA_VERSION, apply_migrations
 
 __all__ = ["DB_NAME", "ENV_HOME", "MIGRATIONS", "SCHEMA_VERSION", "STORE_ERROR", "ExamRow", "ExamState", "Store",
@@ -176,9 +177,12 @@ class Store:
     def _setup_readonly(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = self._checked_version()
-        if version < SCHEMA_VERSION:
-            raise UserError(f"the database {self.path} has an older schema (v{version}); run `examgen exam` or "
-                            f"`examgen practice` once to upgrade it", STORE_ERROR)
+        if version < SCHEMA_VERSION:  # read an upgraded copy in memory; the next command that writes upgrades the file
+            mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            self.conn.backup(mem)
+            self.conn.close()
+            self.conn = mem
+            apply_migrations(mem)
 
     def _open_failed(self, exc: sqlite3.DatabaseError, reading: bool = False) -> UserError:
         """Opening failed: busy, permissions and any other error are one line and the file stays; only a file
@@ -454,9 +458,9 @@ class Store:
         for r in report.results:
             pr = r.item.problem
             c.execute("INSERT INTO attempts (at, source, exam_id, number, ref, kind, chapter, points, earned, "
-                      "score, auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                      "score, auto, mistakes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                       (now, "exam", exam_id, r.item.number, pr.ref, pr.kind, pr.topic, r.points, r.earned,
-                       r.earned / r.points if r.points else 0.0, int(r.auto_estimate)))
+                       r.earned / r.points if r.points else 0.0, int(r.auto_estimate), mistake_ids(r.verdict)))
 
     def self_marks(self, exam_id: int) -> dict[tuple[int, str], list[bool]]:
         rows = self._query("SELECT number, part, marks FROM self_marks WHERE exam_id = ?", (exam_id,))
@@ -481,17 +485,25 @@ class Store:
             self._record_results(c, exam_id, report, at[0] if at and at[0] else time.time())
 
     # ------------------------------------------------------------ practice and statistics
-    def record_practice(self, problem: Any, earned: float, points: float, duration_s: float | None = None) -> None:
+    def record_practice(self, problem: Any, earned: float, points: float, duration_s: float | None = None,
+                        verdict: Any = None) -> None:
+        """One practice attempt, with the mistakes diagnosed in its verdict (when given), and its FSRS review."""
         from examgen.schedule import key_for, update_in
 
         now = time.time()
         score = earned / points if points else 0.0
         with self._tx() as c:
             c.execute("INSERT INTO attempts (at, source, exam_id, number, ref, kind, chapter, points, earned, score,"
-                      " auto) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                      " auto, mistakes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                       (now, "practice", None, None, problem.ref, problem.kind, problem.topic, points, earned, score,
-                       0))
+                       0, mistake_ids(verdict)))
             update_in(c, key_for(problem), score, now, duration_s=duration_s, points=points)
+
+    def mistakes(self) -> list[tuple[str, str]]:
+        """(kind, JSON list of mistake ids) of every attempt with a diagnosed mistake, in order
+        (examgen.store_mistakes reads them)."""
+        return [(str(k), str(m)) for k, m in self._query("SELECT kind, mistakes FROM attempts WHERE mistakes != '[]'"
+                                                         " ORDER BY id")]
 
     def attempts(self, source: str | None = None) -> list[sqlite3.Row]:
         sql = "SELECT at, source, exam_id, number, ref, kind, chapter, points, earned, score, auto FROM attempts"

@@ -119,6 +119,11 @@ MIGRATIONS: list[str] = [
     INSERT INTO fsrs_meta (name, value) SELECT 'replay', 'pending'
         WHERE EXISTS (SELECT 1 FROM attempts) OR EXISTS (SELECT 1 FROM schedule);
     """,
+    # v4: the mistakes diagnosed in a graded attempt (examgen.mistakes): a JSON list of the kind's mistake ids,
+    # '[]' for none (and for every attempt recorded before)
+    """
+    ALTER TABLE attempts ADD COLUMN mistakes TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -53,7 +53,7 @@ def test_every_mistake_differs_from_the_key_and_is_diagnosed(name):
     assert all(n >= 10 for n in applied.values()), applied  # each mistake is exercised on many seeds
 
 
-@pytest.mark.parametrize("name", CORE)
+@pytest.mark.parametrize("name", DECLARING)
 def test_check_json_returns_the_diagnosis(name):
     kind = registry.get(name)
     runner = CliRunner()

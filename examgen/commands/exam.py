@@ -256,17 +256,19 @@ def stats(
     from examgen import readiness
     from examgen.exam import load_blueprint
     from examgen.store import Store
+    from examgen.store_mistakes import mistake_counts
 
     lg = lang_of(lang)
     bp = load_blueprint(blueprint)
     with Store.open(readonly=True) as store:
         data = stats_data(store)
+        data["mistakes"] = mistake_counts(store, lg)
         ready = readiness.build(store, bp)
     data["readiness"] = readiness.to_json(ready)
     if html is not None:
         from examgen.readiness_html import write_report
 
-        write_report(ready, lg, html)
+        write_report(ready, lg, html, data["mistakes"])
     if as_json:
         emit_json(data)
         return

@@ -46,6 +46,7 @@ def plan(
     from examgen import readiness
     from examgen.exam import load_blueprint
     from examgen.store import Store
+    from examgen.store_mistakes import repeated
 
     lg = lang_of(lang)
     day = parse_until(until) if until is not None else None
@@ -54,6 +55,7 @@ def plan(
     with Store.open() as store:
         r = readiness.build(store, bp, at=max(at, time.time()))
         means = readiness.kind_means(store)
+        again = repeated(store, lg)
     rows = [(c, readiness.command_for(c, means)) for c in readiness.plan(r, count)]
     days = (day - dt.date.today()).days if day is not None else None
     if as_json:
@@ -61,10 +63,15 @@ def plan(
                    "days": days, "rows": [{"chapter": c.chapter, "section": c.section, "points": round(c.points, 3),
                                            "p": round(c.mean, 4), "lo": round(c.lo, 4), "hi": round(c.hi, 4),
                                            "recall": None if c.recall is None else round(c.recall, 4),
-                                           "gain": round(c.gain, 3), "command": cmd} for c, cmd in rows]})
+                                           "gain": round(c.gain, 3), "command": cmd} for c, cmd in rows],
+                   "repeated_mistakes": again})
         return
     from examgen.cli import console
     from examgen.ui.readiness_view import plan_view
 
     con = console()
     con.print(plan_view(rows, lg, str(day) if day else None, days))
+    if again:
+        from examgen.ui.readiness_view import repeated_view
+
+        con.print(repeated_view(again, lg))

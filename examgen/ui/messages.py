@@ -174,6 +174,9 @@ M: dict[str, Bi] = {
     "stats.col.attempts": Bi("次数", "Tries"),
     "stats.col.accuracy": Bi("正确率", "Accuracy"),
     "stats.col.kind": Bi("题型", "Kind"),
+    "stats.title.mistakes": Bi("你犯过的典型错误", "Your typical mistakes"),
+    "stats.col.mistake": Bi("错误", "Mistake"),
+    "stats.col.times": Bi("次数", "Times"),
     "stats.due": Bi("到期待复习：{n} 项。examgen practice --weak", "Due for review: {n}. examgen practice --weak"),
     # ---------------------------------------------------------------- practice
     "pr.title": Bi("练习 {i}/{n} · {what}", "Practice {i}/{n} · {what}"),
@@ -216,6 +219,7 @@ M: dict[str, Bi] = {
     "pr.summary": Bi("本次练习：{n} 题，得分率 {rate}。", "This session: {n} problem(s), {rate} of the points."),
     "pr.weak_none": Bi("还没有记录：先按各章混合练习。", "No history yet: a mix from every chapter."),
     "pr.due": Bi("（到期复习）", "(due for review)"),
+    "pr.context": Bi("上一题（本题接着它）：{stem}", "The previous question (this one continues it): {stem}"),
     "pr.new_variant": Bi("换一道同类题。", "A fresh variant."),
     "pr.no_variant": Bi("这一类没有其他题目了。", "No other problem of this kind."),
 }

@@ -26,6 +26,7 @@ class Card:
     chapter: str
     kind: Any = None         # a registry Kind
     item: Any = None         # a bank Item
+    parent: Any = None       # the bank Item a continuation item (`follows`) continues: its stem is shown first
 
     @property
     def label(self) -> str:
@@ -71,9 +72,11 @@ def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> lis
             if (kind is None or k.name == kind) and (topic is None or k.chapter == topic):
                 cards.append(Card(f"kind:{k.name}", k.chapter, kind=k))
     if kind is None or kind in BANK_TYPES:
-        for it in bank_for(bank_dir).items:
+        items = bank_for(bank_dir).items
+        by_id = {it.id: it for it in items}
+        for it in items:
             if (kind is None or it.type == kind) and (topic is None or it.chapter == topic):
-                cards.append(Card(f"item:{it.id}", it.chapter, item=it))
+                cards.append(Card(f"item:{it.id}", it.chapter, item=it, parent=by_id.get(it.follows or "")))
     if not cards:
         what = " ".join(f"--{n} {v}" for n, v in (("topic", topic), ("kind", kind)) if v)
         raise UserError(Bi(f"没有符合 {what} 的题目。", f"no problems match {what}"))
@@ -248,7 +251,8 @@ class Practice:
                 break
         self.summary()
 
-    def record(self, card: Card, pr: Problem, earned: float, level: int, duration_s: float | None = None) -> float:
+    def record(self, card: Card, pr: Problem, earned: float, level: int, duration_s: float | None = None,
+               verdict: Any = None) -> float:
         """Record one attempt (at most once per problem): the score, capped by the hints seen, goes to the
         statistics and the schedule (with the time taken, when known); returns it."""
         earned = min(round(earned, 2), self.cap(card, pr, level))
@@ -257,7 +261,7 @@ class Practice:
         self.done += 1
         self.results.append((card, pr, earned))
         try:
-            self.store.record_practice(pr, earned, float(pr.points), duration_s)
+            self.store.record_practice(pr, earned, float(pr.points), duration_s, verdict)
         except UserError as exc:
             self.say(exc.text(self.lang), "red")
         return earned
@@ -301,6 +305,8 @@ class Practice:
             what = pr.ref if card.kind is not None else card.label
             what += " " + t("pr.due", self.lang) if card.key in self.due else ""
             self.con.print(Rule(t("pr.title", self.lang, i=number, n=self.count, what=what), style="cyan"))
+            if card.parent is not None:   # drawn alone, "接上题" needs the question it continues
+                self.say(t("pr.context", self.lang, stem=card.parent.stem.get(self.lang)), "italic")
             self.con.print(question_view(_Shown(number, pr), self.lang, self.con.width))
             if recorded is None:
                 self.con.print(self.cost_line(card, pr, level))
@@ -376,7 +382,7 @@ class Practice:
             if rubric and recorded is None:
                 earned = self.self_mark(pr, verdict)
             if recorded is None:
-                recorded = self.record(card, pr, earned, level, time.monotonic() - shown)
+                recorded = self.record(card, pr, earned, level, time.monotonic() - shown, verdict)
                 note = "pr.recorded" if recorded >= earned - 1e-9 else "pr.recorded_capped"
                 self.say(t(note, self.lang, got=fmt_pts(recorded), max=fmt_pts(pr.points),
                                       earned=fmt_pts(earned)), "bold")

@@ -109,3 +109,16 @@ def plan_view(rows: list[tuple[Any, str]], lang: str, until: str | None = None, 
                   f"+{c.gain:.1f}")
     out.append(t)
     return Group(*out)
+
+
+REPEATED = Bi("反复出现的错误（这一类值得再练）：", "Mistakes you keep making (worth practising that kind again):")
+
+
+def repeated_view(entries: list[dict[str, Any]], lang: str) -> RenderableType:
+    """`plan`'s note on the mistakes made at least twice (`examgen.store_mistakes.repeated`), with the command."""
+    out: list[RenderableType] = [Text(REPEATED.get(lang), style="bold")]
+    for m in entries:
+        times = f"{m['count']} 次" if lang == "zh" else f"{m['count']} times"
+        out.append(Text(f"  {m['kind']} · {m['text']} · {times}"))
+        out.append(Text("    " + m["command"], style="cyan", no_wrap=True))
+    return Group(*out)

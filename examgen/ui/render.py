@@ -295,9 +295,13 @@ def verdict_view(verdict: Verdict, problem: Problem, lang: str, reveal: bool = T
         elif not pv.correct and multi:
             line.append(tr("verdict.blank" if pv.blank else ("verdict.partial" if pv.score > 0 else "verdict.wrong"),
                            lang))
+        diagnosed = {d.line(): d.short_line() for d in pv.diagnosis}
         for fb in pv.feedback:
-            if reveal or (shown not in fb.get(lang) and part.spec.kind != "rubric"):
-                line.append("\n    " + fb.get(lang), style="yellow")
+            sep = "\n    " if line.plain else ""      # a single answer's feedback starts the line, no blank above
+            if not reveal and fb in diagnosed:   # name the mistake, keep the step's values for after the retry
+                line.append(sep + diagnosed[fb].get(lang), style="yellow")
+            elif reveal or (shown not in fb.get(lang) and part.spec.kind != "rubric"):
+                line.append(sep + fb.get(lang), style="yellow")
         if line.plain.strip():
             items.append(Wrapped(line))
     return Group(*items)

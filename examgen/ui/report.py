@@ -257,6 +257,14 @@ def stats_view(data: dict[str, Any], lang: str) -> RenderableType:
             name = t(f"stats.bank.{kind[5:]}", lang)
         kt.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
     out.append(kt)
+    if data.get("mistakes"):
+        mt = Table(title=t("stats.title.mistakes", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        mt.add_column(t("stats.col.times", lang), justify="right", no_wrap=True)
+        mt.add_column(t("stats.col.kind", lang), no_wrap=True)
+        mt.add_column(t("stats.col.mistake", lang))
+        for m in data["mistakes"]:  # most frequent first, each in the mistake's own words
+            mt.add_row(str(m["count"]), m["kind"], m["text"])
+        out.append(mt)
     if data.get("due"):
         out.append(Text(t("stats.due", lang, n=data["due"]), style="yellow"))
     return Group(*out)
