@@ -12,8 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from examgen.errors import UserError
 from examgen.i18n import Bi
 from examgen.model import (
@@ -54,21 +52,25 @@ def bank_dirs(extra: str | None = None) -> list[Path]:
 
 
 # ---------------------------------------------------------------- YAML with line numbers
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: about 7× faster
+@lru_cache(maxsize=1)
+def _line_loader() -> type:
+    """A safe loader (libyaml when available: about 7× faster) that records the line of every mapping and of each
+    of its keys. Built on first use: with the parse cache warm, `yaml` is never imported."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A safe loader that records the line of every mapping and of each of its keys."""
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[str, Any]:
+        mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+        return mapping
 
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-    mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
 
 @dataclass
@@ -322,11 +324,17 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
 def _read_yaml(path: Path, issues: list[Issue]) -> Any:
     """A bank file within the limits of `safe_read.BANK`; what is wrong becomes an issue (marked `fatal`: the file
     could not be read at all)."""
+    from examgen import bank_cache
     from examgen.safe_read import BANK, ReadError, parse_yaml, read_text
 
     shown = _display(path)
     try:
-        return parse_yaml(read_text(path, BANK, shown), shown, BANK, _LineLoader)
+        text = read_text(path, BANK, shown)
+        data = bank_cache.get(path, text)
+        if data is bank_cache.MISS:
+            data = parse_yaml(text, shown, BANK, _line_loader())
+            bank_cache.put(path, text, data)
+        return data
     except ReadError as exc:
         issues.append(Issue(shown, exc.line or 0, exc.detail.en, fatal=exc))
     except UserError as exc:
