@@ -102,6 +102,7 @@ class Item:
     file: str = ""
     line: int = 0
     follows: str | None = None      # a continuation ("接上题") of this item: only directly after it on a paper
+    checked: bool = field(default=False, compare=False)  # short: each reference answer scores its own rubric fully
 
     @property
     def section(self) -> str:
@@ -224,6 +225,7 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
         issues.append(Issue(file, _line(raw, "source"), f"item {iid}: source must name the part of the notes"))
     options: list[Bi] = []
     rubric: list[KeyPoint] = []
+    checked = False
     answer = raw["answer"]
     aline = _line(raw, "answer")
     if typ in ("single", "multiple"):
@@ -305,6 +307,7 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
             if not self_consistent:
                 return None  # never used: its own reference answer would not score full marks
             answer = {"zh": ref.zh, "en": ref.en}
+            checked = True
     if stem is None or expl is None:
         return None
     follows = raw.get("follows")
@@ -318,7 +321,7 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
     return Item(id=iid, type=typ, chapter=chapter, concepts=list(concepts), points=points, follows=follows,
                 difficulty=int(raw["difficulty"]) if raw["difficulty"] in (1, 2, 3) else 2,
                 source=str(raw["source"]), stem=stem, answer=answer, explanation=expl, options=options,
-                rubric=rubric, file=file, line=line)
+                rubric=rubric, file=file, line=line, checked=checked)
 
 
 def _read_yaml(path: Path, issues: list[Issue]) -> Any:
@@ -344,9 +347,26 @@ def _read_yaml(path: Path, issues: list[Issue]) -> Any:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_cwd()))
     except ValueError:
         return str(path)
+
+
+def _cwd() -> Path:
+    """The working directory, resolved (once per directory: `_display` runs for every issue)."""
+    here = os.getcwd()
+    if _CWD.get("raw") != here:
+        _CWD.update(raw=here, resolved=Path(here).resolve())
+    return _CWD["resolved"]
+
+
+_CWD: dict[str, Any] = {}
+
+
+def chapter_files(d: Path) -> list[Path]:
+    """The chapter files of a bank directory, in the order they are read (after its concepts.yaml)."""
+    return [p for p in sorted(d.glob("*.yaml"))
+            if p.name not in ("concepts.yaml", "blueprint.yaml") and not p.name.startswith("_")]
 
 
 def load(dirs: list[Path]) -> Bank:
@@ -375,9 +395,7 @@ def load(dirs: list[Path]) -> Bank:
                     issues.append(Issue(_display(cpath), cl, f"duplicate concept id '{c['id']}'"))
                 if name is not None:
                     concepts[c["id"]] = Concept(c["id"], c["chapter"], name, bool(c.get("memorize", False)))
-        for path in sorted(d.glob("*.yaml")):
-            if path.name in ("concepts.yaml", "blueprint.yaml") or path.name.startswith("_"):
-                continue
+        for path in chapter_files(d):
             files.append(path)
             shown = _display(path)
             data = _read_yaml(path, issues)
@@ -442,7 +460,10 @@ def lint(extra: str | None = None, coverage: bool = True) -> tuple[Bank, list[Is
 
 @lru_cache(maxsize=8)
 def _cached(dirs: tuple[str, ...]) -> Bank:
-    return load([Path(d) for d in dirs])
+    """The bank of `dirs`, once per process; from the disk cache when no file changed (`examgen.bank_cache`)."""
+    from examgen.bank_cache import cached_bank
+
+    return cached_bank([Path(d) for d in dirs], load)
 
 
 def load_bank(extra: str | None = None) -> Bank:

@@ -117,7 +117,7 @@ def _rubric_key(item: Any) -> str:
 
 def own_answer_full_marks(item: Any) -> bool:
     """A short-answer item is only used when each reference answer finds every key point of its own rubric."""
-    if item.type != "short":
+    if item.type != "short" or getattr(item, "checked", False):   # the bank's loader checked it already
         return True
     key = _rubric_key(item)
     if key not in _RUBRIC_OK:

@@ -198,3 +198,71 @@ def test_a_warm_start_does_not_import_yaml(cache):
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert cold.stdout.split()[1] == "True"
     assert warm.stdout.split() == [cold.stdout.split()[0], "False"]
+
+
+# ---------------------------------------------------------------- the whole bank (what `load_bank` uses)
+def refuse_load(dirs):
+    raise AssertionError("loaded although the whole-bank cache should have answered")
+
+
+def test_the_whole_bank_from_the_cache_equals_a_fresh_load(cache):
+    dirs = bank.bank_dirs()
+    fresh = bank.load(dirs)
+    first = bank_cache.cached_bank(dirs, bank.load)
+    assert list(cache.glob("bankset-*.json"))
+    hit = bank_cache.cached_bank(dirs, refuse_load)
+    assert hit == fresh and as_plain(hit) == as_plain(fresh) == as_plain(first)
+    assert [it.checked for it in hit.items] == [it.checked for it in fresh.items]
+    assert sum(it.checked for it in hit.items) == sum(it.type == "short" for it in fresh.items) >= 45
+    assert all(type(k.keywords) is tuple and all(type(g) is tuple for g in k.keywords)
+               for it in hit.items for k in it.rubric)
+
+
+def test_the_whole_bank_cache_misses_on_a_changed_or_added_file(cache, tmp_path):
+    src = tmp_path / "bank"
+    src.mkdir()
+    f = src / "cnn.yaml"
+    f.write_text(textwrap.dedent(ITEM), encoding="utf-8")
+    (a,) = bank_cache.cached_bank([src], bank.load).items
+    f.write_text(textwrap.dedent(ITEM).replace("A pooling", "B pooling"), encoding="utf-8")
+    (b,) = bank_cache.cached_bank([src], bank.load).items
+    assert b.stem.en.startswith("B pooling")
+    (src / "rnn.yaml").write_text(textwrap.dedent(ITEM).replace("cnn", "rnn").replace("t-cache-01", "t-cache-02"),
+                                  encoding="utf-8")
+    assert [it.id for it in bank_cache.cached_bank([src], bank.load).items] == ["t-cache-01", "t-cache-02"]
+    assert [it.id for it in bank_cache.cached_bank([src], refuse_load).items] == ["t-cache-01", "t-cache-02"]
+
+
+def test_a_bank_with_issues_is_not_stored_whole_and_a_bad_file_still_fails(cache, tmp_path):
+    src = tmp_path / "bank"
+    src.mkdir()
+    f = src / "cnn.yaml"
+    f.write_text(textwrap.dedent(ITEM).replace("answer: true", "answer: maybe"), encoding="utf-8")
+    loaded = bank_cache.cached_bank([src], bank.load)
+    assert loaded.issues and not list(cache.glob("bankset-*.json"))
+    f.write_bytes(b"chapter: cnn\nitems: [\n")
+    assert any(i.fatal is not None for i in bank_cache.cached_bank([src], bank.load).issues)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-shape"])
+def test_a_damaged_whole_bank_entry_falls_back_to_loading(cache, tmp_path, damage):
+    src = tmp_path / "bank"
+    src.mkdir()
+    (src / "cnn.yaml").write_text(textwrap.dedent(ITEM), encoding="utf-8")
+    expected = bank_cache.cached_bank([src], bank.load)
+    (entry,) = cache.glob("bankset-*.json")
+    good = entry.read_bytes()
+    head, _, body = good.partition(b"\n")
+    if damage == "garbage":
+        entry.write_bytes(b"{]")
+    elif damage == "truncated":
+        entry.write_bytes(good[:-10])
+    else:  # a consistent entry of another shape: checksum right, data wrong
+        import hashlib
+
+        meta = json.loads(head)
+        bad = json.dumps({"files": [], "items": [[1, 2]], "concepts": []}).encode()
+        meta["sum"] = hashlib.sha256(bad).hexdigest()
+        entry.write_bytes(json.dumps(meta).encode() + b"\n" + bad)
+    assert bank_cache.cached_bank([src], bank.load) == expected
+    assert entry.read_bytes() == good
