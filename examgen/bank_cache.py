@@ -24,7 +24,8 @@ ENV_CACHE = "EXAMGEN_CACHE"
 FORMAT = "examgen-bank-cache 1"
 MISS = object()
 # a change to any of these may change what a bank file parses or validates to: the cache misses
-_PARSER_FILES = ("bank.py", "bank_cache.py", "safe_read.py", "grading.py", "answer_parse.py", "model.py")
+_PARSER_FILES = ("bank.py", "bank_cache.py", "blueprint.py", "safe_read.py", "grading.py", "answer_parse.py",
+                 "model.py")
 
 
 def cache_dir() -> Path | None:
@@ -53,15 +54,15 @@ def _parser_stamp() -> str:
     return "\n".join(parts)
 
 
-def key_of(text: str) -> str:
-    """The cache key of a bank file's text: its digest together with the parser's."""
+def key_of(text: str, kind: str = "bank") -> str:
+    """The cache key of a file's text: its digest together with the parser's and the kind of file."""
     h = hashlib.sha256(_parser_stamp().encode())
-    h.update(b"\0")
+    h.update(b"\0" + kind.encode() + b"\0")
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
-def _entry(path: Path) -> Path | None:
+def _entry(path: Path, kind: str = "bank") -> Path | None:
     base = cache_dir()
     if base is None:
         return None
@@ -70,7 +71,7 @@ def _entry(path: Path) -> Path | None:
     except (OSError, RuntimeError):
         where = str(path)
     name = hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return base / f"bank-{name}.json"
+    return base / f"{kind}-{name}.json"
 
 
 def _limit(text: str) -> int:
@@ -78,17 +79,17 @@ def _limit(text: str) -> int:
     return 16 * len(text.encode("utf-8", "surrogatepass")) + 65_536
 
 
-def get(path: Path, text: str) -> Any:
-    """The cached data of the bank file `path` whose text is `text`, or `MISS`."""
-    entry = _entry(path)
-    return MISS if entry is None else _read_entry(entry, key_of(text), _limit(text))
+def get(path: Path, text: str, kind: str = "bank") -> Any:
+    """The cached data of the file `path` (a `kind` of file: "bank", "blueprint") whose text is `text`, or `MISS`."""
+    entry = _entry(path, kind)
+    return MISS if entry is None else _read_entry(entry, key_of(text, kind), _limit(text))
 
 
-def put(path: Path, text: str, data: Any) -> None:
+def put(path: Path, text: str, data: Any, kind: str = "bank") -> None:
     """Store the parsed `data` of `path` (best effort: any failure leaves no cache file, or the old one)."""
-    entry = _entry(path)
+    entry = _entry(path, kind)
     if entry is not None:
-        _write_entry(entry, key_of(text), data)
+        _write_entry(entry, key_of(text, kind), data)
 
 
 def _read_entry(entry: Path, key: str, limit: int) -> Any:

@@ -266,3 +266,50 @@ def test_a_damaged_whole_bank_entry_falls_back_to_loading(cache, tmp_path, damag
         entry.write_bytes(json.dumps(meta).encode() + b"\n" + bad)
     assert bank_cache.cached_bank([src], bank.load) == expected
     assert entry.read_bytes() == good
+
+
+# ---------------------------------------------------------------- the blueprint
+def lines_of(v):
+    """Every mapping's value, line and key lines, recursively (what the blueprint's errors are built from)."""
+    from examgen.blueprint import _Map
+
+    if isinstance(v, _Map):
+        return ("map", v.line, dict(v.lines), [(k, lines_of(x)) for k, x in v.items()])
+    if isinstance(v, list):
+        return ("list", [lines_of(x) for x in v])
+    return ("value", type(v).__name__, v)
+
+
+def test_a_cached_blueprint_parses_to_the_same_data_lines_and_blueprint(cache, monkeypatch):
+    from examgen import blueprint
+    from examgen.safe_read import BLUEPRINT
+
+    path = blueprint.shipped_blueprint()
+    text = path.read_text(encoding="utf-8")
+    fresh = parse_yaml(text, "blueprint.yaml", BLUEPRINT, blueprint._yaml_loader())
+    miss = blueprint.parse_blueprint(text, "blueprint.yaml", name="default")
+    assert list(cache.glob("blueprint-*.json"))
+    no_parsing(monkeypatch)
+    monkeypatch.setattr(blueprint, "parse_yaml", None, raising=False)
+    hit_data = blueprint._parse_cached(text, "blueprint.yaml", refuse_load)
+    assert lines_of(hit_data) == lines_of(fresh)
+    hit = blueprint.parse_blueprint(text, "blueprint.yaml", name="default")
+    assert hit == miss
+
+
+def test_a_blueprint_error_names_the_same_line_from_the_cache(cache, tmp_path):
+    from examgen.blueprint import _BP_CACHE, load_blueprint
+    from examgen.errors import UserError
+
+    text = (bank.shipped_dir() / "blueprint.yaml").read_text(encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("points: "))
+    bad = tmp_path / "bp.yaml"
+    bad.write_text(text.replace("points: ", "points: -", 1), encoding="utf-8")
+    messages = []
+    for _ in range(2):
+        _BP_CACHE.clear()
+        with pytest.raises(UserError) as exc:
+            load_blueprint(str(bad))
+        messages.append(str(exc.value))
+        assert bank_cache.get(bad, bad.read_text(encoding="utf-8"), "blueprint") is not bank_cache.MISS
+    assert messages[0] == messages[1] and f"{bad}:{line}:" in messages[0]
