@@ -89,7 +89,7 @@ def mistakes_list() -> str:
     rows = ["| kind | id | the mistake | 错误 | goes wrong at the step |", "|---|---|---|---|---|"]
     for k in registry.all_kinds():
         for m in k.mistakes:
-            steps = " / ".join(t.strip("$") + "…" for t in ((m.step,) if isinstance(m.step, str) else m.step))
+            steps = " / ".join(t.replace("$", "") + "…" for t in ((m.step,) if isinstance(m.step, str) else m.step))
             rows.append(f"| `{k.name}` | `{m.id}` | {cell(m.text.en)} | {cell(m.text.zh)} | {steps} |")
     return "\n".join(rows)
 

@@ -34,6 +34,10 @@ def lstm_cell(weights: dict[str, Any], x: list[float], h_prev: list[float], c_pr
     return out
 
 
+def sigmoid(v: float) -> float:
+    return 1.0 / (1.0 + math.exp(-v))
+
+
 def matvec(w: list[list[float]], v: list[float]) -> list[float]:
     return [sum(map(mul, row, v)) for row in w]  # the products added in order, from 0
 
@@ -79,6 +83,15 @@ def layer_params(cell: str, hidden: int, inputs: int, bias: str) -> int:
     """G·(h·(h + x) + h) with one bias vector per gate, or G·(h·(h + x) + 2h) with PyTorch's b_ih and b_hh."""
     per_bias = 2 if bias == "double" else 1
     return GATES[cell] * (hidden * (hidden + inputs) + per_bias * hidden)
+
+
+GATES_ONLY = {"rnn": 1, "gru": 2, "lstm": 3}  # the gates alone: a count that forgets the candidate's own weights
+
+
+def set_params(hidden: int, inputs: int, biases: int = 1, recurrent: bool = True) -> int:
+    """Parameters of one set of weights: W (h×x), U (h×h) unless left out (a typical mistake), `biases` bias
+    vectors of h."""
+    return hidden * inputs + (hidden * hidden if recurrent else 0) + biases * hidden
 
 
 def _vec_text(v: list[float]) -> str:

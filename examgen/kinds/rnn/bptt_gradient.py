@@ -16,6 +16,7 @@ from examgen.kinds.rnn._shared import _tenth, _v
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -353,6 +354,41 @@ def prompt_bptt(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _with_factor(params: dict[str, Any], factor: Any) -> dict[str, Any] | None:
+    """Every part redone with a wrong per-step factor `factor(w, h, a)` (a: the pre-activation, when given);
+    None where the misconception does not apply (factor gives None)."""
+    mode, w = params["mode"], params["w"]
+    if mode in ("given-h", "given-pre"):
+        pre = params["pre"] if mode == "given-pre" else [None] * len(params["h"])
+        hs = [math.tanh(a) for a in pre] if mode == "given-pre" else list(params["h"])
+        fs = [factor(w[0], h, a) for h, a in zip(hs, pre)]
+        if None in fs:
+            return None
+        return {"factors": fs, "product": math.prod(fs)}
+    fs = [factor(wi, params["state"], None) for wi in w]
+    if None in fs:
+        return None
+    if mode == "steps":
+        k = steps_until(fs[0], params["threshold"])
+        return {"factor": fs[0]} if k is None else {"factor": fs[0], "steps": k}
+    return {"factors": fs, "vanish": fs[0] ** params["T"], "explode": fs[1] ** params["T"]}
+
+
+MISTAKES = (
+    Mistake("forgot-tanh-derivative", Bi("每步因子只乘了 w，漏了 tanh 的导数 1 − h_t²",
+            "took the per-step factor as w alone, leaving out tanh's derivative 1 − h_t²"), "Chain rule",
+            lambda p: _with_factor(p, lambda w, h, a: w)),
+    Mistake("sigmoid-derivative", Bi("把 tanh 的导数写成了 sigmoid 的导数 h_t(1 − h_t)；tanh′ = 1 − h_t²",
+            "used the sigmoid's derivative h_t(1 − h_t) for tanh's, which is 1 − h_t²"), "Chain rule",
+            lambda p: _with_factor(p, lambda w, h, a: w * h * (1 - h))),
+    Mistake("derivative-at-pre-activation", Bi("导数代入了预激活值：w(1 − a_t²)，应为 w(1 − tanh²(a_t))",
+            "put the pre-activation into the derivative, w(1 − a_t²), instead of w(1 − tanh²(a_t))"),
+            "The factor at each time step",
+            lambda p: _with_factor(p, lambda w, h, a: None if a is None else w * (1 - a * a))),
+)
+
+
 register(Kind(
     name="bptt-gradient", chapter="rnn", section="calculation", points=6,
     title=Bi("RNN 的梯度消失与梯度爆炸", "Vanishing and exploding gradients in an RNN"),
@@ -365,4 +401,5 @@ register(Kind(
     sample=sample_bptt, prompt=prompt_bptt, solve=bptt_gradient, schema=BPTT_SCHEMA,
     carry_forward=bptt_carry_forward,
     example={"mode": "compare", "w": [0.5, 1.5], "state": 0.2, "T": 10},
+    mistakes=MISTAKES,
 ))

@@ -11,9 +11,10 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import pick
-from examgen.kinds.rnn._shared import GATES, layer_params
+from examgen.kinds.rnn._shared import GATES, GATES_ONLY, layer_params, set_params
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -253,6 +254,54 @@ def prompt_recurrent(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _recount(params: dict[str, Any], per_set: Any, sets: dict[str, int] = GATES, fc_bias: bool = True,
+             layer2_input: int | None = None) -> dict[str, int]:
+    """Every part counted with a wrong rule: `per_set(h, x)` parameters per set of weights, `sets` sets per cell,
+    the FC layer with or without its biases, layer 2 fed `layer2_input` inputs."""
+    cell, h, x, ask = params["cell"], params["hidden"], params["input"], params["ask"]
+    if ask == "layer":
+        return {"per_gate": per_set(h, x), "layer": sets[cell] * per_set(h, x)}
+    if ask == "output":
+        k = params["outputs"]
+        layer, out = sets[cell] * per_set(h, x), k * h + (k if fc_bias else 0)
+        return {"layer": layer, "output": out, "total": layer + out}
+    if ask == "compare":
+        lstm, gru = sets["lstm"] * per_set(h, x), sets["gru"] * per_set(h, x)
+        return {"lstm": lstm, "gru": gru, "difference": lstm - gru}
+    l1, l2 = sets[cell] * per_set(h, x), sets[cell] * per_set(h, layer2_input or h)
+    return {"layer1": l1, "layer2": l2, "total": l1 + l2}
+
+
+def _biases(params: dict[str, Any]) -> int:
+    return 2 if params["bias"] == "double" else 1
+
+
+MISTAKES = (
+    Mistake("forgot-recurrent-weights", Bi("每组只算了输入权重 W(h×x) 和偏置，漏了循环权重 U(h×h)",
+            "counted only the input weights W (h×x) and the biases of each set, leaving out the recurrent weights "
+            "U (h×h)"), ("One set of weights", "Layer 1", "LSTM layer", "GRU layer", "RNN layer"),
+            lambda p: _recount(p, lambda h, x: set_params(h, x, _biases(p), recurrent=False))),
+    Mistake("forgot-bias", Bi("只数了权重，漏了偏置（全连接层的偏置也要算）",
+            "counted the weights only and left out the biases (the FC layer's too)"),
+            ("One set of weights", "Layer 1", "LSTM layer", "GRU layer", "RNN layer"),
+            lambda p: _recount(p, lambda h, x: set_params(h, x, 0), fc_bias=False)),
+    Mistake("one-bias-not-two", Bi("按 PyTorch 约定每组有 b_ih、b_hh 两个偏置（2h），只算了一个",
+            "counted one bias per set, but PyTorch's convention has two, b_ih and b_hh (2h)"),
+            ("One set of weights", "Layer 1", "LSTM layer", "GRU layer", "RNN layer"),
+            lambda p: _recount(p, set_params) if p["bias"] == "double" else None),
+    Mistake("gates-only", Bi("只数了门的权重（LSTM 3 组、GRU 2 组），漏了候选状态那一组",
+            "counted the gates' weights only (LSTM 3 sets, GRU 2), leaving out the candidate state's set"),
+            ("Number of weight sets", "Layer 1", "An LSTM has", "LSTM layer", "GRU layer"),
+            lambda p: _recount(p, lambda h, x: set_params(h, x, _biases(p)), GATES_ONLY)
+            if p["cell"] != "rnn" or p["ask"] == "compare" else None),
+    Mistake("layer2-input-size", Bi("第 2 层的输入维度仍按 x 计算；它的输入是第 1 层的隐状态，维度为 h",
+            "counted layer 2 with input size x; its input is layer 1's hidden state, of size h"), "Layer 2",
+            lambda p: _recount(p, lambda h, x: set_params(h, x, _biases(p)), layer2_input=p["input"])
+            if p["ask"] == "stacked" and p["input"] != p["hidden"] else None),
+)
+
+
 register(Kind(
     name="recurrent-params", chapter="rnn", section="calculation", points=6,
     title=Bi("循环层的参数量", "Parameters of recurrent layers"),
@@ -265,4 +314,5 @@ register(Kind(
     sample=sample_recurrent, prompt=prompt_recurrent, solve=recurrent_params, schema=RECURRENT_SCHEMA,
     carry_forward=recurrent_params_carry_forward,
     example={"cell": "lstm", "hidden": 128, "input": 300, "bias": "single", "ask": "output", "outputs": 2},
+    mistakes=MISTAKES,
 ))

@@ -12,10 +12,11 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _r, matrix, pick
-from examgen.kinds.rnn._shared import _dims, _rows_work, _tenth, _terms, _v, _vec_text, matvec
+from examgen.kinds.rnn._shared import _dims, _rows_work, _tenth, _terms, _v, _vec_text, matvec, sigmoid
 from examgen.mathfmt import num, p
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -193,6 +194,42 @@ def prompt_rnn(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _forward(params: dict[str, Any], act: Any = math.tanh, bias: bool = True, recurrent: bool = True
+             ) -> dict[str, list[float]]:
+    """The forward pass done with a wrong rule: activation `act` for the hidden state, the biases left out, or
+    every step fed h_0 instead of the previous state."""
+    out: dict[str, list[float]] = {}
+    h0 = h = list(params["h0"])
+    for t, x in enumerate(params["xs"], start=1):
+        pre = [u + v + (b if bias else 0.0) for u, v, b in
+               zip(matvec(params["W_hh"], h if recurrent else h0), matvec(params["W_xh"], list(x)), params["b"])]
+        out[f"h{t}"] = h = [act(v) for v in pre]
+    if params.get("W_hy") is not None:
+        out["y"] = [v + (b if bias else 0.0) for v, b in zip(matvec(params["W_hy"], h), params["b_y"])]
+    return out
+
+
+def _tanh_output(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    """y = tanh(W_hy h + b_y); None when every |y| < 0.2, where tanh(y) is y within the grading tolerance."""
+    y = _forward(params)["y"]
+    return None if all(abs(v) < 0.2 for v in y) else {"y": [math.tanh(v) for v in y]}
+
+
+MISTAKES = (
+    Mistake("sigmoid-for-tanh", Bi("隐状态的激活函数用了 σ；简单 RNN 用 tanh", "used σ for the hidden state; a "
+            "vanilla RNN uses tanh"), "Time $t = 1$", lambda p: _forward(p, act=sigmoid)),
+    Mistake("forgot-bias", Bi("漏了偏置 b（有输出层时也漏了 b_y）", "left out the bias b (and b_y of the output layer)"),
+            "Time $t = 1$", lambda p: _forward(p, bias=False) if any(p["b"]) or any(p.get("b_y") or ()) else None),
+    Mistake("no-recurrence", Bi("t = 2 时没有代入上一步的 h_1，仍用了 h_0", "at t = 2 fed h_0 again instead of the "
+            "previous state h_1"), "Time $t = 2$",
+            lambda p: _forward(p, recurrent=False) if len(p["xs"]) > 1 else None),
+    Mistake("output-with-tanh", Bi("输出层又加了 tanh；本题输出层是线性的 y = W_hy h + b_y", "put a tanh on the "
+            "output layer; here it is linear, y = W_hy h + b_y"), "Output layer",
+            lambda p: _tanh_output(p) if p.get("W_hy") is not None else None),
+)
+
+
 register(Kind(
     name="rnn-step", chapter="rnn", section="calculation", points=6,
     title=Bi("简单循环神经网络的前向计算", "Forward pass of a vanilla RNN"),
@@ -207,4 +244,5 @@ register(Kind(
     carry_forward=rnn_carry_forward,
     example={"W_hh": [[0.5]], "W_xh": [[1.0]], "b": [0.2], "h0": [0.0], "xs": [[1.0], [-0.5]],
              "W_hy": [[2.0]], "b_y": [-0.5]},
+    mistakes=MISTAKES,
 ))

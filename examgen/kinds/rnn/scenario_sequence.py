@@ -13,10 +13,12 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import INT, _asks, _lbl, _r, _tenth, matrix, pick
-from examgen.kinds.rnn._shared import GATES, _vec_text, gru_cell, layer_params, lstm_cell
+from examgen.kinds.rnn._shared import (GATES, GATES_ONLY, _candidate, _vec_text, gru_cell, layer_params, lstm_cell,
+                                      set_params, sigmoid)
 from examgen.mathfmt import num, p, vec
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -365,6 +367,97 @@ def prompt_seq(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _lstm_by(rule: str | None) -> Any:
+    """An LSTM step with a wrong rule: σ for the candidate, f and i swapped in the cell update, h = o ⊙ C."""
+    def cell(w: dict[str, Any], x: list[float], h: list[float], c: list[float]) -> dict[str, list[float]]:
+        v = lstm_cell(w, x, h, c)
+        f, i = (v["i"], v["f"]) if rule == "gates-swapped" else (v["f"], v["i"])
+        cand = [sigmoid(a) for a in v["pre_c_tilde"]] if rule == "candidate-sigmoid" else v["c_tilde"]
+        c_new = [fv * cv + iv * tv for fv, cv, iv, tv in zip(f, c, i, cand)]
+        squash = (lambda u: u) if rule == "hidden-without-tanh" else math.tanh
+        return {"c": c_new, "h": [o * squash(cv) for o, cv in zip(v["o"], c_new)]}
+    return cell
+
+
+def _gru_by(rule: str | None) -> Any:
+    """A GRU step with a wrong rule: z taken as the share of the old state, or the candidate without r."""
+    def cell(w: dict[str, Any], x: list[float], h: list[float]) -> dict[str, list[float]]:
+        v = gru_cell(w, x, h)
+        cand = _candidate(w, [1.0] * len(h), h, x)[1] if rule == "candidate-without-reset" else v["h_tilde"]
+        old = v["z"] if rule == "z-reversed" else [1 - z for z in v["z"]]
+        return {"z": v["z"], "h_tilde": cand, "h": [a * hp + (1 - a) * t for a, hp, t in zip(old, h, cand)]}
+    return cell
+
+
+_LSTM_RULES = ("candidate-sigmoid", "gates-swapped", "hidden-without-tanh")
+
+
+def _unrolled(params: dict[str, Any], rule: str | None = None, bias: bool = True) -> dict[str, list[float]] | None:
+    """Parts (a) and (b) unrolled with a wrong rule of one cell (None for the other cell), or without biases."""
+    lstm = params["cell"] == "lstm"
+    if rule is not None and (rule in _LSTM_RULES) != lstm:
+        return None
+    w = params if bias else {**params, **{b: [0.0] * len(params[b]) for b in (LSTM_B if lstm else GRU_B)}}
+    (x1, x2), h0 = params["xs"], list(params["h0"])
+    if lstm:
+        cell = _lstm_by(rule)
+        s1 = cell(w, list(x1), h0, list(params["c0"]))
+        s2 = cell(w, list(x2), s1["h"], s1["c"])
+        return {"c1": s1["c"], "h1": s1["h"], "c2": s2["c"], "h2": s2["h"]}
+    cell = _gru_by(rule)
+    s1 = cell(w, list(x1), h0)
+    return {"z1": s1["z"], "h_tilde1": s1["h_tilde"], "h1": s1["h"], "h2": cell(w, list(x2), s1["h"])["h"]}
+
+
+def _without_tanh(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    """h = o ⊙ C; None when every |C| < 0.2, where tanh(C) is C within the grading tolerance."""
+    if params["cell"] != "lstm" or all(abs(c) < 0.2 for k in ("c1", "c2") for c in sequence_values(params)[k]):
+        return None
+    return _unrolled(params, "hidden-without-tanh")
+
+
+def _without_reset(params: dict[str, Any]) -> dict[str, list[float]] | None:
+    """h̃_2 without r_2; None when that moves h_2 by no more than the grading tolerance (r_2 ⊙ h_1 ≈ h_1)."""
+    from examgen.grading import tolerance
+
+    wrong = _unrolled(params, "candidate-without-reset")
+    if wrong is None or all(abs(a - b) <= tolerance(b, 4, False) for a, b in
+                            zip(wrong["h2"], sequence_values(params)["h2"])):
+        return None
+    return {"h2": wrong["h2"]}
+
+
+def _deployed(params: dict[str, Any], sets: dict[str, int], recurrent: bool = True) -> dict[str, int]:
+    hid, inp = params["deploy"]
+    return {"params": sets[params["cell"]] * set_params(hid, inp, recurrent=recurrent)}
+
+
+MISTAKES = (
+    Mistake("candidate-sigmoid", Bi("候选细胞状态用了 σ；C̃_t 用 tanh", "used σ for the candidate cell state; C̃_t "
+            "uses tanh"), "$t = 1$: candidate cell state", lambda p: _unrolled(p, "candidate-sigmoid")),
+    Mistake("gates-swapped", Bi("细胞更新把遗忘门和输入门用反了：应为 C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t",
+            "swapped the forget and input gates in the cell update: C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t"),
+            "$t = 1$: update the cell state", lambda p: _unrolled(p, "gates-swapped")),
+    Mistake("hidden-without-tanh", Bi("h_t = o_t ⊙ C_t，漏了 tanh", "took h_t = o_t ⊙ C_t without the tanh"),
+            "$t = 1$: output the hidden state", lambda p: _without_tanh(p)),
+    Mistake("z-reversed", Bi("更新门用反了：h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t；本题中 z_t 是新候选状态所占的比例",
+            "reversed the update gate: h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t; here z_t is the share of the new "
+            "candidate"), "$t = 1$: interpolate", lambda p: _unrolled(p, "z-reversed")),
+    Mistake("candidate-without-reset", Bi("t = 2 的候选状态没有用重置门缩放 h_1：应为 tanh(W_h [r_2 ⊙ h_1, x_2] + b_h)",
+            "left the reset gate out of the candidate at t = 2: it is tanh(W_h [r_2 ⊙ h_1, x_2] + b_h)"),
+            "$t = 2$: scale the old state", lambda p: _without_reset(p)),
+    Mistake("forgot-bias", Bi("门和候选状态的计算漏了偏置 b", "left the biases b out of the gates and the candidate"),
+            ("$t = 1$: forget gate", "$t = 1$: update gate"), lambda p: _unrolled(p, bias=False)),
+    Mistake("gates-only-count", Bi("参数量只数了门的权重（LSTM 3 组、GRU 2 组），漏了候选状态那一组",
+            "counted the gates' weights only (LSTM 3 sets, GRU 2), leaving out the candidate state's set"),
+            "Parameters:", lambda p: _deployed(p, GATES_ONLY)),
+    Mistake("forgot-recurrent-weights", Bi("参数量每组漏了循环权重 U(h×h)，只算了 W(h×x) 和偏置",
+            "left the recurrent weights U (h×h) out of each set, counting only W (h×x) and the bias"),
+            "Parameters:", lambda p: _deployed(p, GATES, recurrent=False)),
+)
+
+
 register(Kind(
     name="scenario-sequence", chapter="rnn", section="comprehensive", points=12,
     title=Bi("综合：循环单元按时间展开", "Comprehensive: unrolling a recurrent cell"),
@@ -380,4 +473,5 @@ register(Kind(
     example={"cell": "lstm", "xs": [[1.0], [-0.5]], "h0": [0.0], "c0": [0.0], "W_f": [[0.5, 0.4]],
              "W_i": [[0.3, 0.8]], "W_c": [[0.6, 1.0]], "W_o": [[-0.2, 0.7]], "b_f": [0.1], "b_i": [0.0],
              "b_c": [-0.1], "b_o": [0.2], "deploy": [128, 50]},
+    mistakes=MISTAKES,
 ))

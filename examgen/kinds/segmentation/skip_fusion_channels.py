@@ -13,6 +13,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import INT, _bias_text, _shape, pick
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -272,6 +273,58 @@ def prompt_fusion(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _conv(params: dict[str, Any], c_in: int, bias: bool | None = None) -> int:
+    """Parameters of the convolution in question for `c_in` input channels (biases as given unless `bias`)."""
+    k, n = params["conv_kernel"], params["conv_out"]
+    return k * k * c_in * n + (n if (params["bias"] if bias is None else bias) else 0)
+
+
+def _concat_keeps(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Concatenation taken as if the channels stayed those of the decoder map."""
+    (hm, wm, cm), arch = params["main_shape"], params["arch"]
+    if arch == "unet":
+        return {"fused": [hm, wm, cm], "params": _conv(params, cm)}
+    return {"concat": [hm, wm, cm], "concat_params": _conv(params, cm)} if arch == "compare" else None
+
+
+def _add_stacks(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Element-wise addition taken as a concatenation: the channels of the two (equal) maps add up."""
+    (hm, wm, cm), arch = params["main_shape"], params["arch"]
+    if arch == "compare":
+        return {"add": [hm, wm, 2 * cm], "add_params": _conv(params, 2 * cm)}
+    if arch == "resnet" and params["skip_shape"] == params["main_shape"]:
+        return {"fused": [hm, wm, 2 * cm], "params": _conv(params, 2 * cm)}
+    return {"fused": [hm, wm, 2 * cm]} if arch in ("fcn", "resnet") else None
+
+
+def _no_bias(params: dict[str, Any]) -> dict[str, int] | None:
+    if not params["bias"]:
+        return None
+    (_, _, cs), (_, _, cm) = params["skip_shape"], params["main_shape"]
+    c_in = {"unet": cs + cm, "fcn": cs, "resnet": cs}.get(params["arch"])
+    if c_in is None:
+        return {"concat_params": _conv(params, cs + cm, False), "add_params": _conv(params, cm, False)}
+    return {"params": _conv(params, c_in, False)}
+
+
+MISTAKES = (
+    Mistake("concat-keeps-channels", Bi("把按通道拼接当成了通道数不变；拼接后通道数相加",
+            "took the concatenation as keeping the channel count; concatenating adds the channels"),
+            ("U-Net concatenates", "Concatenation (U-Net)"), _concat_keeps),
+    Mistake("add-stacks-channels", Bi("把逐元素相加当成了拼接，通道数加倍；相加后形状不变",
+            "took the element-wise addition for a concatenation and doubled the channels; a sum keeps the shape"),
+            ("FCN adds", "Identity shortcut", "After the projection", "Element-wise addition"), _add_stacks),
+    Mistake("skip-not-cropped", Bi("拼接后的宽高用了编码器特征图未裁剪的尺寸；U-Net 先中心裁剪到解码器的大小",
+            "gave the size with the encoder map's uncropped height and width; U-Net centre-crops it to the "
+            "decoder's first"), "Centre-crop",
+            lambda p: {"fused": [*p["skip_shape"][:2], p["skip_shape"][2] + p["main_shape"][2]]}
+            if p["arch"] == "unet" and p["skip_shape"][:2] != p["main_shape"][:2] else None),
+    Mistake("forgot-bias", Bi("卷积层的参数量漏了偏置（每个卷积核 1 个）", "left the biases (one per kernel) out of the "
+            "convolution's parameters"), ("The ", "First ", "3×3 convolution", "1×1 convolution"), _no_bias),
+)
+
+
 register(Kind(
     name="skip-fusion-channels", chapter="segmentation", section="calculation", points=4,
     title=Bi("跳跃连接的特征融合：拼接与相加", "Skip-connection fusion: concatenation vs addition"),
@@ -287,4 +340,5 @@ register(Kind(
     carry_forward=fusion_carry_forward,
     example={"arch": "unet", "skip_shape": [64, 64, 512], "main_shape": [56, 56, 512], "conv_kernel": 3,
              "conv_out": 512, "bias": True},
+    mistakes=MISTAKES,
 ))

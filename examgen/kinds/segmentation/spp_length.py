@@ -13,6 +13,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import INT, _shape, pick
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -199,6 +200,42 @@ def prompt_spp(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _lengths(params: dict[str, Any], length: int, fc_bias: bool = True) -> dict[str, int]:
+    """The length parts (and the FC layer's parameters) for a wrongly computed SPP length."""
+    out = {"length": length}
+    if params.get("input_hw2") is not None:
+        out["length2"] = length
+    if params["ask"] == "fc":
+        out["fc_params"] = length * params["fc_out"] + (params["fc_out"] if fc_bias else 0)
+    return out
+
+
+def _swapped_window(params: dict[str, Any]) -> dict[str, list[int]] | None:
+    """Window ⌊a/n⌋ and stride ⌈a/n⌉ (floor and ceil swapped); None where a/n is whole at every level."""
+    a, levels = params["input_hw"][0], params["levels"]
+    if params["ask"] != "window" or all(a % n == 0 for n in levels):
+        return None
+    return {"window": [a // n for n in levels], "stride": [_ceil_div(a, n) for n in levels]}
+
+
+MISTAKES = (
+    Mistake("levels-not-squared", Bi("每级只算了 n 个格子；n×n 的一级有 n² 个格子", "counted n bins per level; an n×n "
+            "level has n² bins"), "Bins per channel",
+            lambda p: _lengths(p, p["channels"] * sum(p["levels"]))),
+    Mistake("forgot-channels", Bi("只数了格子数，没有乘通道数 C；每个格子对每个通道各输出一个值",
+            "counted the bins only, without multiplying by the channels C; each bin gives one value per channel"),
+            "Each bin gives", lambda p: _lengths(p, sum(n * n for n in p["levels"]))),
+    Mistake("floor-ceil-swapped", Bi("窗口和步长的取整用反了：窗口 ⌈a/n⌉，步长 ⌊a/n⌋",
+            "swapped the rounding of window and stride: the window is ⌈a/n⌉, the stride ⌊a/n⌋"), "The ",
+            _swapped_window),
+    Mistake("fc-without-bias", Bi("全连接层漏了偏置：参数量为 L·N + N", "left the biases out of the FC layer: it has "
+            "L·N + N parameters"), "The fully-connected layer",
+            lambda p: {"fc_params": _lengths(p, p["channels"] * sum(n * n for n in p["levels"]), False)["fc_params"]}
+            if p["ask"] == "fc" else None),
+)
+
+
 register(Kind(
     name="spp-length", chapter="segmentation", section="calculation", points=4,
     title=Bi("空间金字塔池化（SPP）的输出长度", "Output length of spatial pyramid pooling"),
@@ -211,4 +248,5 @@ register(Kind(
     sample=sample_spp, prompt=prompt_spp, solve=spp_length, schema=SPP_SCHEMA,
     carry_forward=spp_carry_forward,
     example={"levels": [4, 2, 1], "channels": 256, "input_hw": [13, 13], "ask": "window"},
+    mistakes=MISTAKES,
 ))
