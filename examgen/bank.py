@@ -12,8 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from examgen.errors import UserError
 from examgen.i18n import Bi
 from examgen.model import (
@@ -54,21 +52,25 @@ def bank_dirs(extra: str | None = None) -> list[Path]:
 
 
 # ---------------------------------------------------------------- YAML with line numbers
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: about 7× faster
+@lru_cache(maxsize=1)
+def _line_loader() -> type:
+    """A safe loader (libyaml when available: about 7× faster) that records the line of every mapping and of each
+    of its keys. Built on first use: with the parse cache warm, `yaml` is never imported."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A safe loader that records the line of every mapping and of each of its keys."""
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[str, Any]:
+        mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+        return mapping
 
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-    mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return LineLoader
 
 
 @dataclass
@@ -100,6 +102,7 @@ class Item:
     file: str = ""
     line: int = 0
     follows: str | None = None      # a continuation ("接上题") of this item: only directly after it on a paper
+    checked: bool = field(default=False, compare=False)  # short: each reference answer scores its own rubric fully
 
     @property
     def section(self) -> str:
@@ -222,6 +225,7 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
         issues.append(Issue(file, _line(raw, "source"), f"item {iid}: source must name the part of the notes"))
     options: list[Bi] = []
     rubric: list[KeyPoint] = []
+    checked = False
     answer = raw["answer"]
     aline = _line(raw, "answer")
     if typ in ("single", "multiple"):
@@ -303,6 +307,7 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
             if not self_consistent:
                 return None  # never used: its own reference answer would not score full marks
             answer = {"zh": ref.zh, "en": ref.en}
+            checked = True
     if stem is None or expl is None:
         return None
     follows = raw.get("follows")
@@ -316,17 +321,23 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
     return Item(id=iid, type=typ, chapter=chapter, concepts=list(concepts), points=points, follows=follows,
                 difficulty=int(raw["difficulty"]) if raw["difficulty"] in (1, 2, 3) else 2,
                 source=str(raw["source"]), stem=stem, answer=answer, explanation=expl, options=options,
-                rubric=rubric, file=file, line=line)
+                rubric=rubric, file=file, line=line, checked=checked)
 
 
 def _read_yaml(path: Path, issues: list[Issue]) -> Any:
     """A bank file within the limits of `safe_read.BANK`; what is wrong becomes an issue (marked `fatal`: the file
     could not be read at all)."""
+    from examgen import bank_cache
     from examgen.safe_read import BANK, ReadError, parse_yaml, read_text
 
     shown = _display(path)
     try:
-        return parse_yaml(read_text(path, BANK, shown), shown, BANK, _LineLoader)
+        text = read_text(path, BANK, shown)
+        data = bank_cache.get(path, text)
+        if data is bank_cache.MISS:
+            data = parse_yaml(text, shown, BANK, _line_loader())
+            bank_cache.put(path, text, data)
+        return data
     except ReadError as exc:
         issues.append(Issue(shown, exc.line or 0, exc.detail.en, fatal=exc))
     except UserError as exc:
@@ -336,9 +347,26 @@ def _read_yaml(path: Path, issues: list[Issue]) -> Any:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(_cwd()))
     except ValueError:
         return str(path)
+
+
+def _cwd() -> Path:
+    """The working directory, resolved (once per directory: `_display` runs for every issue)."""
+    here = os.getcwd()
+    if _CWD.get("raw") != here:
+        _CWD.update(raw=here, resolved=Path(here).resolve())
+    return _CWD["resolved"]
+
+
+_CWD: dict[str, Any] = {}
+
+
+def chapter_files(d: Path) -> list[Path]:
+    """The chapter files of a bank directory, in the order they are read (after its concepts.yaml)."""
+    return [p for p in sorted(d.glob("*.yaml"))
+            if p.name not in ("concepts.yaml", "blueprint.yaml") and not p.name.startswith("_")]
 
 
 def load(dirs: list[Path]) -> Bank:
@@ -367,9 +395,7 @@ def load(dirs: list[Path]) -> Bank:
                     issues.append(Issue(_display(cpath), cl, f"duplicate concept id '{c['id']}'"))
                 if name is not None:
                     concepts[c["id"]] = Concept(c["id"], c["chapter"], name, bool(c.get("memorize", False)))
-        for path in sorted(d.glob("*.yaml")):
-            if path.name in ("concepts.yaml", "blueprint.yaml") or path.name.startswith("_"):
-                continue
+        for path in chapter_files(d):
             files.append(path)
             shown = _display(path)
             data = _read_yaml(path, issues)
@@ -434,7 +460,10 @@ def lint(extra: str | None = None, coverage: bool = True) -> tuple[Bank, list[Is
 
 @lru_cache(maxsize=8)
 def _cached(dirs: tuple[str, ...]) -> Bank:
-    return load([Path(d) for d in dirs])
+    """The bank of `dirs`, once per process; from the disk cache when no file changed (`examgen.bank_cache`)."""
+    from examgen.bank_cache import cached_bank
+
+    return cached_bank([Path(d) for d in dirs], load)
 
 
 def load_bank(extra: str | None = None) -> Bank:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from examgen.errors import UserError
 from examgen.i18n import Bi
@@ -96,6 +96,47 @@ def _yaml_loader() -> type:
     return Loader
 
 
+def _parse_cached(text: str, shown: str, parse: Callable[[], Any]) -> Any:
+    """`parse()`, or its result from the parse cache (`examgen.bank_cache`): with it warm, `yaml` is not imported."""
+    from examgen import bank_cache
+
+    plain = bank_cache.get(Path(shown), text, "blueprint")
+    if plain is not bank_cache.MISS:
+        try:
+            return _from_plain(plain)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+    data = parse()
+    try:
+        bank_cache.put(Path(shown), text, _to_plain(data), "blueprint")
+    except (TypeError, ValueError, RecursionError):
+        pass
+    return data
+
+
+def _to_plain(v: Any) -> Any:
+    """Parsed blueprint YAML as JSON-able data: each `_Map` (every mapping) as its line, key lines and pairs."""
+    if isinstance(v, _Map):
+        return {"line": v.line, "lines": [[k, n] for k, n in v.lines.items()],
+                "items": [[k, _to_plain(x)] for k, x in v.items()]}
+    if isinstance(v, dict):
+        raise TypeError("a mapping that is not a _Map")
+    if isinstance(v, list):
+        return [_to_plain(x) for x in v]
+    return v
+
+
+def _from_plain(v: Any) -> Any:
+    if isinstance(v, dict):
+        m = _Map((k, _from_plain(x)) for k, x in v["items"])
+        m.line = int(v["line"])
+        m.lines = {k: n for k, n in v["lines"]}
+        return m
+    if isinstance(v, list):
+        return [_from_plain(x) for x in v]
+    return v
+
+
 _BP_CACHE: dict[tuple[str, int, int], Blueprint] = {}
 
 
@@ -127,7 +168,7 @@ def parse_blueprint(text: str, shown: str = "blueprint", name: str | None = None
     """A blueprint from its YAML text (within the limits of `safe_read.BLUEPRINT`), validated."""
     from examgen.safe_read import BLUEPRINT, parse_yaml
 
-    data = parse_yaml(text, shown, BLUEPRINT, _yaml_loader())
+    data = _parse_cached(text, shown, lambda: parse_yaml(text, shown, BLUEPRINT, _yaml_loader()))
     v = _Validator(shown)
     bp = v.blueprint(data)
     bp.text = text

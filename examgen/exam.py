@@ -117,7 +117,7 @@ def _rubric_key(item: Any) -> str:
 
 def own_answer_full_marks(item: Any) -> bool:
     """A short-answer item is only used when each reference answer finds every key point of its own rubric."""
-    if item.type != "short":
+    if item.type != "short" or getattr(item, "checked", False):   # the bank's loader checked it already
         return True
     key = _rubric_key(item)
     if key not in _RUBRIC_OK:
@@ -148,10 +148,11 @@ class _Pick:
 
 
 def available_kinds(slot: Slot) -> list[str]:
-    """The slot's kinds that are registered; the fallback list only when none of them is."""
+    """The slot's kinds that are registered; the fallback list only when none of them is. (By file name: only
+    the modules of the kinds an exam uses are imported.)"""
     from examgen import registry
 
-    kinds = registry.load_all()
+    kinds = registry.index()
     have = [k for k in slot.kinds if k in kinds]
     if not have:
         have = [k for k in slot.fallback if k in kinds]
@@ -163,7 +164,7 @@ def _chapter_of(pick: _Pick, cand: Any | None = None) -> str:
 
     c = pick.choice if cand is None else cand
     if pick.slot.source == "kind":
-        return registry.load_all()[c].chapter
+        return registry.get(c).chapter
     return c.chapter
 
 

@@ -19,7 +19,6 @@ from examgen.answer_parse import (  # noqa: F401 - re-exported: the parsing half
 from examgen.exprparse import Num, ParseError, normalize, parse_number
 from examgen.i18n import Bi, bi, same
 from examgen.mathfmt import num as fmt_num
-from examgen.mistakes import diagnose
 from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
     TrueFalseSpec, VectorSpec,
@@ -375,6 +374,8 @@ def grade(problem: Problem, answers: str | dict[str, str | None] | None,
                     pv.carried = True
                     pv.feedback = fb + [bi("fb.carry_forward", part=", ".join(part.depends_on))]
         verdicts.append(pv)
+    from examgen.mistakes import diagnose  # not on the exam screen's start path
+
     diagnose(problem, verdicts, values)  # names the mistake behind a wrong part (runs only for wrong parts)
     return Verdict(verdicts)
 

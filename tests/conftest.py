@@ -9,7 +9,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path, monkeypatch):
-    """Every test gets its own EXAMGEN_HOME, so no test touches a real user's history."""
+def _isolated_home(tmp_path, tmp_path_factory, monkeypatch):
+    """Every test gets its own EXAMGEN_HOME, so no test touches a real user's history; the parsed-bank cache is
+    one for the session (`examgen.bank_cache`), never the user's."""
     monkeypatch.setenv("EXAMGEN_HOME", str(tmp_path / "examgen-home"))
+    monkeypatch.setenv("EXAMGEN_CACHE", str(tmp_path_factory.getbasetemp() / "examgen-cache"))
     monkeypatch.setenv("EXAMGEN_LANG", "en")

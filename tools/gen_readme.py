@@ -96,13 +96,14 @@ def mistakes_list() -> str:
 
 def doc_section(name: str) -> str:
     """A document from docs/ as a README section: its title becomes a level-2 heading, the rest moves down one
-    level, and image links are rewritten relative to the repository root."""
+    level, and image links are rewritten relative to the repository root (a link to a README section,
+    `../README.md#anchor`, becomes `#anchor`)."""
     text = (ROOT / "docs" / name).read_text(encoding="utf-8").strip()
     out = []
     for line in text.splitlines():
         if line.startswith("#"):
             line = "#" + line
-        out.append(line.replace("](img/", "](docs/img/"))
+        out.append(line.replace("](img/", "](docs/img/").replace("](../README.md#", "](#"))
     return "\n".join(out)
 
 

@@ -99,7 +99,6 @@ def exam(
     Answers are saved as you type them; Ctrl-C saves and leaves. Exit codes: 0 graded, 2 bad input,
     4 history database unreadable, 5 left unfinished (examgen resume)."""
     from examgen.exam import build_exam, read_sheet
-    from examgen.targets import random_seed
 
     lg = lang_of(lang)
     if paper_json and answers:
@@ -109,7 +108,11 @@ def exam(
     sheet = read_sheet(answers) if answers is not None else None
     if blueprint is not None:
         _note_missing_kinds(blueprint)
-    ex = build_exam(seed if seed is not None else random_seed(), blueprint, bank)
+    if seed is None:
+        from examgen.targets import random_seed
+
+        seed = random_seed()
+    ex = build_exam(seed, blueprint, bank)
     if paper_json:
         from examgen.exam import paper_json as to_paper
 
