@@ -15,6 +15,7 @@ from examgen.kinds._common import _ans, _m, _tenths, _tie_free, pick, sci, tup
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -240,6 +241,38 @@ def prompt_activation(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _derivative_of(params: dict[str, Any], rule: Any) -> dict[str, Any] | None:
+    """sigmoid / tanh derivatives from a wrong `rule(x, f(x))`; for the chain, their product."""
+    if params["function"] not in ("sigmoid", "tanh"):
+        return None
+    xs = params["inputs"]
+    f = activation_values(params["function"], xs)[0] if params["ask"] == "values" else [sigmoid(z) for z in xs]
+    ds = [rule(x, v) for x, v in zip(xs, f)]
+    return {"derivative": ds} if params["ask"] == "values" else {"product": math.prod(ds)}
+
+
+# (x, f(x)) -> derivative: the right sigmoid and tanh forms, and the same forms fed the input x instead of f(x)
+_SIG_FORM, _TANH_FORM = (lambda x, v: v * (1 - v)), (lambda x, v: 1 - v * v)
+_ON_INPUT = {"sigmoid": lambda x, v: x * (1 - x), "tanh": lambda x, v: 1 - x * x}
+_SWAPPED = {"sigmoid": _TANH_FORM, "tanh": _SIG_FORM}
+
+
+MISTAKES = (
+    Mistake("derivative-of-input", Bi("导数公式里代入了输入 x 而不是函数值（如 σ'(x) 写成 x(1 − x)）",
+            "put the input x into the derivative formula instead of the function value (e.g. σ'(x) as x(1 − x))"),
+            ("The sigmoid derivative", "The tanh derivative", "Sigmoid value and derivative"),
+            lambda q: _derivative_of(q, _ON_INPUT.get(q["function"]))),
+    Mistake("sigmoid-tanh-derivative-swapped", Bi("把 sigmoid 与 tanh 的导数公式用反了（σ(1 − σ) 与 1 − tanh²）",
+            "swapped the sigmoid and tanh derivative formulas (σ(1 − σ) vs 1 − tanh²)"),
+            ("The sigmoid derivative", "The tanh derivative", "Sigmoid value and derivative"),
+            lambda q: _derivative_of(q, _SWAPPED.get(q["function"]))),
+    Mistake("leaky-derivative-zero", Bi("Leaky ReLU 在负区间的导数当成了 0（那是 ReLU）；应为 α", "took the leaky ReLU "
+            "derivative for negative inputs as 0 (that is ReLU); it is α"), "Leaky ReLU derivative",
+            lambda q: {"derivative": activation_values("relu", q["inputs"])[1]} if q["function"] == "leaky_relu" else None),
+)
+
+
 register(Kind(
     name="activation", chapter="cnn", section="calculation", points=6,
     title=Bi("激活函数及其导数", "Activation functions and their derivatives"),
@@ -254,4 +287,5 @@ register(Kind(
     sample=_tie_free(sample_activation, activation), prompt=prompt_activation, solve=activation,
     schema=ACT_SCHEMA,
     example={"function": "sigmoid", "ask": "values", "inputs": [-1.0, 0.0, 2.0]},
+    mistakes=MISTAKES,
 ))

@@ -15,6 +15,7 @@ from examgen.kinds.cnn._shared import _whole
 from examgen.mathfmt import mat, num, p
 from examgen.model import MatrixSpec, Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -217,6 +218,32 @@ def prompt_fmap(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), figs)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _as_if(params: dict[str, Any], **changed: Any) -> dict[str, Any]:
+    """The answer a student gets by running the right method on params with `changed` (map, and size if asked)."""
+    out = feature_map({**params, **changed})[2]
+    answer: dict[str, Any] = {"map": out}
+    if params["stride"] > 1 or params["padding"]:
+        answer["size"] = [len(out), len(out[0])]
+    return answer
+
+
+def _flipped(params: dict[str, Any]) -> dict[str, Any] | None:
+    """True convolution: the kernel rotated by 180° before sliding it (the course uses cross-correlation)."""
+    flipped = [list(reversed(r)) for r in reversed(params["kernel"])]
+    return None if flipped == params["kernel"] else _as_if(params, kernel=flipped)
+
+
+MISTAKES = (
+    Mistake("flipped-kernel", Bi("把卷积核旋转了 180°（数学上的卷积）；本题是互相关，卷积核不翻转", "rotated the kernel by "
+            "180° (true convolution); this is cross-correlation, the kernel is not flipped"), "Output (0, 0)", _flipped),
+    Mistake("forgot-bias", Bi("忘了加偏置 b 就做了 ReLU", "applied ReLU without adding the bias b"),
+            "All positions", lambda q: _as_if(q, bias=0) if q.get("bias") else None),
+    Mistake("ignored-padding", Bi("没有补零，直接在原图上滑动卷积核", "slid the kernel over the image without the zero "
+            "padding"), "Output height", lambda q: _as_if(q, padding=0) if q["padding"] else None),
+)
+
+
 register(Kind(
     name="conv-feature-map", chapter="cnn", section="calculation", points=6,
     title=Bi("卷积运算求特征响应图", "Computing a convolution feature map"),
@@ -229,4 +256,5 @@ register(Kind(
     sample=sample_fmap, prompt=prompt_fmap, solve=conv_feature_map, schema=FMAP_SCHEMA,
     example={"image": [[1, 2, 0, 3], [4, 1, 2, 0], [0, 3, 1, 2], [2, 0, 4, 1]], "kernel": [[1, 0], [-1, 2]],
              "stride": 1, "padding": 0},
+    mistakes=MISTAKES,
 ))

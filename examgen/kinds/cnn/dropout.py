@@ -11,6 +11,7 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _ans, _m, _tenths, eq, pick, tup
+from examgen.mistakes import Mistake
 from examgen.mathfmt import num, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -220,6 +221,43 @@ def prompt_dropout(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _with_keep(params: dict[str, Any], keep: float, inverted: bool) -> dict[str, Any]:
+    """The training (and test) outputs a student gets with keep probability `keep` and this scaling rule."""
+    if params["ask"] == "expected":
+        a = params["value"]
+        return {"kept_value": a / keep if inverted else a, "test": a if inverted else keep * a}
+    train = [m * x / keep if inverted else m * x for m, x in zip(params["mask"], params["x"])]
+    if params["ask"] == "mask":
+        return {"output": train}
+    return {"train": train, "test": list(params["x"]) if inverted else [keep * x for x in params["x"]]}
+
+
+def _no_rescale(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Inverted dropout applied like the classic one in training: the kept outputs are not divided by 1 − p."""
+    if params["convention"] != "inverted":
+        return None
+    out = _with_keep(params, 1 - params["p"], inverted=False)
+    out.pop("test", None)
+    return out
+
+
+def _p_as_keep(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Scales with the drop probability p where the keep probability 1 − p belongs."""
+    if params["p"] == 0.5:
+        return None
+    return _with_keep(params, params["p"], params["convention"] == "inverted")
+
+
+MISTAKES = (
+    Mistake("inverted-no-rescale", Bi("inverted dropout 训练时忘了把保留的输出除以 1 − p", "inverted dropout without "
+            "dividing the kept outputs by 1 − p in training"), ("Training: apply", "Inverted dropout"), _no_rescale),
+    Mistake("drop-as-keep", Bi("把丢弃概率 p 当成保留概率来缩放（应为 1 − p）", "scaled with the drop probability p "
+            "instead of the keep probability 1 − p"), ("Training: apply", "Inverted dropout", "Classic dropout"),
+            _p_as_keep),
+)
+
+
 register(Kind(
     name="dropout", chapter="cnn", section="calculation", points=6,
     title=Bi("随机失活 dropout", "Dropout"),
@@ -235,4 +273,5 @@ register(Kind(
     sample=sample_dropout, prompt=prompt_dropout, solve=dropout, schema=DROPOUT_SCHEMA,
     example={"ask": "train-test", "convention": "inverted", "p": 0.5, "x": [1.2, 0.4, 2.0, 0.8],
              "mask": [1, 0, 1, 0]},
+    mistakes=MISTAKES,
 ))

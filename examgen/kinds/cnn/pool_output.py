@@ -15,6 +15,7 @@ from examgen.kinds.cnn._shared import _whole
 from examgen.mathfmt import mat, num, round_answer
 from examgen.model import MatrixSpec, Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -152,6 +153,48 @@ def prompt_pool(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [grid(Bi("特征图", "Feature map"), image)])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _modes(params: dict[str, Any]) -> list[str]:
+    return ["max", "avg"] if params["mode"] == "both" else [params["mode"]]
+
+
+def _tiled(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Overlapping windows slid by F (side by side) instead of by the stride S."""
+    image, f, s = params["image"], params["window"], params["stride"]
+    if s >= f:
+        return None
+    out: dict[str, Any] = {"size": [(len(image) - f) // f + 1, (len(image[0]) - f) // f + 1]
+                           + ([params["channels"]] if params.get("channels", 1) > 1 else [])}
+    for m in _modes(params):
+        out[m] = [[round(v, 2) for v in r] for r in pool_map(image, f, f, m)]
+    return out
+
+
+def _no_plus_one(params: dict[str, Any]) -> dict[str, Any]:
+    """Output size (H − F)/S without the + 1."""
+    image, f, s = params["image"], params["window"], params["stride"]
+    c = params.get("channels", 1)
+    return {"size": [(len(image) - f) // s, (len(image[0]) - f) // s] + ([c] if c > 1 else [])}
+
+
+def _mean_over_f(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Average pooling dividing each window's sum by F instead of by the F² cells."""
+    if "avg" not in _modes(params):
+        return None
+    f = params["window"]
+    return {"avg": [[round(v * f, 2) for v in r] for r in pool_map(params["image"], f, params["stride"], "avg")]}
+
+
+MISTAKES = (
+    Mistake("slid-by-window", Bi("重叠池化时窗口每次移动了 F 格（互不重叠），应按步长 S 移动", "moved the overlapping "
+            "window by F (side by side) instead of by the stride S"), "Pooled height", _tiled),
+    Mistake("forgot-plus-one", Bi("输出尺寸忘了公式末尾的 + 1", "forgot the + 1 at the end of the output-size "
+            "formula"), "Pooled height", _no_plus_one),
+    Mistake("mean-over-f", Bi("平均池化除以了 F 而不是窗口内的 F² 个数", "averaged by dividing by F instead of by the "
+            "F² cells of the window"), "First", _mean_over_f),
+)
+
+
 register(Kind(
     name="pool-output", chapter="cnn", section="calculation", points=4,
     title=Bi("池化的输出尺寸与结果", "Pooling: output size and values"),
@@ -165,4 +208,5 @@ register(Kind(
     sample=sample_pool, prompt=prompt_pool, solve=pool_output, schema=POOL_SCHEMA,
     example={"image": [[1, 3, 2, 4], [5, 6, 1, 0], [7, 2, 9, 8], [3, 1, 4, 6]], "window": 2, "stride": 2,
              "mode": "both"},
+    mistakes=MISTAKES,
 ))

@@ -14,6 +14,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import _NICE_CHANNELS, INT, _bias_text, _shape, pick
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -282,6 +283,42 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _eff_as_dk(params: dict[str, Any]) -> dict[str, Any] | None:
+    """k′ taken as d·k (the kernel 'stretched' by d) instead of k + (k − 1)(d − 1); later parts follow from it."""
+    if params["ask"] == "stack" or params["rates"][0] == 1:
+        return None
+    ke = params["rates"][0] * params["kernel"]
+    if params["ask"] == "same":
+        return {"eff": ke}
+    h, w = params["input_hw"]
+    s, pad = params["stride"], params["padding"]
+    return {"eff": ke, "output": [(h - ke + 2 * pad) // s + 1, (w - ke + 2 * pad) // s + 1, params["out_channels"]]}
+
+
+def _params_over_eff(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Counts a weight at every position of the dilated k′×k′ window, holes included."""
+    rates = params["rates"]
+    if all(d == 1 for d in rates):
+        return None
+    c_in, c_out = params["in_channels"], params["out_channels"]
+    sizes = [effective_kernel(params["kernel"], d) ** 2 for d in rates]
+    weights = sizes[0] * c_in * c_out + sum(n * c_out * c_out for n in sizes[1:])
+    return {"params": weights + (len(rates) * c_out if params["bias"] else 0)}
+
+
+MISTAKES = (
+    Mistake("eff-as-dk", Bi("等效卷积核大小算成了 d·k；应为 k + (k − 1)(d − 1)", "took the effective kernel size as d·k; "
+            "it is k + (k − 1)(d − 1)"), "Effective kernel size", _eff_as_dk),
+    Mistake("params-over-eff", Bi("按等效卷积核 k′×k′ 计算了参数量；空洞处没有权重，仍是 k×k", "counted parameters over the "
+            "k′×k′ effective kernel; the holes carry no weights, so it stays k×k"),
+            ("The parameter count", "Dilation adds no"), _params_over_eff),
+    Mistake("rf-ignores-dilation", Bi("堆叠感受野没乘膨胀率，按普通 k×k 卷积算成了 1 + n(k − 1)", "left the dilation out "
+            "of the stacked receptive field, 1 + n(k − 1) as for plain k×k convolutions"), "Layer 1",
+            lambda q: {"rf": 1 + len(q["rates"]) * (q["kernel"] - 1)} if q["ask"] == "stack" and max(q["rates"]) > 1 else None),
+)
+
+
 register(Kind(
     name="dilated-conv", chapter="segmentation", section="calculation", points=6,
     title=Bi("空洞卷积", "Dilated (atrous) convolution"),
@@ -298,4 +335,5 @@ register(Kind(
     carry_forward=dilated_carry_forward,
     example={"ask": "stack", "kernel": 3, "rates": [1, 2, 4], "input_hw": [64, 64], "stride": 1,
              "in_channels": 256, "out_channels": 256, "bias": False},
+    mistakes=MISTAKES,
 ))
