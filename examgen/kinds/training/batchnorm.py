@@ -16,6 +16,7 @@ from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -304,6 +305,53 @@ def bn_rounded(params: dict[str, Any]) -> dict[str, Any]:
     return {"y": ys[0] if len(batch) == 1 else ys}
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _bn_wrong(params: dict[str, Any], names: tuple[str, ...], *, ddof: int = 0, affine: bool = True,
+              root: bool = True, batch_stats: bool = False) -> dict[str, Any]:
+    """Batch norm done another way: the variance divided by m − ddof, no γ/β, divided by σ² + ε instead of its
+    root, or (at test time) with the batch's own statistics; the values of the parts `names`."""
+    one, eps = len(params["batch"]) == 1, params["eps"]
+    cols: dict[str, list[Any]] = {"mean": [], "var": [], "xhat": [], "y": [], "std": []}
+    for j, row in enumerate(params["batch"]):
+        if params["ask"] == "inference" and not batch_stats:
+            mu, var = params["running_mean"][j], params["running_var"][j]
+        else:
+            mu = sum(row) / len(row)
+            var = sum((x - mu) ** 2 for x in row) / (len(row) - ddof)
+        den = math.sqrt(var + eps) if root else var + eps
+        xh = [(x - mu) / den for x in row]
+        g, b = (params["gamma"][j], params["beta"][j]) if affine else (1, 0)
+        for key, v in zip(cols, (mu, var, xh, [g * v + b for v in xh], den)):
+            cols[key].append(v)
+    return {k: cols[k][0] if one else cols[k] for k in names}
+
+
+def _bn_parts(params: dict[str, Any]) -> tuple[str, ...]:
+    if params["ask"] == "inference":
+        return ("std", "y")
+    return ("var", "xhat", "y") if len(params["batch"]) == 1 else ("var", "y")
+
+
+MISTAKES = (
+    Mistake("unbiased-variance", Bi("方差除以了 m − 1（无偏估计）；BN 用有偏方差，除以 m", "divided the variance by "
+            "m − 1 (unbiased); batch norm uses the biased variance, divided by m"),
+            ("Mini-batch variance", "Feature 1: mini-batch variance"),
+            lambda p: _bn_wrong(p, _bn_parts(p), ddof=1) if p["ask"] == "train" else None),
+    Mistake("forgot-gamma-beta", Bi("规范化后忘了乘 γ、加 β", "forgot to scale by γ and shift by β after normalizing"),
+            ("Scale and shift", "Feature 1: scale and shift", "Normalize, then scale", "Feature 1: normalize, then"),
+            lambda p: _bn_wrong(p, ("y",), affine=False)
+            if any(g != 1 for g in p["gamma"]) or any(p["beta"]) else None),
+    Mistake("divided-by-variance", Bi("除以了方差 σ² + ε，没有开平方（应除以标准差）", "divided by the variance "
+            "σ² + ε instead of its square root (the standard deviation)"),
+            ("Normalize: subtract", "Feature 1: normalize: subtract", "At test time", "Feature 1: at test time"),
+            lambda p: _bn_wrong(p, _bn_parts(p)[1:] if p["ask"] == "train" else _bn_parts(p), root=False)),
+    Mistake("batch-statistics-at-test", Bi("测试时用了这批输入自己的均值和方差，应使用训练时累计的滑动平均统计量",
+            "used the test batch's own mean and variance; at test time batch norm uses the running statistics"),
+            ("At test time", "Feature 1: at test time"),
+            lambda p: _bn_wrong(p, ("std", "y"), batch_stats=True) if p["ask"] == "inference" else None),
+)
+
+
 register(Kind(
     name="batchnorm", chapter="training", section="calculation", points=8,
     title=Bi("批量规范化", "Batch normalization"),
@@ -315,4 +363,5 @@ register(Kind(
     sample=_nondegenerate(_tie_free(sample_batchnorm, _bn_answers), _bn_answers), prompt=prompt_batchnorm,
     solve=batchnorm, schema=BN_SCHEMA, rounded=bn_rounded,
     example={"ask": "train", "batch": [[-1, 5, 5, 7]], "gamma": [2], "beta": [0.5], "eps": 0},
+    mistakes=MISTAKES,
 ))

@@ -15,6 +15,7 @@ from examgen.kinds._common import _tie_free, pick, sci
 from examgen.mathfmt import num, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -204,6 +205,48 @@ def prompt_init(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _init_wrong(params: dict[str, Any], *, kernel: bool = True, bound: bool = True, he_gain: float = 2,
+                xavier_fan_in: bool = False) -> dict[str, Any]:
+    """The fans, scales and variance a student gets who leaves k² out of a conv layer's fans, uses the normal σ as
+    the uniform bound, drops He's factor 2, or takes Xavier's variance as 1/n_in."""
+    k2 = params["kernel"] ** 2 if params["layer"] == "conv" and kernel else 1
+    fin, fout = k2 * params["n_in"], k2 * params["n_out"]
+    xv = 1 / fin if xavier_fan_in else 2 / (fin + fout)
+    hv = he_gain / fin
+    widen = 3 if params["dist"] == "uniform" and bound else 1
+    xs, hs = math.sqrt(widen * xv), math.sqrt(widen * hv)
+    if params["scheme"] == "both":
+        return {"fan": [fin, fout], "xavier": xs, "he": hs}
+    xavier = params["scheme"] == "xavier"
+    out = {"scale": xs if xavier else hs, "variance": xv if xavier else hv}
+    out["fan" if xavier else "fan_in"] = [fin, fout] if xavier else fin
+    return out
+
+
+def _changed(wrong: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Only the parts the mistake changes (a part it leaves right is not a mistake's answer)."""
+    right = _init_wrong(params)
+    return {k: v for k, v in wrong.items() if v != right[k]} or None  # type: ignore[return-value]
+
+
+MISTAKES = (
+    Mistake("conv-fan-without-kernel", Bi("卷积层的扇入/扇出漏乘了 k²：应为 k²·C_in 与 k²·C_out", "left k² out of "
+            "the conv layer's fans: they are k²·C_in and k²·C_out"), "Fan-in / fan-out of a conv layer",
+            lambda p: _changed(_init_wrong(p, kernel=False), p) if p["layer"] == "conv" else None),
+    Mistake("normal-sigma-as-bound", Bi("均匀分布的边界用了正态分布的 σ 公式；U(−a, a) 的方差是 a²/3，所以 a = √(3·Var)",
+            "used the normal σ as the uniform bound; U(−a, a) has variance a²/3, so a = √(3·Var)"),
+            ("Xavier initialization", "He initialization"),
+            lambda p: _changed(_init_wrong(p, bound=False), p) if p["dist"] == "uniform" else None),
+    Mistake("he-without-factor-2", Bi("He 初始化的方差漏了因子 2：应为 2/n_in（补偿 ReLU 置零一半的输入）",
+            "dropped He's factor 2: the variance is 2/n_in (making up for ReLU zeroing half the inputs)"),
+            "He initialization", lambda p: _changed(_init_wrong(p, he_gain=1), p) if p["scheme"] != "xavier" else None),
+    Mistake("xavier-fan-in-only", Bi("Xavier 的方差只用了扇入 1/n_in；应为 2/(n_in + n_out)", "took Xavier's "
+            "variance as 1/n_in; it is 2/(n_in + n_out)"), "Xavier initialization",
+            lambda p: _changed(_init_wrong(p, xavier_fan_in=True), p) if p["scheme"] != "he" else None),
+)
+
+
 register(Kind(
     name="init-scale", chapter="training", section="calculation", points=6,
     title=Bi("Xavier / He 初始化的尺度", "Xavier and He initialization scales"),
@@ -218,4 +261,5 @@ register(Kind(
               "Xavier vs He"),
     sample=_tie_free(sample_init, init_scale), prompt=prompt_init, solve=init_scale, schema=INIT_SCHEMA,
     example={"scheme": "xavier", "dist": "uniform", "layer": "conv", "n_in": 64, "n_out": 128, "kernel": 3},
+    mistakes=MISTAKES,
 ))

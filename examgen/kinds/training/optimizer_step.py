@@ -15,6 +15,7 @@ from examgen.kinds._common import _ans, _m, _nondegenerate, _tenths, _tie_free, 
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -341,6 +342,80 @@ def _opt_answers(params: dict[str, Any]) -> Solution:
     return optimizer_step(params, steps_wanted=False)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _wrong_trace(params: dict[str, Any], *, correct_bias: bool = True, root: bool = True, decay: bool = True,
+                 form: str | None = None, velocity: bool = True) -> dict[str, Any]:
+    """The answers of a student who skips Adam's bias correction, forgets the square root of s or v̂, lets RMSProp's
+    s grow without decay (AdaGrad), writes the velocity in the other momentum form, or drops the velocity (plain
+    SGD): the final state and every w_t."""
+    opt, lr, eps = params["optimizer"], params["lr"], params.get("eps", 1e-8)
+    w = list(params["w0"])
+    v = list(params.get("state0") or [0.0] * len(w))
+    m = [0.0] * len(w)
+    out: dict[str, Any] = {}
+    for t, g in enumerate(params["grads"], start=1):
+        if opt == "momentum":
+            beta = params["beta"]
+            if not velocity:
+                w = [wi - lr * gi for wi, gi in zip(w, g)]
+            elif (form or params["momentum_form"]) == "add-grad":
+                v = [beta * vi + gi for vi, gi in zip(v, g)]
+                w = [wi - lr * vi for wi, vi in zip(w, v)]
+            else:
+                v = [beta * vi - lr * gi for vi, gi in zip(v, g)]
+                w = [wi + vi for wi, vi in zip(w, v)]
+            if velocity:
+                out["v"] = v
+        elif opt == "rmsprop":
+            rho = params["rho"] if decay else 1.0
+            v = [rho * s + (1 - rho if decay else 1.0) * gi * gi for s, gi in zip(v, g)]
+            w = [wi - lr * gi / ((math.sqrt(s) if root else s) + eps) for wi, gi, s in zip(w, g, v)]
+            out["s"] = v
+        else:
+            b1, b2 = params["beta1"], params["beta2"]
+            m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+            v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+            mh = [mi / (1 - b1 ** t) for mi in m] if correct_bias else m
+            vh = [vi / (1 - b2 ** t) for vi in v] if correct_bias else v
+            w = [wi - lr * a / ((math.sqrt(b) if root else b) + eps) for wi, a, b in zip(w, mh, vh)]
+            out["m_hat"], out["v_hat"] = mh, vh
+        out[f"w{t}"] = w
+    return {k: vals[0] if len(vals) == 1 else vals for k, vals in out.items()}
+
+
+def _unless_same(wrong: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
+    """The parts the mistake changes (none: the mistake does not apply)."""
+    right = _wrong_trace(params)
+    return {k: v for k, v in wrong.items() if v != right[k]} or None
+
+
+def _opt_mistake(opt: str, **how: Any) -> Any:
+    return lambda p: _unless_same(_wrong_trace(p, **how), p) if p["optimizer"] == opt else None
+
+
+_OTHER_FORM = {"add-grad": "lr-inside", "lr-inside": "add-grad"}
+
+MISTAKES = (
+    Mistake("adam-no-bias-correction", Bi("Adam 没有做偏差修正：m̂ = m/(1 − β₁ᵗ)，v̂ = v/(1 − β₂ᵗ)", "skipped Adam's "
+            "bias correction: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)"), "Step 1: bias-correct",
+            _opt_mistake("adam", correct_bias=False)),
+    Mistake("adam-no-square-root", Bi("Adam 的分母忘了开方：应除以 √v̂ + ε", "forgot the square root in Adam's "
+            "denominator: divide by √v̂ + ε"), "Step 1: update the parameters", _opt_mistake("adam", root=False)),
+    Mistake("rmsprop-no-square-root", Bi("RMSProp 的分母忘了开方：应除以 √s + ε", "forgot the square root in "
+            "RMSProp's denominator: divide by √s + ε"), "Step 1: scale the step", _opt_mistake("rmsprop", root=False)),
+    Mistake("rmsprop-no-decay", Bi("s 直接累加 g²（这是 AdaGrad）；RMSProp 是滑动平均 s = ρs + (1 − ρ)g²",
+            "added g² to s without decay (that is AdaGrad); RMSProp keeps a moving average s = ρs + (1 − ρ)g²"),
+            "Step 1: update the moving average", _opt_mistake("rmsprop", decay=False)),
+    Mistake("momentum-other-form", Bi("速度用了另一种写法（η 放在速度里或外）；本题的速度按题中给出的公式更新",
+            "wrote the velocity in the other momentum form (η inside or outside v); this problem defines v as stated"),
+            "Step 1: update the velocity",
+            lambda p: _unless_same(_wrong_trace(p, form=_OTHER_FORM[p["momentum_form"]]), p)
+            if p["optimizer"] == "momentum" else None),
+    Mistake("momentum-ignored", Bi("忽略了动量，按普通 SGD 更新 w ← w − ηg", "ignored the momentum and took plain SGD "
+            "steps w ← w − ηg"), "Step 1: update the velocity", _opt_mistake("momentum", velocity=False)),
+)
+
+
 register(Kind(
     name="optimizer-step", chapter="training", section="calculation", points=8,
     title=Bi("优化器的更新步骤", "Optimizer update steps"),
@@ -356,4 +431,5 @@ register(Kind(
     solve=optimizer_step, schema=OPT_SCHEMA, rounded=optimizer_rounded,
     example={"optimizer": "adam", "w0": [1.0], "grads": [[0.5], [-0.2]], "lr": 0.1, "beta1": 0.9, "beta2": 0.999,
              "eps": 1e-8},
+    mistakes=MISTAKES,
 ))

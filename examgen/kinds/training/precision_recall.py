@@ -14,6 +14,7 @@ from examgen.kinds._common import _nondegenerate, pick, table, reusing
 from examgen.mathfmt import num, qt, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -116,6 +117,30 @@ def pr_rounded(params: dict[str, Any]) -> dict[str, Any]:
     return {"f1": 2 * prec * rec / (prec + rec)} if prec + rec else {}
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _swapped(params: dict[str, Any]) -> dict[str, float]:
+    """Precision and recall with their denominators exchanged."""
+    tp = params["tp"]
+    return {"precision": tp / (tp + params["fn"]), "recall": tp / (tp + params["fp"])}
+
+
+def _f1_arithmetic(params: dict[str, Any]) -> dict[str, float]:
+    tp = params["tp"]
+    return {"f1": (tp / (tp + params["fp"]) + tp / (tp + params["fn"])) / 2}
+
+
+MISTAKES = (
+    Mistake("precision-recall-swapped", Bi("精确率与召回率弄反了：精确率的分母是预测为正的数 TP + FP",
+            "swapped precision and recall: precision divides by the predicted positives TP + FP"), "Precision",
+            _swapped),
+    Mistake("f1-arithmetic-mean", Bi("F1 取了 P 与 R 的算术平均，应为调和平均 2PR/(P + R)", "took the arithmetic "
+            "mean of P and R for F1; it is the harmonic mean 2PR/(P + R)"), "F1", _f1_arithmetic),
+    Mistake("accuracy-without-tn", Bi("准确率漏了真负例 TN：应为 (TP + TN)/总数", "left the true negatives out of "
+            "the accuracy: it is (TP + TN)/total"), "Accuracy",
+            lambda p: {"accuracy": p["tp"] / (p["tp"] + p["fp"] + p["fn"] + p["tn"])}),
+)
+
+
 register(Kind(
     name="precision-recall", chapter="training", section="calculation", points=6,
     title=Bi("准确率、精确率、召回率与 F1", "Accuracy, precision, recall and F1"),
@@ -128,4 +153,5 @@ register(Kind(
     schema=Schema({**PR_SCHEMA.params, "story": Param("str", "how the counts are told", choices=tuple(_STORIES),
                                                          optional=True, default="matrix")}, check=_check_pr),
     example={"tp": 40, "fp": 10, "fn": 20, "tn": 30},
+    mistakes=MISTAKES,
 ))

@@ -14,6 +14,7 @@ from examgen.kinds._common import _ans, _m, _tenths, _tie_free, _tol, eq, pick, 
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
+from examgen.mistakes import Mistake
 from examgen.registry import Kind, register
 
 
@@ -249,6 +250,56 @@ def prompt_regularization(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _reg_wrong(params: dict[str, Any], *, l2_other_form: bool = False, l1_like_l2: bool = False,
+               no_penalty: bool = False) -> dict[str, Any]:
+    """The answers of a student who takes the other L2 form's coefficient (λ/2 vs λ), differentiates |w| as if it
+    were w²/2 (gradient λ₁w), or leaves the penalty out of the update."""
+    w, kind, ask = params["w"], params["penalty"], params["ask"]
+    half = (params.get("l2_form", "half") == "half") != l2_other_form
+    r, grad = 0.0, [0.0] * len(w)
+    if kind in ("l1", "elastic"):
+        r += params["lam1"] * sum(abs(v) for v in w)
+        grad = [gi + params["lam1"] * (v if l1_like_l2 else _sign(v)) for gi, v in zip(grad, w)]
+    if kind in ("l2", "elastic"):
+        c = 0.5 if half else 1.0
+        r += c * params["lam2"] * sum(v * v for v in w)
+        grad = [gi + 2 * c * params["lam2"] * v for gi, v in zip(grad, w)]
+    if no_penalty:
+        grad = [0.0] * len(w)
+    if ask == "penalty":
+        return {"penalty": r, "grad": grad}
+    lr, g = params["lr"], params["grad"]
+    if ask == "decay":
+        factor = 1 - (1 if half else 2) * lr * params["lam2"] if not no_penalty else 1.0
+        return {"factor": factor, "w_new": [factor * v - lr * gi for v, gi in zip(w, g)]}
+    total = [gi + ri for gi, ri in zip(g, grad)]
+    return {"total_grad": total, "w_new": [v - lr * t for v, t in zip(w, total)]}
+
+
+def _reg_mistake(applies: Any, **how: bool) -> Any:
+    def wrong(params: dict[str, Any]) -> dict[str, Any] | None:
+        if not applies(params):
+            return None
+        right, bad = _reg_wrong(params), _reg_wrong(params, **how)
+        return {k: v for k, v in bad.items() if v != right[k]} or None
+    return wrong
+
+
+MISTAKES = (
+    Mistake("l2-coefficient-form", Bi("L2 系数的形式弄错了：本题的正则项是 (λ₂/2)Σw² 还是 λ₂Σw² 决定梯度是 λ₂w 还是 "
+            "2λ₂w", "mixed up the L2 form: whether the penalty is (λ₂/2)Σw² or λ₂Σw² decides whether the gradient is "
+            "λ₂w or 2λ₂w"), ("Gradient of the penalty", "The L2 gradient"),
+            _reg_mistake(lambda p: p["penalty"] != "l1", l2_other_form=True)),
+    Mistake("l1-gradient-as-weight", Bi("L1 正则的梯度写成了 λ₁w；|w| 的次梯度是 λ₁·sign(w)", "took λ₁w as the L1 "
+            "gradient; the subgradient of |w| is λ₁·sign(w)"), "Gradient of the penalty",
+            _reg_mistake(lambda p: p["penalty"] != "l2" and p["ask"] != "decay", l1_like_l2=True)),
+    Mistake("penalty-left-out", Bi("更新时漏了正则项的梯度，只用了数据损失的梯度", "left the penalty's gradient out of "
+            "the update and used only the data-loss gradient"),
+            ("Total gradient", "The L2 gradient"), _reg_mistake(lambda p: p["ask"] != "penalty", no_penalty=True)),
+)
+
+
 register(Kind(
     name="regularization", chapter="training", section="calculation", points=6,
     title=Bi("L1 / L2 / 弹性网络正则化", "L1, L2 and elastic-net regularization"),
@@ -263,4 +314,5 @@ register(Kind(
     prompt=prompt_regularization, solve=regularization, schema=REG_SCHEMA,
     example={"penalty": "l2", "ask": "step", "w": [0.5, -1.2, 2.0], "lam2": 0.1, "l2_form": "half",
              "grad": [0.3, -0.4, 0.1], "lr": 0.1},
+    mistakes=MISTAKES,
 ))
