@@ -160,7 +160,8 @@ def test_scenario_detection_mistakes_against_independent_code():
         assert (got_ap is None and abs(raw - key["ap"]) < 1e-3) or got_ap["ap"] == pytest.approx(raw, abs=1e-12)
         for name, g in (("duplicates-as-tp", got), ("ap-without-interpolation", got_ap)):
             applied[name] += g is not None
-    assert min(applied.values()) >= 10, applied
+    # the sampler redraws when AP equals the precision (issue 13), so raw AP differs from the key on few seeds
+    assert min(applied.values()) >= 5, applied
 
 
 # ---------------------------------------------------------------- morphology

@@ -124,17 +124,10 @@ def _swapped(params: dict[str, Any]) -> dict[str, float]:
     return {"precision": tp / (tp + params["fn"]), "recall": tp / (tp + params["fp"])}
 
 
-def _f1_arithmetic(params: dict[str, Any]) -> dict[str, float]:
-    tp = params["tp"]
-    return {"f1": (tp / (tp + params["fp"]) + tp / (tp + params["fn"])) / 2}
-
-
 MISTAKES = (
     Mistake("precision-recall-swapped", Bi("精确率与召回率弄反了：精确率的分母是预测为正的数 TP + FP",
             "swapped precision and recall: precision divides by the predicted positives TP + FP"), "Precision",
             _swapped),
-    Mistake("f1-arithmetic-mean", Bi("F1 取了 P 与 R 的算术平均，应为调和平均 2PR/(P + R)", "took the arithmetic "
-            "mean of P and R for F1; it is the harmonic mean 2PR/(P + R)"), "F1", _f1_arithmetic),
     Mistake("accuracy-without-tn", Bi("准确率漏了真负例 TN：应为 (TP + TN)/总数", "left the true negatives out of "
             "the accuracy: it is (TP + TN)/total"), "Accuracy",
             lambda p: {"accuracy": p["tp"] / (p["tp"] + p["fp"] + p["fn"] + p["tn"])}),
