@@ -289,6 +289,7 @@ def test_ctrl_c_asks_then_saves_and_leaves():
     c.expect("Flagged question 2")
     c.sendline(":list")
     c.expect("Flagged")
+    time.sleep(0.5)                      # let :list finish drawing before the interrupt (see the closing note)
     c.sendintr()
     c.expect(r"Save and leave\?")
     c.sendline("y")
