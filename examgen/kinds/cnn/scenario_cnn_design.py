@@ -12,6 +12,7 @@ from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import INT, _asks, _lbl, _shape, pick, table
 from examgen.kinds.cnn._shared import rf_table
+from examgen.mistakes import Mistake
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
@@ -266,6 +267,61 @@ def prompt_cnn(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [fig])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _changed(params: dict[str, Any], wrong: dict[str, Any]) -> dict[str, Any]:
+    key = cnn_values(params)
+    return {name: v for name, v in wrong.items() if v != key[name]}
+
+
+def _no_bias(params: dict[str, Any]) -> dict[str, Any]:
+    """Every layer's parameters counted without biases."""
+    v = cnn_values(params)
+    k1, k2, n = params["conv1"][0], params["conv2"][0], params["fc"]
+    return {"conv1_params": v["conv1_params"] - k1, "conv2_params": v["conv2_params"] - k2,
+            "fc_params": v["fc_params"] - n, "total": v["total"] - k1 - k2 - n}
+
+
+def _no_depth(params: dict[str, Any]) -> dict[str, Any]:
+    """Conv kernels counted as k×k, without the input channels (depth)."""
+    v = cnn_values(params)
+    (k1, f1), (k2, f2) = params["conv1"][:2], params["conv2"][:2]
+    c1, c2 = (f1 * f1 + 1) * k1, (f2 * f2 + 1) * k2
+    return _changed(params, {"conv1_params": c1, "conv2_params": c2, "total": c1 + c2 + v["fc_params"]})
+
+
+def _rf_without_strides(params: dict[str, Any]) -> dict[str, Any]:
+    """The receptive field as 1 + Σ(k − 1), the strides of the earlier layers left out."""
+    ks = (params["conv1"][1], params["pool1"][0], params["conv2"][1])
+    return _changed(params, {"rf": 1 + sum(k - 1 for k in ks)})
+
+
+def _no_padding(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The output shapes computed as if the convolutions had no padding (the later shapes from those)."""
+    unpadded = {**params, "conv1": params["conv1"][:3] + [0], "conv2": params["conv2"][:3] + [0]}
+    try:
+        wrong = cnn_values(unpadded)
+    except (ValueError, ZeroDivisionError):
+        return None
+    shapes = [name for name, _ in cnn_layers(params)]
+    if any(min(wrong[name][:2]) < 1 for name in shapes):
+        return None
+    return _changed(params, {name: wrong[name] for name in shapes})
+
+
+MISTAKES = (
+    Mistake("forgot-bias", Bi("参数量漏了偏置：每个卷积核、每个全连接输出单元各有 1 个偏置",
+            "left out the biases: every kernel and every FC output unit has one"), "Parameters of conv1", _no_bias),
+    Mistake("kernel-without-depth", Bi("卷积核只算了 k×k，漏了深度：卷积核的深度等于输入通道数",
+            "counted a kernel as k×k only: its depth equals the number of input channels"),
+            ("Parameters of conv1", "Parameters of conv2"), _no_depth),
+    Mistake("rf-without-strides", Bi("感受野直接把 (k − 1) 相加，漏了前面各层步长的累积（j）",
+            "added up the (k − 1) terms without the product of the earlier strides (the jump j)"),
+            "Receptive field, layer by layer", _rf_without_strides),
+    Mistake("ignored-padding", Bi("计算卷积输出尺寸时漏了填充 2P", "left out the padding 2P in the conv output size"),
+            ("Output of conv1", "Output of conv2"), _no_padding),
+)
+
+
 register(Kind(
     name="scenario-cnn-design", chapter="cnn", section="comprehensive", points=12,
     title=Bi("综合：小型卷积网络的设计", "Comprehensive: designing a small CNN"),
@@ -278,7 +334,7 @@ register(Kind(
     variants=("conv–pool–conv–FC", "conv–pool–conv–pool–FC", "same padding", "stride-2 first conv",
               "gray or RGB input", "non-square input"),
     sample=sample_cnn, prompt=prompt_cnn, solve=scenario_cnn, schema=CNN_SCHEMA,
-    carry_forward=scenario_cnn_carry_forward,
+    carry_forward=scenario_cnn_carry_forward, mistakes=MISTAKES,
     example={"input": [32, 32, 1], "conv1": [6, 5, 1, 0], "pool1": [2, 2], "conv2": [16, 5, 1, 0], "pool2": [2, 2],
              "fc": 120},
 ))

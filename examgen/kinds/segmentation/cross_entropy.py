@@ -15,6 +15,7 @@ from examgen.kinds._common import (
     _ans, _m, _nondegenerate, _tenths, _tie_free, _tol, grid, pick, softmax, tup,
 )
 from examgen.mathfmt import num, p, round_answer
+from examgen.mistakes import Mistake
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
@@ -366,6 +367,72 @@ def _ce_answers(params: dict[str, Any]) -> Solution:
     return cross_entropy(params, steps_wanted=False)
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _ce_with(params: dict[str, Any], log: Any = math.log, probs: Any = None, focal_p: bool = False,
+             alpha_swapped: bool = False, weighting: str = "") -> dict[str, Any]:
+    """The answers computed another way: another logarithm, other softmax probabilities, the focal loss with p in
+    place of p_t or with α and 1 − α swapped, or the class weights divided another way ('n': by N, 'sum': by the
+    sum of the weights, 'none': left out)."""
+    ask = params["ask"]
+    if ask == "softmax":
+        ps = probs(params["logits"]) if probs else softmax(params["logits"])
+        out: dict[str, Any] = {"loss": -log(ps[params["target"]])}
+        if probs:
+            out["probs"] = ps
+        return out
+    rows, cols = params["shape"]
+    if ask == "focal":
+        labels, gamma, alpha = params["labels"], params["gamma"], params.get("alpha")
+        pts = [pv if y == 1 or focal_p else 1 - pv for pv, y in zip(params["probs_fg"], labels)]
+        ats = [1.0 if alpha is None else (alpha if (y == 1) != alpha_swapped else 1 - alpha) for y in labels]
+        ces = [-log(pt) for pt in pts]
+        fls = [a * (1 - pt) ** gamma * ce for a, pt, ce in zip(ats, pts, ces)]
+        out = {"fl": fls, "mean": sum(fls) / len(fls)}
+        if not alpha_swapped:
+            out["ce"] = sum(ces) / len(ces)
+        return out
+    labels = params["labels"]
+    losses = [-log(params["probs"][i][y]) for i, y in enumerate(labels)]
+    out = {"mean": sum(losses) / len(losses)}
+    if not weighting:
+        out["losses"] = [losses[r * cols:(r + 1) * cols] for r in range(rows)]
+    if ask == "weighted" and weighting != "none":
+        ws = [params["class_weights"][y] for y in labels]
+        by_weights = params["weight_norm"] == "weights" if not weighting else weighting == "sum"
+        out["mean"] = sum(w * v for w, v in zip(ws, losses)) / (sum(ws) if by_weights else len(ws))
+    return out
+
+
+def _sigmoid(z: list[float]) -> list[float]:
+    return [1 / (1 + math.exp(-v)) for v in z]
+
+
+MISTAKES = (
+    Mistake("log10-not-ln", Bi("用了常用对数 lg（计算器的 log 键）；交叉熵用自然对数 ln",
+            "used the base-10 log (a calculator's log key); cross-entropy uses the natural log ln"),
+            ("Cross-entropy keeps only", "Pixel-wise cross-entropy", "Plain cross-entropy"),
+            lambda p: _ce_with(p, log=math.log10)),
+    Mistake("sigmoid-not-softmax", Bi("对每个 logit 单独用了 sigmoid；多分类要用 softmax 归一化",
+            "applied the sigmoid to each logit on its own; a multi-class output is normalized by the softmax"),
+            "Softmax", lambda p: _ce_with(p, probs=_sigmoid) if p["ask"] == "softmax" else None),
+    Mistake("weights-other-denominator", Bi("加权求和后除错了分母（除以像素数与除以权重之和混淆了）",
+            "divided the weighted sum by the wrong denominator (the pixel count and the sum of the weights mixed "
+            "up)"), ("Weighted mean", "Weighted sum divided"),
+            lambda p: _ce_with(p, weighting="n" if p["weight_norm"] == "weights" else "sum")
+            if p["ask"] == "weighted" else None),
+    Mistake("weights-left-out", Bi("忘了乘类别权重，算成了普通的平均交叉熵", "left out the class weights and took "
+            "the plain mean cross-entropy"), "Each pixel takes the weight",
+            lambda p: _ce_with(p, weighting="none") if p["ask"] == "weighted" else None),
+    Mistake("p-for-pt", Bi("背景像素也直接用了前景概率 p；应取真实类别的概率 p_t = 1 − p",
+            "used the foreground probability p for background pixels too; p_t = 1 − p there"),
+            "Probability p_t", lambda p: _ce_with(p, focal_p=True) if p["ask"] == "focal" else None),
+    Mistake("alpha-swapped", Bi("α 与 1 − α 用反了：前景取 α，背景取 1 − α",
+            "swapped α and 1 − α: α weights the foreground, 1 − α the background"), "Class-balance weight",
+            lambda p: _ce_with(p, alpha_swapped=True)
+            if p["ask"] == "focal" and p.get("alpha") not in (None, 0.5) else None),
+)
+
+
 register(Kind(
     name="cross-entropy", chapter="segmentation", section="calculation", points=8,
     title=Bi("交叉熵与 focal loss", "Cross-entropy and focal loss"),
@@ -377,6 +444,6 @@ register(Kind(
     variants=("softmax + cross-entropy", "pixel-wise cross-entropy", "class-weighted cross-entropy",
               "focal loss (with or without α)"),
     sample=_nondegenerate(_tie_free(sample_ce, _ce_answers), _ce_answers), prompt=prompt_ce,
-    solve=cross_entropy, schema=CE_SCHEMA,
+    solve=cross_entropy, schema=CE_SCHEMA, mistakes=MISTAKES,
     example={"ask": "softmax", "logits": [2.0, 1.0, 0.1], "target": 0},
 ))

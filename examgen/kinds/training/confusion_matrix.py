@@ -12,6 +12,7 @@ from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import FN, FP, TP, _eq, _nondegenerate, pick, table, reusing
 from examgen.mathfmt import num, round_answer
+from examgen.mistakes import Mistake
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
@@ -355,6 +356,82 @@ def prompt_cm(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en), [fig])
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _stats(m: list[list[int]]) -> tuple[list[float], list[float], list[float], list[int], int]:
+    """Per-class P, R, F1, the supports and N of a matrix read with rows = actual."""
+    c = cm_counts(m)
+    tp, rows, cols = c["tp"], c["rows"], c["cols"]
+    prec = [t / s for t, s in zip(tp, cols)]
+    rec = [t / s for t, s in zip(tp, rows)]
+    return prec, rec, [_f1(a, b) for a, b in zip(prec, rec)], rows, c["n"]
+
+
+def _transposed(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The table read the wrong way round (rows taken for columns): the per-class P and R trade places, and so do
+    the supports; the parts this changes."""
+    if params["ask"] == "micro":
+        return None  # micro P, R and F1 all equal the accuracy either way
+    m = params["matrix"]
+    t = [list(col) for col in zip(*m)]
+    key, wrong = confusion_matrix({**params, "matrix": m}).answer, confusion_matrix({**params, "matrix": t}).answer
+    return {name: v for name, v in wrong.items() if v != key[name]}
+
+
+def _f1_of_averages(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Macro / weighted F1 taken as the F1 of the averaged P and R."""
+    prec, rec, _, rows, n = _stats(params["matrix"])
+    k = len(prec)
+    if params["ask"] == "macro":
+        return {"macro_f1": _f1(sum(prec) / k, sum(rec) / k)}
+    if params["ask"] == "weighted":
+        return {"weighted_f1": _f1(sum(w * v for w, v in zip(rows, prec)) / n,
+                                   sum(w * v for w, v in zip(rows, rec)) / n)}
+    return None
+
+
+def _unweighted(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Weighted averages taken as plain means (every class weighted 1)."""
+    if params["ask"] != "weighted":
+        return None
+    prec, rec, f1, _, _ = _stats(params["matrix"])
+    k = len(prec)
+    return {"weighted_p": sum(prec) / k, "weighted_r": sum(rec) / k, "weighted_f1": sum(f1) / k}
+
+
+def _micro_as_macro(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The micro F1 taken as the mean of the per-class F1 (which is the macro F1)."""
+    if params["ask"] != "micro":
+        return None
+    _, _, f1, _, _ = _stats(params["matrix"])
+    return {"micro_f1": sum(f1) / len(f1)}
+
+
+def _accuracy_as_mean_recall(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Accuracy taken as the mean of the per-class recalls (the balanced accuracy)."""
+    if params["ask"] not in ("class", "per-class", "macro"):
+        return None
+    _, rec, _, _, _ = _stats(params["matrix"])
+    return {"accuracy": sum(rec) / len(rec)}
+
+
+MISTAKES = (
+    Mistake("rows-columns-swapped", Bi("把表的行和列看反了：精确率用了真实类别的总数、召回率用了预测类别的总数",
+            "read the table the wrong way round: precision divided by the actual count and recall by the predicted "
+            "count"), "TP, FP, FN of class", _transposed),
+    Mistake("f1-of-averages", Bi("用平均后的精确率和召回率再算 F1；题目要求的是各类 F1 的（加权）平均",
+            "took the F1 of the averaged precision and recall; the question asks for the (weighted) mean of the "
+            "per-class F1 scores"), ("Macro-averaged F1", "Weighted-average F1"), _f1_of_averages),
+    Mistake("unweighted-mean", Bi("直接对各类取算术平均，没有按支持数加权", "took the plain mean over the classes "
+            "instead of weighting each class by its support"), "Supports", _unweighted),
+    Mistake("micro-as-macro", Bi("把各类 F1 的平均当成了微平均；微平均要先把各类的 TP、FP、FN 相加",
+            "averaged the per-class F1 scores (that is the macro average); the micro average adds up TP, FP and FN "
+            "first"), "Micro average", _micro_as_macro),
+    Mistake("accuracy-as-mean-recall", Bi("把各类召回率的平均当成了准确率；准确率 = 对角线之和 / 样本总数",
+            "took the mean of the per-class recalls as the accuracy; accuracy is the diagonal sum over all "
+            "samples"), "Accuracy", _accuracy_as_mean_recall),
+)
+
+
 register(Kind(
     name="confusion-matrix", chapter="training", section="calculation", points=8,
     title=Bi("多分类混淆矩阵", "Multi-class confusion matrix"),
@@ -368,6 +445,6 @@ register(Kind(
     variants=("one class", "every class", "macro average", "micro vs macro", "weighted average",
               "transposed table (rows = predicted)"),
     sample=_nondegenerate(sample_cm, confusion_matrix), prompt=prompt_cm, solve=reusing(confusion_matrix), schema=CM_SCHEMA,
-    carry_forward=confusion_carry_forward,
+    carry_forward=confusion_carry_forward, mistakes=MISTAKES,
     example={"matrix": [[20, 3, 2], [4, 15, 1], [2, 5, 12]], "ask": "macro"},
 ))

@@ -14,6 +14,7 @@ from examgen.i18n import Bi
 from examgen.kinds._common import _asks, _lbl, _nondegenerate, _r, _tenth, pick, softmax, reusing
 from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer, vec
+from examgen.mistakes import Mistake
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
 from examgen.registry import Kind, register
@@ -371,6 +372,61 @@ def prompt_train(params: dict[str, Any]) -> Prompt:
     return Prompt(Bi(zh, en))
 
 
+# ---------------------------------------------------------------- typical mistakes
+def _bn_other(params: dict[str, Any], ddof: int = 0, affine: bool = True) -> dict[str, Any] | None:
+    """Batch norm with the variance divided by m − ddof, or without γ and β."""
+    if not affine and params["gamma"] == 1 and params["beta"] == 0:
+        return None
+    a = params["a"]
+    mu = sum(a) / len(a)
+    sd = math.sqrt(sum((x - mu) ** 2 for x in a) / (len(a) - ddof))
+    g, b = (params["gamma"], params["beta"]) if affine else (1, 0)
+    return {"bn": [g * (x - mu) / sd + b for x in a]}
+
+
+def _dropout_unscaled(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Dropout that only applies the mask (the kept values not divided by q)."""
+    if params["keep"] == 1:
+        return None
+    return {"dropout": [mk * y for mk, y in zip(params["mask"], training_values(params)["bn"])]}
+
+
+def _grad_other(params: dict[str, Any]) -> dict[str, Any] | None:
+    """MSE: the gradient without the factor 2; cross-entropy: p_j d_s without subtracting 1 for the true class."""
+    vals = training_values(params)
+    d = vals["dropout"]
+    if params["loss"] == "mse":
+        m = len(d)
+        return {"grad": sum((o - y) * v for o, y, v in zip(vals["out"], params["targets"], d)) / m}
+    if params["update"] != params["label"]:
+        return None
+    return {"grad": vals["probs"][params["update"] - 1] * d[params["sample"] - 1]}
+
+
+def _momentum_ignored(params: dict[str, Any]) -> dict[str, Any] | None:
+    """A plain SGD step where the question asks for momentum."""
+    if params["optimizer"] != "momentum":
+        return None
+    return {"w_new": update_values({**params, "optimizer": "sgd"}, training_values(params)["grad"])[1]}
+
+
+MISTAKES = (
+    Mistake("unbiased-variance", Bi("方差除以了 m − 1（无偏估计）；BN 用有偏方差，除以 m", "divided the variance by "
+            "m − 1 (unbiased); batch norm divides by m"), "Batch norm: mean and variance",
+            lambda p: _bn_other(p, ddof=1)),
+    Mistake("forgot-gamma-beta", Bi("标准化后忘了乘 γ、加 β", "forgot to scale by γ and shift by β after normalizing"),
+            "Normalize, then scale", lambda p: _bn_other(p, affine=False)),
+    Mistake("dropout-no-rescale", Bi("inverted dropout 只乘了掩码，没有把保留的值除以 q",
+            "applied the mask only: inverted dropout also divides the kept values by q"), "Inverted dropout",
+            _dropout_unscaled),
+    Mistake("gradient-term-missing", Bi("梯度漏了一项：MSE 的梯度有系数 2；softmax 交叉熵对真实类别的得分梯度是 p − 1",
+            "left a term out of the gradient: the MSE gradient has the factor 2; for the true class the softmax "
+            "cross-entropy gradient is p − 1"), ("Gradient of the loss", "Gradient for"), _grad_other),
+    Mistake("momentum-ignored", Bi("没有用动量，直接做了一步 SGD：w − ηg", "ignored the momentum and took a plain SGD "
+            "step w − ηg"), "Momentum: update the velocity", _momentum_ignored),
+)
+
+
 register(Kind(
     name="scenario-training-step", chapter="training", section="comprehensive", points=12,
     title=Bi("综合：一次完整的训练步", "Comprehensive: one full training step"),
@@ -382,7 +438,7 @@ register(Kind(
     variants=("MSE over the batch", "softmax cross-entropy of one sample", "SGD", "momentum (two conventions)"),
     sample=_nondegenerate(sample_train, scenario_training), prompt=prompt_train, solve=reusing(scenario_training),
     schema=TRAIN_SCHEMA,
-    carry_forward=scenario_training_carry_forward,
+    carry_forward=scenario_training_carry_forward, mistakes=MISTAKES,
     example={"a": [1.0, 3.0, 3.0, 9.0], "gamma": 1.0, "beta": 0.5, "keep": 0.8, "mask": [1, 0, 1, 1], "loss": "mse",
              "w": [0.5], "b": [0.1], "targets": [0.0, 1.0, 1.0, 2.0], "optimizer": "momentum", "lr": 0.1,
              "momentum": 0.9, "velocity": 0.2, "momentum_form": "add-grad"},
