@@ -9,6 +9,7 @@ Parsing lives in `examgen.answer_parse` (its names are importable from here too)
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -162,18 +163,29 @@ def _number_matches(expected: float, got: Num, decimals: int | None, integer: bo
     return False, hint
 
 
+_PLAIN = re.compile(r"-?\d+(\.\d*)?$")
+
+
 def display_value(spec: AnswerSpec, value: Any) -> str:
     """The canonical answer as a student would write it."""
     d = getattr(spec, "decimals", None)
     digits = 4 if d is None else max(d, 2)
+
+    def shown(v: Any) -> str:  # keeps the decimals the question asks for: 0.10, not 0.1, when 2 are asked
+        t = fmt_num(v, digits)
+        if not d or getattr(spec, "integer", False) or not _PLAIN.match(t):
+            return t
+        whole, _, frac = t.partition(".")
+        return f"{whole}.{frac.ljust(d, '0')}"
+
     if isinstance(spec, NumberSpec):
-        return fmt_num(value, digits)
+        return shown(value)
     if isinstance(spec, ShapeSpec):
         return "×".join(str(v) for v in value)
     if isinstance(spec, VectorSpec):
-        return "[" + ", ".join(fmt_num(v, digits) for v in value) + "]"
+        return "[" + ", ".join(shown(v) for v in value) + "]"
     if isinstance(spec, MatrixSpec):
-        return "; ".join(" ".join(fmt_num(v, digits) for v in row) for row in value)
+        return "; ".join(" ".join(shown(v) for v in row) for row in value)
     if isinstance(spec, LabelsSpec):
         return " ".join(value)
     if isinstance(spec, ChoiceSpec):
