@@ -45,6 +45,12 @@ def test_core_kinds_declare_three_mistakes(name):
     assert len(registry.get(name).mistakes) >= 3
 
 
+def test_every_kind_declares_two_mistakes():
+    """Issue 12: 2 for every kind where typical mistakes are known, and they are known for every kind here."""
+    few = {k.name: len(k.mistakes) for k in registry.all_kinds() if len(k.mistakes) < 2}
+    assert few == {}
+
+
 @pytest.mark.parametrize("name", DECLARING)
 def test_every_mistake_differs_from_the_key_and_is_diagnosed(name):
     kind = registry.get(name)
