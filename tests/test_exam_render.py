@@ -184,3 +184,20 @@ def test_wrap_cjk(width):
         assert cell_len(line) <= width
         assert not line.startswith((",", "。", ")", "、"))
     assert "cross-correlation." in out.replace("\n", " ") or width < len("cross-correlation.")
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+@pytest.mark.parametrize("name", ["scenario-image-pipeline", "scenario-cnn-design", "canny-steps", "morphology"])
+def test_answer_line_wraps_between_parts_never_inside_one(name, width):
+    """A matrix answer split over two lines reads as two answers: the line wraps only between parts."""
+    from examgen.grading import display_value
+    from examgen.ui.render import answer_view
+
+    pr = registry.get(name).generate(3)
+    con = Console(file=io.StringIO(), width=width, color_system=None)
+    con.print(answer_view(pr, "en"))
+    lines = con.file.getvalue().splitlines()
+    for part in pr.parts:
+        piece = f"{part.name} = {display_value(part.spec, part.answer)}"
+        assert len(piece) > width or any(piece in line for line in lines), (piece, lines)
+    assert all(cell_len(line) <= width for line in lines)

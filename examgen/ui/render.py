@@ -245,13 +245,34 @@ def solution_view(problem: Problem, lang: str, level: int = 3) -> RenderableType
     return Group(*items)
 
 
-def answer_view(problem: Problem, lang: str) -> Text:
-    t = Text("答案：" if lang == "zh" else "Answer: ", style="bold green")
+class _AnswerLine:
+    """"Answer: a = …  b = …", wrapped between parts, never inside one (a matrix stays on one line)."""
+
+    def __init__(self, head: str, pieces: list[str]) -> None:
+        self.head, self.pieces = head, pieces
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        one = Text(self.head, style="bold green")
+        one.append("  ".join(self.pieces))
+        if one.cell_len <= options.max_width or len(self.pieces) == 1:
+            yield one
+            return
+        line = Text(self.head, style="bold green")
+        room = options.max_width
+        for piece in self.pieces:  # as many whole parts a line as fit; the next line indented
+            sep = "" if line.plain in (self.head, "  ") else "  "
+            if line.plain != "  " and line.cell_len + len(sep) + cell_len(piece) > room:
+                yield Text(line.plain.rstrip(), style=line.style) if line.plain == self.head else line
+                line, sep = Text("  "), ""
+            line.append(sep + piece)
+        yield line
+
+
+def answer_view(problem: Problem, lang: str) -> RenderableType:
+    head = "答案：" if lang == "zh" else "Answer: "
     if len(problem.parts) == 1 and not problem.parts[0].name:
-        t.append(_answer_text(problem, problem.parts[0], lang))
-    else:
-        t.append("  ".join(f"{p.name} = {_answer_text(problem, p, lang)}" for p in problem.parts))
-    return t
+        return _AnswerLine(head, [_answer_text(problem, problem.parts[0], lang)])
+    return _AnswerLine(head, [f"{p.name} = {_answer_text(problem, p, lang)}" for p in problem.parts])
 
 
 def _answer_text(problem: Problem, part: Any, lang: str) -> str:
