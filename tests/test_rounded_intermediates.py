@@ -460,7 +460,7 @@ def _training_step_all_rounded(p: dict) -> dict[str, object]:
     """scenario-training-step with either loss and either optimizer, every part written to 4 decimals and carried."""
     if p["loss"] == "ce":
         out = _training_step_rounded(p)
-        w0, c = p["w"][p["update"] - 1], p["label"] - 1
+        w0 = p["w"][p["update"] - 1]
     else:
         a = p["a"]
         m = len(a)

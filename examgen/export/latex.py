@@ -7,7 +7,7 @@ would read as template or cloze markup."""
 
 from __future__ import annotations
 
-from examgen.export.mathml import _EXTRA_SYMBOLS, _Node, _Parser, _tokens
+from examgen.export.mathml import _EXTRA_SYMBOLS, _Node, parse
 from examgen.mathfmt import OPERATORS, SYMBOLS
 
 __all__ = ["to_latex"]
@@ -140,10 +140,4 @@ def _no_double_braces(s: str) -> str:
 
 def to_latex(expr: str) -> str:
     """LaTeX (MathJax) for a Typst math string, without the `\\(…\\)` delimiters."""
-    p = _Parser(_tokens(expr))
-    nodes = []
-    while p.peek() is not None:
-        nodes.append(p.seq())
-        if p.peek() is not None:  # an unmatched closing bracket: print it and go on
-            nodes.append(_Node("op", value=p.take().value))
-    return _no_double_braces(" ".join(_render(n) for n in nodes).strip())
+    return _no_double_braces(" ".join(_render(n) for n in parse(expr)).strip())

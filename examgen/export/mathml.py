@@ -355,14 +355,19 @@ def _func(node: _Node, bold: bool) -> str:
     return f'<mrow><mi mathvariant="normal">{_e(name)}</mi><mo>(</mo>{inner}<mo>)</mo></mrow>'
 
 
-def to_mathml(expr: str, display: bool = False, bold: bool = False) -> str:
-    """A `<math>` element for a Typst math string (inline unless `display`; all bold with `bold`)."""
+def parse(expr: str) -> list[_Node]:
+    """The nodes of a Typst math string (an unmatched closing bracket kept as an operator, so it still prints)."""
     p = _Parser(_tokens(expr))
     nodes = []
     while p.peek() is not None:
         nodes.append(p.seq())
-        if p.peek() is not None:  # an unmatched closing bracket: print it and go on
+        if p.peek() is not None:
             nodes.append(_Node("op", value=p.take().value))
-    body = "".join(_render(n, bold) for n in nodes)
+    return nodes
+
+
+def to_mathml(expr: str, display: bool = False, bold: bool = False) -> str:
+    """A `<math>` element for a Typst math string (inline unless `display`; all bold with `bold`)."""
+    body = "".join(_render(n, bold) for n in parse(expr))
     attr = ' display="block"' if display else ""
     return f"<math{attr}>{body}</math>"

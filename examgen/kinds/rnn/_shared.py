@@ -7,8 +7,20 @@ import random
 from operator import mul
 from typing import Any
 
+from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.mathfmt import num, p, vec
+
+
+def check_gate_shapes(params: dict[str, Any], weights: tuple[str, ...], biases: tuple[str, ...]) -> None:
+    """Every gate matrix is hidden × (hidden + input), acting on [h_prev, x]; every bias has hidden entries."""
+    n, m = len(params["h_prev"]), len(params["x"])
+    for w in weights:
+        if len(params[w]) != n or any(len(r) != n + m for r in params[w]):
+            raise ParamError(f"{w} must be {n}×{n + m} (it acts on the concatenation [h_prev, x])")
+    for b in biases:
+        if len(params[b]) != n:
+            raise ParamError(f"{b} must have {n} entries")
 
 
 LSTM_GATES = (

@@ -8,10 +8,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _nondegenerate, _r, decimal, matrix, pick, reusing
-from examgen.kinds.rnn._shared import _candidate, _dims, _rows_work, _terms, _v, _vec_text, gru_cell
+from examgen.kinds.rnn._shared import (
+    _candidate, _dims, _rows_work, _terms, _v, _vec_text, check_gate_shapes, gru_cell,
+)
 from examgen.mathfmt import num, p
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -24,13 +25,7 @@ _GB = ("b_z", "b_r", "b_h")
 
 
 def _check_gru(params: dict[str, Any]) -> None:
-    n, m = len(params["h_prev"]), len(params["x"])
-    for w in _GW:
-        if len(params[w]) != n or any(len(r) != n + m for r in params[w]):
-            raise ParamError(f"{w} must be {n}×{n + m} (it acts on the concatenation [h_prev, x])")
-    for b in _GB:
-        if len(params[b]) != n:
-            raise ParamError(f"{b} must have {n} entries")
+    check_gate_shapes(params, _GW, _GB)
 
 
 GRU_SCHEMA = Schema({

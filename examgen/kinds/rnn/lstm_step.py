@@ -12,7 +12,7 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import _nondegenerate, decimal, matrix, reusing
-from examgen.kinds.rnn._shared import LSTM_GATES, _vec_text, lstm_cell
+from examgen.kinds.rnn._shared import LSTM_GATES, _vec_text, check_gate_shapes, lstm_cell
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -25,15 +25,9 @@ _B = ("b_f", "b_i", "b_c", "b_o")
 
 
 def _check_lstm(params: dict[str, Any]) -> None:
-    n, m = len(params["h_prev"]), len(params["x"])
-    if len(params["c_prev"]) != n:
+    if len(params["c_prev"]) != len(params["h_prev"]):
         raise ParamError("c_prev must have the same length as h_prev")
-    for w in _W:
-        if len(params[w]) != n or any(len(r) != n + m for r in params[w]):
-            raise ParamError(f"{w} must be {n}×{n + m} (it acts on the concatenation [h_prev, x])")
-    for b in _B:
-        if len(params[b]) != n:
-            raise ParamError(f"{b} must have {n} entries")
+    check_gate_shapes(params, _W, _B)
 
 
 LSTM_SCHEMA = Schema({
