@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 LANGS = ("zh", "en")
@@ -35,6 +36,17 @@ class Bi:
 def same(text: str) -> Bi:
     """The same text in both languages (numbers, formulas)."""
     return Bi(text, text)
+
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def cell(text: str, lang: str) -> str:
+    """A table heading written "中文 / English" shown in one language (other cells as they are)."""
+    zh, sep, en = text.partition(" / ")
+    if not sep or " / " in en or not _CJK.search(zh) or _CJK.search(en):
+        return text
+    return zh if lang == "zh" else en
 
 
 def default_lang() -> str:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from examgen.grading import display_value
-from examgen.i18n import Bi
+from examgen.i18n import Bi, cell
 from examgen.export.segments import (  # noqa: F401  (re-exported: the writers import them from here)
     BLANK, Block, Segment, TYPST_NAMES, math_or_quoted, math_segment, paragraphs, plain, rich, safe_math, segments,
     zh_quoted,
@@ -215,7 +215,8 @@ class KeyTable:
 def figure_block(fig: Figure, lang: str) -> Block:
     caption = segments(fig.label.get(lang))
     if fig.kind == "table":
-        return {"kind": "table", "header": list(fig.header or []), "rows": [list(r) for r in fig.rows],
+        return {"kind": "table", "header": [cell(h, lang) for h in fig.header or []],
+                "rows": [[cell(v, lang) for v in r] for r in fig.rows],
                 "caption": caption}
     return {"kind": "grid", "rows": [list(r) for r in fig.rows], "highlight": [list(rc) for rc in fig.highlight],
             "caption": caption, "matrix": fig.kind == "matrix"}

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from examgen.grading import Verdict, display_value
-from examgen.i18n import Bi
+from examgen.i18n import Bi, cell
 from examgen.mathfmt import to_unicode, unicode_text
 from examgen.model import Figure, Problem, Step
 
@@ -115,8 +115,8 @@ def figure_view(fig: Figure, lang: str) -> RenderableType:
     title would be cut to the table's width)."""
     label = txt(fig.label, lang)
     if not label:
-        return _figure_table(fig)
-    return Group(Text(label, style="italic"), _figure_table(fig))
+        return _figure_table(fig, lang)
+    return Group(Text(label, style="italic"), _figure_table(fig, lang))
 
 
 class MarkedCell:
@@ -139,15 +139,15 @@ class MarkedCell:
         return Measurement(width, width)
 
 
-def _figure_table(fig: Figure) -> RenderableType:
+def _figure_table(fig: Figure, lang: str) -> RenderableType:
     if fig.kind == "table":
         table = Table(box=box.SIMPLE_HEAVY if fig.header else box.SQUARE, show_header=bool(fig.header),
                       pad_edge=False)
         ncols = len(fig.header) if fig.header else len(fig.rows[0])
         for i in range(ncols):
-            table.add_column(fig.header[i] if fig.header else "", justify="right" if i else "left")
+            table.add_column(cell(fig.header[i], lang) if fig.header else "", justify="right" if i else "left")
         for row in fig.rows:
-            table.add_row(*row)
+            table.add_row(*(cell(v, lang) for v in row))
         return table
     shaded = set(map(tuple, fig.highlight))
     table = Table(box=box.SQUARE if fig.kind == "grid" else box.SIMPLE, show_header=False, pad_edge=True,

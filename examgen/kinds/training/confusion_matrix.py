@@ -306,7 +306,8 @@ def sample_cm(rng: random.Random) -> dict[str, Any]:
 
 
 def _cell(name: Bi) -> str:
-    return name.zh if name.zh == name.en else f"{name.zh} {name.en}"
+    """A class name in the table, "猫 / cat": each language's paper shows its own (`i18n.cell`)."""
+    return name.zh if name.zh == name.en else f"{name.zh} / {name.en}"
 
 
 def prompt_cm(params: dict[str, Any]) -> Prompt:
