@@ -243,10 +243,15 @@ def _no_rescale(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _p_as_keep(params: dict[str, Any]) -> dict[str, Any] | None:
-    """Scales with the drop probability p where the keep probability 1 − p belongs."""
-    if params["p"] == 0.5:
+    """Scales with the drop probability p where the keep probability 1 − p belongs. Classic dropout scales only
+    at test time: a mask problem (training output only) has nothing to scale."""
+    inverted = params["convention"] == "inverted"
+    if params["p"] == 0.5 or (not inverted and params["ask"] == "mask"):
         return None
-    return _with_keep(params, params["p"], params["convention"] == "inverted")
+    out = _with_keep(params, params["p"], inverted)
+    if not inverted:  # the unscaled training output is right: only the test output changes
+        out.pop("kept_value" if params["ask"] == "expected" else "train")
+    return out
 
 
 MISTAKES = (
