@@ -383,10 +383,17 @@ def _wrong_trace(params: dict[str, Any], *, correct_bias: bool = True, root: boo
     return {k: vals[0] if len(vals) == 1 else vals for k, vals in out.items()}
 
 
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal up to float noise (the two momentum forms reach the same w by different arithmetic)."""
+    if isinstance(a, list):
+        return all(_same_value(x, y) for x, y in zip(a, b))
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+
+
 def _unless_same(wrong: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
     """The parts the mistake changes (none: the mistake does not apply)."""
     right = _wrong_trace(params)
-    return {k: v for k, v in wrong.items() if v != right[k]} or None
+    return {k: v for k, v in wrong.items() if not _same_value(v, right[k])} or None
 
 
 def _opt_mistake(opt: str, **how: Any) -> Any:
