@@ -255,9 +255,9 @@ def _p_as_keep(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 MISTAKES = (
-    Mistake("inverted-no-rescale", Bi("inverted dropout 训练时忘了把保留的输出除以 1 − p", "inverted dropout without "
+    Mistake("inverted-no-rescale", Bi("inverted dropout 在训练时忘了把保留下来的输出除以 1 − p", "inverted dropout without "
             "dividing the kept outputs by 1 − p in training"), ("Training: apply", "Inverted dropout"), _no_rescale),
-    Mistake("drop-as-keep", Bi("把丢弃概率 p 当成保留概率来缩放（应为 1 − p）", "scaled with the drop probability p "
+    Mistake("drop-as-keep", Bi("缩放时把丢弃概率 p 当成了保留概率（应使用 1 − p）", "scaled with the drop probability p "
             "instead of the keep probability 1 − p"), ("Training: apply", "Inverted dropout", "Classic dropout"),
             _p_as_keep),
 )
