@@ -12,22 +12,9 @@ import numpy as np
 import pytest
 
 from examgen import registry
+from tests.test_mistakes import mistakes_by_id, problems_and_draws
 
-SEEDS = range(200)
-
-
-def _by_id(name: str) -> dict:
-    return {m.id: m for m in registry.get(name).mistakes}
-
-
-def _problems(name: str):
-    """(params, key, drawn) for 200 seeds: the generated problem (drawn False), and the sampler's first draw
-    (drawn True) before `Kind.generate` rejects the draws where a mistake gives the key's own value; on those a
-    mistake may give the key's value instead of None."""
-    kind = registry.get(name)
-    for seed in SEEDS:
-        for drawn, pr in ((False, kind.generate(seed)), (True, kind.build(kind.sample(kind.rng(seed)), seed))):
-            yield pr.params, {p.name: p.answer for p in pr.parts}, drawn
+_by_id, _problems = mistakes_by_id, problems_and_draws
 
 
 def _close(a, b, tol: float = 1e-9) -> bool:
