@@ -187,6 +187,20 @@ def _flat(v):
     return [x for r in v for x in (r if isinstance(r, list) else [r])]
 
 
+def mistakes_by_id(name: str) -> dict:
+    return {m.id: m for m in registry.get(name).mistakes}
+
+
+def problems_and_draws(name: str):
+    """(params, key, drawn) for the 200 seeds: the generated problem (drawn False), and the sampler's first draw
+    (drawn True) before `Kind.generate` rejects the draws where a mistake gives the key's own value; on those a
+    mistake may give the key's value instead of None. (For the mistake tests of tests/test_mistakes_*.py.)"""
+    kind = registry.get(name)
+    for seed in SEEDS:
+        for drawn, pr in ((False, kind.generate(seed)), (True, kind.build(kind.sample(kind.rng(seed)), seed))):
+            yield pr.params, {p.name: p.answer for p in pr.parts}, drawn
+
+
 def test_edge_mistakes_against_scipy():
     """Convolution (kernel flipped) is scipy's convolve2d; |G_x| + |G_y| and G_x² + G_y² from scipy's G_x, G_y."""
     import numpy as np

@@ -267,7 +267,7 @@ MISTAKES = (
             "swapped the sigmoid and tanh derivative formulas (σ(1 − σ) vs 1 − tanh²)"),
             ("The sigmoid derivative", "The tanh derivative", "Sigmoid value and derivative"),
             lambda q: _derivative_of(q, _SWAPPED.get(q["function"]))),
-    Mistake("leaky-derivative-zero", Bi("Leaky ReLU 在负区间的导数当成了 0（那是 ReLU）；应为 α", "took the leaky ReLU "
+    Mistake("leaky-derivative-zero", Bi("把 Leaky ReLU 在负区间的导数当成了 0（那是 ReLU 的导数），应为 α", "took the leaky ReLU "
             "derivative for negative inputs as 0 (that is ReLU); it is α"), "Leaky ReLU derivative",
             lambda q: {"derivative": activation_values("relu", q["inputs"])[1]} if q["function"] == "leaky_relu" else None),
 )

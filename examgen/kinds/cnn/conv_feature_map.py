@@ -235,9 +235,9 @@ def _flipped(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 MISTAKES = (
-    Mistake("flipped-kernel", Bi("把卷积核旋转了 180°（数学上的卷积）；本题是互相关，卷积核不翻转", "rotated the kernel by "
+    Mistake("flipped-kernel", Bi("把卷积核旋转了 180°（数学定义的卷积）；本题按互相关计算，卷积核不翻转", "rotated the kernel by "
             "180° (true convolution); this is cross-correlation, the kernel is not flipped"), "Output (0, 0)", _flipped),
-    Mistake("forgot-bias", Bi("忘了加偏置 b 就做了 ReLU", "applied ReLU without adding the bias b"),
+    Mistake("forgot-bias", Bi("做 ReLU 之前忘了加偏置 b", "applied ReLU without adding the bias b"),
             "All positions", lambda q: _as_if(q, bias=0) if q.get("bias") else None),
     Mistake("ignored-padding", Bi("没有补零，直接在原图上滑动卷积核", "slid the kernel over the image without the zero "
             "padding"), "Output height", lambda q: _as_if(q, padding=0) if q["padding"] else None),

@@ -196,14 +196,14 @@ def _count_as(params: dict[str, Any], depth: bool = True, bias: bool = True, per
 
 
 MISTAKES = (
-    Mistake("forgot-bias", Bi("忘了偏置：每个卷积核 / 神经元还有 1 个偏置", "forgot the biases: one per kernel / neuron"),
+    Mistake("forgot-bias", Bi("漏算了偏置：每个卷积核（或神经元）还有 1 个偏置", "forgot the biases: one per kernel / neuron"),
             ("Add one bias", "Parameters of the global convolution"),
             lambda p: _count_as(p, bias=False) if p["bias"] else None),
-    Mistake("kernel-without-depth", Bi("卷积核只算了 k × k，漏了深度 C_in（卷积核深度等于输入通道数）",
+    Mistake("kernel-without-depth", Bi("每个卷积核只算了 k × k 个权重，漏乘了深度 C_in（卷积核的深度等于输入通道数）",
             "counted a kernel as k × k and left out its depth C_in (a kernel is as deep as the input)"),
             "Each kernel is",
             lambda p: _count_as(p, depth=False) if p["layer"] != "fc" and p["input_shape"][2] > 1 else None),
-    Mistake("no-weight-sharing", Bi("按每个位置一套卷积核算了（再乘以 H × W）；卷积核在所有位置共享参数",
+    Mistake("no-weight-sharing", Bi("按每个位置各用一套卷积核来算（多乘了 H × W）；同一个卷积核在所有位置共享参数",
             "multiplied by the H × W positions; a kernel's weights are shared across all positions"),
             "Weights of all",
             lambda p: _count_as(p, per_position=True) if p["layer"] == "conv" and p["input_shape"][0] > 1 else None),

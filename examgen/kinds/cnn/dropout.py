@@ -243,16 +243,21 @@ def _no_rescale(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _p_as_keep(params: dict[str, Any]) -> dict[str, Any] | None:
-    """Scales with the drop probability p where the keep probability 1 − p belongs."""
-    if params["p"] == 0.5:
+    """Scales with the drop probability p where the keep probability 1 − p belongs. Classic dropout scales only
+    at test time: a mask problem (training output only) has nothing to scale."""
+    inverted = params["convention"] == "inverted"
+    if params["p"] == 0.5 or (not inverted and params["ask"] == "mask"):
         return None
-    return _with_keep(params, params["p"], params["convention"] == "inverted")
+    out = _with_keep(params, params["p"], inverted)
+    if not inverted:  # the unscaled training output is right: only the test output changes
+        out.pop("kept_value" if params["ask"] == "expected" else "train")
+    return out
 
 
 MISTAKES = (
-    Mistake("inverted-no-rescale", Bi("inverted dropout 训练时忘了把保留的输出除以 1 − p", "inverted dropout without "
+    Mistake("inverted-no-rescale", Bi("inverted dropout 在训练时忘了把保留下来的输出除以 1 − p", "inverted dropout without "
             "dividing the kept outputs by 1 − p in training"), ("Training: apply", "Inverted dropout"), _no_rescale),
-    Mistake("drop-as-keep", Bi("把丢弃概率 p 当成保留概率来缩放（应为 1 − p）", "scaled with the drop probability p "
+    Mistake("drop-as-keep", Bi("缩放时把丢弃概率 p 当成了保留概率（应使用 1 − p）", "scaled with the drop probability p "
             "instead of the keep probability 1 − p"), ("Training: apply", "Inverted dropout", "Classic dropout"),
             _p_as_keep),
 )

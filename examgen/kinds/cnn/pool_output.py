@@ -186,11 +186,11 @@ def _mean_over_f(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 MISTAKES = (
-    Mistake("slid-by-window", Bi("重叠池化时窗口每次移动了 F 格（互不重叠），应按步长 S 移动", "moved the overlapping "
+    Mistake("slid-by-window", Bi("重叠池化时窗口每次移动了 F 格（变成了互不重叠），应按步长 S 移动", "moved the overlapping "
             "window by F (side by side) instead of by the stride S"), "Pooled height", _tiled),
-    Mistake("forgot-plus-one", Bi("输出尺寸忘了公式末尾的 + 1", "forgot the + 1 at the end of the output-size "
+    Mistake("forgot-plus-one", Bi("计算输出尺寸时漏了公式末尾的 + 1", "forgot the + 1 at the end of the output-size "
             "formula"), "Pooled height", _no_plus_one),
-    Mistake("mean-over-f", Bi("平均池化除以了 F 而不是窗口内的 F² 个数", "averaged by dividing by F instead of by the "
+    Mistake("mean-over-f", Bi("平均池化时除以了 F，应除以窗口内的 F² 个数", "averaged by dividing by F instead of by the "
             "F² cells of the window"), "First", _mean_over_f),
 )
 

@@ -184,13 +184,13 @@ def _if(test: Any, rule: str) -> Any:
 
 
 MISTAKES = (
-    Mistake("strides-ignored", Bi("忽略了前面各层的步长：感受野的增量应乘以跳跃 j_(l−1)",
+    Mistake("strides-ignored", Bi("忽略了前面各层的步长：每层感受野的增量应乘以前面各层步长之积 j_(l−1)",
             "ignored the strides of earlier layers: each increment is multiplied by the jump j_(l−1)"),
             "Layer 1", _if(lambda ls: any(s > 1 for _, s, _ in ls[:-1]), "no-jump")),
-    Mistake("dilation-ignored", Bi("空洞卷积仍按 k 算；等效核大小 k′ = k + (k − 1)(d − 1)",
+    Mistake("dilation-ignored", Bi("空洞卷积仍按原卷积核大小 k 计算；等效卷积核大小为 k′ = k + (k − 1)(d − 1)",
             "used k for a dilated layer; its effective size is k′ = k + (k − 1)(d − 1)"),
             "Layer 1", _if(lambda ls: any(d > 1 for _, _, d in ls), "no-dilation")),
-    Mistake("own-stride-in-jump", Bi("增量乘了本层之后的跳跃 j_l；应乘以上一层的 j_(l−1)",
+    Mistake("own-stride-in-jump", Bi("感受野的增量乘了包含本层步长的 j_l；应乘以前面各层步长之积 j_(l−1)",
             "multiplied the increment by the jump after the layer, j_l; it is the jump before it, j_(l−1)"),
             "Layer 1", _if(lambda ls: any(s > 1 for _, s, _ in ls), "own-stride")),
 )

@@ -137,12 +137,13 @@ def _rf_sum_of_kernels(params: dict[str, Any]) -> dict[str, int]:
 
 
 MISTAKES = (
-    Mistake("forgot-bias", Bi("忘了偏置：每层还有 C 个偏置", "forgot the biases: each layer has C of them"),
+    Mistake("forgot-bias", Bi("漏算了偏置：每层还有 C 个偏置", "forgot the biases: each layer has C of them"),
             "Parameters of", _no_bias),
-    Mistake("every-layer-input-channels", Bi("每一层都按输入图像的通道数算；只有第 1 层的输入是 C_in，其余层的输入是 C",
+    Mistake("every-layer-input-channels", Bi("每一层都按输入图像的通道数 C_in 算了；只有第 1 层的输入是 C_in 个通道，"
+            "其余各层的输入是 C 个通道",
             "used the image's channels for every layer; only layer 1 sees C_in, the others see C"),
             "Parameters of each other layer", _every_layer_c_in),
-    Mistake("rf-sum-of-kernels", Bi("感受野按 n·k 算了；堆叠 n 个 k×k 卷积的感受野是 n(k − 1) + 1",
+    Mistake("rf-sum-of-kernels", Bi("把感受野算成了 n·k；堆叠 n 个 k×k 卷积的感受野是 n(k − 1) + 1",
             "took the receptive field as n·k; n stacked k×k convolutions see n(k − 1) + 1"),
             "Receptive field of", _rf_sum_of_kernels),
 )

@@ -333,19 +333,20 @@ def _bn_parts(params: dict[str, Any]) -> tuple[str, ...]:
 
 
 MISTAKES = (
-    Mistake("unbiased-variance", Bi("方差除以了 m − 1（无偏估计）；BN 用有偏方差，除以 m", "divided the variance by "
+    Mistake("unbiased-variance", Bi("方差除以了 m − 1（无偏估计）；BN 用有偏方差，应除以 m", "divided the variance by "
             "m − 1 (unbiased); batch norm uses the biased variance, divided by m"),
             ("Mini-batch variance", "Feature 1: mini-batch variance"),
             lambda p: _bn_wrong(p, _bn_parts(p), ddof=1) if p["ask"] == "train" else None),
-    Mistake("forgot-gamma-beta", Bi("规范化后忘了乘 γ、加 β", "forgot to scale by γ and shift by β after normalizing"),
+    Mistake("forgot-gamma-beta", Bi("规范化之后忘了乘以 γ、加上 β（缩放与平移）",
+            "forgot to scale by γ and shift by β after normalizing"),
             ("Scale and shift", "Feature 1: scale and shift", "Normalize, then scale", "Feature 1: normalize, then"),
             lambda p: _bn_wrong(p, ("y",), affine=False)
             if any(g != 1 for g in p["gamma"]) or any(p["beta"]) else None),
-    Mistake("divided-by-variance", Bi("除以了方差 σ² + ε，没有开平方（应除以标准差）", "divided by the variance "
+    Mistake("divided-by-variance", Bi("除以的是 σ² + ε，忘了开平方（应除以标准差 √(σ² + ε)）", "divided by the variance "
             "σ² + ε instead of its square root (the standard deviation)"),
             ("Normalize: subtract", "Feature 1: normalize: subtract", "At test time", "Feature 1: at test time"),
             lambda p: _bn_wrong(p, _bn_parts(p)[1:] if p["ask"] == "train" else _bn_parts(p), root=False)),
-    Mistake("batch-statistics-at-test", Bi("测试时用了这批输入自己的均值和方差，应使用训练时累计的滑动平均统计量",
+    Mistake("batch-statistics-at-test", Bi("测试时用了当前这批输入自己的均值和方差；应使用训练时累计的滑动平均统计量",
             "used the test batch's own mean and variance; at test time batch norm uses the running statistics"),
             ("At test time", "Feature 1: at test time"),
             lambda p: _bn_wrong(p, ("std", "y"), batch_stats=True) if p["ask"] == "inference" else None),

@@ -234,14 +234,14 @@ MISTAKES = (
     Mistake("conv-fan-without-kernel", Bi("卷积层的扇入/扇出漏乘了 k²：应为 k²·C_in 与 k²·C_out", "left k² out of "
             "the conv layer's fans: they are k²·C_in and k²·C_out"), "Fan-in / fan-out of a conv layer",
             lambda p: _changed(_init_wrong(p, kernel=False), p) if p["layer"] == "conv" else None),
-    Mistake("normal-sigma-as-bound", Bi("均匀分布的边界用了正态分布的 σ 公式；U(−a, a) 的方差是 a²/3，所以 a = √(3·Var)",
+    Mistake("normal-sigma-as-bound", Bi("把正态分布的标准差 σ 当成了均匀分布的边界；U(−a, a) 的方差是 a²/3，所以 a = √(3·Var)",
             "used the normal σ as the uniform bound; U(−a, a) has variance a²/3, so a = √(3·Var)"),
             ("Xavier initialization", "He initialization"),
             lambda p: _changed(_init_wrong(p, bound=False), p) if p["dist"] == "uniform" else None),
-    Mistake("he-without-factor-2", Bi("He 初始化的方差漏了因子 2：应为 2/n_in（补偿 ReLU 置零一半的输入）",
+    Mistake("he-without-factor-2", Bi("He 初始化的方差漏了因子 2：应为 2/n_in（以补偿 ReLU 把一半输入置 0）",
             "dropped He's factor 2: the variance is 2/n_in (making up for ReLU zeroing half the inputs)"),
             "He initialization", lambda p: _changed(_init_wrong(p, he_gain=1), p) if p["scheme"] != "xavier" else None),
-    Mistake("xavier-fan-in-only", Bi("Xavier 的方差只用了扇入 1/n_in；应为 2/(n_in + n_out)", "took Xavier's "
+    Mistake("xavier-fan-in-only", Bi("Xavier 的方差只用了扇入，算成了 1/n_in；应为 2/(n_in + n_out)", "took Xavier's "
             "variance as 1/n_in; it is 2/(n_in + n_out)"), "Xavier initialization",
             lambda p: _changed(_init_wrong(p, xavier_fan_in=True), p) if p["scheme"] != "he" else None),
 )

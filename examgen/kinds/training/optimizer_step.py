@@ -383,10 +383,17 @@ def _wrong_trace(params: dict[str, Any], *, correct_bias: bool = True, root: boo
     return {k: vals[0] if len(vals) == 1 else vals for k, vals in out.items()}
 
 
+def _same_value(a: Any, b: Any) -> bool:
+    """Equal up to float noise (the two momentum forms reach the same w by different arithmetic)."""
+    if isinstance(a, list):
+        return all(_same_value(x, y) for x, y in zip(a, b))
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+
+
 def _unless_same(wrong: dict[str, Any], params: dict[str, Any]) -> dict[str, Any] | None:
     """The parts the mistake changes (none: the mistake does not apply)."""
     right = _wrong_trace(params)
-    return {k: v for k, v in wrong.items() if v != right[k]} or None
+    return {k: v for k, v in wrong.items() if not _same_value(v, right[k])} or None
 
 
 def _opt_mistake(opt: str, **how: Any) -> Any:
@@ -396,17 +403,17 @@ def _opt_mistake(opt: str, **how: Any) -> Any:
 _OTHER_FORM = {"add-grad": "lr-inside", "lr-inside": "add-grad"}
 
 MISTAKES = (
-    Mistake("adam-no-bias-correction", Bi("Adam 没有做偏差修正：m̂ = m/(1 − β₁ᵗ)，v̂ = v/(1 − β₂ᵗ)", "skipped Adam's "
+    Mistake("adam-no-bias-correction", Bi("Adam 漏了偏差修正：应为 m̂ = m/(1 − β₁ᵗ)，v̂ = v/(1 − β₂ᵗ)", "skipped Adam's "
             "bias correction: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)"), "Step 1: bias-correct",
             _opt_mistake("adam", correct_bias=False)),
     Mistake("adam-no-square-root", Bi("Adam 的分母忘了开方：应除以 √v̂ + ε", "forgot the square root in Adam's "
             "denominator: divide by √v̂ + ε"), "Step 1: update the parameters", _opt_mistake("adam", root=False)),
     Mistake("rmsprop-no-square-root", Bi("RMSProp 的分母忘了开方：应除以 √s + ε", "forgot the square root in "
             "RMSProp's denominator: divide by √s + ε"), "Step 1: scale the step", _opt_mistake("rmsprop", root=False)),
-    Mistake("rmsprop-no-decay", Bi("s 直接累加 g²（这是 AdaGrad）；RMSProp 是滑动平均 s = ρs + (1 − ρ)g²",
+    Mistake("rmsprop-no-decay", Bi("把 g² 直接累加到 s 上（那是 AdaGrad）；RMSProp 用滑动平均 s = ρs + (1 − ρ)g²",
             "added g² to s without decay (that is AdaGrad); RMSProp keeps a moving average s = ρs + (1 − ρ)g²"),
             "Step 1: update the moving average", _opt_mistake("rmsprop", decay=False)),
-    Mistake("momentum-other-form", Bi("速度用了另一种写法（η 放在速度里或外）；本题的速度按题中给出的公式更新",
+    Mistake("momentum-other-form", Bi("速度用了动量法的另一种写法（η 放在速度之内或之外）；应按题目给出的公式更新速度",
             "wrote the velocity in the other momentum form (η inside or outside v); this problem defines v as stated"),
             "Step 1: update the velocity",
             lambda p: _unless_same(_wrong_trace(p, form=_OTHER_FORM[p["momentum_form"]]), p)

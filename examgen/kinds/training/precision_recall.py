@@ -125,10 +125,10 @@ def _swapped(params: dict[str, Any]) -> dict[str, float]:
 
 
 MISTAKES = (
-    Mistake("precision-recall-swapped", Bi("精确率与召回率弄反了：精确率的分母是预测为正的数 TP + FP",
+    Mistake("precision-recall-swapped", Bi("精确率与召回率弄反了：精确率的分母是预测为正的样本数 TP + FP",
             "swapped precision and recall: precision divides by the predicted positives TP + FP"), "Precision",
             _swapped),
-    Mistake("accuracy-without-tn", Bi("准确率漏了真负例 TN：应为 (TP + TN)/总数", "left the true negatives out of "
+    Mistake("accuracy-without-tn", Bi("准确率的分子漏了真负例 TN：应为 (TP + TN)/总数", "left the true negatives out of "
             "the accuracy: it is (TP + TN)/total"), "Accuracy",
             lambda p: {"accuracy": p["tp"] / (p["tp"] + p["fp"] + p["fn"] + p["tn"])}),
 )

@@ -287,11 +287,11 @@ def _reg_mistake(applies: Any, **how: bool) -> Any:
 
 
 MISTAKES = (
-    Mistake("l2-coefficient-form", Bi("L2 系数的形式弄错了：本题的正则项是 (λ₂/2)Σw² 还是 λ₂Σw² 决定梯度是 λ₂w 还是 "
-            "2λ₂w", "mixed up the L2 form: whether the penalty is (λ₂/2)Σw² or λ₂Σw² decides whether the gradient is "
-            "λ₂w or 2λ₂w"), ("Gradient of the penalty", "The L2 gradient"),
+    Mistake("l2-coefficient-form", Bi("L2 正则项的形式弄错了：(λ₂/2)Σw² 的梯度是 λ₂w，λ₂Σw² 的梯度是 2λ₂w，"
+            "要看本题用的是哪一种", "mixed up the L2 form: whether the penalty is (λ₂/2)Σw² or λ₂Σw² decides "
+            "whether the gradient is λ₂w or 2λ₂w"), ("Gradient of the penalty", "The L2 gradient"),
             _reg_mistake(lambda p: p["penalty"] != "l1", l2_other_form=True)),
-    Mistake("l1-gradient-as-weight", Bi("L1 正则的梯度写成了 λ₁w；|w| 的次梯度是 λ₁·sign(w)", "took λ₁w as the L1 "
+    Mistake("l1-gradient-as-weight", Bi("把 L1 正则项的梯度写成了 λ₁w；λ₁|w| 的次梯度是 λ₁·sign(w)", "took λ₁w as the L1 "
             "gradient; the subgradient of |w| is λ₁·sign(w)"), "Gradient of the penalty",
             _reg_mistake(lambda p: p["penalty"] != "l2" and p["ask"] != "decay", l1_like_l2=True)),
     Mistake("penalty-left-out", Bi("更新时漏了正则项的梯度，只用了数据损失的梯度", "left the penalty's gradient out of "
