@@ -21,11 +21,6 @@ DECLARING = [k.name for k in registry.all_kinds() if k.mistakes]
 SEEDS = range(200)
 
 
-def by_id(name: str) -> dict:
-    """A kind's declared mistakes by id."""
-    return {m.id: m for m in registry.get(name).mistakes}
-
-
 def seed_params(name: str, seeds=SEEDS):
     """The params of a kind's generated problems over the seeds."""
     kind = registry.get(name)
@@ -188,6 +183,7 @@ def _flat(v):
 
 
 def mistakes_by_id(name: str) -> dict:
+    """A kind's declared mistakes by id."""
     return {m.id: m for m in registry.get(name).mistakes}
 
 

@@ -11,7 +11,7 @@ from sklearn.metrics import (
     balanced_accuracy_score, f1_score, log_loss, precision_recall_fscore_support, precision_score, recall_score,
 )
 
-from test_mistakes import by_id as _by_id, seed_params as _params  # 200 seeds each
+from test_mistakes import mistakes_by_id as _by_id, seed_params as _params  # 200 seeds each
 from tests.kinds.training.test_confusion_matrix import labels_from_matrix as _labels
 
 
