@@ -181,7 +181,7 @@ def test_document_from_stand_in_exam() -> None:
     assert doc.score_labels == ["一", "二"] and "90 分钟" in doc.instructions
     tf, calc = doc.items
     assert tf.body[-1]["segments"][-1] == {"kind": "paren"}  # the bracket the answer goes in
-    assert tf.space == {"kind": "none"} and tf.answers[0].text == "对 (√)"
+    assert tf.space == {"kind": "none"} and tf.answers[0].text == "对（√）"
     assert calc.space["kind"] == "calc" and len(calc.space["parts"]) == len(calc.problem.parts)
     assert any(b["kind"] == "figures" for b in calc.body)
     steps = next(b for b in calc.key if b["kind"] == "steps")

@@ -12,7 +12,7 @@ import pytest
 
 from examgen import cli
 from examgen.export import provenance
-from examgen.export.document import key_num
+from examgen.export.document import WORDS, key_num
 from examgen.export.run import build
 from examgen.export.sources import Selection
 from examgen.model import ChoiceSpec, NumberSpec
@@ -404,3 +404,25 @@ def test_html_and_markdown_print_no_raw_subscripts(fmt, tmp_path) -> None:
                     text = re.sub(r"<!--.*?-->|`[^`]*`", "", data, flags=re.S)
                 raw = re.findall(r"\S*(?:_\{|_[A-Za-z0-9(]|\^\{|[{}])\S*", text)
                 assert not raw, (fmt, lang, seed, mode, raw[:5])
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "md"])
+def test_true_false_labels_use_the_brackets_of_their_language(fmt, tmp_path) -> None:
+    """Chinese key: 对（√）/ 错（×） with full-width brackets, never the half-width `(√)`; English: True / False."""
+    (zh,) = build(Selection(seed=7, lang="zh"), fmt, tmp_path / f"k.{fmt}", mode="key").values()
+    text = text_of(zh, fmt, tmp_path)
+    assert re.search("[对错]（[√×]）", text), fmt
+    assert not re.search(r"\([√×]\)", text), fmt
+    assert (WORDS["true"].get("en"), WORDS["false"].get("en")) == ("True", "False")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_edge_map_threshold_prints_the_magnitude_bars_whole(lang, tmp_path) -> None:
+    """`E = [|G| >= T]` in the key: Typst reads `[|` as the bracket ⟦, which printed `⟦G| ≥ 20]` and split the
+    |G| label; the PDF must show `[|G| ≥ T]`."""
+    sel = Selection(kinds=["scenario-image-pipeline"], count=2, seed=1, lang=lang)
+    (data,) = build(sel, "pdf", tmp_path / "k.pdf", mode="key").values()
+    text = pdftotext(data, tmp_path)
+    assert "⟦" not in text and "⟧" not in text
+    g = "\U0001d43a"  # mathematical italic G, as Typst sets a variable
+    assert len(re.findall(rf"\[\s*\|{g}\|\s*≥\s*\d+\s*\]", text)) == 2, text

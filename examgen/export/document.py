@@ -75,8 +75,8 @@ WORDS: dict[str, Bi] = {
     "scheme": Bi("评分标准（按要点给分）：", "Marking scheme (points per key point):"),
     "total": Bi("合计", "Total"),
     "see_scheme": Bi("见评分要点", "see marking scheme"),
-    "true": Bi("对 (√)", "True"),
-    "false": Bi("错 (×)", "False"),
+    "true": Bi("对（√）", "True"),
+    "false": Bi("错（×）", "False"),
     "also": Bi("也可", "also"),
     "combined_key": Bi("答案总表", "Combined answer key"),
 }

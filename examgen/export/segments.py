@@ -20,6 +20,15 @@ TYPST_NAMES = {"prod": "product", "qquad": "wide"}
 _WORD = re.compile(r'"[^"]*"|(?<![A-Za-z0-9.])[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z]+)*')
 
 
+_UNQUOTED = re.compile(r'"[^"]*"|[^"]+')
+
+
+def _split_shorthands(text: str) -> str:
+    """Typst reads `[|` and `|]` as the brackets ⟦ ⟧ (`[|G| >= 20]` would print ⟦G| ≥ 20]): a space between keeps
+    the bracket and the bar apart."""
+    return text.replace("[|", "[ |").replace("|]", "| ]")
+
+
 def safe_math(expr: str) -> str | None:
     """A Typst math string that compiles: unknown names of several letters or digits get quoted (`TP` → `"TP"`,
     `G1` → `"G1"`: Typst would stop at an unknown variable); None when the
@@ -38,6 +47,7 @@ def safe_math(expr: str) -> str | None:
         return word if base in KNOWN_NAMES else '"' + word + '"'
 
     fixed = _WORD.sub(fix, expr).replace("*", " dot ").replace("^ dot ", "^*")
+    fixed = _UNQUOTED.sub(lambda m: m.group(0) if m.group(0).startswith('"') else _split_shorthands(m.group(0)), fixed)
     return fixed if not check_typst_math(fixed) else None
 
 
