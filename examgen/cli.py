@@ -70,22 +70,27 @@ def list_kinds(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
                     "title": k.title.to_json(), "summary": k.summary.to_json(), "variants": list(k.variants),
                     "params": list(k.schema.params)} for k in kinds])
         return
+    from rich.cells import cell_len
     from rich.table import Table
+    from rich.text import Text
 
     from examgen.ui.render import SECTION_NAMES, Wrapped
 
-    table = Table(title="examgen kinds" if lg == "en" else "题型一览", show_lines=False)
-    heads = ("名称", "章节", "部分", "内容") if lg == "zh" else ("kind", "chapter", "section", "what it asks")
-    # the name is what one copies into `generate`/`practice`: never wrapped or cut; the other columns wrap
-    table.add_column(heads[0], no_wrap=True, min_width=max(len(k.name) for k in kinds))
-    for col in heads[1:]:
-        table.add_column(col)
+    heads = ("名称", "部分", "内容") if lg == "zh" else ("kind", "section", "what it asks")
+    sections = {k.section: Wrapped(SECTION_NAMES[k.section].get(lg)) for k in kinds}
+    out = console()
+    out.print(Text("题型一览" if lg == "zh" else "examgen kinds", style="bold"), justify="center")
+    # a table per chapter, its title the chapter: the summary keeps the room, so no word is broken at 80 columns;
+    # the name is what one copies into `generate`/`practice`: never wrapped or cut
     for chapter, title in CHAPTERS.items():
-        group = [k for k in kinds if k.chapter == chapter]
-        for i, k in enumerate(group):
-            table.add_row(k.name, Wrapped(title.get(lg) if i == 0 else ""), Wrapped(SECTION_NAMES[k.section].get(lg)),
-                          Wrapped(k.summary.get(lg)))
-    console().print(table)
+        table = Table(title=title.get(lg), title_justify="left", title_style="bold cyan", expand=True)
+        table.add_column(heads[0], no_wrap=True, min_width=max(len(k.name) for k in kinds))
+        table.add_column(heads[1], no_wrap=True, min_width=max(cell_len(SECTION_NAMES[s].get(lg)) for s in sections))
+        table.add_column(heads[2], ratio=1)
+        for k in kinds:
+            if k.chapter == chapter:
+                table.add_row(k.name, sections[k.section], Wrapped(k.summary.get(lg)))
+        out.print(table)
 
 
 @app.command()

@@ -132,6 +132,10 @@ def test_list_at_80_columns_never_cuts_a_kind_name_and_help_has_no_backslashes()
         assert "…" not in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 80
         if lang == "zh":
             assert "chapter" not in r.stdout and "section" not in r.stdout
+        else:   # no English word is broken across lines ("Cross-correlatio|n")
+            cells = " ".join(line.split("│")[3].strip() for line in r.stdout.splitlines() if line.startswith("│"))
+            words = {w for k in registry.all_kinds() for w in k.summary.en.split()}
+            assert words <= set(cells.split()), words - set(cells.split())
     for cmd in (["check"], ["generate"], ["exam"], ["export"], ["practice"], ["bank", "show"]):
         out = run(*cmd, "--help").stdout
         assert "\\[" not in out and "\\" not in out, (cmd, out)
