@@ -153,15 +153,20 @@ def mistake_values(kind: "Kind", params: dict[str, Any]) -> list[tuple[Mistake, 
     return out
 
 
-def collides(kind: "Kind", problem: Problem) -> bool:
+def collides(kind: "Kind", params: dict[str, Any], answer_parts: list[Part]) -> bool:
     """Does a mistake give the key's own answer (every part it changes accepted as the key), so that the wrong
-    method would score?"""
-    parts = {p.name: p for p in problem.parts}
-    for _, vals in mistake_values(kind, problem.params):
-        hits = [_same(parts[n].spec, v, parts[n].answer) for n, v in vals.items()
-                if n in parts and _shape_ok(parts[n].spec, v)]
-        if hits and all(hits):
-            return True
+    method would score? Takes the solver's parts, so a draw is judged before its prompt and steps are written."""
+    parts = {p.name: p for p in answer_parts}
+    for _, vals in mistake_values(kind, params):
+        compared = False
+        for n, v in vals.items():
+            if n in parts and _shape_ok(parts[n].spec, v):
+                if not _same(parts[n].spec, v, parts[n].answer):
+                    break  # one part tells the mistake from the key: the rest need not be graded
+                compared = True
+        else:
+            if compared:
+                return True
     return False
 
 

@@ -58,20 +58,22 @@ class Kind:
         """The problem of a seed. A draw where a declared mistake gives the key's own value is rejected and the
         next draw of the same random stream taken, so a wrong method never scores."""
         rng = self.rng(seed)
-        problem = self.build(self.sample(rng), seed)
+        params = self.sample(rng)
+        sol = self.solve(params)
         if self.mistakes:
             from examgen.mistakes import collides
 
             for _ in range(MAX_REDRAWS):
-                if not collides(self, problem):
+                if not collides(self, params, sol.parts):
                     break
-                problem = self.build(self.sample(rng), seed)
-        return problem
+                params = self.sample(rng)
+                sol = self.solve(params)
+        return self.build(params, seed, sol)
 
-    def build(self, params: dict[str, Any], seed: int | None = None) -> Problem:
-        """A problem from parameters (already valid): prompt, answers and steps."""
+    def build(self, params: dict[str, Any], seed: int | None = None, sol: Solution | None = None) -> Problem:
+        """A problem from parameters (already valid): prompt, answers and steps (`sol`: already solved)."""
         prompt = self.prompt(params)
-        sol = self.solve(params)
+        sol = sol if sol is not None else self.solve(params)
         parts = sol.parts   # answers reached by rounding as the prompt says: `rounding.accepted_parts`, when grading
         from examgen.stepfmt import fit_steps
 
