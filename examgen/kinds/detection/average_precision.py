@@ -401,8 +401,8 @@ MISTAKES = (
     Mistake("duplicates-as-tp", Bi("重复检测也算成了 TP：同一真实框只能被置信度最高的那个检测框匹配一次",
             "counted duplicate detections as TP: a ground truth is matched only once, by the highest-scoring box"),
             "Judge", _duplicates_as_tp),
-    Mistake("precision-recall-swapped", Bi("精确率与召回率写反了：P_k = TP_k/k，R_k = TP_k/N_GT",
-            "swapped precision and recall: P_k = TP_k/k, R_k = TP_k/N_GT"), "rank 1", _pr_swapped),
+    Mistake("precision-recall-swapped", Bi("精确率与召回率写反了；应为 P_k = TP_k/k，R_k = TP_k/N_GT",
+            "swapped precision and recall; they are P_k = TP_k/k, R_k = TP_k/N_GT"), "rank 1", _pr_swapped),
 )
 
 

@@ -238,7 +238,7 @@ MISTAKES = (
     Mistake("convolution-not-correlation", Bi("把核翻转了 180°（卷积）；本题是互相关，核不翻转",
             "flipped the kernel by 180° (convolution); this is cross-correlation, the kernel is not flipped"),
             "$G_x$", lambda p: {"gx": _filter(p, flipped(p["kernel_x"])), "gy": _filter(p, flipped(p["kernel_y"]))}),
-    Mistake("kernels-swapped", Bi("水平核和竖直核用反了：G_x 用 K_x，G_y 用 K_y", "swapped the kernels: G_x uses K_x "
+    Mistake("kernels-swapped", Bi("水平核和竖直核用反了；应为 G_x 用 K_x、G_y 用 K_y", "swapped the kernels: G_x uses K_x "
             "and G_y uses K_y"), "$G_x$",
             lambda p: {"gx": _filter(p, p["kernel_y"]), "gy": _filter(p, p["kernel_x"])}),
     Mistake("l1-for-l2", Bi("幅值用了 |G_x| + |G_y|；本题要求 √(G_x² + G_y²)", "took |G_x| + |G_y| as the magnitude; "

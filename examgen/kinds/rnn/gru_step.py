@@ -179,8 +179,8 @@ def _no_bias(params: dict[str, Any]) -> dict[str, list[float]] | None:
 
 
 MISTAKES = (
-    Mistake("z-reversed", Bi("更新门用反了：h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t；本课程中 z_t 是新候选状态所占的比例",
-            "reversed the update gate: h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t; here z_t is the share of the new "
+    Mistake("z-reversed", Bi("更新门用反了，写成了 h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t；本课程中 z_t 是新候选状态所占的比例",
+            "reversed the update gate, writing h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t; here z_t is the share of the new "
             "candidate"), "New hidden state", _z_reversed),
     Mistake("candidate-without-reset", Bi("候选状态没有用重置门缩放旧状态：应为 tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h)",
             "left the reset gate out of the candidate: it is tanh(W_h [r_t ⊙ h_(t−1), x_t] + b_h)"),

@@ -171,10 +171,10 @@ def _swapped(params: dict[str, Any]) -> dict[str, list[float]] | None:
 
 
 MISTAKES = (
-    Mistake("candidate-sigmoid", Bi("候选状态用了 σ；C̃_t 用 tanh", "used σ for the candidate; C̃_t uses tanh"),
+    Mistake("candidate-sigmoid", Bi("候选状态用了 σ；C̃_t 应该用 tanh", "used σ for the candidate; C̃_t uses tanh"),
             "Candidate cell state", lambda p: {k: v for k, v in _lstm_wrong(p, candidate="sigma").items()
                                                if k in ("c_tilde", "c", "h")}),
-    Mistake("hidden-without-tanh", Bi("h_t = o_t ⊙ C_t，漏了 tanh", "took h_t = o_t ⊙ C_t without the tanh"),
+    Mistake("hidden-without-tanh", Bi("算成了 h_t = o_t ⊙ C_t，漏了 tanh", "took h_t = o_t ⊙ C_t without the tanh"),
             "Output hidden state", lambda p: {"h": _lstm_wrong(p, h_tanh=False)["h"]}),
     Mistake("forgot-bias", Bi("门的计算漏了偏置 b", "left the biases b out of the gates"), "Forget gate", _no_bias),
     Mistake("gates-swapped", Bi("细胞更新把遗忘门和输入门用反了：应为 C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t",

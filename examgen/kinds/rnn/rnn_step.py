@@ -217,7 +217,7 @@ def _tanh_output(params: dict[str, Any]) -> dict[str, list[float]] | None:
 
 
 MISTAKES = (
-    Mistake("sigmoid-for-tanh", Bi("隐状态的激活函数用了 σ；简单 RNN 用 tanh", "used σ for the hidden state; a "
+    Mistake("sigmoid-for-tanh", Bi("隐状态的激活函数用了 σ；简单 RNN 应该用 tanh", "used σ for the hidden state; a "
             "vanilla RNN uses tanh"), "Time $t = 1$", lambda p: _forward(p, act=sigmoid)),
     Mistake("forgot-bias", Bi("漏了偏置 b（有输出层时也漏了 b_y）", "left out the bias b (and b_y of the output layer)"),
             "Time $t = 1$", lambda p: _forward(p, bias=False) if any(p["b"]) or any(p.get("b_y") or ()) else None),

@@ -434,15 +434,15 @@ def _deployed(params: dict[str, Any], sets: dict[str, int], recurrent: bool = Tr
 
 
 MISTAKES = (
-    Mistake("candidate-sigmoid", Bi("候选细胞状态用了 σ；C̃_t 用 tanh", "used σ for the candidate cell state; C̃_t "
+    Mistake("candidate-sigmoid", Bi("候选细胞状态用了 σ；C̃_t 应该用 tanh", "used σ for the candidate cell state; C̃_t "
             "uses tanh"), "$t = 1$: candidate cell state", lambda p: _unrolled(p, "candidate-sigmoid")),
     Mistake("gates-swapped", Bi("细胞更新把遗忘门和输入门用反了：应为 C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t",
             "swapped the forget and input gates in the cell update: C_t = f_t ⊙ C_(t−1) + i_t ⊙ C̃_t"),
             "$t = 1$: update the cell state", lambda p: _unrolled(p, "gates-swapped")),
-    Mistake("hidden-without-tanh", Bi("h_t = o_t ⊙ C_t，漏了 tanh", "took h_t = o_t ⊙ C_t without the tanh"),
+    Mistake("hidden-without-tanh", Bi("算成了 h_t = o_t ⊙ C_t，漏了 tanh", "took h_t = o_t ⊙ C_t without the tanh"),
             "$t = 1$: output the hidden state", lambda p: _without_tanh(p)),
-    Mistake("z-reversed", Bi("更新门用反了：h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t；本题中 z_t 是新候选状态所占的比例",
-            "reversed the update gate: h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t; here z_t is the share of the new "
+    Mistake("z-reversed", Bi("更新门用反了，写成了 h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t；本题中 z_t 是新候选状态所占的比例",
+            "reversed the update gate, writing h_t = z_t ⊙ h_(t−1) + (1 − z_t) ⊙ h̃_t; here z_t is the share of the new "
             "candidate"), "$t = 1$: interpolate", lambda p: _unrolled(p, "z-reversed")),
     Mistake("candidate-without-reset", Bi("t = 2 的候选状态没有用重置门缩放 h_1：应为 tanh(W_h [r_2 ⊙ h_1, x_2] + b_h)",
             "left the reset gate out of the candidate at t = 2: it is tanh(W_h [r_2 ⊙ h_1, x_2] + b_h)"),
