@@ -118,6 +118,8 @@ def _match_paren(s: str, i: int) -> int:
 
 def _script(body: str, table: dict[int, int], ok: set[str], mark: str) -> str:
     plain = body.replace(" ", "").replace("−", "-")
+    if mark == "_" and plain == "x":     # no subscript y exists: G_x beside G_y, not "Gₓ, G_y"
+        return "_x"
     if plain and all(ch in ok for ch in plain):
         return plain.translate(table)
     if len(plain) == 1:

@@ -177,7 +177,7 @@ def test_clock_colours_warn_under_10_and_2_minutes():
 
 @pytest.mark.parametrize("width", [10, 20, 37, 80])
 def test_wrap_cjk(width):
-    text = ("用 Sobel 算子(卷积核 Kₓ、K_y 如下)计算图中灰色 2×2 邻域处的梯度分量,保留两位小数。"
+    text = ("用 Sobel 算子(卷积核 K_x、K_y 如下)计算图中灰色 2×2 邻域处的梯度分量,保留两位小数。"
             "A long English sentence with words that must not be split apart, e.g. cross-correlation.")
     out = wrap_cjk(text, width)
     assert squash(out) == squash(text)
@@ -217,3 +217,43 @@ def test_table_cells_show_one_language():
     con.print(figure_view(pr.figures[0], "en"))
     out = con.file.getvalue()
     assert "cat" in out and "dog" in out and "猫" not in out and "实际" not in out
+
+
+def _plain(renderable, width=100):
+    con = Console(file=io.StringIO(), width=width, color_system=None)
+    con.print(renderable)
+    return con.file.getvalue()
+
+
+def test_a_correct_part_shows_what_was_accepted_not_a_bare_name():
+    """The NMS answer of the practice screen used to end in a bare '✓ kept:' line."""
+    from examgen.grading import grade
+    from examgen.ui.render import verdict_view
+
+    pr = registry.get("nms").generate(449770)
+    labels = pr.parts[0].answer
+    out = _plain(verdict_view(grade(pr, " ".join(labels)), pr, "en"))
+    assert f"✓ kept: {' '.join(labels)}" in out
+    wrong = list(reversed(labels))
+    out = _plain(verdict_view(grade(pr, " ".join(wrong)), pr, "en"))
+    assert "✓ kept" not in out and "✗ kept" in out
+
+
+def test_one_point_is_singular_in_english():
+    from examgen.ui.messages import t
+
+    assert t("hdr.points_after", "en", p="1") == " (1 pt)"
+    assert t("hdr.points_after", "en", p="21") == " (21 pts)"
+    assert t("hdr.points_after", "en", p="0.1") == " (0.1 pts)"
+    assert t("rep.item", "en", n=3, section="x", got="1", max="1").endswith("1/1 pts")
+    assert t("hdr.points_after", "zh", p="1") == "（1 分）"
+
+
+@pytest.mark.parametrize("name,seed", [("edge-filter", 3), ("scenario-image-pipeline", 3), ("nms", 449770)])
+def test_x_and_y_subscripts_read_alike(name, seed):
+    """Unicode has a subscript x but no subscript y: a prompt must not read 'Gₓ, G_y'."""
+    pr = registry.get(name).generate(seed)
+    for lang in ("zh", "en"):
+        text = unicode_text(pr.prompt.get(lang))
+        assert "ₓ" not in text, text
+    assert unicode_text("$h_(t-1)$, $O_max$") == "hₜ₋₁, Oₘₐₓ"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from examgen.i18n import Bi
 
 M: dict[str, Bi] = {
@@ -225,9 +227,13 @@ M: dict[str, Bi] = {
 }
 
 
+_ONE_PTS = re.compile(r"(?<![\d./])1 pts\b")     # "1 pts" → "1 pt" (not in "21 pts", "0.1 pts", "1/1 pts")
+
+
 def t(key: str, lang: str, **fields: object) -> str:
     text = M[key].get(lang)
-    return text.format(**fields) if fields else text
+    text = text.format(**fields) if fields else text
+    return _ONE_PTS.sub("1 pt", text) if lang == "en" else text
 
 
 def bi(key: str, **fields: object) -> Bi:

@@ -184,7 +184,7 @@ def problem_view(problem: Problem, lang: str, number: int | None = None, show_po
     if problem.title is not None:
         head.append(txt(problem.title, lang) + ("" if lang == "zh" and show_points else " "), style="bold")
     if show_points:
-        head.append(f"（{_pts(problem.points)} 分）" if lang == "zh" else f"({_pts(problem.points)} pts)", style="dim")
+        head.append(f"（{_pts(problem.points)} 分）" if lang == "zh" else f"({_pts(problem.points)} pt{'' if problem.points == 1 else 's'})", style="dim")
     parts: list[RenderableType] = [head, Wrapped(txt(problem.prompt, lang))]
     if problem.options:
         options = Table.grid(padding=(0, 1))
@@ -311,7 +311,9 @@ def verdict_view(verdict: Verdict, problem: Problem, lang: str, reveal: bool = T
             mark = "✓" if pv.correct else ("·" if pv.blank else ("◐" if pv.score > 0 else "✗"))
             line.append(f"  {mark} {pv.name}: ", style="green" if pv.correct else "red")
         shown = _answer_text(problem, part, lang)
-        if not pv.correct and reveal:
+        if pv.correct and multi and part.spec.kind != "rubric":
+            line.append(shown, style="green")     # "✓ kept: B D A E", not a bare "✓ kept:"
+        elif not pv.correct and reveal:
             line.append(tr("fb.expected", lang, value=shown))
         elif not pv.correct and multi:
             line.append(tr("verdict.blank" if pv.blank else ("verdict.partial" if pv.score > 0 else "verdict.wrong"),
