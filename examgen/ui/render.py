@@ -16,6 +16,7 @@ from examgen.grading import Verdict, display_value
 from examgen.i18n import Bi, cell
 from examgen.mathfmt import to_unicode, unicode_text
 from examgen.model import Figure, Problem, Step
+from examgen.ui.messages import t as ui_t
 
 SECTION_NAMES = {
     "choice": Bi("选择", "Choice"), "fill": Bi("填空", "Fill-in"), "short": Bi("简答", "Short answer"),
@@ -184,7 +185,7 @@ def problem_view(problem: Problem, lang: str, number: int | None = None, show_po
     if problem.title is not None:
         head.append(txt(problem.title, lang) + ("" if lang == "zh" and show_points else " "), style="bold")
     if show_points:
-        head.append(f"（{_pts(problem.points)} 分）" if lang == "zh" else f"({_pts(problem.points)} pt{'' if problem.points == 1 else 's'})", style="dim")
+        head.append(ui_t("hdr.points_after", lang, p=_pts(problem.points)).lstrip(), style="dim")
     parts: list[RenderableType] = [head, Wrapped(txt(problem.prompt, lang))]
     if problem.options:
         options = Table.grid(padding=(0, 1))
