@@ -148,8 +148,13 @@ def _needed_decimals(expected: float, decimals: int | None) -> int:
     return max(0, math.ceil(-math.log10(scale)))
 
 
+def _close(expected: float, got: float, decimals: int | None, integer: bool) -> bool:
+    """The one numeric match rule: within `tolerance` of the key."""
+    return abs(got - expected) <= tolerance(expected, decimals, integer)
+
+
 def _number_matches(expected: float, got: Num, decimals: int | None, integer: bool) -> tuple[bool, Bi | None]:
-    ok = abs(got.value - expected) <= tolerance(expected, decimals, integer)
+    ok = _close(expected, got.value, decimals, integer)
     if ok:
         return True, None
     hint = None
@@ -211,6 +216,25 @@ def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
 def rubric_score(spec: RubricSpec, found: list[bool]) -> float:
     total = sum(kp.points for kp in spec.key_points) or 1.0
     return sum(kp.points for kp, f in zip(spec.key_points, found) if f) / total
+
+
+def full_marks(spec: AnswerSpec, expected: Any, value: Any) -> bool:
+    """Would the plain value `value` (shaped like a key, not parsed) score 1 against `expected`? The verdict of
+    `score_answer` on `as_given(value)` without building its feedback: the mistake check asks it for every draw."""
+    if isinstance(spec, NumberSpec):
+        return _close(float(expected), float(value), spec.decimals, spec.integer)
+    if isinstance(spec, ShapeSpec):
+        return all(int(e) == int(g) for e, g in zip(expected, value))
+    if isinstance(spec, VectorSpec):
+        return all(_close(float(e), float(g), spec.decimals, spec.integer) for e, g in zip(expected, value))
+    if isinstance(spec, MatrixSpec):
+        return all(_close(float(e), float(g), spec.decimals, spec.integer)
+                   for erow, grow in zip(expected, value) for e, g in zip(erow, grow))
+    if isinstance(spec, LabelsSpec):
+        if spec.ordered:
+            return len(value) == len(expected) > 0 and all(e == g for e, g in zip(expected, value))
+        return sorted(value) == sorted(expected)
+    return score_answer(spec, expected, value)[0] >= 1.0 - 1e-9
 
 
 def score_answer(spec: AnswerSpec, expected: Any, value: Any) -> tuple[float, list[Bi], list[bool] | None]:

@@ -127,8 +127,10 @@ def _rounded(spec: AnswerSpec, value: Any) -> Any:
 
 def _same(spec: AnswerSpec, mistake: Any, key: Any) -> bool:
     """Would the mistake's value, exact or rounded as asked, be accepted as the key (or the key for it)?"""
-    return (accepted(spec, key, as_given(spec, mistake)) or accepted(spec, mistake, as_given(spec, key))
-            or accepted(spec, key, as_given(spec, _rounded(spec, mistake))))
+    from examgen.grading import full_marks
+
+    return (full_marks(spec, key, mistake) or full_marks(spec, mistake, key)
+            or full_marks(spec, key, _rounded(spec, mistake)))
 
 
 def kind_of(problem: Problem) -> "Kind | None":
