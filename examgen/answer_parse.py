@@ -218,14 +218,26 @@ def parse_fill(text: str, spec: FillSpec) -> list[str]:
     if n == 1:
         items = [s]
     else:
+        s = _unwrapped(s)
         items = [x.strip() for x in re.split(r"[;|\n；]", s)]
         if len(items) != n:
-            items2 = [x.strip() for x in s.split(",")] if "," in s else items
-            if len(items2) == n:
-                items = items2
+            for sep in (r",", r",\s+"):  # "0.6, 0.8"; "288,000, 288,100" (thousands separators inside)
+                items2 = [x.strip() for x in re.split(sep, s)]
+                if len(items2) == n:
+                    items = items2
+                    break
             else:
                 raise _fe("fmt.blanks", n=n)
     return items
+
+
+def _unwrapped(s: str) -> str:
+    """All the blanks typed as one tuple, "(0.6, 0.8)" or "[a, b]", without the brackets around them."""
+    for left, right in ("()", "[]", "{}"):
+        inner = s[1:-1]
+        if len(s) > 1 and s[0] == left and s[-1] == right and left not in inner and right not in inner:
+            return inner.strip()
+    return s
 
 
 def parse_answer(spec: AnswerSpec, text: str) -> Any:

@@ -225,6 +225,9 @@ class _Parser:
         raise ParseError(f"unexpected '{text}'", f"多余的 '{text}'")
 
 
+_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+")
+
+
 def parse_number(text: str) -> Num:
     """Parse an arithmetic expression typed by a student into a `Num` (text must already be normalized)."""
     s = text.strip()
@@ -237,8 +240,10 @@ def parse_number(text: str) -> Num:
     # A label before the value: "IoU = 0.14", "x≈0.14", "≈ 0.14".
     s = re.sub(r"^[A-Za-z_][\w ]*\s*(=|≈)\s*", "", s)
     s = re.sub(r"^(=|≈)\s*", "", s)
-    if re.fullmatch(r"-?\d+,\d+", s):
-        s = s.replace(",", ".")  # decimal comma
+    if _THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")  # thousands separators: 288,000 (a leading 0 or a group not of 3 is not one)
+    elif re.fullmatch(r"-?\d+,\d+", s):
+        s = s.replace(",", ".")  # decimal comma: 0,5
     decimals: int | None = None
     plain = re.fullmatch(r"[-+]?(\d*)\.(\d+)", s)
     if plain:

@@ -336,12 +336,23 @@ def _fill_match(alts: tuple[str, ...], got: str) -> bool:
         return False
     for alt in alts:
         try:
-            av = parse_number(normalize(alt)).value
+            key = parse_number(normalize(alt))
         except ParseError:
             continue
-        if abs(gv - av) <= (1e-9 if float(av).is_integer() else 0.01 * abs(av)):
+        if abs(gv - key.value) <= _fill_tolerance(key):
             return True
     return False
+
+
+def _fill_tolerance(key: Num) -> float:
+    """How far a number typed in a blank may be from a key written as `key`: exact for a whole number; else 1 %
+    of it, but never more than half a unit of the key's last written decimal (for 0.999, 1 and 0.99 are wrong)."""
+    if float(key.value).is_integer():
+        return 1e-9
+    tol = 0.01 * abs(key.value)
+    if key.decimals is not None:
+        tol = min(tol, 0.5 * 10.0 ** (-key.decimals))
+    return tol * (1 + 1e-9)
 
 
 # ---------------------------------------------------------------- a whole problem
