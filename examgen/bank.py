@@ -172,6 +172,12 @@ def _bi(value: Any, where: str, issues: list[Issue], file: str, line: int) -> Bi
     if missing:
         issues.append(Issue(file, value.get("__line__", line), f"{where} is missing the {' and '.join(missing)} text"))
         return None
+    extra = [k for k in value if k not in ("zh", "en", "__line__", "__lines__")]
+    if extra:
+        at = value.get("__lines__", {}).get(extra[0], value.get("__line__", line))
+        issues.append(Issue(file, at, f"{where} has a key '{extra[0]}' besides zh and en: a line of text with ': ' in "
+                                      f"it must be quoted, or YAML cuts the text there"))
+        return None
     return Bi(value["zh"].strip(), value["en"].strip())
 
 

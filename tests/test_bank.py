@@ -87,6 +87,16 @@ def test_missing_language_names_file_and_line(tmp_path):
     assert any(":11: item t-good-01: stem is missing the en text" in m for m in msgs), msgs
 
 
+def test_text_cut_by_an_unquoted_colon_names_file_and_line(tmp_path):
+    """An unquoted 'text: more' under zh/en becomes a key of its own and YAML drops the text: refused, with the line."""
+    explanation = "    explanation:\n      zh: 解释\n      后半句: null\n      en: Why\n"
+    body = "chapter: cnn\nitems:\n" + GOOD_ITEM.replace("    explanation: {zh: 解释, en: Why}\n", explanation)
+    write(tmp_path, "cnn.yaml", body)
+    msgs = lint_dir(tmp_path)
+    assert any(":19: item t-good-01: explanation has a key '后半句' besides zh and en" in m and "quoted" in m
+               for m in msgs), msgs
+
+
 def test_answer_not_among_options_names_file_and_line(tmp_path):
     body = "chapter: cnn\nitems:\n" + GOOD_ITEM.replace("answer: B", "answer: E")
     write(tmp_path, "cnn.yaml", body)
