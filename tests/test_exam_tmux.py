@@ -144,9 +144,12 @@ def drive(tmp_path: Path, seed: int, lang: str, pager: str | None) -> None:
         score = ("总分 {got} / 100" if lang == "zh" else "Score {got} / 100").format(
             got=pts(grade_exam(ex, answers).total))
         if pager is None:   # less: the report's first page, waiting for the student
-            rows = pane.wait(lambda r: any(score in x for x in r), f"report in less ({score})")
+            # less draws its page and then its prompt: wait for both, not just the score (a capture between the two
+            # showed an empty last row)
+            rows = pane.wait(lambda r: any(score in x for x in r) and (r[-1].strip().startswith(":")
+                                                                         or "(END)" in r[-1]),
+                             f"report in less ({score}) with its prompt")
             assert not any(x.startswith("EXIT=") for x in rows), "the report must wait in the pager"
-            assert rows[-1].strip().startswith(":") or "(END)" in rows[-1], rows[-1]
             pane.keys("q")
             pane.wait(lambda r: any(x.startswith("EXIT=0") for x in r), "exit 0 after leaving less")
         else:               # PAGER=cat: printed, then the command ends
