@@ -22,12 +22,13 @@ _RULES = [(c, re.compile(p), r) for c, p, r in (
     (":", rf"(?<={_ZH_LEFT}) ?:(?![a-z/{{])\s*", "："),  # not `:hint`, `:q`, `:{cmd}` (commands)
     (":", rf"(?<=[\w）}}{_PH}]) ?:\s*(?=[{_HAN}（])", "："),  # `NMS:按` → `NMS：按`
     ("?", rf"(?<={_ZH_LEFT}) ?\?", "？"),
+    ("?", rf"\?(?=[{_HAN}（A-Z])", "？"),  # a question ending right before the next sentence: `为 0?Xavier`
     ("!", rf"(?<={_ZH_LEFT}) ?!", "！"),
     ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
     ("（", rf"(?<=[{_HAN}])\s+（", "（"),
 )]
-_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;:)]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
-                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（")
+_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;:)?]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
+                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（|\?[A-Z]")
 
 
 @lru_cache(maxsize=8192)

@@ -19,6 +19,9 @@ def test_conversion_examples():
     assert zh_typography("属于单阶段(one-stage)方法") == "属于单阶段（one-stage）方法"
     assert zh_typography("f(x) = max(0, x), in English") == "f(x) = max(0, x), in English"
     assert zh_typography("$f(x, y)$ 的值") == "$f(x, y)$ 的值"
+    assert zh_typography("权重全部初始化为 0?Xavier 初始化呢") == "权重全部初始化为 0？Xavier 初始化呢"
+    assert zh_typography('什么是"退化问题"?为什么') == '什么是"退化问题"？为什么'
+    assert zh_typography("x? y") == "x? y"
 
 
 def test_sources_and_bank_are_consistent():
