@@ -257,3 +257,39 @@ def test_x_and_y_subscripts_read_alike(name, seed):
         text = unicode_text(pr.prompt.get(lang))
         assert "ₓ" not in text, text
     assert unicode_text("$h_(t-1)$, $O_max$") == "hₜ₋₁, Oₘₐₓ"
+
+
+_CLOSING = "，。、；：？！）》」』】"
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_long_chinese_notes_and_reference_answers_wrap_like_the_prompt(width):
+    """A step's note wraps with its indent on every line, and no line of a note or of a short answer's reference
+    text starts with closing punctuation (Rich alone cut 「…类别不均\\n。」 at column 0)."""
+    from examgen.bank import find_item
+    from examgen.ui.render import solution_view
+
+    shown: list[list[str]] = []
+    notes = 0
+    for name in ("cross-entropy", "conv-params", "morphology", "stacked-conv-params"):
+        for seed in range(1, 6):
+            pr = registry.get(name).generate(seed)
+            lines = render(solution_view(pr, "zh"), width, 10_000)
+            shown.append(lines)
+            for step in pr.steps:
+                if step.note is None:
+                    continue
+                note = step.note.zh
+                at = next(i for i, ln in enumerate(lines) if ln.strip() and note.startswith(ln.strip()))
+                got = ""
+                for ln in lines[at:]:
+                    assert ln.startswith("    "), (name, seed, ln)
+                    got += ln.strip()
+                    if len(got) >= len(note.replace(" ", "")) - 2:
+                        break
+                notes += 1
+    for item_id in ("training-init-08", "cnn-resdeg-s01", "segmentation-unet-06", "rnn-lstm-13"):
+        shown.append(render(solution_view(find_item(item_id), "zh"), width, 10_000))
+    assert notes > 5
+    starts = [(ln, i) for lines in shown for i, ln in enumerate(lines) if ln.lstrip()[:1] in _CLOSING and ln.strip()]
+    assert starts == []

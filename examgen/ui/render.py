@@ -90,8 +90,8 @@ class Wrapped:
     `style` applies to the text after an unstyled `prefix` (such as a step number). `text` may be a styled
     Rich `Text`."""
 
-    def __init__(self, text: str | Text, style: str = "", prefix: str = "") -> None:
-        self.text, self.style, self.prefix = text, style, prefix
+    def __init__(self, text: str | Text, style: str = "", prefix: str = "", indent: int = 0) -> None:
+        self.text, self.style, self.prefix, self.indent = text, style, prefix, indent
 
     def _full(self) -> Text:
         body = self.text.copy() if isinstance(self.text, Text) else Text(self.text)
@@ -100,11 +100,16 @@ class Wrapped:
         return Text(self.prefix) + body if self.prefix else body
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield wrap_text(self._full(), options.max_width)
+        wrapped = wrap_text(self._full(), options.max_width - self.indent)
+        if not self.indent:
+            yield wrapped
+            return
+        pad = " " * self.indent  # every line indented, the continuation lines too
+        yield Text("\n").join(Text(pad) + line for line in wrapped.split("\n", allow_blank=True))
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        longest = max((cell_len(line) for line in self._full().plain.split("\n")), default=0)
-        return Measurement(min(longest, 8), longest)
+        longest = max((cell_len(line) for line in self._full().plain.split("\n")), default=0) + self.indent
+        return Measurement(min(longest, 8 + self.indent), longest)
 
 
 def txt(b: Bi, lang: str) -> str:
@@ -213,12 +218,15 @@ def _pts(x: float) -> str:
 def step_view(step: Step, lang: str, level: int = 3, number: int | None = None) -> RenderableType:
     """One numbered worked step whose title wraps between Chinese characters (see `step_lines`)."""
     title = Wrapped(txt(step.title, lang), style="bold", prefix=f"{number}. " if number is not None else "")
-    rest = step_lines(step, lang, level, title=False)
-    return Group(title, rest) if rest.plain else title
+    rest = step_lines(step, lang, level, title=False, note=False)
+    items: list[RenderableType] = [title] + ([rest] if rest.plain else [])
+    if level >= 3 and step.note is not None:  # indented under the step, wrapped like the title
+        items.append(Wrapped(txt(step.note, lang), style="italic", indent=4))
+    return Group(*items) if len(items) > 1 else title
 
 
-def step_lines(step: Step, lang: str, level: int = 3, title: bool = True) -> Text:
-    """One worked step. level 1: what and the formula; 2: + numbers substituted; 3: + result."""
+def step_lines(step: Step, lang: str, level: int = 3, title: bool = True, note: bool = True) -> Text:
+    """One worked step. level 1: what and the formula; 2: + numbers substituted; 3: + result (and the note)."""
     line = Text()
     if title:
         line.append(txt(step.title, lang), style="bold")
@@ -231,7 +239,7 @@ def step_lines(step: Step, lang: str, level: int = 3, title: bool = True) -> Tex
         math.append(to_unicode(step.result))
     for i, m in enumerate(math):
         line.append(("\n" if line.plain or i else "") + "    " + ("" if i == 0 else "⇒ ") + m)
-    if level >= 3 and step.note is not None:
+    if note and level >= 3 and step.note is not None:
         line.append(("\n" if line.plain else "") + "    " + txt(step.note, lang), style="italic")
     return line
 
@@ -255,8 +263,11 @@ class _AnswerLine:
     def __rich_console__(self, console: Any, options: Any) -> Any:
         one = Text(self.head, style="bold green")
         one.append("  ".join(self.pieces))
-        if one.cell_len <= options.max_width or len(self.pieces) == 1:
+        if one.cell_len <= options.max_width:
             yield one
+            return
+        if len(self.pieces) == 1:  # one long answer (a short answer's reference text): wrapped like the prompt
+            yield wrap_text(one, options.max_width)
             return
         line = Text(self.head, style="bold green")
         room = options.max_width
