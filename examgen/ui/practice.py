@@ -181,18 +181,13 @@ class Practice:
         return None
 
     def hint(self, card: Card, pr: Problem, level: int) -> RenderableType:
-        from examgen.ui.render import solution_view, step_lines
+        from examgen.ui.render import solution_view, step_view
 
         head = Text(t("pr.hint", self.lang, level=min(level, 3)), style="bold yellow")
         if level >= 3:
             return Group(head, solution_view(pr, self.lang))
-        if pr.steps:
-            lines = [head]
-            for i, step in enumerate(pr.steps, 1):
-                line = Text(f"{i}. ")
-                line.append_text(step_lines(step, self.lang, level))
-                lines.append(line)
-            return Group(*lines)
+        if pr.steps:  # the steps' titles wrap between Chinese characters, as in the solution
+            return Group(head, *[step_view(step, self.lang, level, i) for i, step in enumerate(pr.steps, 1)])
         it = card.item
         out: list[RenderableType] = [head]
         if level == 1:
