@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from examgen.bank import find_item, load_bank
-from examgen.grading import grade
+from examgen.grading import grade, match_key_points
 
 
 def found(item_id: str, text: str) -> list[bool]:
@@ -162,3 +162,19 @@ def test_hough_concept_name_is_whole():
     name = load_bank().concepts["ccv-hough"].name
     assert name.zh == "霍夫变换（参数空间投票，ρ–θ 直线形式）"
     assert name.en == "Hough transform (voting in parameter space, ρ–θ line form)"
+
+
+@pytest.mark.parametrize("item_id, text, point, found", [
+    # PReLU is a fix for dying ReLU as much as Leaky ReLU is
+    ("cnn-relu-s01", "缺点：神经元可能死亡（dead ReLU）；改进：PReLU", 3, True),
+    # the notes wrongly say a global convolution has fewer parameters: repeating that loses the point
+    ("cnn-gconv-s01", "用100个12×12×20的卷积核，输出1×1×100，权重288000，比全连接层少，适合全卷积", 2, False),
+    ("cnn-gconv-s01", "用100个12×12×20的卷积核，输出1×1×100，权重288000个，和全连接层一样", 2, True),
+    ("cnn-gconv-s01", "100 kernels of 12×12×20 give 1×1×100; 288000 weights, the same as the FC layer", 2, True),
+    # weight decay is L2 regularization, named or not
+    ("training-overfit-12", "早停；数据增强；权重衰减：在损失里加权重平方和；dropout", 2, True),
+    ("training-overfit-12", "early stopping; augmentation; regularization with a weight penalty; dropout", 2, True),
+])
+def test_audit_follow_ups(item_id, text, point, found):
+    problem = find_item(item_id)
+    assert match_key_points(text, problem.parts[0].spec)[point] is found
