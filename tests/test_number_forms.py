@@ -66,3 +66,32 @@ def test_fill_blanks_with_thousands_separators(text, score):
 def test_blanks_typed_as_one_tuple(text, score):
     """training-vanish-09 shows its two blanks as (____, ____): clipping (3, 4) to norm 1 gives (0.6, 0.8)."""
     assert _score("training-vanish-09", text) == pytest.approx(score)
+
+
+@pytest.mark.parametrize("typed, same_as", [
+    ("Non-Maximum Suppression", "non maximum suppression"), ("non‐maximum", "nonmaximum"),
+    ("one-stage", "one stage"), ("bias-corrected", "bias corrected"),
+])
+def test_a_hyphen_between_letters_does_not_matter(typed, same_as):
+    from examgen.grading import norm_text
+
+    assert norm_text(typed) == norm_text(same_as)
+
+
+@pytest.mark.parametrize("typed, kept", [("h_t-1", "h_t-1"), ("-0.05", "-0.05"), ("l1-norm", "l1-norm"),
+                                         ("3-4", "3-4")])
+def test_a_minus_sign_is_kept(typed, kept):
+    """A minus before or after a digit is a number's sign or an index, never dropped: 0.05 must not match -0.05."""
+    from examgen.grading import norm_text
+
+    assert norm_text(typed) == kept
+
+
+def test_leaky_relu_slope_keeps_its_sign():
+    """cnn-leaky-01: LeakyReLU(−5) with slope 0.01 is −0.05; 0.05 is wrong."""
+    from examgen.model import FillSpec
+
+    pr = find_item("cnn-leaky-01")
+    assert isinstance(pr.parts[0].spec, FillSpec)
+    assert _score("cnn-leaky-01", "-0.05") == 1.0
+    assert _score("cnn-leaky-01", "0.05") == 0.0
