@@ -209,9 +209,10 @@ _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011]+(?=[^\W\d_])")
 
 
 def norm_text(text: str) -> str:
-    """Normalize free text for matching: NFKC, lower case, no white space, no hyphen between two letters
-    (non-maximum = non maximum = nonmaximum; h_t-1 and -0.05 keep theirs), no trailing punctuation."""
-    s = unicodedata.normalize("NFKC", text).casefold()
+    """Normalize free text for matching: NFKC, lower case, the minus sign − as -, no white space, no hyphen
+    between two letters (non-maximum = non maximum = nonmaximum; h_t-1 and -0.05 keep theirs), no trailing
+    punctuation."""
+    s = unicodedata.normalize("NFKC", text).casefold().replace("\u2212", "-")  # − (minus sign) = -
     s = re.sub(r"\s+", "", s)
     if "-" in s or "\u2010" in s or "\u2011" in s:
         s = _LETTER_HYPHEN.sub("", s)

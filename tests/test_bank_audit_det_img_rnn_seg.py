@@ -220,3 +220,12 @@ def test_template_03_option_b_says_zero_mean_ncc():
     option_b = item("classic-cv-template-03").options[1]
     assert option_b.zh.startswith("零均值归一化互相关（先减去均值的 NCC）")
     assert option_b.en.startswith("Zero-mean normalised cross-correlation (NCC with the means subtracted)")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("等效卷积核更大", False), ("effectively larger", False),   # the word alone, no formula: the point is the formula
+    ("等效尺寸 F + (F − 1)(d − 1)", True), ("effective size (k-1)*d+1", True), ("k' = k + (k−1)(r−1)", True),
+    ("d(k-1)+1", True),
+])
+def test_dilated_effective_kernel_point_needs_the_formula(text, found):
+    assert key_points("segmentation-dilated-07", text)[3] is found
