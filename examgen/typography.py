@@ -23,12 +23,15 @@ _RULES = [(c, re.compile(p), r) for c, p, r in (
     (":", rf"(?<=[\w）}}{_PH}]) ?:\s*(?=[{_HAN}（])", "："),  # `NMS:按` → `NMS：按`
     ("?", rf"(?<={_ZH_LEFT}) ?\?", "？"),
     ("?", rf"\?(?=[{_HAN}（A-Z])", "？"),  # a question ending right before the next sentence: `为 0?Xavier`
+    # a clause ending right before Latin text with no space: `TP = 30,FP = 10`, `= 28;IoU`, `two-stage:Faster`
+    (",", r"(?:(?<=[0-9)\]）²³])|(?<=[A-Za-z]{2})),(?=[A-Za-z])", "，"), (";", r"(?<=\S);(?=[A-Za-z])", "；"),
+    (":", r"(?<=[A-Za-z0-9）)]):(?=[A-Za-z])(?![^{]*})", "："),
     ("!", rf"(?<={_ZH_LEFT}) ?!", "！"),
     ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
     ("（", rf"(?<=[{_HAN}])\s+（", "（"),
 )]
 _NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;:)?]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
-                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（|\?[A-Z]")
+                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（|\?[A-Z]|[^\s,{{(\[][,;:][A-Za-z]")
 
 
 @lru_cache(maxsize=8192)

@@ -22,6 +22,12 @@ def test_conversion_examples():
     assert zh_typography("权重全部初始化为 0?Xavier 初始化呢") == "权重全部初始化为 0？Xavier 初始化呢"
     assert zh_typography('什么是"退化问题"?为什么') == '什么是"退化问题"？为什么'
     assert zh_typography("x? y") == "x? y"
+    assert zh_typography("TP = 30,FP = 10,FN = 30") == "TP = 30，FP = 10，FN = 30"
+    assert zh_typography("并集 28;IoU = 4/28，two-stage:Faster R-CNN") == "并集 28；IoU = 4/28，two-stage：Faster R-CNN"
+    assert zh_typography("随机删除连接是 dropout,L1 使权重稀疏") == "随机删除连接是 dropout，L1 使权重稀疏"
+    # what a student types stays as typed, and so do function arguments and format fields
+    for kept in ("例如 AC 或 A,C。", "IoU(A,B) 的值", "f(a,b) 的值", "{x:g} 的值", "按 :q 退出"):
+        assert zh_typography(kept) == kept
 
 
 def test_sources_and_bank_are_consistent():

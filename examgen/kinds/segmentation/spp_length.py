@@ -239,7 +239,7 @@ MISTAKES = (
 register(Kind(
     name="spp-length", chapter="segmentation", section="calculation", points=4,
     title=Bi("空间金字塔池化（SPP）的输出长度", "Output length of spatial pyramid pooling"),
-    summary=Bi("任意大小的特征图经 SPP 得到定长向量 C·Σn²;SPP-net 的窗口与步长",
+    summary=Bi("任意大小的特征图经 SPP 得到定长向量 C·Σn²；SPP-net 的窗口与步长",
                "Any map size gives the fixed length C·Σn²; SPP-net's pooling window and stride"),
     conventions=Bi("每级 n×n 个格子、每格每通道一个值；SPP-net 窗口 ⌈a/n⌉、步长 ⌊a/n⌋",
                    "n×n bins per level, one value per bin and channel; SPP-net window ⌈a/n⌉, stride ⌊a/n⌋"),
