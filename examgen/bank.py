@@ -193,6 +193,12 @@ def _line(d: dict[str, Any], key: str) -> int:
     return d.get("__lines__", {}).get(key, d.get("__line__", 0))
 
 
+def _groups_ok(kw: Any, empty: bool = False) -> bool:
+    """A list of keyword groups, each a non-empty list of words (an empty list only where `empty`)."""
+    return isinstance(kw, list) and (bool(kw) or empty) and all(
+        isinstance(g, list) and g and all(isinstance(w, (str, int)) for w in g) for g in kw)
+
+
 def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item | None:
     if not isinstance(raw, dict):
         issues.append(Issue(file, 0, "every item must be a mapping"))
@@ -289,12 +295,17 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
             if not isinstance(pts, (int, float)) or isinstance(pts, bool) or pts <= 0:
                 issues.append(Issue(file, kline, f"item {iid}: key point points must be positive"))
                 continue
-            if (not isinstance(kw, list) or not kw or not all(isinstance(g, list) and g and
-                                                                   all(isinstance(w, (str, int)) for w in g) for g in kw)):
+            if not _groups_ok(kw):
                 issues.append(Issue(file, kline, f"item {iid}: keywords must be a list of non-empty synonym lists"))
                 continue
+            ckw = kp.get("clause_keywords", [])
+            if not _groups_ok(ckw, empty=True):
+                issues.append(Issue(file, kline,
+                                    f"item {iid}: clause_keywords must be a list of non-empty synonym lists"))
+                continue
             if text is not None:
-                rubric.append(KeyPoint(text, float(pts), tuple(tuple(str(w) for w in g) for g in kw)))
+                rubric.append(KeyPoint(text, float(pts), tuple(tuple(str(w) for w in g) for g in kw),
+                                       tuple(tuple(str(w) for w in g) for g in ckw)))
         total = sum(kp.points for kp in rubric)
         if rubric and abs(total - points) > 1e-9:
             issues.append(Issue(file, _line(raw, "rubric"), f"item {iid}: rubric points add up to {total:g}, not {points}"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -21,8 +22,8 @@ from examgen.exprparse import Num, ParseError, normalize, parse_number
 from examgen.i18n import Bi, bi, same
 from examgen.mathfmt import num as fmt_num
 from examgen.model import (
-    AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec, ShapeSpec,
-    TrueFalseSpec, VectorSpec,
+    AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec,
+    ShapeSpec, TrueFalseSpec, VectorSpec,
 )
 from examgen.rounding import accepted_parts, may_round, score_accepted
 
@@ -204,12 +205,31 @@ def display_value(spec: AnswerSpec, value: Any) -> str:
     return str(value)
 
 
+# where a clause ends: sentence and clause punctuation, and the words that join two contrasted claims
+_CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|而|但", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """The answer cut into clauses, each normalized as `norm_text` does (for `KeyPoint.clause_keywords`)."""
+    return [c for c in (norm_text(piece) for piece in _CLAUSE_END.split(unicodedata.normalize("NFKC", text))) if c]
+
+
+def _has_all(s: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    return all(any(norm_text(w) and norm_text(w) in s for w in group) for group in groups)
+
+
 def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
-    """Which key points a short answer evidences (AND of keyword groups, OR of synonyms, substring match)."""
+    """Which key points a short answer evidences: every keyword group (OR of synonyms, substring match) in the
+    answer, or every group of the clause keywords in one clause of it."""
     s = norm_text(text)
+    parts: list[str] | None = None
     found = []
     for kp in spec.key_points:
-        found.append(all(any(norm_text(w) and norm_text(w) in s for w in group) for group in kp.keywords))
+        hit = _has_all(s, kp.keywords)
+        if not hit and kp.clause_keywords:
+            parts = clauses(text) if parts is None else parts
+            hit = any(_has_all(c, kp.clause_keywords) for c in parts)
+        found.append(hit)
     return found
 
 

@@ -101,11 +101,14 @@ class FillSpec:
 
 @dataclass(frozen=True)
 class KeyPoint:
-    """One key point of a short-answer rubric: found when every keyword group has a synonym in the answer."""
+    """One key point of a short-answer rubric: found when every keyword group has a synonym in the answer, or
+    every group of `clause_keywords` has one in a single clause of it (a claim that counts only next to what it
+    is about: "Xavier … tanh" in one clause, not "Xavier suits ReLU, He suits tanh")."""
 
     text: Bi
     points: float
     keywords: tuple[tuple[str, ...], ...]
+    clause_keywords: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -326,6 +329,7 @@ def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:
         data["labels"] = list(spec.labels)
     if isinstance(spec, RubricSpec):
         data = {"kind": "rubric", "key_points": [
-            {"text": kp.text.to_json(), "points": kp.points, "keywords": [list(g) for g in kp.keywords]}
+            {"text": kp.text.to_json(), "points": kp.points, "keywords": [list(g) for g in kp.keywords],
+             **({"clause_keywords": [list(g) for g in kp.clause_keywords]} if kp.clause_keywords else {})}
             for kp in spec.key_points]}
     return data

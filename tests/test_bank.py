@@ -97,6 +97,30 @@ def test_text_cut_by_an_unquoted_colon_names_file_and_line(tmp_path):
                for m in msgs), msgs
 
 
+def test_malformed_clause_keywords_are_refused(tmp_path):
+    body = """chapter: cnn
+items:
+  - id: t-short-01
+    type: short
+    chapter: cnn
+    concepts: [pooling]
+    points: 2
+    difficulty: 1
+    source: test
+    stem: {zh: 为什么池化？, en: Why pool?}
+    answer: {zh: 池化减小尺寸。, en: Pooling reduces the size.}
+    explanation: {zh: 解释, en: Why}
+    rubric:
+      - point: {zh: 减小尺寸, en: Reduces the size}
+        points: 2
+        keywords: [[池化, pool], [减小, reduc]]
+        clause_keywords: [[池化], []]
+"""
+    write(tmp_path, "cnn.yaml", body)
+    msgs = lint_dir(tmp_path)
+    assert any("item t-short-01: clause_keywords must be a list of non-empty synonym lists" in m for m in msgs), msgs
+
+
 def test_answer_not_among_options_names_file_and_line(tmp_path):
     body = "chapter: cnn\nitems:\n" + GOOD_ITEM.replace("answer: B", "answer: E")
     write(tmp_path, "cnn.yaml", body)

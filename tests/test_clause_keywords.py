@@ -1,0 +1,58 @@
+"""Key points whose claim counts only next to what it is about: `clause_keywords` must all be found in one clause
+of the answer (split at ，。；;!?, '. ', and/but/while/whereas, 而/但), as an alternative to `keywords` anywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from examgen.bank import find_item
+from examgen.grading import clauses, match_key_points
+from examgen.i18n import Bi
+from examgen.model import KeyPoint, RubricSpec
+
+
+def test_clauses_split_where_a_claim_ends():
+    assert clauses("L1 加入绝对值之和，产生稀疏；L2 加入平方和。Use Xavier for tanh and He for ReLU, while 0.5 stays") == [
+        "l1加入绝对值之和", "产生稀疏", "l2加入平方和", "usexavierfortanh", "heforrelu", "0.5stays"]
+    assert clauses("P = TP/(TP+FP). R = 0.75") == ["p=tp/(tp+fp)", "r=0.75"]  # '. ' ends a sentence, 0.75 stays
+
+
+_XAVIER = RubricSpec((KeyPoint(Bi("Xavier 适用于 tanh", "Xavier suits tanh"), 1.0, (("never-typed",),),
+                               (("xavier", "glorot"), ("tanh", "sigmoid"))),))
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Xavier 适用于 tanh；He 适用于 ReLU", True),
+    ("He 适用于 ReLU，Xavier 适用于 tanh", True),
+    ("Glorot initialization suits sigmoid networks", True),
+    ("Xavier 适用于 ReLU，He 适用于 tanh", False),         # the classic swap
+    ("Xavier suits ReLU, while He suits tanh", False),
+    ("Xavier suits ReLU. He suits tanh.", False),
+    ("Use Xavier for ReLU and He for tanh", False),
+])
+def test_clause_keywords_count_only_in_one_clause(text, found):
+    assert match_key_points(text, _XAVIER) == [found]
+
+
+def test_keywords_anywhere_still_count():
+    spec = RubricSpec((KeyPoint(Bi("x", "x"), 1.0, (("xavier",), ("tanh",)), (("never",),)),))
+    assert match_key_points("Xavier suits ReLU, He suits tanh", spec) == [True]
+
+
+@pytest.mark.parametrize("item_id, text, point, found", [
+    ("training-init-08", "Xavier（Glorot）这种初始化比较适合 tanh 或 sigmoid；He 初始化适用于 ReLU", 1, True),
+    ("training-init-08", "Glorot initialization is the usual choice for tanh networks; He for ReLU", 1, True),
+    ("training-init-08", "Xavier suits ReLU. He suits tanh and sigmoid.", 1, False),
+    ("training-metrics-09", "精确率（即查准率）的计算为 TP/(TP+FP)；召回率（查全率）计算为 TP/(TP+FN)", 0, True),
+    ("training-metrics-09", "精确率（即查准率）的计算为 TP/(TP+FP)；召回率（查全率）计算为 TP/(TP+FN)", 1, True),
+    ("training-metrics-09", "Precision is computed as TP/(TP+FN). Recall is computed as TP/(TP+FP).", 0, False),
+    ("training-reg-09", "L1 正则项把权重绝对值之和加到损失里会产生稀疏解；L2 正则项把权重的平方和加到损失里让权重变小", 0, True),
+    ("training-reg-09", "L1 正则项把权重绝对值之和加到损失里会产生稀疏解；L2 正则项把权重的平方和加到损失里让权重变小", 1, True),
+    ("training-reg-09", "L1 uses the squares and keeps weights small; L2 uses absolute values and gives sparse weights",
+     0, False),
+    ("image-processing-openclose-s1", "Opening applies an erosion first and then a dilation", 0, True),
+    ("image-processing-openclose-s1", "Opening applies a dilation first and then an erosion", 0, False),
+])
+def test_bank_items_with_clause_keywords(item_id, text, point, found):
+    """Phrasings no list of tied phrases had (they fail on the bank before clause_keywords), and swaps."""
+    assert match_key_points(text, find_item(item_id).parts[0].spec)[point] is found
