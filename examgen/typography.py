@@ -24,14 +24,14 @@ _RULES = [(c, re.compile(p), r) for c, p, r in (
     ("?", rf"(?<={_ZH_LEFT}) ?\?", "？"),
     ("?", rf"\?(?=[{_HAN}（A-Z])", "？"),  # a question ending right before the next sentence: `为 0?Xavier`
     # a clause ending right before Latin text with no space: `TP = 30,FP = 10`, `= 28;IoU`, `two-stage:Faster`
-    (",", r"(?:(?<=[0-9)\]）²³])|(?<=[A-Za-z]{2})),(?=[A-Za-z])", "，"), (";", r"(?<=\S);(?=[A-Za-z])", "；"),
+    (",", r"(?:(?<=[0-9)\]）²³_])|(?<=[A-Za-z]{2})),(?=[A-Za-zα-ωΑ-Ω])", "，"), (";", r"(?<=\S);(?=[A-Za-zα-ωΑ-Ω])", "；"),
     (":", r"(?<=[A-Za-z0-9）)]):(?=[A-Za-z])(?![^{]*})", "："),
     ("!", rf"(?<={_ZH_LEFT}) ?!", "！"),
     ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
     ("（", rf"(?<=[{_HAN}])\s+（", "（"),
 )]
 _NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;:)?]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
-                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（|\?[A-Z]|[^\s,{{(\[][,;:][A-Za-z]")
+                    rf"|）\s+[{_HAN}]|[{_HAN}]\s+（|\?[A-Z]|[^\s,{{(\[][,;:][A-Za-zα-ωΑ-Ω]")
 
 
 @lru_cache(maxsize=8192)

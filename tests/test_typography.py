@@ -25,6 +25,8 @@ def test_conversion_examples():
     assert zh_typography("TP = 30,FP = 10,FN = 30") == "TP = 30，FP = 10，FN = 30"
     assert zh_typography("并集 28;IoU = 4/28，two-stage:Faster R-CNN") == "并集 28；IoU = 4/28，two-stage：Faster R-CNN"
     assert zh_typography("随机删除连接是 dropout,L1 使权重稀疏") == "随机删除连接是 dropout，L1 使权重稀疏"
+    assert zh_typography("若 η = 0.1,λ = 0.01，则") == "若 η = 0.1，λ = 0.01，则"
+    assert zh_typography("交集面积为____,IoU 为____。") == "交集面积为____，IoU 为____。"
     # what a student types stays as typed, and so do function arguments and format fields
     for kept in ("例如 AC 或 A,C。", "IoU(A,B) 的值", "f(a,b) 的值", "{x:g} 的值", "按 :q 退出"):
         assert zh_typography(kept) == kept
