@@ -367,14 +367,33 @@ def _stats(m: list[list[int]]) -> tuple[list[float], list[float], list[float], l
     return prec, rec, [_f1(a, b) for a, b in zip(prec, rec)], rows, c["n"]
 
 
+def _answers(m: list[list[int]], ask: str, target: int | None) -> dict[str, Any]:
+    """The answer `confusion_matrix` gives for a matrix (the same sums, in the same order, rounded as the key is),
+    without writing its steps: the transposed-table mistake asks it for every draw. Not for ask 'micro'."""
+    prec, rec, f1, rows, n = _stats(m)
+    k = len(m)
+    acc = round_answer(sum(m[i][i] for i in range(k)) / n)
+    if ask == "class":
+        return {"precision": round_answer(prec[target]), "recall": round_answer(rec[target]),
+                "f1": round_answer(f1[target]), "accuracy": acc}
+    if ask == "per-class":
+        return {"precision": [round_answer(v) for v in prec], "recall": [round_answer(v) for v in rec],
+                "f1": [round_answer(v) for v in f1], "accuracy": acc}
+    if ask == "macro":
+        return {"macro_p": round_answer(sum(prec) / k), "macro_r": round_answer(sum(rec) / k),
+                "macro_f1": round_answer(sum(f1) / k), "accuracy": acc}
+    return {"weighted_p": round_answer(sum(rows[i] * prec[i] for i in range(k)) / n),
+            "weighted_r": round_answer(sum(rows[i] * rec[i] for i in range(k)) / n),
+            "weighted_f1": round_answer(sum(rows[i] * f1[i] for i in range(k)) / n)}
+
+
 def _transposed(params: dict[str, Any]) -> dict[str, Any] | None:
     """The table read the wrong way round (rows taken for columns): the per-class P and R trade places, and so do
     the supports; the parts this changes."""
     if params["ask"] == "micro":
         return None  # micro P, R and F1 all equal the accuracy either way
-    m = params["matrix"]
-    t = [list(col) for col in zip(*m)]
-    key, wrong = confusion_matrix({**params, "matrix": m}).answer, confusion_matrix({**params, "matrix": t}).answer
+    m, ask, target = params["matrix"], params["ask"], params.get("target")
+    key, wrong = _answers(m, ask, target), _answers([list(col) for col in zip(*m)], ask, target)
     return {name: v for name, v in wrong.items() if v != key[name]}
 
 
