@@ -15,6 +15,8 @@ _MATH = re.compile(r"\$(?:\\.|[^$\\])*\$")
 _PH = "\ue000"  # stands for one `$…$` while the rules run, so that math is never changed
 _PAREN_HAN = re.compile(rf"\(([^()]*[{_HAN}][^()]*)\)")
 _PAREN_AFTER_HAN = re.compile(rf"(?<=[{_HAN}])\(([^()]*)\)")
+# …or come right before one (AlexNet(2012)的, (1)训练, 框3(0.1)和), but not a function's: f(x)的, max(0, x)的
+_PAREN_BEFORE_HAN = re.compile(rf"(?<![^A-Za-z][A-Za-z])(?<!^[A-Za-z])(?<!sign)(?<!max)(?<!min)(?<!exp)(?<!log)(?<!sqrt)(?<!tanh)(?<!relu)(?<!ReLU)(?<!softmax)(?<!sigmoid)\(([^()]*)\)(?=[{_HAN}])")
 # (character that must be present, pattern, replacement): a rule only runs when its character is there
 _RULES = [(c, re.compile(p), r) for c, p, r in (
     (",", rf"(?<={_ZH_LEFT}) ?,\s*", "，"), (",", rf"\s?,\s*(?=[{_HAN}（])", "，"), (",", rf"(?<={_PH}),\s*", "，"),
@@ -30,7 +32,7 @@ _RULES = [(c, re.compile(p), r) for c, p, r in (
     ("（", r"（\s+", "（"), ("）", r"\s+）", "）"), ("）", rf"）\s+(?=[{_HAN}])", "）"),
     ("（", rf"(?<=[{_HAN}])\s+（", "（"),
 )]
-_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|[,;:)?]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
+_NEEDS = re.compile(rf"[{_HAN}\u3001\u3002\uff09] ?[,;:?!(]|\)[{_HAN}]|[,;:)?]\s*[{_HAN}（]|\([^()]*[{_HAN}]|\$ ?[,;]"
                     rf"|）\s+[{_HAN}]|[{_HAN}]\s+（|\?[A-Z]|[^\s,{{(\[][,;:][A-Za-zα-ωΑ-Ω]")
 
 
@@ -51,6 +53,7 @@ def zh_typography(text: str) -> str:
         prev = flat
         flat = _PAREN_HAN.sub("（\\1）", flat)
         flat = _PAREN_AFTER_HAN.sub("（\\1）", flat)
+        flat = _PAREN_BEFORE_HAN.sub("（\\1）", flat)
     for char, pattern, repl in _RULES:
         if char in flat:
             flat = pattern.sub(repl, flat)

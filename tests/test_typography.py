@@ -27,6 +27,9 @@ def test_conversion_examples():
     assert zh_typography("随机删除连接是 dropout,L1 使权重稀疏") == "随机删除连接是 dropout，L1 使权重稀疏"
     assert zh_typography("若 η = 0.1,λ = 0.01，则") == "若 η = 0.1，λ = 0.01，则"
     assert zh_typography("交集面积为____,IoU 为____。") == "交集面积为____，IoU 为____。"
+    assert zh_typography("AlexNet(2012)的特点；(1)残差连接；框3(0.1)和") == "AlexNet（2012）的特点；（1）残差连接；框3（0.1）和"
+    for kept in ("f(x)的导数", "λ·sign(w)的符号", "max(0, x)的输出", "y = x + F(x)，反向"):  # functions keep theirs
+        assert zh_typography(kept) == kept
     # what a student types stays as typed, and so do function arguments and format fields
     for kept in ("例如 AC 或 A,C。", "IoU(A,B) 的值", "f(a,b) 的值", "{x:g} 的值", "按 :q 退出"):
         assert zh_typography(kept) == kept

@@ -86,7 +86,7 @@ def recurrent_params(params: dict[str, Any]) -> Solution:
     bias_work = f"2 dot {h}" if bias == "double" else f"{h}"
 
     def one_set(part: str) -> Step:
-        return Step(title=Bi(f"每组权重：输入权重 $W$($h times x$)、循环权重 $U$($h times h$)和{bias_zh}",
+        return Step(title=Bi(f"每组权重：输入权重 $W$（$h times x$）、循环权重 $U$（$h times h$）和{bias_zh}",
                              f"One set of weights: input weights $W$ ($h times x$), recurrent weights $U$ "
                              f"($h times h$) and {bias_en}"),
                     part=part, formula=f"h x + h h + {bias_formula}", work=f"{h} dot {x} + {h} dot {h} + {bias_work}",

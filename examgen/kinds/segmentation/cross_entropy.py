@@ -162,7 +162,7 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
             Step(title=Bi("普通交叉熵（自然对数）", "Plain cross-entropy (natural log)"), part="ce",
                  formula="\"CE\" = -ln p_t", work="; ".join(f"-ln {num(pt)}" for pt in pts),
                  result=f"\"CE\" approx {tup(ces)}, quad \"mean\" approx {num(sum(ces) / n)}"),
-            Step(title=Bi(f"Focal loss：用 (1 − p_t)^γ(γ = {g})降低易分样本的权重",
+            Step(title=Bi(f"Focal loss：用 (1 − p_t)^γ（γ = {g}）降低易分样本的权重",
                           f"Focal loss: (1 − p_t)^γ (γ = {g}) down-weights easy pixels"), part="fl",
                  formula=fl_formula,
                  work="; ".join((f"{num(a)} dot " if alpha is not None else "") + f"(1 - {num(pt)})^{g} dot {num(ce)}"
