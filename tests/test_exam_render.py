@@ -293,3 +293,18 @@ def test_long_chinese_notes_and_reference_answers_wrap_like_the_prompt(width):
     assert notes > 5
     starts = [(ln, i) for lines in shown for i, ln in enumerate(lines) if ln.lstrip()[:1] in _CLOSING and ln.strip()]
     assert starts == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wrapped_feedback_keeps_its_indent(lang):
+    """A feedback line is indented under the answer; when it wraps, its continuation lines stay indented."""
+    from examgen.bank import find_item
+    from examgen.grading import grade
+    from examgen.ui.render import verdict_view
+
+    pr = find_item("training-reg-09")
+    lines = render(verdict_view(grade(pr, "L1 adds squared weights; L2 adds absolute values."), pr, lang), 60, 200)
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("    ") and ln.strip())
+    tail = [ln for ln in lines[start:] if ln.strip()]
+    assert len(tail) >= 2 and all(ln.startswith("    ") for ln in tail), lines
+    check_lines_fit(lines, 60)

@@ -100,12 +100,16 @@ class Wrapped:
         return Text(self.prefix) + body if self.prefix else body
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        wrapped = wrap_text(self._full(), options.max_width - self.indent)
-        if not self.indent:
-            yield wrapped
-            return
+        width = options.max_width - self.indent
+        lines: list[Text] = []
+        for para in self._full().split("\n", allow_blank=True):
+            lead = len(para.plain) - len(para.plain.lstrip(" "))
+            if 0 < lead <= width // 3 and para.plain.strip():  # an indented line keeps its indent when it wraps
+                lines += [Text(" " * lead) + ln for ln in wrap_text(para[lead:], width - lead).split("\n")]
+            else:
+                lines += wrap_text(para, width).split("\n", allow_blank=True)
         pad = " " * self.indent  # every line indented, the continuation lines too
-        yield Text("\n").join(Text(pad) + line for line in wrapped.split("\n", allow_blank=True))
+        yield Text("\n").join(Text(pad) + ln if pad else ln for ln in lines)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         longest = max((cell_len(line) for line in self._full().plain.split("\n")), default=0) + self.indent
