@@ -209,9 +209,15 @@ def display_value(spec: AnswerSpec, value: Any) -> str:
 _CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|而|但", re.IGNORECASE)
 
 
+_RESPECTIVELY = ("分别", "respectively")
+
+
 def clauses(text: str) -> list[str]:
-    """The answer cut into clauses, each normalized as `norm_text` does (for `KeyPoint.clause_keywords`)."""
-    return [c for c in (norm_text(piece) for piece in _CLAUSE_END.split(unicodedata.normalize("NFKC", text))) if c]
+    """The answer cut into clauses, each normalized as `norm_text` does (for `KeyPoint.clause_keywords`). A clause
+    that pairs things 'respectively' (Xavier 和 He 分别适用于 …) is left out: which goes with which is in the
+    order, which substrings cannot check."""
+    parts = (norm_text(piece) for piece in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)))
+    return [c for c in parts if c and not any(r in c for r in _RESPECTIVELY)]
 
 
 def _has_all(s: str, groups: tuple[tuple[str, ...], ...]) -> bool:

@@ -29,6 +29,8 @@ _XAVIER = RubricSpec((KeyPoint(Bi("Xavier 适用于 tanh", "Xavier suits tanh"),
     ("Xavier suits ReLU, while He suits tanh", False),
     ("Xavier suits ReLU. He suits tanh.", False),
     ("Use Xavier for ReLU and He for tanh", False),
+    ("Xavier 和 He 分别适用于 ReLU 和 tanh", False),          # 'respectively': the order decides, not checked
+    ("Xavier and He suit ReLU and tanh respectively", False),
 ])
 def test_clause_keywords_count_only_in_one_clause(text, found):
     assert match_key_points(text, _XAVIER) == [found]
