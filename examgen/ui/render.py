@@ -90,8 +90,8 @@ class Wrapped:
     `style` applies to the text after an unstyled `prefix` (such as a step number). `text` may be a styled
     Rich `Text`."""
 
-    def __init__(self, text: str | Text, style: str = "", prefix: str = "", indent: int = 0) -> None:
-        self.text, self.style, self.prefix, self.indent = text, style, prefix, indent
+    def __init__(self, text: str | Text, style: str = "", prefix: str = "") -> None:
+        self.text, self.style, self.prefix = text, style, prefix
 
     def _full(self) -> Text:
         body = self.text.copy() if isinstance(self.text, Text) else Text(self.text)
@@ -100,7 +100,7 @@ class Wrapped:
         return Text(self.prefix) + body if self.prefix else body
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width - self.indent
+        width = options.max_width
         lines: list[Text] = []
         for para in self._full().split("\n", allow_blank=True):
             lead = len(para.plain) - len(para.plain.lstrip(" "))
@@ -108,12 +108,11 @@ class Wrapped:
                 lines += [Text(" " * lead) + ln for ln in wrap_text(para[lead:], width - lead).split("\n")]
             else:
                 lines += wrap_text(para, width).split("\n", allow_blank=True)
-        pad = " " * self.indent  # every line indented, the continuation lines too
-        yield Text("\n").join(Text(pad) + ln if pad else ln for ln in lines)
+        yield Text("\n").join(lines)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        longest = max((cell_len(line) for line in self._full().plain.split("\n")), default=0) + self.indent
-        return Measurement(min(longest, 8 + self.indent), longest)
+        longest = max((cell_len(line) for line in self._full().plain.split("\n")), default=0)
+        return Measurement(min(longest, 8), longest)
 
 
 def txt(b: Bi, lang: str) -> str:
@@ -225,7 +224,7 @@ def step_view(step: Step, lang: str, level: int = 3, number: int | None = None) 
     rest = step_lines(step, lang, level, title=False, note=False)
     items: list[RenderableType] = [title] + ([rest] if rest.plain else [])
     if level >= 3 and step.note is not None:  # indented under the step, wrapped like the title
-        items.append(Wrapped(txt(step.note, lang), style="italic", indent=4))
+        items.append(Wrapped("    " + txt(step.note, lang), style="italic"))
     return Group(*items) if len(items) > 1 else title
 
 
