@@ -303,9 +303,13 @@ def _load_item(raw: Any, file: str, chapter: str, issues: list[Issue]) -> Item |
                 issues.append(Issue(file, kline,
                                     f"item {iid}: clause_keywords must be a list of non-empty synonym lists"))
                 continue
+            deny = kp.get("deny_negated", False)
+            if not isinstance(deny, bool):
+                issues.append(Issue(file, kline, f"item {iid}: deny_negated must be true or false"))
+                continue
             if text is not None:
                 rubric.append(KeyPoint(text, float(pts), tuple(tuple(str(w) for w in g) for g in kw),
-                                       tuple(tuple(str(w) for w in g) for g in ckw)))
+                                       tuple(tuple(str(w) for w in g) for g in ckw), deny))
         total = sum(kp.points for kp in rubric)
         if rubric and abs(total - points) > 1e-9:
             issues.append(Issue(file, _line(raw, "rubric"), f"item {iid}: rubric points add up to {total:g}, not {points}"))

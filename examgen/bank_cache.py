@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ENV_CACHE = "EXAMGEN_CACHE"
-FORMAT = "examgen-bank-cache 2"  # 2: key points carry their clause keywords
+FORMAT = "examgen-bank-cache 3"  # 2: key points carry their clause keywords; 3: and deny_negated
 MISS = object()
 # a change to any of these may change what a bank file parses or validates to: the cache misses
 _PARSER_FILES = ("bank.py", "bank_cache.py", "blueprint.py", "safe_read.py", "grading.py", "answer_parse.py",
@@ -186,7 +186,8 @@ def _encode(b: Any, bankmod: Any) -> dict[str, Any] | None:
             return None
         items.append([it.id, it.type, it.chapter, it.concepts, it.points, it.difficulty, it.source, _bi(it.stem),
                       it.answer, _bi(it.explanation), [_bi(o) for o in it.options],
-                      [[_bi(k.text), k.points, [list(g) for g in k.keywords], [list(g) for g in k.clause_keywords]]
+                      [[_bi(k.text), k.points, [list(g) for g in k.keywords], [list(g) for g in k.clause_keywords],
+                        k.deny_negated]
                        for k in it.rubric], index[it.file], it.line, it.follows,
                       it.checked])
     concepts = [[c.id, c.chapter, _bi(c.name), c.memorize] for c in b.concepts.values()]
@@ -205,8 +206,8 @@ def _decode(data: dict[str, Any], bankmod: Any) -> Any:
         items.append(bankmod.Item(
             id=iid, type=typ, chapter=chapter, concepts=concepts, points=points, difficulty=difficulty,
             source=source, stem=Bi(*stem), answer=answer, explanation=Bi(*expl), options=[Bi(*o) for o in options],
-            rubric=[KeyPoint(Bi(*t), pts, tuple(tuple(g) for g in kw), tuple(tuple(g) for g in ckw))
-                    for t, pts, kw, ckw in rubric],
+            rubric=[KeyPoint(Bi(*t), pts, tuple(tuple(g) for g in kw), tuple(tuple(g) for g in ckw), bool(deny))
+                    for t, pts, kw, ckw, deny in rubric],
             file=shown[fi], line=line, follows=follows, checked=bool(checked)))
     concepts = {c[0]: bankmod.Concept(c[0], c[1], Bi(*c[2]), c[3]) for c in data["concepts"]}
     return bankmod.Bank(items, concepts, [], files)

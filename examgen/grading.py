@@ -20,6 +20,7 @@ from examgen.answer_parse import (  # noqa: F401 - re-exported: the parsing half
 )
 from examgen.exprparse import Num, ParseError, normalize, parse_number
 from examgen.i18n import Bi, bi, same
+from examgen.keypoints import clauses, match_key_points  # noqa: F401 - re-exported
 from examgen.mathfmt import num as fmt_num
 from examgen.model import (
     AnswerSpec, ChoiceSpec, FillSpec, LabelsSpec, MatrixSpec, NumberSpec, Part, Problem, RubricSpec,
@@ -203,40 +204,6 @@ def display_value(spec: AnswerSpec, value: Any) -> str:
     if isinstance(spec, RubricSpec):
         return value.get("en", "") if isinstance(value, dict) else str(value)
     return str(value)
-
-
-# where a clause ends: sentence and clause punctuation, and the words that join two contrasted claims
-_CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|而|但", re.IGNORECASE)
-
-
-_RESPECTIVELY = ("分别", "respectively")
-
-
-def clauses(text: str) -> list[str]:
-    """The answer cut into clauses, each normalized as `norm_text` does (for `KeyPoint.clause_keywords`). A clause
-    that pairs things 'respectively' (Xavier 和 He 分别适用于 …) is left out: which goes with which is in the
-    order, which substrings cannot check."""
-    parts = (norm_text(piece) for piece in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)))
-    return [c for c in parts if c and not any(r in c for r in _RESPECTIVELY)]
-
-
-def _has_all(s: str, groups: tuple[tuple[str, ...], ...]) -> bool:
-    return all(any(norm_text(w) and norm_text(w) in s for w in group) for group in groups)
-
-
-def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
-    """Which key points a short answer evidences: every keyword group (OR of synonyms, substring match) in the
-    answer, or every group of the clause keywords in one clause of it."""
-    s = norm_text(text)
-    parts: list[str] | None = None
-    found = []
-    for kp in spec.key_points:
-        hit = _has_all(s, kp.keywords)
-        if not hit and kp.clause_keywords:
-            parts = clauses(text) if parts is None else parts
-            hit = any(_has_all(c, kp.clause_keywords) for c in parts)
-        found.append(hit)
-    return found
 
 
 def rubric_score(spec: RubricSpec, found: list[bool]) -> float:

@@ -109,6 +109,7 @@ class KeyPoint:
     points: float
     keywords: tuple[tuple[str, ...], ...]
     clause_keywords: tuple[tuple[str, ...], ...] = ()
+    deny_negated: bool = False  # a keyword right after a negation (不冻结, do not freeze) is no evidence
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def spec_to_json(spec: AnswerSpec) -> dict[str, Any]:
     if isinstance(spec, RubricSpec):
         data = {"kind": "rubric", "key_points": [
             {"text": kp.text.to_json(), "points": kp.points, "keywords": [list(g) for g in kp.keywords],
-             **({"clause_keywords": [list(g) for g in kp.clause_keywords]} if kp.clause_keywords else {})}
+             **({"clause_keywords": [list(g) for g in kp.clause_keywords]} if kp.clause_keywords else {}),
+             **({"deny_negated": True} if kp.deny_negated else {})}
             for kp in spec.key_points]}
     return data

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from examgen.bank import find_item
-from examgen.grading import clauses, match_key_points
+from examgen.keypoints import clauses, match_key_points
 from examgen.i18n import Bi
 from examgen.model import KeyPoint, RubricSpec
 

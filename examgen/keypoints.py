@@ -1,0 +1,91 @@
+"""Find the key points a short answer evidences (the rubric half of grading).
+
+A key point is found when every keyword group (synonyms, any one of them) occurs in the answer, or, for
+`KeyPoint.clause_keywords`, in one clause of it. Matching is by substring on `norm_text`. A key point marked
+`deny_negated` takes no keyword straight after a negation (不冻结, 没有冻结, does not freeze, should not be frozen) as
+evidence. It is a mark, not the rule, because a keyword is often the topic of a claim that a negation states:
+"不会梯度消失" says "mitigates vanishing gradients".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from examgen.answer_parse import norm_text
+from examgen.model import RubricSpec
+
+# where a clause ends: sentence and clause punctuation, and the words that join two contrasted claims
+_CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|而|但", re.IGNORECASE)
+
+_RESPECTIVELY = ("分别", "respectively")
+
+# negations whose scope is the word right after them. Bare 非 and 无 are left out: they make terms of their own
+# (非极大值抑制, 非线性, 无监督) in which the rest is not denied.
+_NEGATION_ZH = re.compile(r"不(?:需要|应该|需|必|用|要|会|能|可|应|再|是)?|没有?|未曾?|无[需须法]|[并而]非")
+_NEGATION_EN = re.compile(
+    r"\b(?:not|no|never|without|cannot|\w+n['’]t)\s+(?:(?:to be|be|been|being|get|to)\s+)?")
+_NONE: frozenset[int] = frozenset()
+_MARK = "\ue000"  # a private-use character: where a negation ends, while the text is normalized
+
+
+def negated(text: str) -> tuple[str, frozenset[int]]:
+    """`norm_text(text)` and the positions in it that follow straight after a negation."""
+    t = unicodedata.normalize("NFKC", text).casefold()
+    t = _NEGATION_EN.sub(lambda m: m.group(0) + _MARK, t)
+    t = _NEGATION_ZH.sub(lambda m: m.group(0) + _MARK, t)
+    plain: list[str] = []
+    after: set[int] = set()
+    for ch in norm_text(t):
+        if ch == _MARK:
+            after.add(len(plain))
+        else:
+            plain.append(ch)
+    s = "".join(plain)
+    if s != norm_text(text):  # a normalization the marks disturbed: match without the guard, never wrongly
+        return norm_text(text), frozenset()
+    return s, frozenset(after)
+
+
+def clauses(text: str) -> list[str]:
+    """The answer cut into clauses, each normalized as `norm_text` does (for `KeyPoint.clause_keywords`). A clause
+    that pairs things 'respectively' (Xavier 和 He 分别适用于 …) is left out: which goes with which is in the
+    order, which substrings cannot check."""
+    return [c for c, _ in _clauses(text)]
+
+
+def _clauses(text: str) -> list[tuple[str, frozenset[int]]]:
+    parts = (negated(piece) for piece in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)))
+    return [(c, at) for c, at in parts if c and not any(r in c for r in _RESPECTIVELY)]
+
+
+def _occurs(s: str, after: frozenset[int], word: str) -> bool:
+    w = norm_text(word)
+    if not w:
+        return False
+    i = s.find(w)
+    while i >= 0:
+        if i not in after:
+            return True
+        i = s.find(w, i + 1)
+    return False
+
+
+def _has_all(s: str, after: frozenset[int], groups: tuple[tuple[str, ...], ...]) -> bool:
+    return all(any(_occurs(s, after, w) for w in group) for group in groups)
+
+
+def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
+    """Which key points a short answer evidences: every keyword group (OR of synonyms, substring match) in the
+    answer, or every group of the clause keywords in one clause of it; for a key point marked `deny_negated`, a
+    keyword right after a negation does not count."""
+    s, after = negated(text)
+    parts: list[tuple[str, frozenset[int]]] | None = None
+    hits = []
+    for kp in spec.key_points:
+        hit = _has_all(s, after if kp.deny_negated else _NONE, kp.keywords)
+        if not hit and kp.clause_keywords:
+            parts = _clauses(text) if parts is None else parts
+            hit = any(_has_all(c, at if kp.deny_negated else _NONE, kp.clause_keywords) for c, at in parts)
+        hits.append(hit)
+    return hits
