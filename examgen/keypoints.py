@@ -15,8 +15,10 @@ import unicodedata
 from examgen.answer_parse import norm_text
 from examgen.model import RubricSpec
 
-# where a clause ends: sentence and clause punctuation, and the words that join two contrasted claims
-_CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|而|但", re.IGNORECASE)
+# where a clause ends: sentence and clause punctuation, and the words that join two contrasted claims (not 而 of
+# 从而/因而/进而 'thereby', which joins a cause to its effect, nor 但 of 不但 'not only')
+_CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|(?<![从因进])而|(?<!不)但",
+                         re.IGNORECASE)
 
 _RESPECTIVELY = ("分别", "respectively")
 

@@ -15,6 +15,9 @@ def test_clauses_split_where_a_claim_ends():
     assert clauses("L1 加入绝对值之和，产生稀疏；L2 加入平方和。Use Xavier for tanh and He for ReLU, while 0.5 stays") == [
         "l1加入绝对值之和", "产生稀疏", "l2加入平方和", "usexavierfortanh", "heforrelu", "0.5stays"]
     assert clauses("P = TP/(TP+FP). R = 0.75") == ["p=tp/(tp+fp)", "r=0.75"]  # '. ' ends a sentence, 0.75 stays
+    assert clauses("L1 使权重变为 0，从而产生稀疏；开运算先腐蚀而后膨胀") == ["l1使权重变为0", "从而产生稀疏", "开运算先腐蚀", "后膨胀"]
+    assert clauses("池化不但减小尺寸，但也丢失位置") == ["池化不但减小尺寸", "也丢失位置"]  # 不但 'not only'
+    assert clauses("L1 正则因而产生稀疏解，进而起到特征选择的作用") == ["l1正则因而产生稀疏解", "进而起到特征选择的作用"]
 
 
 _XAVIER = RubricSpec((KeyPoint(Bi("Xavier 适用于 tanh", "Xavier suits tanh"), 1.0, (("never-typed",),),
