@@ -1,0 +1,78 @@
+"""The key points of the shipped bank marked `deny_negated`: an answer that negates the claim's keyword (不共享权重,
+does not share the weights) does not find the point, an answer that states the claim does. The set of marked points
+is pinned, so marking or unmarking one is a deliberate change (a wrong mark takes marks from correct students)."""
+
+from __future__ import annotations
+
+import pytest
+
+from examgen.bank import find_item, load_bank
+from examgen.keypoints import match_key_points
+
+MARKED = {
+    ("cnn-rf-s01", 3),              # kernel parameters are learned by backpropagation
+    ("cnn-pool-s01", 2),            # pooling gives some translation invariance
+    ("cnn-share-s01", 1),           # parameter sharing: the same weights at every position
+    ("cnn-incep-s01", 0),           # several parallel branches
+    ("cnn-incep-s01", 3),           # 1×1 convolutions reduce dimensions
+    ("segmentation-smallk-05", 0),  # stacked small kernels need fewer parameters
+    ("transfer-methods-s1", 0),     # feature extraction freezes the pre-trained layers
+    ("transfer-when-s1", 0),        # small and similar data: freeze, train only the classifier
+}
+
+# item id, point index, an answer that negates the claim, an answer that states it
+CASES = [
+    ("cnn-rf-s01", 3, "卷积核的参数是人工设计的，不用反向传播，也不需要学习。",
+     "卷积核的参数不是人工设定的，而是通过反向传播学习得到的。"),
+    ("cnn-rf-s01", 3, "The kernel weights are designed by hand; they are not learned by backpropagation.",
+     "Its weights are not hand-designed but learned by backpropagation."),
+    ("cnn-pool-s01", 2, "池化没有平移不变性。", "最大池化对小幅平移不敏感，具有一定的平移不变性。"),
+    ("cnn-pool-s01", 2, "Pooling is not translation invariant.", "Max pooling makes the output invariant to small shifts."),
+    ("cnn-share-s01", 1, "卷积核在不同位置不共享权重，每个位置使用各自的参数。",
+     "参数共享：同一个卷积核在所有位置使用同一组权重，而全连接层不共享权重。"),
+    ("cnn-share-s01", 1, "The weights are not shared: every position has its own kernel.",
+     "Parameter sharing: the same kernel weights are used at every position."),
+    ("cnn-incep-s01", 0, "Inception 的各个卷积不是并行的，而是依次串联。", "输入同时送入 1×1、3×3、5×5 卷积和池化四个并行分支。"),
+    ("cnn-incep-s01", 0, "The convolutions are not parallel; they are stacked one after another.",
+     "Instead of one path, the input goes through several parallel branches."),
+    ("cnn-incep-s01", 3, "1×1 卷积不降维，也不降低计算量。", "在 3×3、5×5 之前用 1×1 卷积降维，减少参数和计算量。"),
+    ("cnn-incep-s01", 3, "The 1×1 convolutions do not reduce the number of channels.",
+     "1×1 convolutions reduce the channels without reducing the spatial size."),
+    ("segmentation-smallk-05", 0, "三个 3×3 卷积的参数量并不少于一个 7×7 卷积。",
+     "参数更少：三个 3×3 卷积共 27C² 个参数，而一个 7×7 卷积需要 49C²。"),
+    ("segmentation-smallk-05", 0, "Stacking three 3×3 layers does not reduce the number of parameters.",
+     "It needs fewer parameters, 27C² instead of 49C², without reducing the receptive field."),
+    ("transfer-methods-s1", 0, "特征提取：不冻结预训练层，把分类器和所有层一起训练。",
+     "特征提取：冻结预训练的卷积层，只训练新加的分类器；全网络微调则不冻结。"),
+    ("transfer-methods-s1", 0, "Feature extraction: the pre-trained layers are not frozen; the classifier is trained "
+     "together with them.", "Feature extraction: freeze the pre-trained layers and train only a new classifier."),
+]
+
+
+def _found(item_id: str, index: int, text: str) -> bool:
+    return match_key_points(text, find_item(item_id).parts[0].spec)[index]
+
+
+@pytest.mark.parametrize("item_id, index, negated, _", CASES, ids=[f"{i}-{n}-{k}" for k, (i, n, _, _) in
+                                                                   enumerate(CASES)])
+def test_an_answer_negating_the_claim_does_not_find_the_point(item_id, index, negated, _):
+    assert not _found(item_id, index, negated)
+
+
+@pytest.mark.parametrize("item_id, index, _, stated", CASES, ids=[f"{i}-{n}-{k}" for k, (i, n, _, _) in
+                                                                  enumerate(CASES)])
+def test_an_answer_stating_the_claim_finds_the_point(item_id, index, _, stated):
+    assert _found(item_id, index, stated)
+
+
+def test_every_marked_point_has_a_case_in_each_language():
+    for item_id, index in MARKED - {("transfer-when-s1", 0)}:  # that one is covered in test_negated_keywords.py
+        texts = [neg for i, n, neg, _ in CASES if (i, n) == (item_id, index)]
+        zh = [any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts]
+        assert any(zh) and not all(zh), (item_id, index)
+
+
+def test_the_marked_points_are_exactly_the_listed_ones():
+    marked = {(it.id, n) for it in load_bank().items if it.type == "short"
+              for n, kp in enumerate(it.rubric) if kp.deny_negated}
+    assert marked == MARKED
