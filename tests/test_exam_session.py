@@ -222,23 +222,26 @@ def test_resume_in_piped_mode_and_errors():
     assert json.loads(r.stdout)["submitted"] == "time"
 
 
-def test_deadline_mid_answer_submits_without_that_answer():
+def test_deadline_mid_answer_keeps_what_was_typed_in_time():
+    """What stands on the answer line when time runs out was typed before the deadline: it is the answer, as on a
+    paper when the bell goes (and as ↓ would have saved it). Keys pressed after the deadline change nothing."""
     ex, lines, _ = plan()
+    typed = right(ex.item(2).problem, ex.item(2).problem.parts[0])
     c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S="3")
     c.expect("Press Enter")
     c.sendline("")
     answer_item(c, 1, lines[1])
     c.expect(r"\[2\] ")
-    c.send(right(ex.item(2).problem, ex.item(2).problem.parts[0]))       # typed, Enter not pressed
+    c.send(typed)                                                        # typed, Enter not pressed
     c.expect("Time is up", timeout=15)
-    c.sendline("")                                                       # after the deadline
+    c.sendline("junk")                                                   # after the deadline
     c.expect(pexpect.EOF)
     c.close()
     assert c.exitstatus == 0
     data = json.loads(subprocess.run(EXAMGEN + ["review", "1", "--json"], capture_output=True, text=True,
                                      env=env(), timeout=30).stdout)
     answered = {i["number"]: i["answers"] for i in data["items"] if i["answers"]}
-    assert answered == {1: {"": lines[1][0]}}
+    assert answered == {1: {"": lines[1][0]}, 2: {"": typed}}
     assert data["submitted"] == "time" and data["time_used_s"] == pytest.approx(3.0)
 
 
@@ -300,6 +303,55 @@ def test_ctrl_c_asks_then_saves_and_leaves():
     with Store.open() as s:
         st = s.state(1)
     assert st.answers == {1: {"": lines[1][0]}} and st.flags == {2}
+
+
+def test_ctrl_c_keeps_the_line_being_typed():
+    """Ctrl-C in the middle of an answer: the text on the line is saved (as ↓ would save it) whether the student
+    then stays or leaves; a line that cannot be read stays on the answer line as it was typed."""
+    ex, lines, _ = plan()
+    typed = right(ex.item(2).problem, ex.item(2).problem.parts[0])
+    c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S="900")
+    c.expect("Press Enter")
+    c.sendline("")
+    answer_item(c, 1, lines[1])
+    c.expect(r"\[2\] ")
+    c.send(typed)                        # no Enter
+    time.sleep(0.3)
+    c.sendintr()
+    c.expect(r"Save and leave\?")
+    c.sendline("n")
+    c.expect(r"\[2\] ")
+    with Store.open() as s:
+        assert s.state(1).answers == {1: {"": lines[1][0]}, 2: {"": typed}}
+    c.sendline(":g 3")
+    c.expect(r"\[3\] ")
+    c.send("((")                         # cannot be read
+    time.sleep(0.3)
+    c.sendintr()
+    c.expect(r"Save and leave\?")
+    c.sendline("n")
+    c.expect(r"\[3\] .*\(\(")          # back on the line, as typed
+    time.sleep(0.3)
+    c.sendintr()
+    c.expect(r"Save and leave\?")
+    c.sendline("y")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 5
+    with Store.open() as s:
+        assert s.state(1).answers == {1: {"": lines[1][0]}, 2: {"": typed}}
+        logged = [r[0] for r in s.conn.execute("SELECT text FROM input_log WHERE exam_id = 1")]
+    assert "((" in logged                # never lost: kept with the lines that could not be read
+
+
+def test_leaving_at_the_start_page_exits_as_unfinished():
+    c = spawn(["exam", "--seed", str(SEED)])
+    c.expect("Press Enter")
+    c.sendline(":q")
+    c.expect("examgen resume 1")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 5             # left unfinished, as after Ctrl-C: a script can tell it from a submission
 
 
 def test_two_exams_in_two_terminals_at_once():

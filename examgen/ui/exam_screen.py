@@ -219,16 +219,18 @@ class ExamRunner(SafeStore):
         self._store(lambda: self.store.save_answer(self.exam_id, number, part, text, self.elapsed(), self.idx))
 
     # ------------------------------------------------------------ reading
-    def read(self, prompt: str, timed: bool = True, initial: str = "", newline: str = " ") -> tuple[str, str | None]:
+    def read(self, prompt: str, timed: bool = True, initial: str = "", newline: str = " ",
+             answer: bool = False) -> tuple[str, str | None]:
         """("line", text), ("eof", None) or ("timeout", None) when the deadline passes first; on the full screen
-        also ("prev" | "next", text) for the arrow keys. `initial`: the saved answer, shown for editing."""
+        also ("prev" | "next", text) for the arrow keys. `initial`: the saved answer, shown for editing. `answer`:
+        the line is an answer, so what is on it when time runs out was typed in time and is kept as the answer."""
         if self.full:
             deadline = self.deadline() if timed and self.t0 is not None else None
             kind, text = self.screen.read(self.reader, prompt, initial, newline, deadline, self.tick)
             self.screen.status.clear()
             if kind == "timeout":
                 if text and text.strip():
-                    self._late([text])
+                    self.keep_typed(text) if answer else self._late([text])
                 return "timeout", None
             return kind, text
         self.prompt(prompt)
@@ -259,6 +261,20 @@ class ExamRunner(SafeStore):
                 self.typed(text or "")
             return kind, text
 
+    def keep_typed(self, text: str) -> None:
+        """What is on the answer line when Ctrl-C or the deadline stops the typing: saved as the answer, as ↓ would
+        save it, or, when it cannot be read, kept as the line's draft (and logged with the format errors)."""
+        raw = text.strip()
+        if self.idx > self.n:
+            if raw:
+                self._late([text])
+            return
+        item = self.items[self.idx - 1]
+        saved = self.answers.get(item.number, {}).get(item.problem.parts[self.part].name, "")
+        if raw and raw != saved.strip():
+            if raw.startswith(":") or not self.accept(raw):
+                self.draft = text
+
     def _late(self, lines: list[str]) -> None:
         for line in lines:
             self._store(lambda line=line: self.store.log_input(self.exam_id, line, "late"))
@@ -278,7 +294,8 @@ class ExamRunner(SafeStore):
                 except (ValueError, OSError):
                     pass
         try:
-            return self._run()
+            result = self._run()
+            return None if result is _LEFT else result
         except _Leave:
             return self.leave(quiet=True)
         finally:
@@ -348,7 +365,12 @@ class ExamRunner(SafeStore):
             initial = self.draft if self.draft is not None else saved
             newline = "; " if part.spec.kind == "matrix" else " "
         self.draft = None
-        kind, text = self.read(prompt, initial=initial, newline=newline)
+        try:
+            kind, text = self.read(prompt, initial=initial, newline=newline, answer=True)
+        except KeyboardInterrupt:
+            if self.screen is not None and self.screen.interrupted:
+                self.keep_typed(self.screen.interrupted)
+            raise
         if kind == "timeout":
             return self.finish("time")
         if kind in ("prev", "next"):

@@ -54,6 +54,7 @@ class Screen:
         self.overlay: RenderableType | None = None
         self.form = ""
         self.status: list[tuple[str, str]] = []
+        self.interrupted: str | None = None   # the answer line as it stood when Ctrl-C came
         self.offset = 0
         self._lines: list[str] | None = None
         self._lines_key: Any = None
@@ -243,6 +244,15 @@ class Screen:
         ed = LineEditor(initial, newline, selected=True)
         self.set_input(prompt, ed)
         self.draw_input()
+        self.interrupted = None
+        try:
+            return self._edit(keys, ed, deadline, tick)
+        except KeyboardInterrupt:
+            self.interrupted = ed.text   # Ctrl-C: what was on the line, for the caller to keep
+            raise
+
+    def _edit(self, keys: Any, ed: LineEditor, deadline: float | None,
+              tick: Callable[[], None]) -> tuple[str, str | None]:
         while True:
             wait = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.monotonic()))
             ev = keys.get_key(wait)
