@@ -172,3 +172,34 @@ def test_stats_html_is_one_self_contained_file(history, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "examgen", "stats", "--html", str(tmp_path / "no" / "x.html"), "--lang", "en"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "cannot write" in bad.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [66, 80, 100])
+def test_narrow_terminals_keep_every_label_value_and_command(history, lang, columns):
+    """At 80 columns and less the tables lose bars, intervals or move the commands below; never a chapter name,
+    a number or a command (Rich would squeeze the label column to nothing and cut 'Gain' to '+')."""
+    from examgen.model import CHAPTERS
+
+    env = {**__import__("os").environ, "COLUMNS": str(columns)}
+    stats = subprocess.run([sys.executable, "-m", "examgen", "stats", "--lang", lang], capture_output=True,
+                           text=True, timeout=120, env=env).stdout
+    ready = json.loads(subprocess.run([sys.executable, "-m", "examgen", "stats", "--json"], capture_output=True,
+                                      text=True, timeout=120).stdout)["readiness"]
+    table = stats[stats.index("(90%" if lang == "en" else "（90%"):]
+    labels = "".join(re.sub(r"\s+", "", re.split(r"\s{2,}", line.strip())[0]) for line in table.splitlines())
+    for ch in {c["chapter"] for c in ready["cells"] if c["points"] > 0}:
+        assert re.sub(r"\s+", "", CHAPTERS[ch].get(lang)) in labels        # whole, maybe folded over lines
+    for c in ready["cells"]:
+        if c["points"] > 0:
+            assert f"{100 * c['p']:.0f}%" in table
+    assert "…" not in stats and all(len(line) <= columns for line in stats.splitlines())
+    plan = json.loads(subprocess.run([sys.executable, "-m", "examgen", "plan", "-n", "8", "--json"],
+                                     capture_output=True, text=True, timeout=120).stdout)["rows"]
+    shown = subprocess.run([sys.executable, "-m", "examgen", "plan", "-n", "8", "--lang", lang], capture_output=True,
+                           text=True, timeout=120, env=env).stdout
+    lines = shown.splitlines()
+    for x in plan:
+        assert any(x["command"] in line for line in lines)                  # on one line: it is copied
+        assert f"+{x['gain']:.1f}" in shown and f"{x['points']:.1f}" in shown
+    assert "…" not in shown and all(len(line) <= columns for line in lines)

@@ -280,7 +280,7 @@ def stats(
     from examgen.ui.report import stats_view
 
     con = console()
-    con.print(stats_view(data, lg))
+    con.print(stats_view(data, lg, width=con.width))
     if data["chapters"]:
         con.print(readiness_view(ready, lg))
 

@@ -7,7 +7,8 @@ import time
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +30,7 @@ L = {
     "plan.until": Bi("距 {date} 还有 {days} 天", "{days} days to {date}"),
     "plan.topic": Bi("练习内容", "Topic"), "plan.p": Bi("答对率", "P(right)"), "plan.recall": Bi("记忆", "Recall"),
     "plan.gain": Bi("可提高", "Gain"), "plan.points": Bi("分值", "Pts"), "plan.cmd": Bi("命令", "Command"),
+    "plan.below": Bi("命令：", "Commands:"),
     "plan.none": Bi("蓝图上没有可练习的内容。", "Nothing on the blueprint to practise."),
 }
 
@@ -51,29 +53,71 @@ def _bar(fraction: float, width: int = 16) -> Text:
     return bar(fraction, width)
 
 
+MIN_LABEL = 14  # a table's label column (chapter, topic) keeps at least this many cells: never squeezed away
+
+
+class _ByWidth:
+    """A table built for the width it is given: one that drops its least needed columns, or moves its commands
+    below, when the terminal is narrow, rather than let Rich squeeze the label or cut the numbers."""
+
+    def __init__(self, build: Any) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+
+def _fits(columns: list[list[str]], width: int) -> bool:
+    """Whether columns of these cells (the label column first, at least MIN_LABEL wide) fit in `width`."""
+    widths = [max(MIN_LABEL, *map(cell_len, columns[0]))] + [max(map(cell_len, c)) for c in columns[1:]]
+    return sum(widths) + 3 * (len(widths) - 1) + 2 <= width  # padding and rule between columns, the two edges
+
+
 def readiness_view(r: Any, lang: str) -> RenderableType:
     """The predicted score, the chapter × section table with per-chapter bars, and the score trend."""
     out: list[RenderableType] = [Text(L["title"].get(lang).format(mean=r.mean, total=r.total, lo=r.lo, hi=r.hi),
-                                      style="bold")]
-    from examgen.readiness import chapter_rows, sections
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    table.add_column(L["chapter"].get(lang))
-    for sec in sections(r):
-        table.add_column(_section(sec, lang), justify="right", no_wrap=True)
-    table.add_column(L["points"].get(lang), justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
-    for row in chapter_rows(r):
-        cells: list[Any] = ["" if c is None else Text(f"{100 * c.mean:.0f}% {100 * c.lo:.0f}–{100 * c.hi:.0f}",
-                                                      style=_style(c.mean) if c.points else "dim")
-                            for c in row.cells]
-        table.add_row(_chapter(row.chapter, lang), *cells,
-                      f"{row.expected:.1f}/{row.points:.1f}" if row.points else "",
-                      _bar(row.expected / row.points, 10) if row.points else Text(""))
-    out += [table, Text(L["how"].get(lang), style="dim")]
+                                      style="bold"), _ByWidth(lambda w: _readiness_table(r, lang, w)),
+                                 Text(L["how"].get(lang), style="dim")]
     if r.trend:
         out.append(trend_view(r.trend, lang))
     return Group(*out)
+
+
+def _readiness_table(r: Any, lang: str, width: int) -> Table:
+    """Chapters × sections. Narrower than it needs: first without the bars, then without the intervals."""
+    from examgen.readiness import chapter_rows, sections
+
+    rows = chapter_rows(r)
+    secs = sections(r)
+
+    def cell(c: Any, interval: bool) -> str:
+        return "" if c is None else f"{100 * c.mean:.0f}%" + (f" {100 * c.lo:.0f}–{100 * c.hi:.0f}" if interval else "")
+
+    def columns(bars: bool, interval: bool) -> list[list[str]]:
+        cols = [[L["chapter"].get(lang)], *[[_section(s, lang)] for s in secs], [L["points"].get(lang)]]
+        for row in rows:
+            cols[0].append("")
+            for i, c in enumerate(row.cells):
+                cols[1 + i].append(cell(c, interval))
+            cols[-1].append(f"{row.expected:.1f}/{row.points:.1f}")
+        return cols + [["x" * 10]] if bars else cols
+
+    bars, interval = next(((b, i) for b, i in ((True, True), (False, True)) if _fits(columns(b, i), width)),
+                          (False, False))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    table.add_column(L["chapter"].get(lang), min_width=MIN_LABEL, overflow="fold")
+    for sec in secs:  # the narrowest layout lets a heading fold rather than squeeze the chapter names away
+        table.add_column(_section(sec, lang), justify="right", no_wrap=interval, overflow="fold")
+    table.add_column(L["points"].get(lang), justify="right", no_wrap=True)
+    if bars:
+        table.add_column("", no_wrap=True)
+    for row in rows:
+        cells: list[Any] = [Text(cell(c, interval), style=(_style(c.mean) if c.points else "dim") if c else "")
+                            for c in row.cells]
+        table.add_row(_chapter(row.chapter, lang), *cells,
+                      f"{row.expected:.1f}/{row.points:.1f}" if row.points else "",
+                      *([_bar(row.expected / row.points, 10) if row.points else Text("")] if bars else []))
+    return table
 
 
 def trend_view(trend: list[tuple[int, float, float]], lang: str) -> RenderableType:
@@ -91,24 +135,37 @@ def plan_view(rows: list[tuple[Any, str]], lang: str, until: str | None = None, 
     """The plan: one row per cell to practise, with the command to run."""
     if not rows:
         return Text(L["plan.none"].get(lang))
-    out: list[RenderableType] = []
     title = L["plan.title"].get(lang)
     if until:
         title += "\n" + L["plan.until"].get(lang).format(date=until, days=days)
+    return _ByWidth(lambda w: _plan_table(rows, lang, title, w))
+
+
+def _plan_table(rows: list[tuple[Any, str]], lang: str, title: str, width: int) -> RenderableType:
+    """A command is never wrapped (it is copied): where it does not fit in the table, it goes below it."""
+    heads = [L[key].get(lang) for key in ("plan.points", "plan.p", "plan.recall", "plan.gain")]
+    values = [[f"{c.points:.1f}", f"{100 * c.mean:.0f}%", "–" if c.recall is None else f"{100 * c.recall:.0f}%",
+               f"+{c.gain:.1f}"] for c, _ in rows]
+    topics = [f"{_chapter(c.chapter, lang)} · {_section(c.section, lang)}" for c, _ in rows]
+    label = L["plan.topic"].get(lang) + " · " + L["plan.cmd"].get(lang)
+    inside = _fits([[str(len(rows))], [label, *topics, *(cmd for _, cmd in rows)],
+                    *([h, *(v[i] for v in values)] for i, h in enumerate(heads))], width)
     t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("#", justify="right")
-    t.add_column(L["plan.topic"].get(lang) + " · " + L["plan.cmd"].get(lang),
-                 min_width=max(len(cmd) for _, cmd in rows))  # a command is never wrapped: it is copied
-    for key in ("plan.points", "plan.p", "plan.recall", "plan.gain"):
-        t.add_column(L[key].get(lang), justify="right", no_wrap=True)
-    for i, (c, cmd) in enumerate(rows, 1):
-        topic = Text(f"{_chapter(c.chapter, lang)} · {_section(c.section, lang)}\n")
-        topic.append(cmd, style="cyan")
-        recall = "–" if c.recall is None else f"{100 * c.recall:.0f}%"
-        t.add_row(str(i), topic, f"{c.points:.1f}", Text(f"{100 * c.mean:.0f}%", style=_style(c.mean)), recall,
-                  f"+{c.gain:.1f}")
-    out.append(t)
-    return Group(*out)
+    t.add_column(label if inside else L["plan.topic"].get(lang),
+                 min_width=max(len(cmd) for _, cmd in rows) if inside else MIN_LABEL, overflow="fold")
+    for head in heads:
+        t.add_column(head, justify="right", no_wrap=True)
+    for i, ((c, cmd), topic, v) in enumerate(zip(rows, topics, values), 1):
+        cell = Text(topic)
+        if inside:
+            cell.append("\n" + cmd, style="cyan")
+        t.add_row(str(i), cell, v[0], Text(v[1], style=_style(c.mean)), v[2], v[3])
+    if inside:
+        return t
+    below = [Text(L["plan.below"].get(lang), style="bold")]
+    below += [Text.assemble(f"{i:>2}  ", (cmd, "cyan"), no_wrap=True) for i, (_, cmd) in enumerate(rows, 1)]
+    return Group(t, *below)
 
 
 REPEATED = Bi("反复出现的错误（这一类值得再练）：", "Mistakes you keep making (worth practising that kind again):")

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
@@ -65,13 +66,21 @@ def show(con: Console, view: RenderableType, pager: bool, reader: Any = None) ->
             reader.resume()
 
 
+def bar_cells(width: int, rows: list[list[str]], most: int) -> int:
+    """How wide the bars of a score table can be at `width`: what the name (up to 24 cells) and the numbers leave,
+    between 5 and `most`, so that a narrow terminal shortens the bars, never the names or the numbers."""
+    cols = list(zip(*rows))
+    need = min(24, max(map(cell_len, cols[0]))) + sum(max(map(cell_len, c)) for c in cols[1:]) + 3 * len(cols) + 2
+    return max(5, min(most, width - need))
+
+
 def _score_table(title: str, heads: list[str]) -> Table:
     """A report table: a name column, numbers right-aligned, and a bar at the end."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(heads[0])
+    table.add_column(heads[0], overflow="fold")
     for head in heads[1:]:
-        table.add_column(head, justify="right")
-    table.add_column("", no_wrap=True)
+        table.add_column(head, justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)  # holds a Bar: it gives way first
     return table
 
 
@@ -96,18 +105,23 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
 
     st = _score_table(t("rep.sections", lang), [t(k, lang) for k in ("rep.col.section", "rep.col.got",
                                                                        "rep.col.max", "rep.col.rate")])
-    for sec, got, mx in report.sections():
-        st.add_row(_txt(sec.title, lang), fmt_pts(got), fmt_pts(mx), pct(got, mx), bar(got / mx if mx else 0, 16))
+    secs = [[_txt(sec.title, lang), fmt_pts(got), fmt_pts(mx), pct(got, mx)] for sec, got, mx in report.sections()]
+    cells = bar_cells(width, secs + [[t("start.total", lang), fmt_pts(report.total), fmt_pts(report.max_total),
+                                      pct(report.total, report.max_total)]], 16)
+    for row, (sec, got, mx) in zip(secs, report.sections()):
+        st.add_row(*row, bar(got / mx if mx else 0, cells))
     st.add_row(Text(t("start.total", lang), style="bold"), Text(fmt_pts(report.total), style="bold"),
                fmt_pts(report.max_total), pct(report.total, report.max_total),
-               bar(report.total / report.max_total if report.max_total else 0, 16))
+               bar(report.total / report.max_total if report.max_total else 0, cells))
     out.append(st)
 
     ct = _score_table(t("rep.chapters", lang), [t(k, lang) for k in ("rep.col.chapter", "rep.col.items",
                                                                        "rep.col.got", "rep.col.max")])
-    for ch, got, mx, n in report.chapters():
-        name = CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch
-        ct.add_row(name, str(n), fmt_pts(got), fmt_pts(mx), bar(got / mx if mx else 0, 12))
+    chs = [[CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch, str(n), fmt_pts(got), fmt_pts(mx)]
+           for ch, got, mx, n in report.chapters()]
+    cells = bar_cells(width, chs, 12)
+    for row, (ch, got, mx, n) in zip(chs, report.chapters()):
+        ct.add_row(*row, bar(got / mx if mx else 0, cells))
     out.append(ct)
 
     for key, test in (("rep.carried_items", lambda r: any(pv.carried for pv in r.verdict.parts)),
@@ -240,23 +254,26 @@ def history_view(rows: list[Any], lang: str) -> RenderableType:
 
 
 
-def stats_view(data: dict[str, Any], lang: str) -> RenderableType:
+def _kind_name(kind: str, lang: str) -> str:
+    """A kind's name in the stats: the question bank's item types by their names in the language."""
+    return t(f"stats.bank.{kind[5:]}", lang) if kind.startswith("bank-") and f"stats.bank.{kind[5:]}" in M else kind
+
+
+def stats_view(data: dict[str, Any], lang: str, width: int = 80) -> RenderableType:
     if not data["chapters"]:
         return Text(t("stats.empty", lang))
     out: list[RenderableType] = []
     counts = [t("stats.col.attempts", lang), t("stats.col.accuracy", lang)]
-    ct = _score_table(t("stats.title.chapter", lang), [t("rep.col.chapter", lang)] + counts)
-    for ch, d in data["chapters"].items():
-        name = CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch
-        ct.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
-    out.append(ct)
-    kt = _score_table(t("stats.title.kind", lang), [t("stats.col.kind", lang)] + counts)
-    for kind, d in data["kinds"].items():
-        name = kind
-        if kind.startswith("bank-") and f"stats.bank.{kind[5:]}" in M:
-            name = t(f"stats.bank.{kind[5:]}", lang)
-        kt.add_row(name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%", bar(d["accuracy"], 20))
-    out.append(kt)
+    for title, head, names, entries in (
+            ("stats.title.chapter", "rep.col.chapter",
+             [CHAPTERS[ch].get(lang) if ch in CHAPTERS else ch for ch in data["chapters"]], data["chapters"]),
+            ("stats.title.kind", "stats.col.kind", [_kind_name(k, lang) for k in data["kinds"]], data["kinds"])):
+        rows = [[name, str(d["attempts"]), f"{100 * d['accuracy']:.0f}%"] for name, d in zip(names, entries.values())]
+        cells = bar_cells(width, [[t(head, lang)] + counts] + rows, 20)
+        table = _score_table(t(title, lang), [t(head, lang)] + counts)
+        for row, d in zip(rows, entries.values()):
+            table.add_row(*row, bar(d["accuracy"], cells))
+        out.append(table)
     if data.get("mistakes"):
         mt = Table(title=t("stats.title.mistakes", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         mt.add_column(t("stats.col.times", lang), justify="right", no_wrap=True)
