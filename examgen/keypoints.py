@@ -21,6 +21,12 @@ _CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|w
                          re.IGNORECASE)
 
 _RESPECTIVELY = ("分别", "respectively")
+_OPEN, _CLOSE = "([{【", ")]}】"  # (after NFKC) a separator inside brackets, as in σ(W·[h, x] + b), ends nothing
+# a clause after a comma or 'and' that opens with a verb of the same subject or a pronoun for it goes on with the
+# clause before: 输入门，决定写入哪些新信息; the input gate is a sigmoid layer and decides what is written
+_SOFT = re.compile(r",|and", re.IGNORECASE)
+_GOES_ON = re.compile(r"\s*(?:决定|控制|负责|用于|用来|确定|调节|筛选|它|(?:decides?|determines?|controls?|deciding|"
+                      r"determining|controlling|which|it)\b)", re.IGNORECASE)
 
 # negations whose scope is the word right after them. Bare 非 and 无 are left out: they make terms of their own
 # (非极大值抑制, 非线性, 无监督) in which the rest is not denied.
@@ -57,8 +63,32 @@ def clauses(text: str) -> list[str]:
 
 
 def _clauses(text: str) -> list[tuple[str, frozenset[int]]]:
-    parts = (negated(piece) for piece in _CLAUSE_END.split(unicodedata.normalize("NFKC", text)))
+    parts = (negated(piece) for piece in _pieces(unicodedata.normalize("NFKC", text)))
     return [(c, at) for c, at in parts if c and not any(r in c for r in _RESPECTIVELY)]
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut at the clause ends outside brackets, a piece that goes on with its subject kept with the one
+    before."""
+    depth, inside = 0, set()
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth:
+            inside.add(i)
+    out: list[str] = []
+    start, soft = 0, False
+    for m in [m for m in _CLAUSE_END.finditer(text) if m.start() not in inside] + [None]:
+        piece = text[start:m.start() if m else len(text)]
+        if out and soft and _GOES_ON.match(piece):
+            out[-1] += piece
+        else:
+            out.append(piece)
+        if m:
+            soft, start = bool(_SOFT.fullmatch(m.group())), m.end()
+    return out
 
 
 def _occurs(s: str, after: frozenset[int], word: str) -> bool:

@@ -20,6 +20,22 @@ def test_clauses_split_where_a_claim_ends():
     assert clauses("L1 正则因而产生稀疏解，进而起到特征选择的作用") == ["l1正则因而产生稀疏解", "进而起到特征选择的作用"]
 
 
+def test_a_separator_inside_brackets_ends_no_clause():
+    assert clauses("输入门 i_t = σ(W_i·[h_{t-1}, x_t] + b_i)；输出门 o_t") == ["输入门i_t=σ(w_i·[h_{t-1},x_t]+b_i)", "输出门o_t"]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("输入门，决定写入哪些新信息", ["输入门决定写入哪些新信息"]),              # the subject left out after a comma
+    ("遗忘门是一个 sigmoid 层，它决定丢弃什么", ["遗忘门是一个sigmoid层它决定丢弃什么"]),
+    ("The input gate is a sigmoid layer and decides what is written", ["theinputgateisasigmoidlayerdecideswhatiswritten"]),
+    ("The input gate, which is a sigmoid, controls the writing", ["theinputgatewhichisasigmoidcontrolsthewriting"]),
+    ("遗忘门，决定丢弃；输入门，决定写入", ["遗忘门决定丢弃", "输入门决定写入"]),     # not across a hard end
+    ("Xavier 适用于 ReLU，He 适用于 tanh", ["xavier适用于relu", "he适用于tanh"]),  # a new subject: a new clause
+])
+def test_a_clause_that_goes_on_with_its_subject_stays_with_it(text, want):
+    assert clauses(text) == want
+
+
 _XAVIER = RubricSpec((KeyPoint(Bi("Xavier 适用于 tanh", "Xavier suits tanh"), 1.0, (("never-typed",),),
                                (("xavier", "glorot"), ("tanh", "sigmoid"))),))
 

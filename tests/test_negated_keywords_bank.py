@@ -16,6 +16,7 @@ MARKED = {
     ("cnn-incep-s01", 0),           # several parallel branches
     ("cnn-incep-s01", 3),           # 1×1 convolutions reduce dimensions
     ("segmentation-smallk-05", 0),  # stacked small kernels need fewer parameters
+    ("segmentation-unet-06", 1),    # U-Net concatenates the channels
     ("transfer-methods-s1", 0),     # feature extraction freezes the pre-trained layers
     ("transfer-when-s1", 0),        # small and similar data: freeze, train only the classifier
 }
@@ -42,6 +43,9 @@ CASES = [
      "参数更少：三个 3×3 卷积共 27C² 个参数，而一个 7×7 卷积需要 49C²。"),
     ("segmentation-smallk-05", 0, "Stacking three 3×3 layers does not reduce the number of parameters.",
      "It needs fewer parameters, 27C² instead of 49C², without reducing the receptive field."),
+    ("segmentation-unet-06", 1, "U-Net 不是拼接，而是逐点相加。", "U-Net 拼接而不是相加：通道数变多。"),
+    ("segmentation-unet-06", 1, "U-Net does not concatenate the maps; it adds them.",
+     "U-Net concatenates the channels rather than adding them."),
     ("transfer-methods-s1", 0, "特征提取：不冻结预训练层，把分类器和所有层一起训练。",
      "特征提取：冻结预训练的卷积层，只训练新加的分类器；全网络微调则不冻结。"),
     ("transfer-methods-s1", 0, "Feature extraction: the pre-trained layers are not frozen; the classifier is trained "
