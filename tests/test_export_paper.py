@@ -352,6 +352,7 @@ def test_students_get_named_papers_and_one_print_file(capsys, tmp_path) -> None:
     ("who,what\nA,1\n", "line 1: the header needs a name column"),
     ("name,number\n", "has a header but no students"),
     ("name,number\nA,1/2\nB,1_2\n", "line 3: number 1_2 gives the same file name"),
+    ("name,number\n王😀,7\n", "'😀' (U+1F600) is not covered by the bundled fonts"),   # not a blank name
 ])
 def test_bad_class_lists_are_one_line_errors_naming_the_line(capsys, tmp_path, content, message) -> None:
     csv = tmp_path / "c.csv"

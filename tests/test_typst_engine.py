@@ -391,6 +391,9 @@ def test_check_coverage() -> None:
     for bad in ("㐀", "𠀀", "堃", "한"):  # Ext A, Ext B, non-GB2312 hanzi, Hangul
         with pytest.raises(GlyphCoverageError):
             check_coverage([bad])
+    for bad in ("😀", "👍🏽", "🇨🇳", "❤️"):  # no bundled or embedded font draws a pictograph
+        with pytest.raises(GlyphCoverageError, match="bundled fonts and would print as a blank box"):
+            check_coverage([bad])
 
 
 def test_render_rejects_uncovered_text(renderer: TypstRenderer) -> None:

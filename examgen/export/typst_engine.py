@@ -71,6 +71,11 @@ _SUBSET_EXTRA: tuple[tuple[int, int], ...] = (
 )
 
 
+# Pictographs no bundled or embedded font has (emoji, their joiner and variation selector): Typst would leave a
+# blank, and a student's name 😀 would vanish from the paper without a word.
+_NO_FONT: tuple[tuple[int, int], ...] = ((0x1F000, 0x1F1FF), (0x1F300, 0x1FAFF), (0x200D, 0x200D), (0xFE0F, 0xFE0F))
+
+
 class GlyphCoverageError(UserError, ValueError):
     """A CJK character is outside the bundled font subset and would print as tofu."""
 
@@ -85,8 +90,10 @@ def _in(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _covered(ch: str) -> bool:
-    """True if *ch* prints with the bundled fonts (only CJK characters are checked)."""
+    """True if *ch* prints with the bundled fonts (CJK characters and pictographs are checked)."""
     cp = ord(ch)
+    if _in(cp, _NO_FONT):
+        return False
     if cp < 0x2E80 or not _in(cp, _CJK_RANGES) or _in(cp, _SUBSET_EXTRA):
         return True
     try:
@@ -107,9 +114,10 @@ def check_coverage(texts: Iterable[str]) -> None:
     for text in texts:
         for ch in text:
             if not _covered(ch):
+                which = "fonts" if _in(ord(ch), _NO_FONT) else "Chinese font (GB2312 subset)"
                 raise GlyphCoverageError(
-                    f"character {ch!r} (U+{ord(ch):04X}) is not covered by the bundled "
-                    f"Chinese font (GB2312 subset) and would print as a blank box"
+                    f"character {ch!r} (U+{ord(ch):04X}) is not covered by the bundled {which} and would print as "
+                    f"a blank box"
                 )
 
 
