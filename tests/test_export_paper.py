@@ -86,6 +86,30 @@ def test_a_key_rebuilt_from_its_code_is_that_variants_key(capsys, tmp_path) -> N
     assert provenance.read_map(tmp_path / "k.md")[vcode]["seed"] == 901  # a key maps its own code too
 
 
+def test_code_and_saved_exam_keep_their_language_unless_lang_is_given(capsys, tmp_path, monkeypatch) -> None:
+    """A Chinese class set's key rebuilt from a code is Chinese, and a saved exam sat in Chinese exports in
+    Chinese, without --lang; --lang still decides when given."""
+    from examgen.exam import build_exam
+    from examgen.store import Store
+
+    monkeypatch.setenv("EXAMGEN_LANG", "en")
+    code, _, err = run_cli(capsys, "export", "--seed", "900", "--variants", "2", "--lang", "zh", "-o",
+                           str(tmp_path / "set.md"))
+    assert code == 0, err
+    vcode = next(iter(provenance.read_map(tmp_path / "set-key-table.md")))
+    for extra, title in (([], "参考答案"), (["--lang", "en"], "Answer key")):
+        code, _, err = run_cli(capsys, "export", "--code", vcode, "--key-table", str(tmp_path / "set-key-table.md"),
+                               "--key", *extra, "-o", str(tmp_path / "k.md"), "--force")
+        assert code == 0, err
+        assert title in (tmp_path / "k.md").read_text(encoding="utf-8")
+    with Store.open() as s:
+        eid = s.create_exam(build_exam(5), "zh", "timed", 3600.0)
+    for extra, word in (([], "选择"), (["--lang", "en"], "choice")):
+        code, _, err = run_cli(capsys, "export", "--exam", str(eid), *extra, "-o", str(tmp_path / "e.md"), "--force")
+        assert code == 0, err
+        assert word in (tmp_path / "e.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("args, message", [
     (["--code", "V01-ABCD"], "give --key-table FILE"),
     (["--key-table", "t.pdf"], "--key-table goes with --code"),

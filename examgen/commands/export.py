@@ -41,7 +41,11 @@ def export_cmd(
     sel = Selection(seed=seed, exam_id=exam, kinds=list(kind or []), topics=list(topic or []), count=count,
                     variants=variants, blueprint=blueprint, bank=bank, lang=lang_of(lang), shuffle=shuffle,
                     show_seed=show_seed)
-    sel = resolve_code(sel, code, key_table)
+    sel = resolve_code(sel, code, key_table, lang_given=lang is not None)
+    if lang is None and exam is not None:  # a saved exam in the language it was sat in
+        from examgen.export.sources import saved_exam_lang
+
+        sel.lang = saved_exam_lang(exam, sel.lang)
     if students is not None:
         from pathlib import Path
 
@@ -52,8 +56,9 @@ def export_cmd(
             sel.variants = min(len(sel.students), 200) if len(sel.students) > 1 else 1
     paths = run(sel, fmt, output, key=key, solutions=with_solutions, force=force)
     if sel.students:
-        typer.echo(f"wrote {len(paths) - 2} named papers {paths[0]} … {paths[-3]}, the print file {paths[-2]} "
-                   f"and the key table {paths[-1]}")
+        papers = f"{len(paths) - 2} named papers {paths[0]} … {paths[-3]}" if len(paths) > 3 else \
+            f"the named paper {paths[0]}"
+        typer.echo(f"wrote {papers}, the print file {paths[-2]} and the key table {paths[-1]}")
     elif len(paths) > 4:  # variants: name the range, not thirty lines
         typer.echo(f"wrote {len(paths) - 1} variants {paths[0]} … {paths[-2]} and the key table {paths[-1]}")
     else:

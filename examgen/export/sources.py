@@ -117,8 +117,9 @@ def from_record(record: dict[str, Any], lang: str, variants: int | None = None) 
                      fixed_variant=(int(v), int(variants or v)) if v else None)
 
 
-def resolve_code(sel: Selection, code: str | None, key_table: str | None) -> Selection:
-    """`--code C --key-table F`: the selection of that one variant, read from the key table's code map."""
+def resolve_code(sel: Selection, code: str | None, key_table: str | None, lang_given: bool = True) -> Selection:
+    """`--code C --key-table F`: the selection of that one variant, read from the key table's code map; in the
+    language the paper was made in unless `--lang` was given."""
     if code is None and key_table is None:
         return sel
     if code is None:
@@ -137,9 +138,30 @@ def resolve_code(sel: Selection, code: str | None, key_table: str | None) -> Sel
     from examgen.export.provenance import lookup
 
     record = lookup(Path(key_table).expanduser(), code)
-    out = from_record(record, sel.lang, record.get("variants"))
+    out = from_record(record, sel.lang if lang_given else _recorded_lang(record, sel.lang), record.get("variants"))
     out.show_seed = sel.show_seed
     return out
+
+
+def _recorded_lang(record: dict[str, Any], default: str) -> str:
+    """The language of the paper a code-map record made: the `--lang` of its command."""
+    try:
+        words = shlex.split(str(record.get("command", "")))
+    except ValueError:
+        return default
+    got = words[words.index("--lang") + 1] if "--lang" in words[:-1] else default
+    return got if got in ("zh", "en") else default
+
+
+def saved_exam_lang(exam_id: int, default: str) -> str:
+    """The language a saved exam was sat in (its paper is exported in it unless `--lang` says otherwise)."""
+    from examgen.store import Store
+
+    try:
+        with Store.open() as store:
+            return store.exam_row(exam_id).lang or default
+    except (UserError, ModuleNotFoundError):
+        return default  # no such exam or no store: load_saved_exam says so in its own words
 
 
 def _command(sel: Selection, seed: int | None) -> str:
