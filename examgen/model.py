@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, Union
@@ -184,12 +185,34 @@ class Figure:
         return out
 
 
+_ARTICLE = re.compile(r"\b(a|an|A|An) (?=\$?(\d+))")
+
+
+def english_articles(text: str) -> str:
+    """'a' or 'an' before a number as it is read: an 8 × 8 map, an 11 × 11 kernel, an 18-layer net, an 80, but
+    a 7 × 7 grid, a 110 (a hundred and ten)."""
+    if not _ARTICLE.search(text):
+        return text
+
+    def fix(m: re.Match[str]) -> str:
+        n = m[2]
+        an = n[0] == "8" or (len(n) % 3 == 2 and n[:2] in ("11", "18"))
+        word = "an" if an else "a"
+        return (word.capitalize() if m[1][0] == "A" else word) + " "
+
+    return _ARTICLE.sub(fix, text)
+
+
 @dataclass
 class Prompt:
-    """What a solver-independent prompt builder returns: the text and its figures."""
+    """What a solver-independent prompt builder returns: the text and its figures (English articles fitted to
+    the numbers drawn: 'a {n} × {n} grid' reads 'an 8 × 8 grid')."""
 
     text: Bi
     figures: list[Figure] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = Bi(self.text.zh, english_articles(self.text.en))
 
 
 @dataclass
