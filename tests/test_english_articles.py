@@ -48,3 +48,25 @@ def test_every_english_prompt_uses_the_right_article(kind):
         text = k.generate(seed).prompt.en
         for art, num in re.findall(r"\b(a|an|A|An) \$?(\d+)", text):
             assert art.lower() == want(int(num)), (kind, seed, text)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("This session: 4 problem(s), 50% of the points.", "This session: 4 problems, 50% of the points."),
+    ("This session: 1 problem(s), 50% of the points.", "This session: 1 problem, 50% of the points."),
+    ("Self-marked short answers: question(s) 16, 17.", "Self-marked short answers: questions 16, 17."),
+    ("Self-marked short answers: question(s) 16.", "Self-marked short answers: question 16."),
+    ("2 problem(s) in 1 file(s)", "2 problems in 1 file"),
+])
+def test_english_messages_say_the_plural_their_number_needs(text, want):
+    from examgen.ui.messages import plural
+
+    assert plural(text) == want
+
+
+def test_every_en_message_with_a_plural_slot_reads_right():
+    from examgen.ui.messages import M, t
+
+    for key, msg in M.items():
+        if "(s)" in msg.en:
+            fields = {name: 1 if name in ("n",) else "16, 17" for name in re.findall(r"\{(\w+)", msg.en)}
+            assert "(s)" not in t(key, "en", **fields), key

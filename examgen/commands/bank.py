@@ -33,7 +33,9 @@ def lint_cmd(
     for line in lines:
         typer.echo(line)
     if lines:
-        typer.echo(f"{len(lines)} problem(s) in {len(loaded.files)} file(s)", err=True)
+        from examgen.ui.messages import plural
+
+        typer.echo(plural(f"{len(lines)} problem(s) in {len(loaded.files)} file(s)"), err=True)
         raise typer.Exit(1)
     typer.echo(f"ok: {len(loaded.items)} items, {len(loaded.concepts)} concepts, {len(loaded.files)} files"
                + (f", blueprint {blueprint}" if blueprint else ""))

@@ -141,8 +141,8 @@ def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solu
     f = infer_format(fmt, out)
     mode = mode_of(key, solutions)
     if f not in DOCUMENT_FORMATS and mode != "paper":
-        raise UserError(f"--key and --with-solutions apply to pdf, html and md; a {f} export always carries "
-                        f"the answers and worked steps")
+        raise UserError(f"--key and --with-solutions apply to pdf, html and md; the {f} export always "
+                        f"carries the answers and worked steps")
     from examgen.export.sources import validate
 
     validate(sel)

@@ -230,10 +230,22 @@ M: dict[str, Bi] = {
 _ONE_PTS = re.compile(r"(?<![\d./])1 pts\b")     # "1 pts" → "1 pt" (not in "21 pts", "0.1 pts", "1/1 pts")
 
 
+_COUNT_BEFORE = re.compile(r"\b(\d+) (\w+)\(s\)")        # "4 problem(s)" → 4 problems, 1 problem
+_LIST_AFTER = re.compile(r"\b(\w+)\(s\) (\d+(?:, \d+)*)")   # "question(s) 16, 17" → questions 16, 17
+
+
+def plural(text: str) -> str:
+    """An English message's "word(s)" in the number the message gives it."""
+    if "(s)" not in text:
+        return text
+    text = _COUNT_BEFORE.sub(lambda m: f"{m[1]} {m[2]}" + ("" if m[1] == "1" else "s"), text)
+    return _LIST_AFTER.sub(lambda m: m[1] + ("s" if "," in m[2] else "") + " " + m[2], text)
+
+
 def t(key: str, lang: str, **fields: object) -> str:
     text = M[key].get(lang)
     text = text.format(**fields) if fields else text
-    return _ONE_PTS.sub("1 pt", text) if lang == "en" else text
+    return plural(_ONE_PTS.sub("1 pt", text)) if lang == "en" else text
 
 
 def bi(key: str, **fields: object) -> Bi:
