@@ -352,8 +352,8 @@ def prompt_seq(params: dict[str, Any]) -> Prompt:
     asks = _asks([("a", ask_a), ("b", ask_b),
                   ("c", Bi(f"实际部署的模型中该层输入维度为 ${inp}$、隐状态维度为 ${hid}$（每组权重带一个偏置向量），"
                            f"求该层的参数量",
-                           f"in the deployed model this layer has input size ${inp}$ and hidden size ${hid}$ (one bias "
-                           f"vector per set of weights): how many parameters does it have"))])
+                           f"the number of parameters of this layer in the deployed model, where it has input size "
+                           f"${inp}$ and hidden size ${hid}$ (one bias vector per set of weights)"))])
     zh = (f"{lead.zh}该网络用一个 {cell.upper()} 单元（{dims_zh}）按时间展开两步，计算为：{_SEQ_EQS_ZH[cell]}{conv.zh}。"
           f"权重矩阵作用在拼接向量上（见下图），偏置 {'，'.join(biases)}；初始状态 {'，'.join(init)}，输入 $x_1 = {x1}$，$x_2 = {x2}$。"
           f"{_SEQ_DECIMALS[cell]}保留四位小数。求：{asks.zh}")
