@@ -159,7 +159,7 @@ def bptt_gradient(params: dict[str, Any]) -> Solution:
         if mode == "given-pre":
             steps.append(Step(title=Bi("由预激活值求各时刻的隐状态", "Hidden states from the pre-activations"),
                               part="h", formula="h_t = tanh(a_t)",
-                              work="; ".join(f"tanh({p(a)})" for a in params["pre"]),
+                              work="; ".join(f"tanh({num(a)})" for a in params["pre"]),
                               result="h = " + _v(vals["h"])))
         steps.append(Step(title=Bi("逐个时刻计算因子", "The factor at each time step"), part="factors",
                           formula="f_t = w (1 - h_t^2)",

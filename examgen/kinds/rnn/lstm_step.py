@@ -71,7 +71,7 @@ def lstm_step(params: dict[str, Any]) -> Solution:
     steps.append(Step(title=Bi("更新细胞状态：遗忘旧信息并加入新信息", "Update the cell state: forget old, add new"),
                       part="c", formula="C_t = f_t dot.o C_(t-1) + i_t dot.o tilde(C)_t", work=c_work,
                       result=f"C_t approx {_v(vals['c'])}"))
-    h_work = "; ".join(f"{p(o)} dot tanh({p(c)})" for o, c in zip(vals["o"], vals["c"]))
+    h_work = "; ".join(f"{p(o)} dot tanh({num(c)})" for o, c in zip(vals["o"], vals["c"]))
     steps.append(Step(title=Bi("输出隐状态", "Output hidden state"), part="h",
                       formula="h_t = o_t dot.o tanh(C_t)", work=h_work, result=f"h_t approx {_v(vals['h'])}"))
     n = len(params["h_prev"])

@@ -184,7 +184,7 @@ def _cell_steps(params: dict[str, Any], t: int, x: list[float], h: list[float], 
                                      zip(vals["f"], c, vals["i"], vals["c_tilde"])]),
                           f"C_{t} approx {_v(vals['c'])}", f"c{t}"))
         steps.append(Step(texts["out"], f"h_{t} = o_{t} dot.o tanh(C_{t})",
-                          "; ".join([f"{f[o]} dot tanh({f[cc]})" for o, cc in zip(vals["o"], vals["c"])]),
+                          "; ".join([f"{f[o]} dot tanh({num(cc)})" for o, cc in zip(vals["o"], vals["c"])]),
                           f"h_{t} approx {_v(vals['h'])}", f"h{t}"))
         return steps
     reset = [ri * hi for ri, hi in zip(vals["r"], h)]

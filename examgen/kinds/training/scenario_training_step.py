@@ -174,7 +174,7 @@ def scenario_training(params: dict[str, Any]) -> Solution:
                  result="z approx " + vec(z)),
             Step(title=Bi("softmax 得到各类概率", "Softmax gives the class probabilities"), part="probs",
                  formula="p_k = exp(z_k) / sum_j exp(z_j)",
-                 work=" + ".join(f"exp({p(zk)})" for zk in z) + f" approx {num(sum(math.exp(v) for v in z))}",
+                 work=" + ".join(f"exp({num(zk)})" for zk in z) + f" approx {num(sum(math.exp(v) for v in z))}",
                  result="p approx " + vec(vals["probs"])),
             Step(title=Bi(f"交叉熵损失：真实类别为第 {c} 类", f"Cross-entropy loss: the true class is {c}"), part="loss",
                  formula=f"L = -ln p_{c}", work=f"-ln {num(vals['probs'][c - 1])}",
