@@ -109,7 +109,7 @@ def prompt_conv(params: dict[str, Any]) -> Prompt:
     floored = (h - eff + 2 * pad) % s != 0 or (w - eff + 2 * pad) % s != 0
     if d > 1:
         pad_zh = "不做填充（$P = 0$）" if pad == 0 else f"四周各填充 $P = {pad}$ 圈 0"
-        zh = (f"某层对大小为 {size} 的特征图做空洞卷积：卷积核大小 ${k} times {k}$，膨胀率（dilation rate）$d = {d}$，"
+        zh = (f"某层对大小为 {size} 的特征图做空洞卷积：卷积核大小 ${k} times {k}$，空洞率（dilation rate）$d = {d}$，"
               f"步长 $S = {s}$，{pad_zh}，共 {n} 个卷积核。求输出特征图的尺寸（高×宽×通道）。")
         en = (f"A layer applies a dilated convolution to a {size} feature map: {n} kernels of size ${k} times {k}$ "
               f"with dilation rate $d = {d}$, stride $S = {s}$ and zero padding $P = {pad}$ on each side. "
@@ -181,7 +181,7 @@ MISTAKES = (
 register(Kind(
     name="conv-output", chapter="cnn", section="calculation", points=4,
     title=Bi("卷积输出尺寸", "Convolution output size"),
-    summary=Bi("由输入尺寸、卷积核、步长、填充、膨胀率求输出特征图尺寸",
+    summary=Bi("由输入尺寸、卷积核、步长、填充、空洞率求输出特征图尺寸",
                "Output feature-map size from input size, kernel, stride, padding and dilation"),
     conventions=Bi("输出 = ⌊(W − F′ + 2P)/S⌋ + 1，F′ = F + (F − 1)(d − 1)；通道数 = 卷积核个数；答案写成 H×W×C",
                    "out = ⌊(W − F′ + 2P)/S⌋ + 1 with F′ = F + (F − 1)(d − 1); channels = number of kernels; answer H×W×C"),

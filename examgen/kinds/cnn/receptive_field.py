@@ -126,7 +126,7 @@ def prompt_rf(params: dict[str, Any]) -> Prompt:
     rows = [[str(i), "卷积 / conv" if t == "conv" else "最大池化 / max pool", str(k), str(s), str(d)]
             for i, ((k, s, d), t) in enumerate(zip(layers, types), start=1)]
     fig = table(Bi("网络结构（从输入开始）", "Layers (from the input)"), ["层 / layer", "类型 / type", "k", "s", "d"], rows)
-    intro_zh = (f"某网络由下表中的 {n} 层依次堆叠而成，$k$ 为卷积核（池化窗口）大小，$s$ 为步长，$d$ 为膨胀率"
+    intro_zh = (f"某网络由下表中的 {n} 层依次堆叠而成，$k$ 为卷积核（池化窗口）大小，$s$ 为步长，$d$ 为空洞率"
                 f"（$d = 1$ 为普通卷积，空洞卷积的等效卷积核为 $k + (k - 1)(d - 1)$）。感受野指输入图像上能影响某个输出单元的区域边长"
                 f"（以像素计，为区域首尾像素的跨度，不考虑图像边界与填充）。")
     intro_en = (f"A network stacks the {n} layers in the table; $k$ is the kernel (pooling window) size, $s$ the stride "

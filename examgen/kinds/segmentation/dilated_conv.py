@@ -110,7 +110,7 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
             ke = effective_kernel(k, d)
             r_new = r + ke - 1
             steps.append(Step(
-                title=Bi(f"第 {i} 层：膨胀率 $d = {d}$，等效卷积核 {ke}×{ke}，步长 1，感受野增加 $k' - 1$",
+                title=Bi(f"第 {i} 层：空洞率 $d = {d}$，等效卷积核 {ke}×{ke}，步长 1，感受野增加 $k' - 1$",
                          f"Layer {i}: rate $d = {d}$, effective kernel {ke}×{ke}, stride 1, so the receptive field "
                          f"grows by $k' - 1$"), part="rf",
                 formula=f"k' = k + (k - 1)(d - 1), quad r_{i} = r_{i - 1} + (k' - 1)",
@@ -125,8 +125,8 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
                                    "receptive field is 1 + Σ(k − 1)·d"), part="rf",
                           formula="r = 1 + sum_i (k - 1) d_i", work="1 + " + " + ".join(work), result=f"r = {vals['rf']}",
                           note=None if g == 1 else Bi(
-                              f"膨胀率有公约数 {g}，区域内只有每隔 {g} 个的像素真正参与计算（网格效应）；"
-                              f"HDC 用 1, 2, 5 这类互质的膨胀率来避免。",
+                              f"空洞率有公约数 {g}，区域内只有每隔 {g} 个的像素真正参与计算（网格效应）；"
+                              f"HDC 用 1, 2, 5 这类互质的空洞率来避免。",
                               f"The rates share the factor {g}, so only every {g}th pixel of the region is actually "
                               f"used (the gridding effect); HDC picks rates such as 1, 2, 5 to avoid it.")))
         first = k * k * c_in * c_out
@@ -181,7 +181,7 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
                           formula='H_"out" times W_"out" times C_"out"', result=_shape(vals["output"])))
         parts.append(Part("output", Bi("输出特征图尺寸 H×W×C", "Output size H×W×C"), ShapeSpec(3), vals["output"],
                           depends_on=("eff",)))
-    steps.append(Step(title=Bi("参数量与膨胀率无关：仍只有 k×k 个位置有权重", "The parameter count ignores the dilation: "
+    steps.append(Step(title=Bi("参数量与空洞率无关：仍只有 k×k 个位置有权重", "The parameter count ignores the dilation: "
                                "only the k×k positions carry weights"), part="params",
                       formula=f'k^2 C_"in" C_"out"{b_f}', work=f"{k}^2 dot {c_in} dot {c_out}{b_w}",
                       result=f"{vals['params']}"))
@@ -250,7 +250,7 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
         n = len(rates)
         rl = ", ".join(str(d) for d in rates)
         zh = (f"DeepLab 等分割网络用堆叠的空洞卷积扩大感受野。输入特征图大小为 {size}，依次经过 {n} 个 "
-              f"${k} times {k}$ 空洞卷积层，膨胀率依次为 {rl.replace(', ', '、')}，步长均为 1，每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变，"
+              f"${k} times {k}$ 空洞卷积层，空洞率依次为 {rl.replace(', ', '、')}，步长均为 1，每层四周填充 $d(k - 1)/2$ 个 0 使尺寸不变，"
               f"每层都有 {c_out} 个卷积核，{bt.zh}。{rule_zh}感受野按输入上受影响区域的边长计（首尾像素的跨度，"
               f"中间的空洞也算在内）。求：(1) 最后一层一个输出单元在输入特征图上的感受野；(2) 这 {n} 层的总参数量。")
         en = (f"Segmentation networks such as DeepLab stack dilated convolutions to enlarge the receptive field. A "
@@ -262,7 +262,7 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
         return Prompt(Bi(zh, en))
     d = rates[0]
     if ask == "same":
-        zh = (f"对大小为 {size} 的特征图做 ${k} times {k}$ 的空洞卷积，膨胀率 $d = {d}$，步长 1，共 {c_out} 个卷积核，"
+        zh = (f"对大小为 {size} 的特征图做 ${k} times {k}$ 的空洞卷积，空洞率 $d = {d}$，步长 1，共 {c_out} 个卷积核，"
               f"{bt.zh}。{rule_zh}求：(1) 等效卷积核大小 $k'$；(2) 要使输出特征图的宽高与输入相同，四周各需填充多少个 0；"
               f"(3) 该层的参数量。")
         en = (f"A ${k} times {k}$ dilated convolution with rate $d = {d}$ and stride 1 is applied to a {size} feature "
@@ -273,7 +273,7 @@ def prompt_dilated(params: dict[str, Any]) -> Prompt:
     s, pad = params["stride"], params["padding"]
     ke = effective_kernel(k, d)
     floored = (h - ke + 2 * pad) % s != 0 or (w - ke + 2 * pad) % s != 0
-    zh = (f"对大小为 {size} 的特征图做空洞卷积：卷积核 ${k} times {k}$，膨胀率 $d = {d}$，步长 $S = {s}$，"
+    zh = (f"对大小为 {size} 的特征图做空洞卷积：卷积核 ${k} times {k}$，空洞率 $d = {d}$，步长 $S = {s}$，"
           f"四周各填充 $P = {pad}$ 个 0，共 {c_out} 个卷积核，{bt.zh}。{rule_zh}求：(1) 等效卷积核大小 $k'$；"
           f"(2) 输出特征图的尺寸（高×宽×通道{'，除不尽时向下取整' if floored else ''}）；(3) 该层的参数量。")
     en = (f"A dilated convolution is applied to a {size} feature map: ${k} times {k}$ kernels with rate $d = {d}$, "
@@ -313,7 +313,7 @@ MISTAKES = (
     Mistake("params-over-eff", Bi("按等效卷积核 k′×k′ 计算了参数量；空洞处没有权重，仍是 k×k", "counted parameters over the "
             "k′×k′ effective kernel; the holes carry no weights, so it stays k×k"),
             ("The parameter count", "Dilation adds no"), _params_over_eff),
-    Mistake("rf-ignores-dilation", Bi("堆叠感受野没乘膨胀率，按普通 k×k 卷积算成了 1 + n(k − 1)", "left the dilation out "
+    Mistake("rf-ignores-dilation", Bi("堆叠感受野没乘空洞率，按普通 k×k 卷积算成了 1 + n(k − 1)", "left the dilation out "
             "of the stacked receptive field, 1 + n(k − 1) as for plain k×k convolutions"), "Layer 1",
             lambda q: {"rf": 1 + len(q["rates"]) * (q["kernel"] - 1)} if q["ask"] == "stack" and max(q["rates"]) > 1 else None),
 )
@@ -322,7 +322,7 @@ MISTAKES = (
 register(Kind(
     name="dilated-conv", chapter="segmentation", section="calculation", points=6,
     title=Bi("空洞卷积", "Dilated (atrous) convolution"),
-    summary=Bi("等效卷积核、输出尺寸、保持尺寸的填充、堆叠空洞卷积的感受野；参数量与膨胀率无关",
+    summary=Bi("等效卷积核、输出尺寸、保持尺寸的填充、堆叠空洞卷积的感受野；参数量与空洞率无关",
                "Effective kernel, output size, 'same' padding, receptive field of stacked dilated convs; the "
                "parameter count does not depend on the rate"),
     conventions=Bi("k′ = k + (k − 1)(d − 1)；输出 ⌊(H − k′ + 2P)/S⌋ + 1；参数量 k²·C_in·C_out(+C_out)；"
