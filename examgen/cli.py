@@ -83,6 +83,11 @@ def list_kinds(lang: LangOpt = None, as_json: JsonOpt = False) -> None:
     # a table per chapter, its title the chapter: the summary keeps the room, so no word is broken at 80 columns;
     # the name is what one copies into `generate`/`practice`: never wrapped or cut
     for chapter, title in CHAPTERS.items():
+        if not any(k.chapter == chapter for k in kinds):  # a chapter of concepts only: its bank items, not a table
+            out.print(Text(title.get(lg), style="bold cyan"))
+            out.print(Text(("  只有题库题：" if lg == "zh" else "  question-bank items only: ")
+                           + f"examgen practice --topic {chapter}", style="dim"))
+            continue
         table = Table(title=title.get(lg), title_justify="left", title_style="bold cyan", expand=True)
         table.add_column(heads[0], no_wrap=True, min_width=max(len(k.name) for k in kinds))
         table.add_column(heads[1], no_wrap=True, min_width=max(cell_len(SECTION_NAMES[s].get(lg)) for s in sections))

@@ -130,6 +130,14 @@ def test_list_at_80_columns_never_cuts_a_kind_name_and_help_has_no_backslashes()
         first_cells = {line.split("│")[1].strip() for line in r.stdout.splitlines() if line.startswith("│")}
         assert names <= first_cells, names - first_cells      # every name whole, on one line, in its column
         assert "…" not in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 80
+        lines = r.stdout.splitlines()
+        assert not any(a.startswith("┡") and b.startswith("└") for a, b in zip(lines, lines[1:]))  # no empty table
+        from examgen.model import CHAPTERS
+
+        for ch, title in CHAPTERS.items():   # every chapter is there; one without kinds points to its bank items
+            assert title.get(lang) in r.stdout
+            if not any(k.chapter == ch for k in registry.all_kinds()):
+                assert f"examgen practice --topic {ch}" in r.stdout
         if lang == "zh":
             assert "chapter" not in r.stdout and "section" not in r.stdout
         else:   # no English word is broken across lines ("Cross-correlatio|n")
