@@ -79,7 +79,7 @@ def _bad_value(exc: click.BadParameter) -> Bi:
         ranged = _range_text(exc.param, m.group(1))
         if ranged is not None:
             return ranged
-    m = re.fullmatch(r"(.+) is not a valid (integer|float)", msg)
+    m = re.fullmatch(r"(.+) is not a valid (integer|float)(?: range)?", msg)
     if m:
         what = Bi("整数", "a whole number") if m.group(2) == "integer" else Bi("数", "a number")
         return Bi(f"{name} 必须是{what.zh}，给的是 {m.group(1)}", f"{name} must be {what.en}, got {m.group(1)}")

@@ -422,6 +422,17 @@ def test_unwritable_directory(capsys, monkeypatch, tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failed_write_names_the_file_asked_for_not_its_temporary(capsys, monkeypatch, tmp_path) -> None:
+    """/proc passes the checks (a directory, root may write) but refuses new files: the message names q.pdf."""
+    code, _, err = run_cli(capsys, monkeypatch, "export", "--kind", "iou", "--seed", "1", "-o", "/proc/q.pdf")
+    assert code == 2 and "cannot write /proc/q.pdf" in err and ".tmp" not in err and err.count("\n") == 1, err
+
+
+def test_an_existing_directory_as_output_says_so(capsys, monkeypatch, tmp_path) -> None:
+    code, _, err = run_cli(capsys, monkeypatch, "export", "--kind", "iou", "--seed", "1", "-o", str(tmp_path))
+    assert code == 2 and f"{tmp_path} is a directory; give a file name with --output" in err and err.count("\n") == 1
+
+
 def test_failure_midway_leaves_no_partial_files(monkeypatch, tmp_path) -> None:
     tmp_path = _out(tmp_path)
     files = {tmp_path / "a.txt": b"a", tmp_path / "b.txt": b"b"}

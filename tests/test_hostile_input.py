@@ -208,6 +208,7 @@ USAGE = [
     (("exam", "--seed", "1_0"), "'1_0' is not a seed"),
     (("export", "--seed", "1_0", "-o", "x.md"), "'1_0' is not a seed"),
     (("exam", "--minutes", "0"), "--minutes must be"),
+    (("exam", "--minutes", "abc"), "--minutes must be a number, got 'abc'"),   # not '… a valid float range'
 ]
 
 

@@ -45,6 +45,7 @@ def write_all(files: dict[Path, bytes], force: bool) -> list[Path]:
     """Write every file or none: all go to temporary files first, then are renamed into place."""
     check_targets(list(files), force)
     temps: list[tuple[str, Path]] = []
+    path: Path | None = None
     try:
         for link, data in files.items():
             path = real_target(link)
@@ -61,7 +62,7 @@ def write_all(files: dict[Path, bytes], force: bool) -> list[Path]:
                 os.unlink(tmp)
             except OSError:
                 pass
-        where = exc.filename or (temps[-1][1] if temps else "the output")
+        where = path or "the output"  # the file asked for, never the temporary name beside it
         raise UserError(f"cannot write {where}: {exc.strerror or exc}") from None
     return list(files)
 

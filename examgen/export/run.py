@@ -138,6 +138,8 @@ def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solu
         force: bool = False) -> list[Path]:
     """Export and write; returns the paths written."""
     out = Path(output).expanduser()
+    if out.is_dir():
+        raise UserError(f"{out} is a directory; give a file name with --output (e.g. {out / 'exam.pdf'})")
     f = infer_format(fmt, out)
     mode = mode_of(key, solutions)
     if f not in DOCUMENT_FORMATS and mode != "paper":
