@@ -86,13 +86,12 @@ def report_html(r: Any, lang: str, mistakes: list[dict[str, Any]] | None = None)
     return "".join(parts)
 
 
-def write_report(r: Any, lang: str, path: str, mistakes: list[dict[str, Any]] | None = None) -> None:
-    """Write the report; a one-line bilingual error when the file cannot be written."""
-    from examgen.errors import UserError
+def write_report(r: Any, lang: str, path: str, mistakes: list[dict[str, Any]] | None = None,
+                 force: bool = False) -> None:
+    """Write the report as exports are written (whole or not at all; an existing file only with `force`), with
+    their one-line errors."""
+    from pathlib import Path
 
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(report_html(r, lang, mistakes))
-    except OSError as exc:
-        raise UserError(Bi(f"无法写入 {path}：{exc.strerror or exc}", f"cannot write {path}: {exc.strerror or exc}"))\
-            from None
+    from examgen.export.files import write_all
+
+    write_all({Path(path).expanduser(): report_html(r, lang, mistakes).encode("utf-8")}, force)

@@ -172,6 +172,12 @@ def test_stats_html_is_one_self_contained_file(history, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "examgen", "stats", "--html", str(tmp_path / "no" / "x.html"), "--lang", "en"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "cannot write" in bad.stderr
+    again = subprocess.run([sys.executable, "-m", "examgen", "stats", "--html", str(out), "--lang", "en"],
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "already exists; use --force" in again.stderr and out.read_text(encoding="utf-8") == html
+    forced = subprocess.run([sys.executable, "-m", "examgen", "stats", "--html", str(out), "--force", "--lang", "en"],
+                            capture_output=True, text=True, timeout=120)
+    assert forced.returncode == 0 and f"wrote {out}" in forced.stderr and "predicted score" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -252,6 +252,7 @@ def stats_data(store: Any) -> dict[str, Any]:
 def stats(
     blueprint: BlueprintOpt = None,
     html: Annotated[Optional[str], typer.Option("--html", metavar="FILE", help="Also write the readiness report as one self-contained HTML file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="With --html: replace an existing file.")] = False,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -271,7 +272,8 @@ def stats(
     if html is not None:
         from examgen.readiness_html import write_report
 
-        write_report(ready, lg, html, data["mistakes"])
+        write_report(ready, lg, html, data["mistakes"], force)
+        typer.echo(("已写入 " if lg == "zh" else "wrote ") + html, err=True)
     if as_json:
         emit_json(data)
         return
