@@ -76,7 +76,7 @@ def test_practice_feedback_hints_variants_in_a_terminal():
     c.sendline(":retry")
     c.expect(r"Practice 2/2 · iou:" + str(seed3))
     c.sendline(":q")
-    c.expect(r"This session: 2 problem\(s\)")
+    c.expect(r"This session: 2 problems")
     c.expect(pexpect.EOF)
     c.close()
     assert c.exitstatus == 0
@@ -183,7 +183,7 @@ def test_hints_cap_the_score_and_screen_summary_stats_schedule_agree():
     c.expect("Solution")
     c.sendline(":skip")
     c.expect("0 points, it comes back soon")
-    c.expect(r"This session: 3 problem\(s\), 17% of the points")
+    c.expect(r"This session: 3 problems, 17% of the points")
     c.expect("due again")
     c.expect(pexpect.EOF)
     summary = c.before

@@ -104,8 +104,11 @@ class Wrapped:
         lines: list[Text] = []
         for para in self._full().split("\n", allow_blank=True):
             lead = len(para.plain) - len(para.plain.lstrip(" "))
+            if para.plain[lead:lead + 2] == "⇒ ":  # a worked step's result line hangs under its first number
+                lead += 2
             if 0 < lead <= width // 3 and para.plain.strip():  # an indented line keeps its indent when it wraps
-                lines += [Text(" " * lead) + ln for ln in wrap_text(para[lead:], width - lead).split("\n")]
+                lines += [para[:lead] + ln if i == 0 else Text(" " * lead) + ln
+                          for i, ln in enumerate(wrap_text(para[lead:], width - lead).split("\n"))]
             else:
                 lines += wrap_text(para, width).split("\n", allow_blank=True)
         yield Text("\n").join(lines)
@@ -222,7 +225,7 @@ def step_view(step: Step, lang: str, level: int = 3, number: int | None = None) 
     """One numbered worked step whose title wraps between Chinese characters (see `step_lines`)."""
     title = Wrapped(txt(step.title, lang), style="bold", prefix=f"{number}. " if number is not None else "")
     rest = step_lines(step, lang, level, title=False, note=False)
-    items: list[RenderableType] = [title] + ([rest] if rest.plain else [])
+    items: list[RenderableType] = [title] + ([Wrapped(rest)] if rest.plain else [])  # wrapped lines keep the indent
     if level >= 3 and step.note is not None:  # indented under the step, wrapped like the title
         items.append(Wrapped("    " + txt(step.note, lang), style="italic"))
     return Group(*items) if len(items) > 1 else title
