@@ -118,6 +118,18 @@ def test_moodle_objective_items_and_escaping(problems) -> None:
             assert q.findtext("defaultgrade") in (None, f"{p.points:g}")
 
 
+def test_a_choice_key_names_its_options_text_not_only_letters() -> None:
+    """GIFT cannot turn Moodle's answer shuffling off, so 'Answer: A, C' could point at other options: the general
+    feedback (and Moodle's and the Anki card's) gives each right option's text with its letter."""
+    mc = tricky()[1]
+    root = ET.fromstring(moodle.render([mc], "en"))
+    feedback = html.unescape(re.sub(r"<[^>]+>", "", root.find("question[@type='multichoice']/generalfeedback/text").text))
+    assert "A. option 0 ~=# {1, 2}; C. option 2 ~=# {1, 2}" in feedback
+    source = gift.render([mc], "zh").decode("utf-8")
+    fb = html.unescape(re.sub(r"<[^>]+>", "", source.split("####", 1)[1].replace("\\", "")))  # GIFT escapes first
+    assert "A. 选项0 ~=# {1, 2}; C. 选项2 ~=# {1, 2}" in fb
+
+
 # ---------------------------------------------------------------- GIFT
 def test_gift_parses_with_pygiftparser(problems, tmp_path) -> None:
     import pygiftparser.parser as parser

@@ -9,11 +9,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from examgen.export.document import WORDS, Block, DocItem, Segment, answer_text, make_item, numeric_entries
+from examgen.export.document import (
+    WORDS, Block, DocItem, Segment, answer_text, make_item, numeric_entries, segments,
+)
 from examgen.export.html import BlockHtml, esc
 from examgen.grading import tolerance
 from examgen.mathfmt import num
-from examgen.model import MatrixSpec, NumberSpec, Part, Problem, VectorSpec
+from examgen.model import ChoiceSpec, MatrixSpec, NumberSpec, Part, Problem, VectorSpec
 
 
 @dataclass
@@ -234,13 +236,25 @@ def key_answer(part: Part, lang: str) -> str:
     return answer_text(part, lang)
 
 
+def choice_key(problem: Problem, lang: str) -> list[Segment]:
+    """A choice key with the text of its options, "B. 池化层": an LMS may shuffle the options, so the letter alone
+    could point at another one."""
+    out: list[Segment] = []
+    for j, letter in enumerate(sorted(problem.parts[0].answer)):
+        out.append({"kind": "text", "value": ("; " if j else "") + f"{letter}. "})
+        out += segments(problem.options[ord(letter) - ord("A")].get(lang))
+    return out
+
+
 def exact_key(it: DocItem, lang: str) -> list[Block]:
-    """The item's key blocks with every answer written by `key_answer` (matrices stay typeset)."""
+    """The item's key blocks with every answer written by `key_answer` (matrices stay typeset; a choice with its
+    options' text)."""
     texts = [key_answer(p, lang) for p in it.problem.parts]
+    choice = isinstance(it.problem.parts[0].spec, ChoiceSpec) and bool(it.problem.options)
     out = []
     for b in it.key:
         if b["kind"] == "answer" and not b.get("math"):
-            b = {**b, "value": texts[0]}
+            b = {**b, "value": texts[0], **({"segments": choice_key(it.problem, lang)} if choice else {})}
         elif b["kind"] == "table" and (b.get("header") or [None])[0] == WORDS["part"].get(lang):
             b = {**b, "rows": [[r[0], texts[i] if isinstance(r[1], str) else r[1], r[2]]
                                for i, r in enumerate(b["rows"])]}
