@@ -330,7 +330,8 @@ def verdict_view(verdict: Verdict, problem: Problem, lang: str, reveal: bool = T
             line.append(f"  {mark} {pv.name}: ", style="green" if pv.correct else "red")
         shown = _answer_text(problem, part, lang)
         if pv.correct and multi and part.spec.kind != "rubric":
-            line.append(shown, style="green")     # "✓ kept: B D A E", not a bare "✓ kept:"
+            # "✓ kept: B D A E", not a bare "✓ kept:"; credit carried forward shows what was typed, not the key
+            line.append(" ".join(pv.given.split()) if pv.carried and pv.given else shown, style="green")
         elif not pv.correct and reveal:
             line.append(tr("fb.expected", lang, value=shown))
         elif not pv.correct and multi:

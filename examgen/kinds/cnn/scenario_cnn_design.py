@@ -162,7 +162,7 @@ def scenario_cnn(params: dict[str, Any]) -> Solution:
         Part("conv1_params", _lbl(chr(ord("a") + tag_i), "conv1 的参数量", "Parameters of conv1"), INT,
              vals["conv1_params"]),
         Part("conv2_params", _lbl(chr(ord("a") + tag_i + 1), "conv2 的参数量", "Parameters of conv2"), INT,
-             vals["conv2_params"]),
+             vals["conv2_params"], depends_on=("pool1",)),  # its input channels are pool1's
         Part("fc_params", _lbl(chr(ord("a") + tag_i + 2), "全连接层的参数量", "Parameters of the FC layer"), INT,
              vals["fc_params"], depends_on=(last,)),
         Part("total", _lbl(chr(ord("a") + tag_i + 3), "总参数量", "Total parameters"), INT, vals["total"],
@@ -178,6 +178,10 @@ def scenario_cnn_carry_forward(params: dict[str, Any], part: str, earlier: dict[
     if part in ("pool1", "conv2", "pool2"):
         (shape,) = earlier.values()
         return cnn_next_shape(part, layers[part], shape)
+    if part == "conv2_params":
+        (shape,) = earlier.values()
+        n, k = params["conv2"][0], params["conv2"][1]
+        return (k * k * int(round(shape[2])) + 1) * n
     if part == "fc_params":
         (shape,) = earlier.values()
         h, w, c = (int(round(v)) for v in shape)

@@ -93,6 +93,12 @@ def test_cnn_design_carry_forward():
         wrong_last = [a[last][0] + 1, a[last][1] + 1, a[last][2]]
         fc_follow = int(np.prod(wrong_last)) * p["fc"] + p["fc"]
         _check_carry(pr, {last: "x".join(map(str, wrong_last))}, "fc_params", str(fc_follow), str(fc_follow + 3))
+        # conv2's parameters from a wrong channel count of pool1 (its input): (k² C + 1) K, written here
+        n2, k2 = p["conv2"][0], p["conv2"][1]
+        wrong_pool1 = [a["pool1"][0], a["pool1"][1], a["pool1"][2] * 2]
+        conv2_follow = (k2 * k2 * wrong_pool1[2] + 1) * n2
+        _check_carry(pr, {"pool1": "x".join(map(str, wrong_pool1))}, "conv2_params", str(conv2_follow),
+                     str(conv2_follow + n2))
         # the total from wrong per-layer counts
         wrong = {"conv1_params": str(a["conv1_params"] + 10), "conv2_params": str(a["conv2_params"]),
                  "fc_params": str(a["fc_params"] + 1)}
@@ -119,3 +125,21 @@ def test_deterministic_schema_stable_and_comprehensive(seed):
 
 def test_example_solves():
     example_solves("scenario-cnn-design")
+
+
+def test_a_carried_part_shows_what_was_typed_not_the_key():
+    """'✓ pool1: 16×16×4' next to a typed 16x16x8 read as if the key had been typed: the line shows the answer."""
+    from examgen.grading import grade
+    from examgen.ui.render import verdict_view
+    from rich.console import Console
+
+    kind = _kind("scenario-cnn-design")
+    pr = kind.generate(1)
+    a, (f, s) = pr.answer, pr.params["pool1"]
+    conv1 = [a["conv1"][0], a["conv1"][1], a["conv1"][2] * 2]
+    pool1 = f"{(conv1[0] - f) // s + 1}x{(conv1[1] - f) // s + 1}x{conv1[2]}"
+    v = grade(pr, {"conv1": "x".join(map(str, conv1)), "pool1": pool1}, kind.carry(pr.params))
+    con = Console(width=100, record=True, color_system=None)
+    con.print(verdict_view(v, pr, "en"))
+    line = next(ln for ln in con.export_text().splitlines() if "pool1:" in ln)
+    assert line.strip() == f"✓ pool1: {pool1}"
