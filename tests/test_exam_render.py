@@ -104,6 +104,8 @@ def check_problem(problem: Problem, width: int, height: int, lang: str) -> None:
             hl = {tuple(rc) for rc in fig.highlight}
             check_grid(lines, [[f"[{v}]" if (r, c) in hl else v for c, v in enumerate(row)]
                                for r, row in enumerate(fig.rows)])
+            if hl:  # and a line says what the brackets stand for: the prompt calls those cells gray
+                assert squash("[ ] 为图中的灰色格" if lang == "zh" else "[ ] marks the gray (shaded) cells") in flat
         elif fig.kind == "matrix":
             check_matrix(fig, width, lang)
         else:

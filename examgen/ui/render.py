@@ -126,9 +126,22 @@ def figure_view(fig: Figure, lang: str) -> RenderableType:
     """An image as a grid with shaded cells, a matrix, or a table, with its label on a line of its own (a table
     title would be cut to the table's width)."""
     label = txt(fig.label, lang)
-    if not label:
-        return _figure_table(fig, lang)
-    return Group(Text(label, style="italic"), _figure_table(fig, lang))
+    items: list[RenderableType] = ([Text(label, style="italic")] if label else []) + [_figure_table(fig, lang)]
+    if fig.highlight:
+        items.append(_MarkLegend(lang))
+    return Group(*items) if len(items) > 1 else items[0]
+
+
+class _MarkLegend:
+    """Where there are no colours, a line saying what the [brackets] of `MarkedCell` stand for: the prompt calls
+    those cells gray (灰色)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if console.color_system is None:
+            yield Text("[ ] 为图中的灰色格" if self.lang == "zh" else "[ ] marks the gray (shaded) cells", style="dim")
 
 
 class MarkedCell:
