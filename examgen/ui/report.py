@@ -299,15 +299,17 @@ def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> 
         return report
     for r, part, pv in todo:
         con.print(Rule(t("self.item", lang, n=r.item.number), style="cyan", align="left"))
-        con.print(Text(_txt(r.item.problem.prompt, lang), style="bold"))
+        from examgen.exam import correct_text
+        from examgen.ui.render import Wrapped
+
+        # wrapped as everywhere else: between Chinese characters, never a line that starts with 。 or ，
+        con.print(Wrapped(_txt(r.item.problem.prompt, lang), style="bold"))
         line = Text(t("rep.given", lang) + " ", style="bold")
         line.append(pv.given)
-        con.print(line)
-        from examgen.exam import correct_text
-
+        con.print(Wrapped(line))
         ref = Text(t("rep.reference", lang) + " ", style="bold green")
         ref.append(correct_text(r.item.problem, part, lang))
-        con.print(ref)
+        con.print(Wrapped(ref))
         current = list(pv.key_points or [False] * len(part.spec.key_points))
         for i, kp in enumerate(part.spec.key_points):
             auto = t("self.found" if current[i] else "self.missed", lang)
