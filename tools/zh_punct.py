@@ -39,8 +39,9 @@ def fix_python(text: str) -> str:
     lines = text.splitlines(keepends=True)
     edits = []
     for tok in tokens:
-        if tok.type == tokenize.STRING and _mostly_chinese(tok.string) \
-                and not any(s in tok.string for s in SKIP_TOKENS):
+        raw = "r" in tok.string[:3].split(tok.string[-1])[0].lower() if tok.type == tokenize.STRING else False
+        if tok.type == tokenize.STRING and not raw and _mostly_chinese(tok.string) \
+                and not any(s in tok.string for s in SKIP_TOKENS):  # a raw string is a pattern, not text
             new = zh_typography(tok.string)
             if new != tok.string:
                 edits.append((tok.start, tok.end, new))
