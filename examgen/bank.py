@@ -80,8 +80,8 @@ class Issue:
     message: str
     fatal: UserError | None = None     # the file itself could not be read (size, encoding, YAML): refused for use
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+    def __str__(self) -> str:  # line 0: about the file or the bank as a whole, no line to point at
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
 # ---------------------------------------------------------------- items

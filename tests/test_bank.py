@@ -251,3 +251,11 @@ def test_self_marking_overrides_key_points():
     assert found == [True, False, False]
     found[1] = True  # the student self-marks the second key point as present
     assert rubric_score(spec, found) == pytest.approx(4 / 6)
+
+
+def test_an_issue_of_a_whole_file_names_no_line_0():
+    from examgen.bank import Issue
+
+    assert str(Issue("concepts.yaml", 0, "concept 'x' is marked 记忆 but has no short-answer item")) == \
+        "concepts.yaml: concept 'x' is marked 记忆 but has no short-answer item"
+    assert str(Issue("cnn.yaml", 12, "bad")) == "cnn.yaml:12: bad"
