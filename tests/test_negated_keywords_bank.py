@@ -11,7 +11,9 @@ from examgen.keypoints import match_key_points
 
 MARKED = {
     ("cnn-rf-s01", 3),              # kernel parameters are learned by backpropagation
+    ("cnn-pool-s01", 1),            # pooling downsamples, reduces the feature-map size
     ("cnn-pool-s01", 2),            # pooling gives some translation invariance
+    ("cnn-pool-s01", 3),            # pooling helps prevent overfitting to some degree
     ("cnn-share-s01", 1),           # parameter sharing: the same weights at every position
     ("cnn-incep-s01", 0),           # several parallel branches
     ("cnn-incep-s01", 3),           # 1×1 convolutions reduce dimensions
@@ -29,6 +31,12 @@ CASES = [
      "Its weights are not hand-designed but learned by backpropagation."),
     ("cnn-pool-s01", 2, "池化没有平移不变性。", "最大池化对小幅平移不敏感，具有一定的平移不变性。"),
     ("cnn-pool-s01", 2, "Pooling is not translation invariant.", "Max pooling makes the output invariant to small shifts."),
+    ("cnn-pool-s01", 1, "池化不是下采样，也不会减小特征图尺寸。", "池化是下采样，减小特征图尺寸，但不改变通道数。"),
+    ("cnn-pool-s01", 1, "Pooling does not reduce the size of the feature maps.",
+     "Pooling reduces the spatial size but does not change the number of channels."),
+    ("cnn-pool-s01", 3, "池化减少了计算量，但不能防止过拟合。", "池化降维，使网络不容易过拟合，一定程度上防止过拟合。"),
+    ("cnn-pool-s01", 3, "Pooling reduces computation, but it cannot prevent overfitting.",
+     "With fewer parameters the model doesn't overfit as easily: pooling helps prevent overfitting."),
     ("cnn-share-s01", 1, "卷积核在不同位置不共享权重，每个位置使用各自的参数。",
      "参数共享：同一个卷积核在所有位置使用同一组权重，而全连接层不共享权重。"),
     ("cnn-share-s01", 1, "The weights are not shared: every position has its own kernel.",
