@@ -97,8 +97,7 @@ def test_text_cut_by_an_unquoted_colon_names_file_and_line(tmp_path):
                for m in msgs), msgs
 
 
-def test_malformed_clause_keywords_are_refused(tmp_path):
-    body = """chapter: cnn
+SHORT_ITEM = """chapter: cnn
 items:
   - id: t-short-01
     type: short
@@ -114,7 +113,11 @@ items:
       - point: {zh: 减小尺寸, en: Reduces the size}
         points: 2
         keywords: [[池化, pool], [减小, reduc]]
-        clause_keywords: [[池化], []]
+"""  # a short-answer item; a test adds a key-point field at the end
+
+
+def test_malformed_clause_keywords_are_refused(tmp_path):
+    body = SHORT_ITEM + """        clause_keywords: [[池化], []]
 """
     write(tmp_path, "cnn.yaml", body)
     msgs = lint_dir(tmp_path)

@@ -11,7 +11,7 @@ from examgen.bank import find_item
 from examgen.i18n import Bi
 from examgen.keypoints import match_key_points, negated
 from examgen.model import KeyPoint, RubricSpec
-from tests.test_bank import lint_dir, write
+from tests.test_bank import SHORT_ITEM, lint_dir, write
 
 
 def _spec(deny: bool, keywords=(("冻结", "freez", "frozen"),)) -> RubricSpec:
@@ -78,23 +78,7 @@ def test_an_unmarked_point_keeps_a_negation_that_states_it():
 
 
 def test_deny_negated_must_be_a_boolean(tmp_path):
-    body = """chapter: cnn
-items:
-  - id: t-short-01
-    type: short
-    chapter: cnn
-    concepts: [pooling]
-    points: 2
-    difficulty: 1
-    source: test
-    stem: {zh: 为什么池化？, en: Why pool?}
-    answer: {zh: 池化减小尺寸。, en: Pooling reduces the size.}
-    explanation: {zh: 解释, en: Why}
-    rubric:
-      - point: {zh: 减小尺寸, en: Reduces the size}
-        points: 2
-        deny_negated: "yes"
-        keywords: [[池化, pool], [减小, reduc]]
+    body = SHORT_ITEM + """        deny_negated: "yes"
 """
     write(tmp_path, "cnn.yaml", body)
     msgs = lint_dir(tmp_path)
