@@ -5,10 +5,9 @@ restricted parser of `examgen.exprparse` (never `eval`); nothing here raises any
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
-from examgen.exprparse import Num, ParseError, normalize, parse_number
+from examgen.exprparse import Num, ParseError, fold, normalize, parse_number
 from examgen.answer_form import example, form
 from examgen.i18n import MESSAGES, Bi, bi
 from examgen.model import (
@@ -45,12 +44,47 @@ def _number(text: str, spec_integer: bool) -> Num:
     try:
         n = parse_number(text)
     except ParseError as exc:
+        _refuse_unit(text)
         shown = text[:40] + ("…" if len(text) > 40 else "")
         zh, en = bi("fmt.number", detail=f"'{shown}'（{exc.zh}）"), bi("fmt.number", detail=f"'{shown}' ({exc.en})")
         raise FormatError(Bi(zh.zh, en.en)) from exc
     if spec_integer and abs(n.value - round(n.value)) > 1e-9:
         raise _fe("fmt.integer", got=text[:40])
     return n
+
+
+# A word after a number: a unit ("13 px", "13 像素", "6,488,064 params"). The grader has no units, so it is refused
+# with its own message (type the number alone), never read as the number nor as a wrong answer.
+_UNIT = re.compile(r"(.*?[\d)%π])\s*([^\W\d_]+)")
+
+
+def _refuse_unit(text: str) -> None:
+    m = _UNIT.fullmatch(text.strip())
+    if not m or m.group(2).lower() in ("x", "e", "pi", "sqrt", "exp", "ln", "log"):
+        return
+    try:
+        parse_number(m.group(1))
+    except ParseError:
+        return
+    raise _fe("fmt.unit", unit=m.group(2), number=m.group(1).strip())
+
+
+def _one_number(raw: str) -> None:
+    """`13×13` or `13x13` where one number is expected (a receptive field, a side length) is a size, not a product:
+    a format error saying to type one number, never read as 169 and marked wrong. `13*13` is still 169."""
+    m = re.fullmatch(r"(?:[A-Za-z_]\w*\s*[=:]\s*)?(\d+)\s*([×✕xX])\s*(\d+)\s*[.,;。，；]?", fold(raw).strip())
+    if m and (m.group(1) == m.group(3) or m.group(2) in "xX"):
+        key = "fmt.one_number" if m.group(1) == m.group(3) else "fmt.not_a_size"
+        raise _fe(key, got=f"{m.group(1)}×{m.group(3)}", side=m.group(1), product=f"{m.group(1)}*{m.group(3)}")
+
+
+_END_PUNCT = re.compile(r"(?<=[\w)\]}%])\s*(?:(?<![\d)])!|[.,;])$")
+
+
+def _drop_end_punct(s: str) -> str:
+    """One sentence mark after a complete answer is not part of it: `0.21。`, `0.21，`, `7×7×30;` (normalized, so
+    。．，； are . , ;). A `!` right after a number stays: `3!` would be a factorial, never read as 3."""
+    return _END_PUNCT.sub("", s, count=1)
 
 
 def _strip_brackets(s: str) -> str:
@@ -106,7 +140,7 @@ def _entries(s: str) -> list[str]:
 
 
 def parse_vector(text: str, length: int, integer: bool = False) -> list[Num]:
-    s = normalize(text)
+    s = _drop_end_punct(normalize(text))
     items = _entries(s.replace("\n", " "))
     if len(items) != length or any(not x for x in items):
         raise _fe("fmt.vector", n=length, example=example(VectorSpec(length, integer=integer)))
@@ -114,7 +148,7 @@ def parse_vector(text: str, length: int, integer: bool = False) -> list[Num]:
 
 
 def parse_shape(text: str, length: int) -> list[int]:
-    s = normalize(text)
+    s = _drop_end_punct(normalize(text))
     s = _strip_brackets(s)
     if re.search(r"[,;]", s):
         items = _split_top(s, ",;")
@@ -134,7 +168,7 @@ def parse_shape(text: str, length: int) -> list[int]:
 
 
 def parse_matrix(text: str, rows: int, cols: int, integer: bool = False) -> list[list[Num]]:
-    s = normalize(text)
+    s = _drop_end_punct(normalize(text))
     shape = MatrixSpec(rows, cols, integer=integer)
     what, eg = form(shape, with_example=False), example(shape)
     s = s.strip()
@@ -183,7 +217,7 @@ _TF_FALSE = {"f", "false", "错", "×", "x", "✗", "✘", "否", "错误", "n",
 
 
 def parse_tf(text: str) -> bool:
-    s = unicodedata.normalize("NFKC", text).strip().strip("()（）.。 ").casefold()
+    s = fold(text).strip().strip("()（）.。 ").casefold()
     if s in _TF_TRUE:
         return True
     if s in _TF_FALSE or text.strip() == "×":
@@ -209,10 +243,10 @@ _LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011]+(?=[^\W\d_])")
 
 
 def norm_text(text: str) -> str:
-    """Normalize free text for matching: NFKC, lower case, the minus sign − as -, no white space, no hyphen
-    between two letters (non-maximum = non maximum = nonmaximum; h_t-1 and -0.05 keep theirs), no trailing
-    punctuation."""
-    s = unicodedata.normalize("NFKC", text).casefold().replace("\u2212", "-")  # − (minus sign) = -
+    """Normalize free text for matching: NFKC (`fold`: 3² is 3^2, never 32), lower case, the minus sign − as -, no
+    white space, no hyphen between two letters (non-maximum = non maximum = nonmaximum; h_t-1 and -0.05 keep
+    theirs), no trailing punctuation."""
+    s = fold(text, "text").casefold().replace("\u2212", "-")  # − (minus sign) = -; 3² is 3^2, never 32
     s = re.sub(r"\s+", "", s)
     if "-" in s or "\u2010" in s or "\u2011" in s:
         s = _LETTER_HYPHEN.sub("", s)
@@ -221,14 +255,15 @@ def norm_text(text: str) -> str:
 
 def parse_fill(text: str, spec: FillSpec) -> list[str]:
     n = len(spec.blanks)
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = fold(text, "keep").strip()  # superscripts stay for `norm_text` and `normalize` to read
     if n == 1:
         items = [s]
     else:
         s = _unwrapped(s)
         items = [x.strip() for x in re.split(r"[;|\n；]", s)]
         if len(items) != n:
-            for sep in (r",", r",\s+"):  # "0.6, 0.8"; "288,000, 288,100" (thousands separators inside)
+            # "偏差、方差" (the enumeration comma); "0.6, 0.8"; "288,000, 288,100" (thousands separators inside)
+            for sep in (r"[;|\n；、]", r",", r",\s+"):
                 items2 = [x.strip() for x in re.split(sep, s)]
                 if len(items2) == n:
                     items = items2
@@ -254,7 +289,8 @@ def parse_answer(spec: AnswerSpec, text: str) -> Any:
     if len(text) > MAX_ANSWER:
         raise _fe("fmt.too_long", n=MAX_ANSWER)
     if isinstance(spec, NumberSpec):
-        s = normalize(text)
+        _one_number(text)
+        s = _drop_end_punct(normalize(text))
         s = _strip_brackets(s) if re.fullmatch(r"\[[^\[\]]*\]", s) else s
         return _number(s, spec.integer)
     if isinstance(spec, VectorSpec):

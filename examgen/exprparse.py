@@ -27,9 +27,41 @@ _TRANSLATE = str.maketrans({
 })
 
 
+_SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ⁿ"
+_SUB = "₀₁₂₃₄₅₆₇₈₉₊₋₍₎"
+_SUPER_ASCII = str.maketrans(_SUPER, "0123456789+-()n")
+_SCRIPT_RUN = re.compile(f"([{_SUPER}]+|[{_SUB}]+)")
+_SIMPLE_POWER = re.compile(r"[+-]?\d+|n")
+
+
+def fold(text: str, mode: str = "number") -> str:
+    """NFKC (full width → ASCII) that never turns a superscript or subscript into a digit glued to a number. A run
+    of superscripts is a power: `10⁻¹` → `10^-1`, `3²` → `3^2`, `x²` → `x^2`, parenthesized unless a plain signed
+    integer with no digit or letter after it (`10⁻¹5` → `10^(-1)5`, an error, never 10^-15). A subscript after a
+    letter is an index as NFKC reads it (`w₀` → `w0`); any other is left as typed (`10₂`, which no number parses).
+    `mode="text"` (matching free text): a superscript after a letter is NFKC's too (`18C²` = `18C2`, as the LMS
+    exports match it); `mode="keep"`: every superscript and subscript is left as typed, for a later `fold`."""
+    pieces = _SCRIPT_RUN.split(text)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        before = out[-1][-1:] if out and out[-1] else ""
+        if i % 2 == 0:
+            out.append(unicodedata.normalize("NFKC", piece))
+        elif mode == "keep":
+            out.append(piece)
+        elif piece[0] in _SUPER and not (mode == "text" and before.isalpha()):
+            power = piece.translate(_SUPER_ASCII)
+            after = pieces[i + 1][:1] if i + 1 < len(pieces) else ""
+            bare = _SIMPLE_POWER.fullmatch(power) and not (after.isalnum() or after == ".")
+            out.append("^" + power if bare else "^(" + power + ")")
+        else:
+            out.append(unicodedata.normalize("NFKC", piece) if before.isalpha() else piece)
+    return "".join(out)
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width → ASCII), Unicode minus and times signs → ASCII, `**` → `^`, trimmed."""
-    s = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    """`fold` (NFKC, superscripts as powers), Unicode minus and times signs → ASCII, `**` → `^`, trimmed."""
+    s = fold(text).translate(_TRANSLATE)
     s = s.replace("**", "^").replace("\r\n", "\n").replace("\r", "\n")
     return s.strip()
 
@@ -76,6 +108,9 @@ def _tokens(s: str) -> list[tuple[str, str]]:
         m = _TOKEN.match(s, pos)
         if not m or m.end() == pos:
             bad = s[pos:].strip()[:1] or s[pos:pos + 1]
+            if bad == "!":
+                raise ParseError("'!' is not read (3! would be a factorial): write the number without it",
+                                 "不识别 '!'（3! 是阶乘）：请去掉 '!'，只写数值")
             raise ParseError(f"unexpected character '{bad}'", f"无法识别的字符 '{bad}'")
         kind = m.lastgroup or ""
         tok = m.group(kind)
@@ -225,6 +260,9 @@ class _Parser:
         raise ParseError(f"unexpected '{text}'", f"多余的 '{text}'")
 
 
+_APPROX = r"(?:≈|~|∼|≃|约等于|约为|大约|约)"
+_LABEL = re.compile(rf"^[A-Za-z_][\w ]*?\s*(?:={_APPROX}?|{_APPROX}=?)\s*")
+_ABOUT = re.compile(rf"^(?:={_APPROX}?|{_APPROX}=?)\s*")
 _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+")
 
 
@@ -237,9 +275,9 @@ def parse_number(text: str) -> Num:
         raise ParseError(f"number too large (more than {MAX_DIGITS} digits)", f"数字太大（超过 {MAX_DIGITS} 位）")
     if len(s) > MAX_LEN:
         raise ParseError(f"too long (over {MAX_LEN} characters)", f"太长（超过 {MAX_LEN} 个字符）")
-    # A label before the value: "IoU = 0.14", "x≈0.14", "≈ 0.14".
-    s = re.sub(r"^[A-Za-z_][\w ]*\s*(=|≈)\s*", "", s)
-    s = re.sub(r"^(=|≈)\s*", "", s)
+    # A label before the value, "IoU = 0.14", "x≈0.14", and "about": "≈ 0.14", "~0.14", "约0.14", "大约 0.14".
+    s = _LABEL.sub("", s, count=1)
+    s = _ABOUT.sub("", s, count=1)
     if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "")  # thousands separators: 288,000 (a leading 0 or a group not of 3 is not one)
     elif re.fullmatch(r"-?\d+,\d+", s):

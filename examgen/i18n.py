@@ -72,6 +72,18 @@ MESSAGES: dict[str, Bi] = {
         "无法识别为数字：{detail}。请写成 0.14、1/7、14.3% 或 1.4e-1 这样的形式。",
         "Not a number: {detail}. Write it like 0.14, 1/7, 14.3% or 1.4e-1.",
     ),
+    "fmt.unit": Bi(
+        "请只写数值，不带单位（{unit}）：例如 {number}。", "Write the number alone, without the unit '{unit}': e.g. {number}."
+    ),
+    "fmt.one_number": Bi(
+        "这里只需要一个数，不是尺寸 {got}：{got} 的正方形区域请写边长 {side}；若是乘积请写 {product}。",
+        "One number is expected here, not a size {got}: for a square {got} region write its side, {side}; for the"
+        " product write {product}.",
+    ),
+    "fmt.not_a_size": Bi(
+        "这里只需要一个数，不是尺寸 {got}；若是乘积请写 {product}。",
+        "One number is expected here, not a size {got}; for the product write {product}.",
+    ),
     "fmt.integer": Bi("这里需要整数，你写的是 {got}。", "A whole number is expected here; you wrote {got}."),
     "fmt.shape": Bi(
         "需要 {n} 个整数组成的尺寸，例如 {example}（也可写 {alt}）。",
