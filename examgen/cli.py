@@ -40,6 +40,9 @@ def lang_of(lang: str | None) -> str:
     from examgen.i18n import LANGS, default_lang
 
     if lang is None:
+        env = os.environ.get("EXAMGEN_LANG", "")
+        if env and env not in LANGS:  # as --lang fr is refused, not English in silence
+            raise UserError(f"EXAMGEN_LANG must be zh or en, got '{env}'")
         return default_lang()
     if lang not in LANGS:
         raise UserError(f"unknown language '{lang}'; expected zh or en")

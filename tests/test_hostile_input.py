@@ -217,6 +217,13 @@ def test_usage_errors_are_one_line(args, needle, monkeypatch, capsys):
     refused(cli(monkeypatch, capsys, *args), needle)
 
 
+def test_an_unknown_examgen_lang_is_refused_like_lang(monkeypatch, capsys):
+    monkeypatch.setenv("EXAMGEN_LANG", "fr")
+    refused(cli(monkeypatch, capsys, "generate", "iou", "--seed", "1"), "EXAMGEN_LANG must be zh or en, got 'fr'")
+    rc, out, _, _ = cli(monkeypatch, capsys, "generate", "iou", "--seed", "1", "--lang", "en")
+    assert rc == 0 and "IoU" in out                       # --lang decides, the variable is not needed
+
+
 def test_usage_errors_in_chinese(monkeypatch, capsys):
     prefix = "examgen：错误："
     refused(cli(monkeypatch, capsys, "generate", "--lang", "zh"), "缺少参数 KIND；见 examgen generate --help",
