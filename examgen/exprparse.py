@@ -111,6 +111,8 @@ def _tokens(s: str) -> list[tuple[str, str]]:
             if bad == "!":
                 raise ParseError("'!' is not read (3! would be a factorial): write the number without it",
                                  "不识别 '!'（3! 是阶乘）：请去掉 '!'，只写数值")
+            if not bad.isprintable():  # a control character would show as nothing: name it
+                bad = f"U+{ord(bad):04X}"
             raise ParseError(f"unexpected character '{bad}'", f"无法识别的字符 '{bad}'")
         kind = m.lastgroup or ""
         tok = m.group(kind)

@@ -224,3 +224,12 @@ def test_a_square_size_is_refused_before_grading_so_the_exam_screen_sees_it():
     with pytest.raises(FormatError):
         parse_answer(NumberSpec(integer=True), "3×3")
     assert parse_answer(NumberSpec(integer=True), "3*3").value == 9
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\u200b"])
+def test_an_invisible_character_is_named_in_the_message(char):
+    from examgen.exprparse import ParseError, parse_number
+
+    with pytest.raises(ParseError) as exc:
+        parse_number("0.2" + char + "1")
+    assert f"unexpected character 'U+{ord(char):04X}'" in exc.value.en and f"U+{ord(char):04X}" in exc.value.zh
