@@ -318,23 +318,47 @@ def score_answer(spec: AnswerSpec, expected: Any, value: Any) -> tuple[float, li
     raise TypeError(f"unknown answer spec {spec!r}")
 
 
+_NUM = r"[-+]?\d+(?:\.\d+)?"
+_SIZE = re.compile(rf"{_NUM}(?:\s*[*xX]\s*{_NUM})+")                        # 55×55×96, 7x7, 55*55*96
+_TUPLE = re.compile(rf"[(\[]\s*{_NUM}(?:\s*,\s*{_NUM})+\s*[)\]]|{_NUM}(?:\s*,\s*{_NUM})+")  # (55, 55, 96)
+_COUNT_UNIT = re.compile(r"\s*(?:px|pixels?|像素|个)$", re.IGNORECASE)       # 7 px, 9 个: a count, not a format
+
+
+def _size(text: str) -> tuple[float, ...] | None:
+    """The entries of a size typed as a×b(×c), or as a tuple (a, b, c) / [a, b] / a、b、c; None for anything else
+    (a plain number, an expression, a word)."""
+    s = normalize(text).rstrip(".;,")
+    if _SIZE.fullmatch(s):
+        return tuple(float(v) for v in re.split(r"\s*[*xX]\s*", s))
+    if _TUPLE.fullmatch(s) and ("(" in s or "[" in s or "、" in text):  # a bare 1,234 is a number
+        return tuple(float(v) for v in re.findall(_NUM, s))
+    return None
+
+
 def _fill_match(alts: tuple[str, ...], got: str) -> bool:
+    """A blank's answer against its key's alternatives: the same text; the same size (a key written 55×55×96 is
+    a size, so its product 290400 is not it, and (55, 55, 96) is); or the same number, a count unit allowed. A
+    size-like alternative whose product is also a plain alternative (5376 = 21×256) is a product, not a size."""
     g = norm_text(got)
-    for alt in alts:
-        if norm_text(alt) == g:
-            return True
+    if any(norm_text(alt) == g for alt in alts):
+        return True
+    keys = [(alt, _number(alt)) for alt in alts]
+    plain = [n.value for alt, n in keys if n is not None and _size(alt) is None]
+    sizes = {size for alt, _ in keys if (size := _size(alt)) is not None
+             and not any(abs(math.prod(size) - v) < 1e-9 for v in plain)}
+    got_size = _size(got)
+    if got_size is not None and sizes:
+        return got_size in sizes
+    value = _number(_COUNT_UNIT.sub("", got.strip()))
+    return value is not None and any(abs(value.value - n.value) <= _fill_tolerance(n)
+                                     for alt, n in keys if n is not None and _size(alt) not in sizes)
+
+
+def _number(text: str) -> Num | None:
     try:
-        gv = parse_number(normalize(got)).value
+        return parse_number(normalize(text))
     except ParseError:
-        return False
-    for alt in alts:
-        try:
-            key = parse_number(normalize(alt))
-        except ParseError:
-            continue
-        if abs(gv - key.value) <= _fill_tolerance(key):
-            return True
-    return False
+        return None
 
 
 def _fill_tolerance(key: Num) -> float:

@@ -233,3 +233,21 @@ def test_an_invisible_character_is_named_in_the_message(char):
     with pytest.raises(ParseError) as exc:
         parse_number("0.2" + char + "1")
     assert f"unexpected character 'U+{ord(char):04X}'" in exc.value.en and f"U+{ord(char):04X}" in exc.value.zh
+
+
+@pytest.mark.parametrize("item_id, text, score", [
+    ("cnn-rf-02", "49", 0.0),                 # the area of the 7×7 field, not its side
+    ("cnn-rf-02", "7", 1.0), ("cnn-rf-02", "7x7", 1.0), ("cnn-rf-02", "7 px", 1.0), ("cnn-rf-02", "7 像素", 1.0),
+    ("cnn-outsize-02", "290400", 0.0),        # 55·55·96 is not the shape 55×55×96
+    ("cnn-outsize-02", "55*55*96", 1.0), ("cnn-outsize-02", "(55, 55, 96)", 1.0),
+    ("cnn-outsize-02", "[55,55,96].", 1.0), ("cnn-outsize-02", "55、55、96", 1.0),
+    ("cnn-outsize-02", "(55, 55, 95)", 0.0), ("cnn-pool-03", "69984", 0.0),
+    ("image-processing-morph-02", "9 个; 49 个", 1.0),
+    ("segmentation-spp-01", "21; 256×21", 1.0),   # a key 5376 = 21×256 is a product: any order of it counts
+    ("segmentation-spp-01", "21; 5377", 0.5),
+])
+def test_a_fill_key_written_as_a_size_is_a_size(item_id, text, score):
+    from examgen.bank import find_item
+    from examgen.grading import grade
+
+    assert grade(find_item(item_id), text).to_json("en")["score"] == score
