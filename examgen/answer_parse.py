@@ -71,11 +71,15 @@ def _refuse_unit(text: str) -> None:
 
 def _one_number(raw: str) -> None:
     """`13×13` or `13x13` where one number is expected (a receptive field, a side length) is a size, not a product:
-    a format error saying to type one number, never read as 169 and marked wrong. `13*13` is still 169."""
+    a format error saying to type one number, never read as 169 and marked wrong. `13*13` is still 169, and so are
+    unequal sides, `3×15` and `3x15` alike (x is a times sign between numbers: `8x10^-2`)."""
     m = re.fullmatch(r"(?:[A-Za-z_]\w*\s*[=:]\s*)?(\d+)\s*([×✕xX])\s*(\d+)\s*[.,;。，；]?", fold(raw).strip())
-    if m and (m.group(1) == m.group(3) or m.group(2) in "xX"):
-        key = "fmt.one_number" if m.group(1) == m.group(3) else "fmt.not_a_size"
-        raise _fe(key, got=f"{m.group(1)}×{m.group(3)}", side=m.group(1), product=f"{m.group(1)}*{m.group(3)}")
+    if m and m.group(1) == m.group(3):
+        raise _fe("fmt.one_number", got=f"{m.group(1)}×{m.group(3)}", side=m.group(1),
+                  product=f"{m.group(1)}*{m.group(3)}")
+
+
+_TIMES_X = re.compile(r"(?<=[\d)])\s*[xX]\s*(?=[\d(])")  # 3x15, 8x10^-2: x between numbers is ×
 
 
 _END_PUNCT = re.compile(r"(?<=[\w)\]}%])\s*(?:(?<![\d)])!|[.,;])$")
@@ -290,7 +294,7 @@ def parse_answer(spec: AnswerSpec, text: str) -> Any:
         raise _fe("fmt.too_long", n=MAX_ANSWER)
     if isinstance(spec, NumberSpec):
         _one_number(text)
-        s = _drop_end_punct(normalize(text))
+        s = _TIMES_X.sub("*", _drop_end_punct(normalize(text)))
         s = _strip_brackets(s) if re.fullmatch(r"\[[^\[\]]*\]", s) else s
         return _number(s, spec.integer)
     if isinstance(spec, VectorSpec):

@@ -80,10 +80,6 @@ MESSAGES: dict[str, Bi] = {
         "One number is expected here, not a size {got}: for a square {got} region write its side, {side}; for the"
         " product write {product}.",
     ),
-    "fmt.not_a_size": Bi(
-        "这里只需要一个数，不是尺寸 {got}；若是乘积请写 {product}。",
-        "One number is expected here, not a size {got}; for the product write {product}.",
-    ),
     "fmt.integer": Bi("这里需要整数，你写的是 {got}。", "A whole number is expected here; you wrote {got}."),
     "fmt.shape": Bi(
         "需要 {n} 个整数组成的尺寸，例如 {example}（也可写 {alt}）。",

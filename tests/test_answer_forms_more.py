@@ -204,10 +204,14 @@ def test_a_square_size_for_one_number_is_a_format_error(text):
     assert "One number is expected" in pv.format_error.en and ", 13;" in pv.format_error.en
 
 
-def test_a_size_message_for_unequal_sides():
-    with pytest.raises(FormatError) as exc:
-        parse_answer(NumberSpec(integer=True), "13x15")
-    assert "One number is expected" in exc.value.message.en and "13*15" in exc.value.message.en
+@pytest.mark.parametrize("text", ["3x15", "3×15", "3 x 15", "3X15"])
+def test_unequal_sides_are_a_product_with_x_as_with_times(text):
+    assert parse_answer(NumberSpec(integer=True), text).value == 45
+
+
+@pytest.mark.parametrize("text", ["8x10⁻²", "8x10^-2", "8×10^-2", "8 x 10⁻²"])
+def test_x_as_times_in_scientific_notation(text):
+    assert parse_answer(NumberSpec(decimals=2), text).value == pytest.approx(0.08)
 
 
 @pytest.mark.parametrize("text, status", [("13*13", "wrong"), ("13", "correct"), ("2×3×2+1", "correct"),
