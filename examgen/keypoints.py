@@ -25,8 +25,9 @@ _OPEN, _CLOSE = "([{【", ")]}】"  # (after NFKC) a separator inside brackets, 
 # a clause after a comma or 'and' that opens with a verb of the same subject or a pronoun for it goes on with the
 # clause before: 输入门，决定写入哪些新信息; the input gate is a sigmoid layer and decides what is written
 _SOFT = re.compile(r",|and", re.IGNORECASE)
-_GOES_ON = re.compile(r"\s*(?:决定|控制|负责|用于|用来|确定|调节|筛选|它|只有|因为|由于|(?:decides?|determines?|controls?|"
-                      r"deciding|determining|controlling|which|it|because|since)\b)", re.IGNORECASE)
+_GOES_ON = re.compile(r"\s*(?:决定|控制|负责|用于|用来|确定|调节|筛选|它|只有|因为|由于|再|然后|之后|随后|(?:decides?|"
+                      r"determines?|controls?|deciding|determining|controlling|which|it|because|since|then|"
+                      r"followed by)\b)", re.IGNORECASE)
 
 # negations whose scope is the word right after them. Bare 非 and 无 are left out: they make terms of their own
 # (非极大值抑制, 非线性, 无监督) in which the rest is not denied.

@@ -32,6 +32,8 @@ def test_a_separator_inside_brackets_ends_no_clause():
     ("遗忘门，决定丢弃；输入门，决定写入", ["遗忘门决定丢弃", "输入门决定写入"]),     # not across a hard end
     ("Roberts 模板最小，只有 2×2", ["roberts模板最小只有2×2"]),
     ("Sobel 抗噪性更好，因为中心像素权重更大", ["sobel抗噪性更好因为中心像素权重更大"]),   # a reason goes on too
+    ("Opening = erode, then dilate; closing", ["opening=erodethendilate", "closing"]),  # and the next step
+    ("开运算：先做腐蚀，再做膨胀，消除小物体", ["开运算:先做腐蚀再做膨胀", "消除小物体"]),
     ("Xavier 适用于 ReLU，He 适用于 tanh", ["xavier适用于relu", "he适用于tanh"]),  # a new subject: a new clause
 ])
 def test_a_clause_that_goes_on_with_its_subject_stays_with_it(text, want):
