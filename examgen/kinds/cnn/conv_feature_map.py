@@ -132,8 +132,10 @@ def conv_feature_map(params: dict[str, Any]) -> Solution:
         steps.append(Step(title=Bi("逐元素做 ReLU：负值变为 0", "Apply ReLU element-wise: negatives become 0"),
                           part="map", formula='O = max(0, Z)', result="O = " + mat(out)))
     else:
-        steps.append(Step(title=Bi(f"窗口每次移动 {s} 格，依次算出所有位置", f"Slide the window {s} pixel(s) at a time "
-                                   "to get every position"), part="map", formula=formula, result="O = " + mat(out)))
+        pixels = "1 pixel" if s == 1 else f"{s} pixels"
+        steps.append(Step(title=Bi(f"窗口每次移动 {s} 格，依次算出所有位置",
+                                   f"Slide the window {pixels} at a time to get every position"),
+                          part="map", formula=formula, result="O = " + mat(out)))
     parts = []
     if s > 1 or pad:
         parts.append(Part("size", Bi("输出特征响应图的尺寸 H×W", "Output size H×W"), ShapeSpec(2), [oh, ow]))
