@@ -165,9 +165,14 @@ def test_history_and_stats_views_fit():
     data = {"chapters": {"cnn": {"attempts": 3, "accuracy": 0.5}}, "kinds": {"iou": {"attempts": 2, "accuracy": 1.0}},
             "due": 2}
     for lang in LANGS:
-        for width, height in SIZES:
-            check_lines_fit(render(history_view(rows, lang), width, height), width)
-            check_lines_fit(render(stats_view(data, lang), width, height), width)
+        for width, height in SIZES + [(60, 24)]:
+            hist = render(history_view(rows, lang, width), width, height)
+            check_lines_fit(hist, width)
+            text = "\n".join(hist)
+            assert "…" not in text and "80/100" in text and "1:00:00/2:00:00" in text   # nothing cut
+            assert all(f" {r.id} " in text for r in rows)
+            check_lines_fit(render(stats_view(data, lang, width), width, height), width)
+            assert "…" not in "\n".join(render(stats_view(data, lang, width), width, height))
 
 
 def test_clock_colours_warn_under_10_and_2_minutes():

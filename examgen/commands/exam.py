@@ -217,7 +217,8 @@ def history(
     from examgen.cli import console
     from examgen.ui.report import history_view
 
-    console().print(history_view(rows, lg))
+    con = console()
+    con.print(history_view(rows, lg, width=con.width))
 
 
 def stats_data(store: Any) -> dict[str, Any]:

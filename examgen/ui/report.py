@@ -217,28 +217,38 @@ def sparkline(values: list[float]) -> str:
     return "".join(SPARK[min(int(v * (len(SPARK) - 1) + 0.5), len(SPARK) - 1)] for v in values)
 
 
-def history_view(rows: list[Any], lang: str) -> RenderableType:
+def history_view(rows: list[Any], lang: str, width: int = 100) -> RenderableType:
+    """One row per exam; at a narrow width the bars go first, then the year, then mode and status wrap: no score,
+    time or id is ever cut."""
     if not rows:
         return Text(t("hist.empty", lang))
-    table = Table(title=t("hist.title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  collapse_padding=True)
-    for key, just in (("hist.col.id", "right"), ("hist.col.date", "left"), ("hist.col.seed", "right"),
-                      ("hist.col.mode", "left"), ("hist.col.score", "right"), ("hist.col.time", "right"),
-                      ("hist.col.status", "left")):
-        table.add_column(t(key, lang), justify=just, no_wrap=True)  # type: ignore[arg-type]
-    table.add_column("", no_wrap=True)
+    cells = []
     for r in rows:
-        date = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at))
         if r.status == "submitted" and r.max_score:
             score = f"{fmt_pts(r.score)}/{fmt_pts(r.max_score)}"
-            b = bar(r.score / r.max_score, 8)
             used = fmt_clock(r.elapsed_s) if r.mode != "sheet" else "–"
         else:
-            score, b = "–", Text("")
-            used = fmt_clock(r.elapsed_s) + "/" + fmt_clock(r.duration_s)
+            score, used = "–", fmt_clock(r.elapsed_s) + "/" + fmt_clock(r.duration_s)
         mode = t(f"hist.mode.{r.mode}", lang) if f"hist.mode.{r.mode}" in M else r.mode
-        table.add_row(str(r.id), date, str(r.seed), mode, score, used,
-                      t(f"hist.status.{r.status}", lang) if f"hist.status.{r.status}" in M else r.status, b)
+        status = t(f"hist.status.{r.status}", lang) if f"hist.status.{r.status}" in M else r.status
+        cells.append([str(r.id), time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at)), str(r.seed), mode,
+                      score, used, status])
+    heads = [t(k, lang) for k in ("hist.col.id", "hist.col.date", "hist.col.seed", "hist.col.mode", "hist.col.score",
+                                  "hist.col.time", "hist.col.status")]
+    need = sum(max(cell_len(c[i]) for c in [heads] + cells) for i in range(7)) + 2 * 7
+    bars, year = need + 10 <= width, need <= width
+    if not year:
+        cells = [c[:1] + [c[1][5:]] + c[2:] for c in cells]  # 12-04 20:19
+    table = Table(title=t("hist.title", lang), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
+    for i, (head, just) in enumerate(zip(heads, ("right", "left", "right", "left", "right", "right", "left"))):
+        wraps = i in (3, 6) and not year   # mode and status may wrap; the rest never
+        table.add_column(head, justify=just, no_wrap=not wraps, overflow="fold")  # type: ignore[arg-type]
+    if bars:
+        table.add_column("", no_wrap=True)
+    for r, c in zip(rows, cells):
+        b = bar(r.score / r.max_score, 8) if r.status == "submitted" and r.max_score else Text("")
+        table.add_row(*c, *([b] if bars else []))
     out: list[RenderableType] = [table]
     done = [r for r in reversed(rows) if r.status == "submitted" and r.max_score]
     if done:
