@@ -181,7 +181,7 @@ def test_stats_html_is_one_self_contained_file(history, tmp_path):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("columns", [66, 80, 100])
+@pytest.mark.parametrize("columns", [60, 66, 80, 100])
 def test_narrow_terminals_keep_every_label_value_and_command(history, lang, columns):
     """At 80 columns and less the tables lose bars, intervals or move the commands below; never a chapter name,
     a number or a command (Rich would squeeze the label column to nothing and cut 'Gain' to '+')."""
@@ -199,6 +199,11 @@ def test_narrow_terminals_keep_every_label_value_and_command(history, lang, colu
     for c in ready["cells"]:
         if c["points"] > 0:
             assert f"{100 * c['p']:.0f}%" in table
+    for ch in {c["chapter"] for c in ready["cells"]}:   # each chapter's expected points / its points, whole
+        cells = [c for c in ready["cells"] if c["chapter"] == ch and c["points"] > 0]
+        if cells:
+            want = f"{sum(c['points'] * c['p'] for c in cells):.1f}/{sum(c['points'] for c in cells):.1f}"
+            assert want in table, want
     assert "…" not in stats and all(len(line) <= columns for line in stats.splitlines())
     plan = json.loads(subprocess.run([sys.executable, "-m", "examgen", "plan", "-n", "8", "--json"],
                                      capture_output=True, text=True, timeout=120).stdout)["rows"]

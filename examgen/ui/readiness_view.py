@@ -17,6 +17,8 @@ from examgen.model import CHAPTERS
 
 SECTION_SHORT = {"objective": Bi("选择填空", "Choice/fill"), "short": Bi("简答", "Short"),
                  "calculation": Bi("计算", "Calculation"), "comprehensive": Bi("综合", "Comprehensive")}
+SECTION_TINY = {"objective": Bi("选填", "Obj."), "short": Bi("简答", "Short"), "calculation": Bi("计算", "Calc."),
+                "comprehensive": Bi("综合", "Comp.")}  # headings of the narrowest readiness table
 L = {
     "title": Bi("备考评估：若今天考试，预测得分 {mean:.1f} / {total:g}（90% 区间 {lo:.1f}–{hi:.1f}）",
                 "Readiness: if the exam were today, predicted score {mean:.1f} / {total:g} "
@@ -84,7 +86,8 @@ def readiness_view(r: Any, lang: str) -> RenderableType:
 
 
 def _readiness_table(r: Any, lang: str, width: int) -> Table:
-    """Chapters × sections. Narrower than it needs: first without the bars, then without the intervals."""
+    """Chapters × sections. Narrower than it needs: first without the bars, then without the intervals, then with
+    short headings (Calc., Comp.)."""
     from examgen.readiness import chapter_rows, sections
 
     rows = chapter_rows(r)
@@ -93,8 +96,11 @@ def _readiness_table(r: Any, lang: str, width: int) -> Table:
     def cell(c: Any, interval: bool) -> str:
         return "" if c is None else f"{100 * c.mean:.0f}%" + (f" {100 * c.lo:.0f}–{100 * c.hi:.0f}" if interval else "")
 
-    def columns(bars: bool, interval: bool) -> list[list[str]]:
-        cols = [[L["chapter"].get(lang)], *[[_section(s, lang)] for s in secs], [L["points"].get(lang)]]
+    def head(sec: str, tiny: bool) -> str:
+        return SECTION_TINY[sec].get(lang) if tiny and sec in SECTION_TINY else _section(sec, lang)
+
+    def columns(bars: bool, interval: bool, tiny: bool = False) -> list[list[str]]:
+        cols = [[L["chapter"].get(lang)], *[[head(s, tiny)] for s in secs], [L["points"].get(lang)]]
         for row in rows:
             cols[0].append("")
             for i, c in enumerate(row.cells):
@@ -102,12 +108,13 @@ def _readiness_table(r: Any, lang: str, width: int) -> Table:
             cols[-1].append(f"{row.expected:.1f}/{row.points:.1f}")
         return cols + [["x" * 10]] if bars else cols
 
-    bars, interval = next(((b, i) for b, i in ((True, True), (False, True)) if _fits(columns(b, i), width)),
-                          (False, False))
+    bars, interval, tiny = next(((b, i, t) for b, i, t in ((True, True, False), (False, True, False),
+                                                           (False, False, False)) if _fits(columns(b, i, t), width)),
+                                (False, False, True))
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
-    table.add_column(L["chapter"].get(lang), min_width=MIN_LABEL, overflow="fold")
-    for sec in secs:  # the narrowest layout lets a heading fold rather than squeeze the chapter names away
-        table.add_column(_section(sec, lang), justify="right", no_wrap=interval, overflow="fold")
+    table.add_column(L["chapter"].get(lang), min_width=min(MIN_LABEL, 10) if tiny else MIN_LABEL, overflow="fold")
+    for sec in secs:
+        table.add_column(head(sec, tiny), justify="right", no_wrap=True)
     table.add_column(L["points"].get(lang), justify="right", no_wrap=True)
     if bars:
         table.add_column("", no_wrap=True)
