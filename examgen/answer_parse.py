@@ -196,7 +196,7 @@ def parse_matrix(text: str, rows: int, cols: int, integer: bool = False) -> list
 
 
 def parse_labels(text: str, spec: LabelsSpec) -> list[str]:
-    s = normalize(text)
+    s = _drop_end_punct(normalize(text))  # B E C。 as B E C，
     s = _strip_brackets(s)
     items = [x for x in re.split(r"[\s,;]+", s) if x]
     if len(items) == 1 and all(len(lbl) == 1 for lbl in spec.labels) and len(items[0]) > 1:

@@ -262,8 +262,10 @@ class _Parser:
         raise ParseError(f"unexpected '{text}'", f"多余的 '{text}'")
 
 
-_APPROX = r"(?:≈|~|∼|≃|约等于|约为|大约|约)"
-_LABEL = re.compile(rf"^[A-Za-z_][\w ]*?\s*(?:={_APPROX}?|{_APPROX}=?)\s*")
+_APPROX = r"(?:≈|~|∼|≃|约等于|约为|大约|大概|约)"
+_LABEL = re.compile(rf"^(?:[A-Za-z_][\w ]*?\s*(?:={_APPROX}?|{_APPROX}=?)|(?:答|answer)\s*:{_APPROX}?)\s*",
+                    re.IGNORECASE)  # IoU = 0.14, x≈0.14, 答：0.14, Answer: 0.14 (not any 'name:', as in lambda: 1)
+_ROUGHLY = re.compile(r"\s*左右$")  # 0.08 左右
 _ABOUT = re.compile(rf"^(?:={_APPROX}?|{_APPROX}=?)\s*")
 _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+")
 
@@ -279,7 +281,7 @@ def parse_number(text: str) -> Num:
         raise ParseError(f"too long (over {MAX_LEN} characters)", f"太长（超过 {MAX_LEN} 个字符）")
     # A label before the value, "IoU = 0.14", "x≈0.14", and "about": "≈ 0.14", "~0.14", "约0.14", "大约 0.14".
     s = _LABEL.sub("", s, count=1)
-    s = _ABOUT.sub("", s, count=1)
+    s = _ROUGHLY.sub("", _ABOUT.sub("", s, count=1), count=1)
     if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "")  # thousands separators: 288,000 (a leading 0 or a group not of 3 is not one)
     elif re.fullmatch(r"-?\d+,\d+", s):

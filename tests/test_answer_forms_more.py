@@ -255,3 +255,15 @@ def test_a_fill_key_written_as_a_size_is_a_size(item_id, text, score):
     from examgen.grading import grade
 
     assert grade(find_item(item_id), text).to_json("en")["score"] == score
+
+
+@pytest.mark.parametrize("text", ["答：0.21", "答: 0.21", "Answer: 0.21", "0.21 左右", "大概0.21", "答：约0.21"])
+def test_answer_prefixes_and_roughly(text):
+    assert parse_answer(NumberSpec(decimals=2), text).value == pytest.approx(0.21)
+
+
+@pytest.mark.parametrize("text", ["B E C。", "B E C，", "B E C.", "B, E, C"])
+def test_labels_take_one_trailing_mark(text):
+    from examgen.model import LabelsSpec
+
+    assert parse_answer(LabelsSpec(("A", "B", "C", "D", "E")), text) == ["B", "E", "C"]
