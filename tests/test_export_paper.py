@@ -376,7 +376,9 @@ def test_students_get_named_papers_and_one_print_file(capsys, tmp_path) -> None:
     ("who,what\nA,1\n", "line 1: the header needs a name column"),
     ("name,number\n", "has a header but no students"),
     ("name,number\nA,1/2\nB,1_2\n", "line 3: number 1_2 gives the same file name"),
-    ("name,number\n王😀,7\n", "'😀' (U+1F600) is not covered by the bundled fonts"),   # not a blank name
+    ("name,number\n王😀,7\n", "line 2: character '😀' (U+1F600) is not in the bundled fonts"),  # not a blank name
+    ("name,number\nA,1\n王喆,2\n", "line 3: character '喆' (U+5586) is not in the bundled fonts"),
+    ("name,number\n王\u200b明,7\n", "line 2: has an invisible character U+200B"),
 ])
 def test_bad_class_lists_are_one_line_errors_naming_the_line(capsys, tmp_path, content, message) -> None:
     csv = tmp_path / "c.csv"

@@ -39,6 +39,20 @@ def _err(path: Path, line: int | None, zh: str, en: str) -> UserError:
     return UserError(Bi(where_zh + zh, where_en + en))
 
 
+def _printable(path: Path, line: int, text: str) -> None:
+    """A name the paper can print, said at its line: the bundled fonts lack emoji and Chinese beyond GB2312, and a
+    zero-width or control character would vanish from the paper."""
+    from examgen.export.typst_engine import printable
+
+    for ch in text:
+        if not ch.isprintable() and ch != " ":
+            raise _err(path, line, f"含有不可见字符 U+{ord(ch):04X}，请删去",
+                       f"has an invisible character U+{ord(ch):04X}; remove it")
+        if not printable(ch):
+            raise _err(path, line, f"字符 {ch}（U+{ord(ch):04X}）不在随附字体中，印出来会是空白",
+                       f"character '{ch}' (U+{ord(ch):04X}) is not in the bundled fonts and would print blank")
+
+
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     keys = [h.strip().lower() for h in header]
     for n in names:
@@ -80,6 +94,7 @@ def read_students(path: Path) -> list[Student]:
             raise _err(path, n, f"学号 {number} 与第 {seen[number]} 行重复",
                        f"number {number} repeats line {seen[number]}")
         seen[number] = n
+        _printable(path, n, name + number)
         students.append(Student(name, number, n))
     if not students:
         raise _err(path, None, "只有表头，没有学生", "has a header but no students")

@@ -103,6 +103,11 @@ def _covered(ch: str) -> bool:
     return True
 
 
+def printable(ch: str) -> bool:
+    """Whether one character prints with the bundled and embedded fonts (see `check_coverage`)."""
+    return _covered(ch)
+
+
 def check_coverage(texts: Iterable[str]) -> None:
     """Raise :class:`GlyphCoverageError` for the first CJK character not in the subset.
 
