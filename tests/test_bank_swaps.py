@@ -11,6 +11,9 @@ write, keep it. The points changed here and how:
   clause keywords, and for #2 a list entry "Sobel：3×3，… 权重为 2 …" or "Sobel 的抗噪 …" anywhere.
 - rnn-gru-08 #0 update gate ↔ merging forget + input gates; rnn-lstm-14 #0 forget gate ↔ old cell state and #1 input
   gate ↔ candidate; training-optim-09 #1 RMSProp ↔ squared gradients: clause keywords.
+- image-processing-openclose-s1 #0/#2 the order: 先腐后膨 / 先膨后腐 and arrow forms, `deny_negated` ("不是腐蚀再膨胀";
+  "不是先腐蚀再膨胀" still finds it through 腐蚀再膨胀); transfer-methods-s1, rnn-lstm-13 #2, rnn-gate-06 (σ(, adding,
+  "is 1"; #1 additive update `deny_negated`): synonyms for phrasings that lost points.
 
 A swap marked `# was found` found its point on the bank before this change (checked against the YAML of HEAD); a
 correct phrasing marked `# new` did not. Real bank, real matcher."""
@@ -29,6 +32,10 @@ OPS = "image-processing-operators-s1"    # 0: Roberts 2×2 diagonal, 1: Prewitt/
 GRU = "rnn-gru-08"                       # 0: forget + input gates merged into the update gate
 LSTM = "rnn-lstm-14"                     # 0: forget gate × old cell state, 1: input gate × candidate, added
 OPT = "training-optim-09"                # 1: RMSProp averages the squared gradients, adaptive learning rate
+OC = "image-processing-openclose-s1"     # 0: opening = erosion then dilation, 1: removes dots, 2: closing, 3: fills
+TL = "transfer-methods-s1"               # 0: feature extraction freezes, 1: fine-tuning trains on, 2: combination
+LSTM13 = "rnn-lstm-13"                   # 2: the output gate decides what of the cell state becomes h_t
+GATE = "rnn-gate-06"                     # 0: sigmoid in (0,1), 1: additive cell update, 2: gate near 1 lets it flow
 
 
 def _found(item_id: str, text: str, point: int) -> bool:
@@ -97,6 +104,29 @@ def _found(item_id: str, text: str, point: int) -> bool:
              "of squared gradients for an adaptive per-parameter learning rate."),  # was found
     (OPT, 1, "Momentum squares the gradients to adapt the learning rate per parameter, and RMSProp accumulates a "
              "velocity."),  # was found
+    # opening and closing: the order swapped or negated (deny_negated on 0 and 2)
+    (OC, 0, "闭运算先腐后膨，开运算先膨后腐。"),
+    (OC, 0, "开运算（膨胀→腐蚀），闭运算（腐蚀→膨胀）。"),
+    (OC, 0, "开运算先做膨胀，再做腐蚀；闭运算先做腐蚀，再做膨胀。"),
+    (OC, 0, "开运算不是腐蚀再膨胀。"),
+    (OC, 0, "Opening is not erosion then dilation; closing is not dilation then erosion."),  # was found
+    (OC, 0, "Opening isn't erode→dilate, closing isn't dilate→erode."),
+    (OC, 0, "Opening (dilation->erosion), closing (erosion->dilation)."),
+    (OC, 2, "闭运算先腐后膨，开运算先膨后腐。"),
+    (OC, 2, "开运算（膨胀→腐蚀），闭运算（腐蚀→膨胀）。"),
+    (OC, 2, "闭运算不是膨胀后腐蚀。"),
+    (OC, 2, "Opening is not erosion then dilation; closing is not dilation then erosion."),  # was found
+    (OC, 2, "Opening (dilation->erosion), closing (erosion->dilation)."),
+    # feature extraction without freezing
+    (TL, 0, "特征提取：不冻住 backbone，分类头和主干一起训练。"),
+    (TL, 0, "Feature extraction: the backbone is not fixed; the head is trained with it."),
+    (TL, 0, "Feature extraction: the pre-trained weights aren't locked; the head is trained together with them."),
+    # the cell state not updated additively (deny_negated on 1)
+    (GATE, 1, "门用 sigmoid 输出 0 到 1；细胞状态不是加法更新；门接近 1 时梯度会被阻断，无法回传。"),  # was found
+    (GATE, 1, "细胞状态没有相加。"),
+    (GATE, 1, "The cell state is not additive."),  # was found
+    (GATE, 0, "门使用 tanh，输出接近 0 或 1。"),
+    (GATE, 0, "The gates use tanh, so they lie in (0,1)."),
 ])
 def test_a_swapped_or_opposite_claim_does_not_find_the_point(item_id, point, text):
     assert _found(item_id, text, point) is False
@@ -190,6 +220,48 @@ def test_a_swapped_or_opposite_claim_does_not_find_the_point(item_id, point, tex
              "learning rate."),
     (OPT, 1, "For RMSProp, the learning rate is divided by the root of the mean squared gradient, so it is adaptive "
              "per parameter."),
+    (OPS, 0, "Roberts is 2-by-2 (diagonal differences); Prewitt and Sobel are 3-by-3."),
+    (OPS, 1, "Roberts is 2-by-2 (diagonal differences); Prewitt and Sobel are 3-by-3."),  # new
+    (OPS, 1, "Roberts is 2 by 2; Prewitt and Sobel are 3 by 3."),
+    (OPS, 1, "Roberts 为 2 乘 2；Prewitt 和 Sobel 为 3 乘 3。"),  # new
+    (OPS, 2, "Roberts：2×2，对角差分；Prewitt、Sobel：3×3；Sobel 的中心系数是 2，因此平滑和抗噪能力更强。"),  # new
+    (OPS, 2, "Sobel 把中心行的权重设为 2，平滑更强。"),  # new
+    (OC, 0, "开运算先腐后膨，去小点；闭运算先膨后腐，补小洞。"),  # new
+    (OC, 1, "开运算先腐后膨，去小点；闭运算先膨后腐，补小洞。"),  # new
+    (OC, 2, "开运算先腐后膨，去小点；闭运算先膨后腐，补小洞。"),  # new
+    (OC, 3, "开运算先腐后膨，去小点；闭运算先膨后腐，补小洞。"),  # new
+    (OC, 0, "开运算（腐蚀→膨胀）去除小物体；闭运算（膨胀→腐蚀）填充小孔。"),  # new
+    (OC, 2, "开运算（腐蚀→膨胀）去除小物体；闭运算（膨胀→腐蚀）填充小孔。"),  # new
+    (OC, 0, "开运算：腐蚀->膨胀；闭运算：膨胀->腐蚀。"),  # new
+    (OC, 2, "开运算：腐蚀->膨胀；闭运算：膨胀->腐蚀。"),  # new
+    (OC, 0, "开运算是先腐蚀后膨胀，而不是先膨胀后腐蚀。"),
+    (OC, 0, "开运算不是先膨胀，而是先腐蚀。"),  # new
+    (OC, 2, "闭运算并非先腐蚀，而是先膨胀。"),  # new
+    (OC, 0, "开运算：先做腐蚀，再做膨胀；闭运算：先做膨胀，再做腐蚀。"),  # new
+    (OC, 2, "开运算：先做腐蚀，再做膨胀；闭运算：先做膨胀，再做腐蚀。"),  # new
+    (OC, 0, "Opening (erosion → dilation) removes small objects; closing (dilation -> erosion) fills holes."),  # new
+    (OC, 2, "Opening (erosion → dilation) removes small objects; closing (dilation -> erosion) fills holes."),  # new
+    (OC, 0, "Opening: erode→dilate. Closing: dilate→erode."),  # new
+    (OC, 2, "Opening: erode→dilate. Closing: dilate→erode."),  # new
+    (OC, 0, "Opening is erosion followed by dilation, not dilation followed by erosion."),
+    (TL, 0, "Feature extraction: the pre-trained weights are not updated, only the new classifier is trained."),  # new
+    (TL, 0, "Feature extraction: keep the backbone fixed and train only the new head."),  # new
+    (TL, 0, "1. 特征提取：冻住backbone，训练新的分类头；2. fine-tune：整个网络用新数据接着训练；3. 混合：先冻住主干训练分类头，再解冻高层一起微调。"),  # new
+    (TL, 1, "1. 特征提取：冻住backbone，训练新的分类头；2. fine-tune：整个网络用新数据接着训练；3. 混合：先冻住主干训练分类头，再解冻高层一起微调。"),  # new
+    (TL, 1, "Fine-tuning: train all weights on the new dataset."),  # new
+    (TL, 0, "特征提取：预训练参数保持不变，只训练新的全连接层。"),  # new
+    (LSTM13, 2, "遗忘门决定丢弃旧信息；输入门决定写入新信息；输出门控制细胞状态有多少传给隐藏状态 h_t。"),  # new
+    (LSTM13, 2, "输出门决定细胞状态的哪些部分传到隐藏状态。"),  # new
+    (LSTM13, 2, "输出门控制细胞状态中有多少信息传递给 h_t。"),  # new
+    (GATE, 0, "The forget gate, a sigmoid, outputs a number between 0 and 1."),
+    (GATE, 0, "Because the gates σ(W·[h, x] + b) lie in (0,1), the cell state is updated additively."),  # new
+    (GATE, 0, "门 σ(W·[h, x] + b) 的输出在 0 到 1 之间。"),  # new
+    (GATE, 1, "Since the cell state is updated by adding, if the forget gate is 1 the gradient passes back unchanged."),  # new
+    (GATE, 1, "细胞状态不是乘法更新，而是加法更新。"),
+    (GATE, 1, "细胞状态是旧状态乘遗忘门再加上新的候选值。"),  # new
+    (GATE, 1, "The cell state is not multiplied repeatedly but updated additively."),
+    (GATE, 2, "Since the cell state is updated by adding, if the forget gate is 1 the gradient passes back unchanged."),  # new
+    (GATE, 2, "遗忘门等于 1 时，梯度沿细胞状态原样回传。"),  # new
 ])
 def test_a_correct_phrasing_finds_the_point(item_id, point, text):
     assert _found(item_id, text, point) is True
@@ -203,12 +275,20 @@ def test_a_correct_phrasing_finds_the_point(item_id, point, text):
     (OPS, "Roberts is a 3×3 kernel and Prewitt and Sobel are 2×2 diagonal differences. Prewitt weights the centre by "
           "2, so it smooths more than Sobel; Roberts localises edges precisely but is sensitive to noise.", 1 / 5),
     (POOL, "池化不是下采样，它会增大特征图尺寸，增加计算量。常见的有最大池化和平均池化。池化具有平移不变性，但不能防止过拟合。", 2 / 4),
+    # and the correct answers that lost points, now full marks
+    (OC, "开运算先腐后膨，去小点；闭运算先膨后腐，补小洞。", 1.0),
+    (OC, "开运算（腐蚀→膨胀）去除小物体；闭运算（膨胀→腐蚀）填充小孔。", 1.0),
+    (LSTM13, "遗忘门决定丢弃旧信息；输入门决定写入新信息；输出门控制细胞状态有多少传给隐藏状态 h_t。", 1.0),
+    (GATE, "The forget gate, a sigmoid, outputs a number between 0 and 1, saying how much of the old cell state is "
+           "kept. Since the cell state is updated by adding, if the forget gate is 1 the gradient passes back "
+           "unchanged.", 1.0),
+    (GATE, "门用 sigmoid 输出 0 到 1；细胞状态不是加法更新；门接近 1 时梯度会被阻断，无法回传。", 3 / 5),
 ])
 def test_the_reported_answers_lose_the_reversed_points(item_id, text, score):
     assert grade(find_item(item_id), text).score == pytest.approx(score)
 
 
-@pytest.mark.parametrize("item_id", [VAN, POOL, OPS, GRU, LSTM, OPT])
+@pytest.mark.parametrize("item_id", [VAN, POOL, OPS, GRU, LSTM, OPT, OC, TL, LSTM13, GATE])
 def test_the_reference_answers_still_earn_full_marks(item_id):
     problem, answer = find_item(item_id), load_bank().by_id()[item_id].answer
     for text in (answer["zh"], answer["en"]):

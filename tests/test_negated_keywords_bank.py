@@ -21,6 +21,9 @@ MARKED = {
     ("segmentation-unet-06", 1),    # U-Net concatenates the channels
     ("transfer-methods-s1", 0),     # feature extraction freezes the pre-trained layers
     ("transfer-when-s1", 0),        # small and similar data: freeze, train only the classifier
+    ("image-processing-openclose-s1", 0),  # opening is erosion then dilation
+    ("image-processing-openclose-s1", 2),  # closing is dilation then erosion
+    ("rnn-gate-06", 1),             # the cell state is updated additively
 }
 
 # item id, point index, an answer that negates the claim, an answer that states it
@@ -58,6 +61,26 @@ CASES = [
      "特征提取：冻结预训练的卷积层，只训练新加的分类器；全网络微调则不冻结。"),
     ("transfer-methods-s1", 0, "Feature extraction: the pre-trained layers are not frozen; the classifier is trained "
      "together with them.", "Feature extraction: freeze the pre-trained layers and train only a new classifier."),
+    ("transfer-methods-s1", 0, "特征提取：不冻住 backbone，分类头和主干一起训练。",
+     "特征提取：冻住 backbone，只训练新的分类头。"),
+    ("transfer-methods-s1", 0, "Feature extraction: the backbone is not fixed; the head is trained with it.",
+     "Feature extraction: the pre-trained weights are not updated, only the new classifier is trained."),
+    ("image-processing-openclose-s1", 0, "开运算不是腐蚀再膨胀。",
+     "开运算是先腐蚀后膨胀，而不是先膨胀后腐蚀。"),
+    ("image-processing-openclose-s1", 0, "开运算不是先腐蚀，而是先膨胀。", "开运算不是先膨胀，而是先腐蚀。"),
+    ("image-processing-openclose-s1", 0, "Opening is not erosion then dilation.",
+     "Opening is erosion followed by dilation, not dilation followed by erosion."),
+    ("image-processing-openclose-s1", 0, "Opening isn't erode→dilate.", "Opening: erode, then dilate."),
+    ("image-processing-openclose-s1", 2, "闭运算不是膨胀后腐蚀。", "闭运算是先膨胀后腐蚀，而不是先腐蚀后膨胀。"),
+    ("image-processing-openclose-s1", 2, "闭运算不是先膨胀，而是先腐蚀。", "闭运算并非先腐蚀，而是先膨胀。"),
+    ("image-processing-openclose-s1", 2, "Closing is not dilation followed by erosion.",
+     "Closing (dilation→erosion) fills small holes."),
+    ("rnn-gate-06", 1, "细胞状态不是加法更新，梯度只能连乘回传。", "细胞状态不是乘法更新，而是加法更新。"),
+    ("rnn-gate-06", 1, "细胞状态没有相加。", "细胞状态不是连乘，而是相加：C_t = f_t⊙C_{t−1} + i_t⊙C̃_t。"),
+    ("rnn-gate-06", 1, "The cell state is not additive.",
+     "The cell state is not multiplied repeatedly but updated additively."),
+    ("rnn-gate-06", 1, "The cell state is not added to; it is overwritten.",
+     "Since the cell state is updated by adding, the gradient passes back through a sum."),
 ]
 
 
