@@ -22,8 +22,9 @@ _CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|w
 
 _RESPECTIVELY = ("分别", "respectively")
 _OPEN, _CLOSE = "([{【", ")]}】"  # (after NFKC) a separator inside brackets, as in σ(W·[h, x] + b), ends nothing
-# a clause after a comma or 'and' that opens with a verb of the same subject or a pronoun for it goes on with the
-# clause before: 输入门，决定写入哪些新信息; the input gate is a sigmoid layer and decides what is written
+# a clause after a comma or 'and' that opens with a verb of the same subject, a pronoun for it, a reason or the
+# next step goes on with the clause before: 输入门，决定写入哪些新信息; the input gate is a sigmoid layer and
+# decides what is written; Sobel 抗噪更好，因为…; erode, then dilate
 _SOFT = re.compile(r",|and", re.IGNORECASE)
 _GOES_ON = re.compile(r"\s*(?:决定|控制|负责|用于|用来|确定|调节|筛选|它|只有|因为|由于|再|然后|之后|随后|(?:decides?|"
                       r"determines?|controls?|deciding|determining|controlling|which|it|because|since|then|"
