@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -342,16 +341,15 @@ def _fill_match(alts: tuple[str, ...], got: str) -> bool:
     g = norm_text(got)
     if any(norm_text(alt) == g for alt in alts):
         return True
-    keys = [(alt, _number(alt)) for alt in alts]
-    plain = [n.value for alt, n in keys if n is not None and _size(alt) is None]
-    sizes = {size for alt, _ in keys if (size := _size(alt)) is not None
-             and not any(abs(math.prod(size) - v) < 1e-9 for v in plain)}
+    keys = [(_number(alt), _size(alt)) for alt in alts]
+    plain = [n.value for n, size in keys if n is not None and size is None]
+    sizes = {size for _, size in keys if size is not None and not any(abs(math.prod(size) - v) < 1e-9 for v in plain)}
     got_size = _size(got)
     if got_size is not None and sizes:
         return got_size in sizes
     value = _number(_COUNT_UNIT.sub("", got.strip()))
     return value is not None and any(abs(value.value - n.value) <= _fill_tolerance(n)
-                                     for alt, n in keys if n is not None and _size(alt) not in sizes)
+                                     for n, size in keys if n is not None and size not in sizes)
 
 
 def _number(text: str) -> Num | None:
