@@ -261,19 +261,20 @@ class ExamRunner(SafeStore):
                 self.typed(text or "")
             return kind, text
 
-    def keep_typed(self, text: str) -> None:
-        """What is on the answer line when Ctrl-C or the deadline stops the typing: saved as the answer, as ↓ would
-        save it, or, when it cannot be read, kept as the line's draft (and logged with the format errors)."""
+    def keep_typed(self, text: str) -> bool:
+        """What is on the answer line when ↓, Ctrl-C or the deadline stops the typing: saved as the answer, or,
+        when it cannot be read, kept as the line's draft (and logged with the format errors): False then."""
         raw = text.strip()
         if self.idx > self.n:
             if raw:
                 self._late([text])
-            return
+            return True
         item = self.items[self.idx - 1]
         saved = self.answers.get(item.number, {}).get(item.problem.parts[self.part].name, "")
-        if raw and raw != saved.strip():
-            if raw.startswith(":") or not self.accept(raw):
-                self.draft = text
+        if raw and raw != saved.strip() and (raw.startswith(":") or not self.accept(raw)):
+            self.draft = text
+            return False
+        return True
 
     def _late(self, lines: list[str]) -> None:
         for line in lines:
@@ -429,13 +430,9 @@ class ExamRunner(SafeStore):
             if direction == "prev":
                 self.goto(self.n)
             return None
+        if not self.keep_typed(text):
+            return None
         item = self.items[self.idx - 1]
-        raw = text.strip()
-        saved = self.answers.get(item.number, {}).get(item.problem.parts[self.part].name, "")
-        if raw and raw != saved.strip():
-            if raw.startswith(":") or not self.accept(raw):
-                self.draft = text
-                return None
         step = 1 if direction == "next" else -1
         if 0 <= self.part + step < len(item.problem.parts):
             self.part += step
