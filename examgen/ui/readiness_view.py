@@ -71,8 +71,10 @@ class _ByWidth:
 
 def _fits(columns: list[list[str]], width: int) -> bool:
     """Whether columns of these cells (the label column first, at least MIN_LABEL wide) fit in `width`."""
+    from examgen.ui.views import table_cells
+
     widths = [max(MIN_LABEL, *map(cell_len, columns[0]))] + [max(map(cell_len, c)) for c in columns[1:]]
-    return sum(widths) + 3 * (len(widths) - 1) + 2 <= width  # padding and rule between columns, the two edges
+    return table_cells(widths) <= width
 
 
 def readiness_view(r: Any, lang: str) -> RenderableType:

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from examgen.model import CHAPTERS, Problem, RubricSpec
 from examgen.ui.messages import M, t
-from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_pts, pct, question_view
+from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_pts, pct, question_view, table_cells
 
 
 # ---------------------------------------------------------------- the report
@@ -70,7 +70,7 @@ def bar_cells(width: int, rows: list[list[str]], most: int) -> int:
     """How wide the bars of a score table can be at `width`: what the name (up to 24 cells) and the numbers leave,
     between 5 and `most`, so that a narrow terminal shortens the bars, never the names or the numbers."""
     cols = list(zip(*rows))
-    need = min(24, max(map(cell_len, cols[0]))) + sum(max(map(cell_len, c)) for c in cols[1:]) + 3 * len(cols) + 2
+    need = table_cells([min(24, max(map(cell_len, cols[0])))] + [max(map(cell_len, c)) for c in cols[1:]] + [0])
     return max(5, min(most, width - need))
 
 

@@ -46,6 +46,12 @@ def clock_style(remaining: float) -> str:
     return "bold green"
 
 
+def table_cells(widths: list[int]) -> int:
+    """The width of a `box.SIMPLE_HEAD`, `pad_edge=False` table whose columns hold cells this wide: a padded rule
+    between two columns, an edge on each side."""
+    return sum(widths) + 3 * (len(widths) - 1) + 2
+
+
 def bar(fraction: float, width: int = 20) -> Text:
     fraction = min(max(fraction, 0.0), 1.0)
     full = int(round(fraction * width))
