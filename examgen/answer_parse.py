@@ -4,6 +4,7 @@ restricted parser of `examgen.exprparse` (never `eval`); nothing here raises any
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -40,12 +41,14 @@ def _fe_form(key: str, what: Bi, eg: str) -> FormatError:
                           msg.en.format(form=what.en[:1].lower() + what.en[1:], example=eg)))
 
 
-def _number(text: str, spec_integer: bool) -> Num:
+def _number(text: str, spec_integer: bool, typed: str | None = None) -> Num:
+    """`text` read as one number; a message quotes `typed`, what the student wrote, where it was rewritten first."""
     try:
         n = parse_number(text)
     except ParseError as exc:
         _refuse_unit(text)
-        shown = text[:40] + ("…" if len(text) > 40 else "")
+        typed = (text if typed is None else typed).strip()
+        shown = typed[:40] + ("…" if len(typed) > 40 else "")
         zh, en = bi("fmt.number", detail=f"'{shown}'（{exc.zh}）"), bi("fmt.number", detail=f"'{shown}' ({exc.en})")
         raise FormatError(Bi(zh.zh, en.en)) from exc
     if spec_integer and abs(n.value - round(n.value)) > 1e-9:
@@ -66,17 +69,36 @@ def _refuse_unit(text: str) -> None:
         parse_number(m.group(1))
     except ParseError:
         return
-    raise _fe("fmt.unit", unit=m.group(2), number=m.group(1).strip())
+    raise _fe("fmt.unit", unit=m.group(2), number=strip_label(m.group(1).strip()))
 
 
 def _one_number(raw: str) -> None:
     """`13×13` or `13x13` where one number is expected (a receptive field, a side length) is a size, not a product:
     a format error saying to type one number, never read as 169 and marked wrong. `13*13` is still 169, and so are
     unequal sides, `3×15` and `3x15` alike (x is a times sign between numbers: `8x10^-2`)."""
-    m = re.fullmatch(r"(?:[A-Za-z_]\w*\s*[=:]\s*)?(\d+)\s*([×✕xX])\s*(\d+)\s*[.,;。，；]?", fold(raw).strip())
+    m = re.fullmatch(r"(?:[A-Za-z_]\w*\s*=\s*)?(\d+)\s*([×✕xX])\s*(\d+)\s*[.,;。，；]?",
+                     strip_label(fold(raw).strip()))
     if m and m.group(1) == m.group(3):
         raise _fe("fmt.one_number", got=f"{m.group(1)}×{m.group(3)}", side=m.group(1),
                   product=f"{m.group(1)}*{m.group(3)}")
+
+
+# A name and a colon, or a Chinese name, before the one number a part asks for: "IoU: 0.14", "参数量：2432",
+# "感受野为 7". Only there: in a fill blank "roberts:2×2" is an answer, and no name may deny ("均值不为 0").
+_NAME_COLON = re.compile(r"([A-Za-z_]\w*)\s*:\s*")
+_CJK_LABEL = re.compile(r"[\u4e00-\u9fff]{1,10}?\s*(?:=|:|等于|为|是)\s*")
+_DENIES = re.compile(r"[不非未没无否]")
+
+
+def strip_label(s: str) -> str:
+    """`s` (folded) without a label typed before the number; a Python keyword is no label ("lambda: 1")."""
+    named = _NAME_COLON.match(s)
+    if named and not keyword.iskeyword(named.group(1)):
+        return s[named.end():]
+    cjk = _CJK_LABEL.match(s)
+    if cjk and not _DENIES.search(cjk.group()):
+        return s[cjk.end():]
+    return s
 
 
 _TIMES_X = re.compile(r"(?<=[\d)])\s*[xX]\s*(?=[\d(])")  # 3x15, 8x10^-2: x between numbers is ×
@@ -294,9 +316,9 @@ def parse_answer(spec: AnswerSpec, text: str) -> Any:
         raise _fe("fmt.too_long", n=MAX_ANSWER)
     if isinstance(spec, NumberSpec):
         _one_number(text)
-        s = _TIMES_X.sub("*", _drop_end_punct(normalize(text)))
+        s = _TIMES_X.sub("*", _drop_end_punct(strip_label(normalize(text))))
         s = _strip_brackets(s) if re.fullmatch(r"\[[^\[\]]*\]", s) else s
-        return _number(s, spec.integer)
+        return _number(s, spec.integer, typed=text)
     if isinstance(spec, VectorSpec):
         return parse_vector(text, spec.length, spec.integer)
     if isinstance(spec, ShapeSpec):

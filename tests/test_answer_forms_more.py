@@ -46,10 +46,10 @@ def test_script_digits_glued_to_a_number_are_a_format_error(text):
         parse_answer(NumberSpec(), text)
 
 
-def test_a_superscript_is_shown_as_a_power_in_the_message():
+def test_a_superscript_is_quoted_as_typed_in_the_message_never_as_digits():
     with pytest.raises(FormatError) as exc:
         parse_answer(NumberSpec(), "x²")
-    assert "x^2" in exc.value.message.en and "'x2'" not in exc.value.message.en
+    assert "'x²'" in exc.value.message.en and "x2" not in exc.value.message.en
 
 
 @pytest.mark.parametrize("text, status", [
