@@ -93,20 +93,35 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
-def _occurs(s: str, after: frozenset[int], word: str) -> bool:
+def _occurs(s: str, after: frozenset[int], word: str, before: int | None = None) -> bool:
+    """`word` in `s`, not straight after a negation, and starting before `before` where that is given."""
     w = norm_text(word)
     if not w:
         return False
     i = s.find(w)
-    while i >= 0:
+    while i >= 0 and (before is None or i < before):
         if i not in after:
             return True
         i = s.find(w, i + 1)
     return False
 
 
-def _has_all(s: str, after: frozenset[int], groups: tuple[tuple[str, ...], ...]) -> bool:
-    return all(any(_occurs(s, after, w) for w in group) for group in groups)
+def _has_all(s: str, after: frozenset[int], groups: tuple[tuple[str, ...], ...], before: int | None = None) -> bool:
+    return all(any(_occurs(s, after, w, before) for w in group) for group in groups)
+
+
+# 不 that starts a word of its own, not a denial of what follows: 不仅/不但/不只/不光 'not only', 不同, 不断, 不变,
+# 不少, 不久, 不管/不论 'no matter', 不过 'but'
+_NOT_A_DENIAL = frozenset("仅但只光同断变少久管论过")
+
+
+def _before_a_denial(c: str, after: frozenset[int], groups: tuple[tuple[str, ...], ...]) -> bool:
+    """Every group in clause `c`, starting before the clause's first negation ends: a negation denies the rest of
+    its clause (开运算不是先腐蚀再膨胀 denies 腐蚀再膨胀 too, not only the 先腐蚀 right after 不是), and a keyword
+    that holds the negation (不会过拟合) still counts."""
+    ends = [q for q in after if not (q > 0 and c[q - 1] == "不" and c[q:q + 1] in _NOT_A_DENIAL)
+            and not c.startswith("only", q)]
+    return _has_all(c, after, groups, min(ends) if ends else None)
 
 
 def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
@@ -120,6 +135,7 @@ def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
         hit = _has_all(s, after if kp.deny_negated else _NONE, kp.keywords)
         if not hit and kp.clause_keywords:
             parts = _clauses(text) if parts is None else parts
-            hit = any(_has_all(c, at if kp.deny_negated else _NONE, kp.clause_keywords) for c, at in parts)
+            hit = any(_before_a_denial(c, at, kp.clause_keywords) if kp.deny_negated
+                      else _has_all(c, _NONE, kp.clause_keywords) for c, at in parts)
         hits.append(hit)
     return hits
