@@ -2,8 +2,8 @@
 
 A key point is found when every keyword group (synonyms, any one of them) occurs in the answer, or, for
 `KeyPoint.clause_keywords`, in one clause of it. Matching is by substring on `norm_text`. A key point marked
-`deny_negated` takes no keyword straight after a negation (不冻结, 没有冻结, does not freeze, should not be frozen) as
-evidence. It is a mark, not the rule, because a keyword is often the topic of a claim that a negation states:
+`deny_negated` takes no keyword that a negation denies (不冻结, 没有冻结, does not freeze, should not be frozen,
+开运算不是先腐蚀再膨胀: the word after it and the rest of its clause) as evidence. It is a mark, not the rule, because a keyword is often the topic of a claim that a negation states:
 "不会梯度消失" says "mitigates vanishing gradients".
 """
 
@@ -20,6 +20,9 @@ from examgen.model import RubricSpec
 _CLAUSE_END = re.compile(r"[。；;！!？?\n，,]|\.(?=\s)|\b(?:and|but|while|whereas)\b|(?<![从因进])而|(?<!不)但",
                          re.IGNORECASE)
 
+# where a negation's reach ends: a clause end, a colon, and the words after which the main claim goes on
+# (在不增加参数的情况下减小尺寸; 不用学习就能下采样; 不引入参数，同时…)
+_SCOPE_END = re.compile(_CLAUSE_END.pattern + r"|:|(?:情况|前提)下|同时|就|却|反而|仍|依然|也", re.IGNORECASE)
 _RESPECTIVELY = ("分别", "respectively")
 _OPEN, _CLOSE = "([{【", ")]}】"  # (after NFKC) a separator inside brackets, as in σ(W·[h, x] + b), ends nothing
 # a clause after a comma or 'and' that opens with a verb of the same subject, a pronoun for it, a reason or the
@@ -30,31 +33,51 @@ _GOES_ON = re.compile(r"\s*(?:决定|控制|负责|用于|用来|确定|调节|�
                       r"determines?|controls?|deciding|determining|controlling|which|it|because|since|then|"
                       r"followed by)\b)", re.IGNORECASE)
 
-# negations whose scope is the word right after them. Bare 非 and 无 are left out: they make terms of their own
+# negations. Bare 非 and 无 are left out: they make terms of their own
 # (非极大值抑制, 非线性, 无监督) in which the rest is not denied.
 _NEGATION_ZH = re.compile(r"不(?:需要|应该|需|必|用|要|会|能|可|应|再|是)?|没有?|未曾?|无[需须法]|[并而]非")
 _NEGATION_EN = re.compile(
     r"\b(?:not|no|never|without|cannot|\w+n['’]t)\s+(?:(?:to be|be|been|being|get|to)\s+)?")
 _NONE: frozenset[int] = frozenset()
-_MARK = "\ue000"  # a private-use character: where a negation ends, while the text is normalized
+# private-use marks, kept while the text is normalized: here ends a negation that denies the rest of its clause;
+# one that denies only the word after it; a clause
+_MARK, _NEAR, _END = "\ue000", "\ue001", "\ue002"
+# 不 that starts a word of its own denies only what is right after it: 不仅/不但/不只/不光 'not only', 不同, 不断,
+# 不变, 不少, 不久, 不管/不论 'no matter', 不过 'but'; and so does 'not only'
+_NOT_A_DENIAL = frozenset("仅但只光同断变少久管论过")
+
+
+def _mark(m: re.Match[str]) -> str:
+    rest = m.string[m.end():]
+    near = (m.group(0) == "不" and rest[:1] in _NOT_A_DENIAL) or rest.startswith("only")
+    return m.group(0) + (_NEAR if near else _MARK)
 
 
 def negated(text: str) -> tuple[str, frozenset[int]]:
-    """`norm_text(text)` and the positions in it that follow straight after a negation."""
+    """`norm_text(text)` and the positions in it that a negation denies: the one straight after it, and every one
+    to the end of its clause (开运算不是先腐蚀再膨胀 denies 先腐蚀 and 腐蚀再膨胀; a keyword that holds the negation,
+    不会过拟合, starts before it and still counts)."""
     t = unicodedata.normalize("NFKC", text).casefold()
-    t = _NEGATION_EN.sub(lambda m: m.group(0) + _MARK, t)
-    t = _NEGATION_ZH.sub(lambda m: m.group(0) + _MARK, t)
+    t = _NEGATION_EN.sub(_mark, t)
+    t = _NEGATION_ZH.sub(_mark, t)
+    t = _SCOPE_END.sub(lambda m: _END + m.group(0), t)
     plain: list[str] = []
-    after: set[int] = set()
+    denied: set[int] = set()
+    denying = False
     for ch in norm_text(t):
-        if ch == _MARK:
-            after.add(len(plain))
+        if ch in (_MARK, _NEAR):
+            denied.add(len(plain))
+            denying = denying or ch == _MARK
+        elif ch == _END:
+            denying = False
         else:
+            if denying:
+                denied.add(len(plain))
             plain.append(ch)
     s = "".join(plain)
     if s != norm_text(text):  # a normalization the marks disturbed: match without the guard, never wrongly
         return norm_text(text), frozenset()
-    return s, frozenset(after)
+    return s, frozenset(denied)
 
 
 def clauses(text: str) -> list[str]:
@@ -93,49 +116,34 @@ def _pieces(text: str) -> list[str]:
     return out
 
 
-def _occurs(s: str, after: frozenset[int], word: str, before: int | None = None) -> bool:
-    """`word` in `s`, not straight after a negation, and starting before `before` where that is given."""
+def _occurs(s: str, denied: frozenset[int], word: str) -> bool:
+    """`word` in `s`, starting at a position no negation denies."""
     w = norm_text(word)
     if not w:
         return False
     i = s.find(w)
-    while i >= 0 and (before is None or i < before):
-        if i not in after:
+    while i >= 0:
+        if i not in denied:
             return True
         i = s.find(w, i + 1)
     return False
 
 
-def _has_all(s: str, after: frozenset[int], groups: tuple[tuple[str, ...], ...], before: int | None = None) -> bool:
-    return all(any(_occurs(s, after, w, before) for w in group) for group in groups)
-
-
-# 不 that starts a word of its own, not a denial of what follows: 不仅/不但/不只/不光 'not only', 不同, 不断, 不变,
-# 不少, 不久, 不管/不论 'no matter', 不过 'but'
-_NOT_A_DENIAL = frozenset("仅但只光同断变少久管论过")
-
-
-def _before_a_denial(c: str, after: frozenset[int], groups: tuple[tuple[str, ...], ...]) -> bool:
-    """Every group in clause `c`, starting before the clause's first negation ends: a negation denies the rest of
-    its clause (开运算不是先腐蚀再膨胀 denies 腐蚀再膨胀 too, not only the 先腐蚀 right after 不是), and a keyword
-    that holds the negation (不会过拟合) still counts."""
-    ends = [q for q in after if not (q > 0 and c[q - 1] == "不" and c[q:q + 1] in _NOT_A_DENIAL)
-            and not c.startswith("only", q)]
-    return _has_all(c, after, groups, min(ends) if ends else None)
+def _has_all(s: str, denied: frozenset[int], groups: tuple[tuple[str, ...], ...]) -> bool:
+    return all(any(_occurs(s, denied, w) for w in group) for group in groups)
 
 
 def match_key_points(text: str, spec: RubricSpec) -> list[bool]:
     """Which key points a short answer evidences: every keyword group (OR of synonyms, substring match) in the
     answer, or every group of the clause keywords in one clause of it; for a key point marked `deny_negated`, a
-    keyword right after a negation does not count."""
-    s, after = negated(text)
+    keyword a negation denies does not count."""
+    s, denied = negated(text)
     parts: list[tuple[str, frozenset[int]]] | None = None
     hits = []
     for kp in spec.key_points:
-        hit = _has_all(s, after if kp.deny_negated else _NONE, kp.keywords)
+        hit = _has_all(s, denied if kp.deny_negated else _NONE, kp.keywords)
         if not hit and kp.clause_keywords:
             parts = _clauses(text) if parts is None else parts
-            hit = any(_before_a_denial(c, at, kp.clause_keywords) if kp.deny_negated
-                      else _has_all(c, _NONE, kp.clause_keywords) for c, at in parts)
+            hit = any(_has_all(c, at if kp.deny_negated else _NONE, kp.clause_keywords) for c, at in parts)
         hits.append(hit)
     return hits

@@ -1,5 +1,5 @@
-"""Key points marked `deny_negated`: a keyword straight after a negation (不冻结, do not freeze) is no evidence of
-the claim. Unmarked points keep matching it, since a negation often states their claim (不会梯度消失)."""
+"""Key points marked `deny_negated`: a keyword a negation denies (不冻结, do not freeze; 不需要把预训练层冻结, the
+rest of the negation's clause) is no evidence of the claim. Unmarked points keep matching it, since a negation often states their claim (不会梯度消失)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,22 @@ def test_a_negated_keyword_is_no_evidence(text):
     "不是微调，而是冻结", "knot freeze",                                  # 'knot' is not 'not'
 ])
 def test_a_plain_keyword_still_counts(text):
+    assert match_key_points(text, _spec(True)) == [True]
+
+
+@pytest.mark.parametrize("text", [
+    "不需要把预训练层冻结", "没有将卷积层全部冻结", "并不是先冻结", "do not ever freeze them", "we never really froze it",
+])
+def test_a_negation_denies_the_rest_of_its_clause(text):
+    assert match_key_points(text, _spec(True, (("冻结", "freez", "froze"),))) == [False]
+
+
+@pytest.mark.parametrize("text", [
+    "不仅冻结了卷积层", "不同于微调：冻结卷积层", "在不改动结构的情况下冻结前几层", "不用改网络就能冻结", "不改结构，冻结前几层",
+    "不改结构而是冻结前几层", "not only frozen but also pruned", "do not retrain; freeze", "no retraining: freeze it",
+    "不改结构，同时冻结前几层", "不改动结构也冻结前几层",
+])
+def test_a_negation_reaches_no_further_than_its_clause_or_a_word_of_its_own(text):
     assert match_key_points(text, _spec(True)) == [True]
 
 
