@@ -214,3 +214,25 @@ def test_new_keeps_a_bank_items_type_and_main_concept():
         assert nxt.item.type == "single" and main in nxt.item.concepts, (card.item.id, nxt.item.id)
         checked += 1
     assert checked > 10
+
+
+@pytest.mark.parametrize("leave", [":q", "EOF"])
+def test_leaving_after_the_solution_records_zero_as_skip_does(leave):
+    """:solution, then :q or end of input: the problem scores 0 and is due again, as after :skip; the session
+    summary says so (leaving must not be a way to see the answer and never be reviewed)."""
+    from examgen.store import Store
+
+    lines = ":solution\n" + (":q\n" if leave == ":q" else "")
+    out = run(["practice", "--kind", "iou", "-n", "2", "--seed", "50", "--lang", "en"], stdin=lines)
+    assert out.returncode == 0, out.stderr
+    assert "0 points, it comes back soon" in out.stdout
+    assert re.search(r"This session: 1 problem, 0% of the points", out.stdout), out.stdout[-600:]
+    stats = json.loads(run(["stats", "--json"]).stdout)["kinds"]["iou"]
+    assert (stats["attempts"], stats["earned"]) == (1, 0.0)
+    with Store.open() as s:
+        assert s.schedule()["kind:iou"][3] == 1     # one miss in the schedule
+
+
+def test_leaving_before_the_solution_records_nothing():
+    run(["practice", "--kind", "iou", "-n", "2", "--seed", "50", "--lang", "en"], stdin=":hint\n:q\n")
+    assert "iou" not in json.loads(run(["stats", "--json"]).stdout)["kinds"]

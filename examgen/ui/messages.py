@@ -206,6 +206,7 @@ M: dict[str, Bi] = {
     "pr.retry_note": Bi("再试不改变已记录的得分（{got}/{max} 分）。",
                         "A retry does not change the score recorded ({got}/{max})."),
     "pr.retry_done": Bi("本题已答对。回车下一题，:new 换一道。", "Already correct. Enter for the next, :new for another."),
+    "pr.quit_revealed": Bi("已看过解答：本题记 0 分，稍后再练。", "The solution was seen: 0 points, it comes back soon."),
     "pr.skip_revealed": Bi("已看过解答：本题记 0 分，稍后再练。", "The solution was seen: 0 points, it comes back soon."),
     "pr.blank": Bi("未作答：请输入答案，或输入 :skip 跳过。", "No answer: type one, or :skip to skip."),
     "pr.self_mark": Bi("自评：逐条判断你的答案是否答到要点。", "Mark your answer yourself, key point by key point."),

@@ -315,11 +315,12 @@ class Practice:
                 part = pr.parts[p]
                 label = "" if part.name == "" else f"{part.name} "
                 line = self.read(f"{label}› ")
-                if line is None:
-                    return "quit"
-                raw = line.strip()
+                raw = "" if line is None else line.strip()
                 cmd = raw[1:].strip().lower() if raw.startswith(":") else None
-                if cmd in ("q", "quit", "exit"):
+                if line is None or cmd in ("q", "quit", "exit"):
+                    if recorded is None and level >= 3:   # leaving after the solution: 0 points, as :skip
+                        self.record(card, pr, 0.0, level)
+                        self.say(t("pr.quit_revealed", self.lang), "yellow")
                     return "quit"
                 if cmd in ("s", "skip", "n", "next"):
                     if recorded is None and level >= 3:   # the solution was seen: 0 points, due again soon
