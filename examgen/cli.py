@@ -299,8 +299,7 @@ def main() -> None:
         sys.stderr.write(one_line(exc, argv_lang(sys.argv[1:]), sys.argv[1:]) + "\n")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
-        sys.stderr.write("examgen：已中断\n" if argv_lang(sys.argv[1:]) == "zh" else "examgen: interrupted\n")
-        sys.exit(130)
+        code = 130
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # a bug: say so in one line; EXAMGEN_DEBUG=1 shows the traceback
@@ -311,4 +310,6 @@ def main() -> None:
                          if argv_lang(sys.argv[1:]) == "zh" else f"examgen: internal error: {type(exc).__name__}: {detail} "
                          f"(please report it; EXAMGEN_DEBUG=1 shows details)\n")
         sys.exit(1)
+    if code == 130:  # Ctrl-C: Click returns 130 for it in non-standalone mode and says nothing
+        sys.stderr.write("examgen：已中断\n" if argv_lang(sys.argv[1:]) == "zh" else "examgen: interrupted\n")
     sys.exit(code if isinstance(code, int) else 0)

@@ -236,3 +236,21 @@ def test_leaving_after_the_solution_records_zero_as_skip_does(leave):
 def test_leaving_before_the_solution_records_nothing():
     run(["practice", "--kind", "iou", "-n", "2", "--seed", "50", "--lang", "en"], stdin=":hint\n:q\n")
     assert "iou" not in json.loads(run(["stats", "--json"]).stdout)["kinds"]
+
+
+def test_ctrl_c_after_the_solution_records_zero_prints_the_summary_and_exits_130():
+    c = pexpect.spawn(EXAMGEN[0], EXAMGEN[1:] + ["practice", "--kind", "iou", "-n", "2", "--seed", "50",
+                                                 "--lang", "en"], env=env(), encoding="utf-8", timeout=20,
+                      dimensions=(40, 120))
+    c.expect("› ")
+    c.sendline(":solution")
+    c.expect("Solution")
+    c.expect("› ")
+    c.sendintr()
+    c.expect("0 points, it comes back soon")
+    c.expect(r"This session: 1 problem, 0% of the points")
+    c.expect("interrupted")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 130
+    assert json.loads(run(["stats", "--json"]).stdout)["kinds"]["iou"]["attempts"] == 1

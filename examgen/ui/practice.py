@@ -124,6 +124,7 @@ class Practice:
         self.earned = 0.0
         self.points = 0.0
         self.done = 0
+        self.interrupted = False
         self.seen_items: set[str] = set()
         self.results: list[tuple[Card, Problem, float]] = []
 
@@ -142,7 +143,11 @@ class Practice:
         except Exception:
             pass
         while True:
-            ev = self.reader.get(1.0)
+            try:
+                ev = self.reader.get(1.0)
+            except KeyboardInterrupt:   # Ctrl-C: leave as :q does (a solution seen scores 0), then the summary
+                self.interrupted = True
+                return None
             if ev is None:
                 if getattr(self.reader, "finished", False):
                     return None
@@ -245,6 +250,8 @@ class Practice:
             if status == "quit":
                 break
         self.summary()
+        if self.interrupted:
+            raise KeyboardInterrupt   # "interrupted", exit 130, after the summary
 
     def record(self, card: Card, pr: Problem, earned: float, level: int, duration_s: float | None = None,
                verdict: Any = None) -> float:
