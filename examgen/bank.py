@@ -61,7 +61,7 @@ def _line_loader() -> type:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[str, Any]:
-        mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+        mapping = loader.construct_mapping(node, deep=deep)  # the strict loader's: a key given twice is refused
         mapping["__line__"] = node.start_mark.line + 1
         mapping["__lines__"] = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
         return mapping

@@ -87,7 +87,7 @@ def _yaml_loader() -> type:
         pass
 
     def construct(loader: Any, node: Any, deep: bool = False) -> _Map:
-        m = _Map(yaml.SafeLoader.construct_mapping(loader, node, deep=deep))
+        m = _Map(loader.construct_mapping(node, deep=deep))  # the strict loader's: a key given twice is refused
         m.line = node.start_mark.line + 1
         m.lines = {getattr(k, "value", None): k.start_mark.line + 1 for k, _ in node.value}
         return m

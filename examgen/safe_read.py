@@ -210,6 +210,20 @@ def scan_events(text: str, shown: str, src: Source) -> None:
             raise too_many(shown, src, e.start_mark.line + 1)
 
 
+def refuse_duplicate_keys(node: Any, shown: str, src: Source) -> None:
+    """A key given twice in one mapping (`1: B` then `1: C`; `{gx: -1, gx: 5}`) is refused at its second line:
+    YAML would keep the last silently, and an answer typed would be lost. `1` and `"1"` are the same key."""
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if getattr(key, "tag", "").endswith((":str", ":int", ":float", ":bool", ":null")):
+            name = str(key.value).strip()
+            if name in seen:
+                raise ReadError(shown, Bi(f"键 '{name[:40]}' 出现了两次：每项只能写一次",
+                                          f"the key '{name[:40]}' is given twice: write each one once"),
+                                key.start_mark.line + 1)
+            seen.add(name)
+
+
 def strict_loader(base: type | None = None, src: Source = SHEET, shown: str = "", walk: bool = True) -> type:
     """A loader class (a subclass of `base`, default libyaml's safe loader) that checks the composed document
     with `check_nodes` (unless `walk` is false: the caller scanned the events already) before building it."""
@@ -220,6 +234,10 @@ def strict_loader(base: type | None = None, src: Source = SHEET, shown: str = ""
             if walk:
                 check_nodes(node, shown, src)
             return super().construct_document(node)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            refuse_duplicate_keys(node, shown, src)
+            return super().construct_mapping(node, deep=deep)
 
     return StrictLoader
 

@@ -97,6 +97,10 @@ FILES = {
     "alias-bomb": (alias_bomb(), None, "YAML anchors and aliases (&name, *name) are not allowed"),
     "alias-map": (alias_bomb(as_item=False), None, "YAML anchors and aliases (&name, *name) are not allowed"),
     "alias-string": ("a: &x aaaa\nb: *x\n", None, "YAML anchors and aliases (&name, *name) are not allowed"),
+    "duplicate-key": ("1: B\n1: C\n", None, ":2: the key '1' is given twice"),
+    "duplicate-quoted": ('1: B\n"1": C\n', None, ":2: the key '1' is given twice"),
+    "duplicate-nested": ("1: {gx: -1, gx: 5}\n", None, ":1: the key 'gx' is given twice"),
+    "duplicate-json": ('{"1": "B", "1": "C"}', None, ":1: the key '1' is given twice"),
 }
 
 
