@@ -5,6 +5,7 @@ registration."""
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -40,9 +41,18 @@ def yolo_output(params: dict[str, Any]) -> Solution:
     ]
     parts = [
         Part("shape", Bi("输出张量尺寸", "Output tensor shape"), ShapeSpec(3), [s, s, depth]),
-        Part("total", Bi("输出的数值总数", "Total number of output values"), NumberSpec(integer=True), total),
+        Part("total", Bi("输出的数值总数", "Total number of output values"), NumberSpec(integer=True), total,
+             depends_on=("shape",)),
     ]
     return Solution(parts, steps)
+
+
+def yolo_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """The total follows from the shape the student gave: 8×8×52 → 3328, right if the shape was wrong."""
+    shape = earlier.get("shape")
+    if part == "total" and isinstance(shape, (list, tuple)) and len(shape) == 3:
+        return math.prod(int(round(v)) for v in shape)
+    return None
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -107,6 +117,6 @@ register(Kind(
     conventions=Bi("每个框 5 个数（x, y, w, h，置信度），每个单元一组类别概率", "5 numbers per box (x, y, w, h, confidence), one set of class probabilities per cell"),
     variants=("PASCAL VOC", "COCO", "custom classes / grid / boxes"),
     sample=sample_yolo, prompt=prompt_yolo, solve=yolo_output, schema=YOLO_SCHEMA,
-    example={"grid": 7, "boxes": 2, "classes": 20},
+    carry_forward=yolo_carry_forward, example={"grid": 7, "boxes": 2, "classes": 20},
     mistakes=MISTAKES,
 ))

@@ -21,3 +21,19 @@ def test_yolo_output_by_building_the_tensor():
         cell = np.concatenate([np.tile(per_box, p["boxes"]), np.zeros(p["classes"])])
         tensor = np.zeros((p["grid"], p["grid"], cell.size))
         assert pr.answer == {"shape": list(tensor.shape), "total": tensor.size}
+
+
+def test_the_total_follows_from_a_wrong_shape():
+    """8×8×52 given for 8×8×53: the total 3328 = 8·8·52 earns follow-through credit, 3392 (the key) does not."""
+    from examgen.grading import grade
+    from examgen.registry import get
+
+    k = get("yolo-output")
+    for seed in range(50):
+        pr = k.generate(seed)
+        s, _, d = pr.answer["shape"]
+        wrong = [s, s, d - 1]
+        v = grade(pr, {"shape": f"{s}x{s}x{d - 1}", "total": str(int(np.prod(wrong)))}, k.carry(pr.params))
+        assert v.parts[0].score < 1 and v.parts[1].carried and v.parts[1].score == 1.0
+        v = grade(pr, {"shape": f"{s}x{s}x{d - 1}", "total": str(s * s * d)}, k.carry(pr.params))
+        assert not v.parts[1].carried and v.parts[1].score == 1.0
