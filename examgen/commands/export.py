@@ -21,7 +21,7 @@ def export_cmd(
     exam: Annotated[Optional[int], typer.Option("--exam", help="A saved exam, by id (`examgen history`).")] = None,
     kind: Annotated[Optional[list[str]], typer.Option("--kind", help="A generated kind (repeatable).")] = None,
     topic: Annotated[Optional[list[str]], typer.Option("--topic", help="A chapter: its bank items and generated kinds (repeatable).")] = None,
-    count: Annotated[Optional[int], typer.Option("--count", "-n", help="Problems per kind (default 1); bank items per topic (default all).")] = None,
+    count: Annotated[Optional[int], typer.Option("--count", "-n", min=1, max=1000, help="Problems per kind (default 1); bank items per topic (default all).")] = None,
     blueprint: Annotated[Optional[str], typer.Option("--blueprint", help="Exam blueprint file (default: the shipped one).")] = None,
     bank: Annotated[Optional[str], typer.Option("--bank", help="An extra question-bank directory.")] = None,
     show_seed: Annotated[bool, typer.Option("--show-seed", help="Print the seed and the command on the paper (self-study prints; a class paper shows only its variant code).")] = False,
