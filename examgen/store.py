@@ -38,6 +38,13 @@ BUSY_TIMEOUT_MS = 15000
 STALE_OWNER_S = 60.0     # a session that has not written for this long no longer holds its exam
 
 
+def _answered(report: Any) -> list[Any]:
+    """The results of the questions the student answered: a question left wholly blank scores 0 on the paper,
+    but it was never tried, so it is no attempt in the statistics and no review in the schedule (a mock left
+    after two questions must not mark the other 22 as forgotten)."""
+    return [r for r in report.results if not all(p.blank for p in r.verdict.parts)]
+
+
 @dataclass
 class ExamRow:
     id: int
@@ -435,7 +442,7 @@ class Store:
                       "max_score = ?, elapsed_s = COALESCE(?, elapsed_s), owner_pid = NULL WHERE id = ?",
                       (now, reason, report.total, report.max_total, elapsed_s, exam_id))
             self._record_results(c, exam_id, report, now)
-            for r in report.results:
+            for r in _answered(report):
                 update_in(c, key_for(r.item.problem), r.earned / r.points if r.points else 0.0, now, source="exam")
 
     def save_sheet(self, exam_id: int, answers: dict[int, dict[str, str]], report: Any) -> None:
@@ -455,7 +462,7 @@ class Store:
     @staticmethod
     def _record_results(c: sqlite3.Connection, exam_id: int, report: Any, now: float) -> None:
         c.execute("DELETE FROM attempts WHERE exam_id = ? AND source = 'exam'", (exam_id,))
-        for r in report.results:
+        for r in _answered(report):
             pr = r.item.problem
             c.execute("INSERT INTO attempts (at, source, exam_id, number, ref, kind, chapter, points, earned, "
                       "score, auto, mistakes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -27,12 +27,15 @@ PRACTICE = [("iou", 12, 0.0), ("iou", 3, 1.0), ("nms", 8, 0.0), ("lstm-step", 7,
 
 
 def _sheet(ex, right) -> dict[int, dict[str, str]]:
+    from examgen.selftest import wrong_text
+
     out = {}
     for it in ex.items:
-        if not right(it):
-            continue
         pr = it.problem
-        out[it.number] = {p.name: value_to_text(p.spec, part_answer_value(pr, p, "en")) or "" for p in pr.parts}
+        if right(it):
+            out[it.number] = {p.name: value_to_text(p.spec, part_answer_value(pr, p, "en")) or "" for p in pr.parts}
+        else:    # answered wrongly: a question left blank would be no attempt at all
+            out[it.number] = {p.name: wrong_text(p) for p in pr.parts}
     return out
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from examgen.errors import UserError
 from examgen.exam import build_exam, grade_exam, paper_json
+from examgen.schedule import key_for
 from examgen.store import MIGRATIONS, SCHEMA_VERSION, STORE_ERROR, Store, data_dir, db_path
 
 
@@ -75,9 +76,15 @@ def test_submit_records_attempts_and_schedule_once():
         report = grade_exam(ex, {1: {"": "A"}}, exam_id=eid)
         s.submit(eid, report, 10.0, "student")
         s.submit(eid, report, 10.0, "student")          # a second submit changes nothing
-        assert len(s.attempts("exam")) == len(ex.items)
+        # only question 1 was answered: the 23 left blank score 0 on the paper but are no attempts and no reviews
+        assert [r[3] for r in s.attempts("exam")] == [1]    # (at, source, exam_id, number, …)
         row = s.exam_row(eid)
         assert row.status == "submitted" and row.score == report.total and row.max_score == 100
+        assert list(s.schedule()) == [key_for(ex.items[0].problem)]
+        full = {it.number: {p.name: "1" for p in it.problem.parts} for it in ex.items}
+        eid = s.create_exam(ex, "en", "sheet", 7200)
+        s.submit(eid, grade_exam(ex, full, exam_id=eid), 10.0, "student")
+        assert len([r for r in s.attempts("exam") if r[2] == eid]) == len(ex.items)
         sched = s.schedule()
         assert "kind:iou" in sched and all(k.startswith(("kind:", "item:")) for k in sched)
 
