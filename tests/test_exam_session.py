@@ -405,6 +405,13 @@ def test_sheet_grading_cli_and_history_stats():
     marked = json.loads(r.stdout)
     assert n_points == 4
     assert marked["sections"]["short"]["score"] == 0 and marked["total"] == 80 and marked["auto_estimates"] == []
+    # again: the marks shown are the student's own, not "automatic"; a reply that is not y/n/Enter is asked again
+    r = subprocess.run(EXAMGEN + ["review", "1", "--self-mark", "--json"], input="foo\ny\n" + "\n" * (keys - 1),
+                       capture_output=True, text=True, env=env(), timeout=30)
+    again = json.loads(r.stdout)
+    assert "your earlier mark: missed" in r.stderr and "automatic:" not in r.stderr
+    assert "Type y (found), n (missed), or Enter to keep it." in r.stderr
+    assert 0 < again["sections"]["short"]["score"] < 20 and again["total"] > 80
     bad = subprocess.run(EXAMGEN + ["exam", "--seed", "4", "--answers", path + ".missing"], capture_output=True,
                          text=True, env=env(), timeout=30)
     assert bad.returncode == 2 and "cannot read the answer sheet" in bad.stderr and bad.stderr.count("\n") == 1

@@ -297,6 +297,25 @@ def stats_view(data: dict[str, Any], lang: str, width: int = 80) -> RenderableTy
     return Group(*out)
 
 
+
+def _reply(con: Console, reader: Any) -> str | None:
+    """One line typed at a self-mark prompt, lower case and trimmed; None at the end of input."""
+    try:
+        con.file.flush()
+    except Exception:
+        pass
+    while True:
+        ev = reader.get(1.0)
+        if ev is not None:
+            break
+    kind, _, text = ev
+    if kind == "eof":
+        return None
+    if not reader.tty:
+        con.print(Text(text or ""))
+    return (text or "").strip().lower()
+
+
 def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> Any:
     """Ask, key point by key point, whether each short answer makes it; save and return the re-graded report."""
     from examgen.exam import grade_exam
@@ -321,29 +340,28 @@ def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> 
         ref.append(correct_text(r.item.problem, part, lang))
         con.print(Wrapped(ref))
         current = list(pv.key_points or [False] * len(part.spec.key_points))
+        ask = "self.ask_again" if (r.item.number, part.name) in marks else "self.ask"   # whose mark is shown
+        ended = False
         for i, kp in enumerate(part.spec.key_points):
             auto = t("self.found" if current[i] else "self.missed", lang)
-            con.print(Text(t("self.ask", lang, i=i + 1, text=_txt(kp.text, lang) + t("hdr.points_after", lang,
-                                                                                     p=fmt_pts(kp.points)),
-                             auto=auto)), end="")
-            try:
-                con.file.flush()
-            except Exception:
-                pass
-            while True:
-                ev = reader.get(1.0)
-                if ev is not None:
-                    break
-            kind, _, text = ev
-            if kind == "eof":
+            prompt = Text(t(ask, lang, i=i + 1, text=_txt(kp.text, lang) + t("hdr.points_after", lang,
+                                                                           p=fmt_pts(kp.points)), auto=auto))
+            while not ended:
+                con.print(prompt, end="")
+                ans = _reply(con, reader)
+                if ans is None:
+                    ended = True
+                elif ans in ("y", "yes", "是", "对", "1", "t"):
+                    current[i] = True
+                elif ans in ("n", "no", "否", "错", "0", "f"):
+                    current[i] = False
+                elif ans:          # not y, n or Enter: asked again, never taken as "keep"
+                    con.print(Text(t("self.bad_reply", lang), style="yellow"))
+                    prompt = Text(t("self.again_short", lang, i=i + 1))
+                    continue
                 break
-            if not reader.tty:
-                con.print(Text(text or ""))
-            ans = (text or "").strip().lower()
-            if ans in ("y", "yes", "是", "对", "1", "t"):
-                current[i] = True
-            elif ans in ("n", "no", "否", "错", "0", "f"):
-                current[i] = False
+            if ended:
+                break
         marks[(r.item.number, part.name)] = current
     answers = {r.item.number: r.answers for r in report.results}
     new = grade_exam(report.exam, answers, marks, exam_id=report.exam_id, time_used_s=report.time_used_s,
