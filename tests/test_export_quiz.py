@@ -130,10 +130,13 @@ def test_a_choice_key_names_its_options_text_not_only_letters() -> None:
     assert "A. 选项0 ~=# {1, 2}; C. 选项2 ~=# {1, 2}" in fb
 
 
+
 # ---------------------------------------------------------------- GIFT
 def test_gift_parses_with_pygiftparser(problems, tmp_path) -> None:
     import pygiftparser.parser as parser
     data = gift.render(problems + tricky(), "en")
+    assert data.decode("utf-8").startswith(f"// examgen GIFT export · {len(problems) + len(tricky())} problems · ")
+    assert gift.render(tricky()[:1], "en").decode("utf-8").startswith("// examgen GIFT export · 1 problem · ")
     path = tmp_path / "q.gift"
     path.write_bytes(data)
     with open(path, encoding="utf-8") as fh:
@@ -148,7 +151,9 @@ def test_gift_parses_with_pygiftparser(problems, tmp_path) -> None:
     mc = by_title["tricky-mc"][0]
     assert type(mc.answers).__name__ == "MultipleChoicesSet"
     assert [a.fraction for a in mc.answers.answers] == [50, -100, 50, -100]
-    assert html.unescape(mc.answers.answers[0].answer.replace("\\", "")) == "option 0 ~=# {1, 2}"
+    # each option starts with its letter: Moodle may shuffle GIFT options, and explanations name them by letter
+    assert [html.unescape(a.answer.replace("\\", "")) for a in mc.answers.answers] == [
+        f"{letter}. option {i} ~=# {{1, 2}}" for i, letter in enumerate("ABCD")]
     assert [type(q.answers).__name__ for q in by_title["tricky-fill (blank 1)"] + by_title["tricky-fill (blank 2)"]] \
         == ["ShortSet", "ShortSet"]
     assert type(by_title["tricky-short"][0].answers).__name__ == "Essay"

@@ -94,8 +94,10 @@ class _Writer:
             k = max(1, len(correct))
             opts = []
             for i, o in enumerate(pr.options):
-                text = gift_html(self.html.segs(segments(o.get(self.lang))))
                 letter = LETTERS[i]
+                # the letter is part of the option's text: GIFT cannot turn Moodle's shuffling off, and the
+                # feedback and explanations name options by letter ("D is wrong")
+                text = gift_escape(f"{letter}. ") + gift_html(self.html.segs(segments(o.get(self.lang))))
                 if spec.multiple:
                     fr = 100 / k if letter in correct else -100
                     opts.append(f"~%{fraction(fr)}%{text}")
@@ -160,7 +162,7 @@ def render(problems: list[Problem], lang: str) -> bytes:
     w = _Writer(lang)
     its = items(problems, lang)
     word = WORDS["key"].get(lang)
-    lines = [f"// examgen GIFT export · {len(its)} problems · lang {lang} · {word} in the general feedback", ""]
+    lines = [f"// examgen GIFT export · {len(its)} problem{'' if len(its) == 1 else 's'} · lang {lang} · {word} in the general feedback", ""]
     last = None
     for it in its:
         cat = category(it)
