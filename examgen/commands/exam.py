@@ -343,6 +343,10 @@ def practice(
     from examgen.ui.practice import run_practice
 
     lg = lang_of(lang)
+    if weak and due:
+        raise UserError(Bi("--weak 与 --due 不能同时使用：--weak 练最常错的和到期的，--due 只练到期复习的。",
+                           "--weak and --due do not go together: --weak drills what you miss most and what is due, "
+                           "--due only what is due for review"))
     set_retention(retention)
     current_retention()  # a bad EXAMGEN_RETENTION is reported before the session starts
     run_practice(topic=topic, kind=kind, weak=weak, count=count, seed=seed, bank_dir=bank, lang=lg, due_only=due)

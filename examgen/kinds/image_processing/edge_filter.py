@@ -25,6 +25,12 @@ def _check_edge(params: dict[str, Any]) -> None:
         raise ParamError("kernel_x and kernel_y must have the same size")
     if len(image) < len(kx) or len(image[0]) < len(kx[0]):
         raise ParamError("the image is smaller than the kernel")
+    op = params["operator"]
+    if op in OPERATORS and [list(map(list, k)) for k in OPERATORS[op]] != [kx, ky]:  # the prompt names them
+        name = op.capitalize()
+        raise ParamError(Bi(f"kernel_x、kernel_y 不是 {name} 算子的模板；其他模板请用 operator=custom。",
+                            f"kernel_x and kernel_y are not the {name} kernels; for other kernels use "
+                            f"operator=custom"))
     at = params.get("at")
     if at is not None:
         if len(at) != 2:

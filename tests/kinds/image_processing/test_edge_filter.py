@@ -44,3 +44,15 @@ def test_edge_filter_against_scipy_correlate():
             np.testing.assert_allclose(ans["gy"], gy, atol=1e-9)
             np.testing.assert_allclose(ans["magnitude"], mag, atol=1e-9)
             assert np.any(gx) or np.any(gy)
+
+
+@pytest.mark.parametrize("operator, kx, ky", [
+    ("sobel", [[1, 0], [0, -1]], [[0, 1], [-1, 0]]),                                      # Roberts kernels
+    ("roberts", [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),  # Sobel kernels
+])
+def test_a_named_operator_with_other_kernels_is_refused(operator, kx, ky):
+    """The prompt names the operator: 'the Sobel operator' over Roberts kernels would be a wrong problem."""
+    from tests.kinds._refs import one_line_param_error
+
+    one_line_param_error("edge-filter", {"operator": operator, "image": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+                                         "kernel_x": kx, "kernel_y": ky, "magnitude": "l1"})
