@@ -123,6 +123,13 @@ def value_to_text(spec: Any, value: Any) -> str | None:
     return text
 
 
+def fill_key_text(spec: FillSpec, lang: str) -> str:
+    """The blanks' keys, two accepted forms each: "4；28；1/7 或 4/28" ("4; 28; 1/7 or 4/28"), never "1/7 / 4/28",
+    which reads as a division."""
+    alt, sep = (" 或 ", "；") if lang == "zh" else (" or ", "; ")
+    return sep.join(alt.join(alts[:2]) for alts in spec.blanks)
+
+
 def correct_text(problem: Problem, part: Part, lang: str) -> str:
     """The key as a student would write it (both alternatives of a blank, the reference text of a short answer)."""
     from examgen.grading import display_value
@@ -132,7 +139,7 @@ def correct_text(problem: Problem, part: Part, lang: str) -> str:
         ans = part.answer
         return unicode_text(ans.get(lang, "") if isinstance(ans, dict) else str(ans))
     if isinstance(part.spec, FillSpec):
-        return "; ".join(" / ".join(alts[:2]) for alts in part.spec.blanks)
+        return fill_key_text(part.spec, lang)
     if isinstance(part.spec, TrueFalseSpec):
         return ("对" if part.answer else "错") if lang == "zh" else ("true" if part.answer else "false")
     return display_value(part.spec, part.answer)

@@ -311,7 +311,9 @@ def _answer_text(problem: Problem, part: Any, lang: str) -> str:
     if part.spec.kind == "rubric":
         return txt(Bi.from_json(part.answer), lang) if isinstance(part.answer, dict) else str(part.answer)
     if part.spec.kind == "fill":
-        return "; ".join(" / ".join(alts[:2]) for alts in part.spec.blanks)
+        from examgen.answer_sheet import fill_key_text
+
+        return fill_key_text(part.spec, lang)
     return value
 
 
