@@ -180,6 +180,11 @@ def test_clock_colours_warn_under_10_and_2_minutes():
     assert "yellow" in clock_style(600) and "yellow" in clock_style(121)
     assert "red" in clock_style(120) and "red" in clock_style(0)
     assert fmt_clock(7200) == "2:00:00" and fmt_clock(65) == "01:05" and fmt_clock(-3) == "00:00"
+    from examgen.ui.views import fmt_clocks
+
+    # two times side by side share one form: never "01:21 / 2:00:00"
+    assert fmt_clocks(81, 7200) == "0:01:21 / 2:00:00" and fmt_clocks(81, 600) == "01:21 / 10:00"
+    assert fmt_clocks(3700, 3600, "/") == "1:01:40/1:00:00"
 
 
 @pytest.mark.parametrize("width", [10, 20, 37, 80])

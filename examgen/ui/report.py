@@ -15,7 +15,7 @@ from rich.text import Text
 
 from examgen.model import CHAPTERS, Problem, RubricSpec
 from examgen.ui.messages import M, t
-from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_pts, pct, question_view, table_cells
+from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_clocks, fmt_pts, pct, question_view, table_cells
 
 
 # ---------------------------------------------------------------- the report
@@ -94,8 +94,9 @@ def report_view(report: Any, lang: str, details: bool = True, width: int = 80) -
     out.append(Rule(head, style="cyan"))
     summary = Text(t("rep.score", lang, got=fmt_pts(report.total), max=fmt_pts(report.max_total)), style="bold")
     if report.time_used_s is not None:
-        limit = fmt_clock(report.duration_s) if report.duration_s else "–"
-        summary.append("  ·  " + t("rep.time", lang, used=fmt_clock(report.time_used_s), limit=limit))
+        hours = bool(report.duration_s) and report.duration_s >= 3600 or report.time_used_s >= 3600
+        limit = fmt_clock(report.duration_s, hours) if report.duration_s else "–"
+        summary.append("  ·  " + t("rep.time", lang, used=fmt_clock(report.time_used_s, hours), limit=limit))
     if report.reason:
         summary.append("  ·  " + t(f"rep.reason.{report.reason}", lang), style="dim")
     out.append(summary)
@@ -228,7 +229,7 @@ def history_view(rows: list[Any], lang: str, width: int = 100) -> RenderableType
             score = f"{fmt_pts(r.score)}/{fmt_pts(r.max_score)}"
             used = fmt_clock(r.elapsed_s) if r.mode != "sheet" else "–"
         else:
-            score, used = "–", fmt_clock(r.elapsed_s) + "/" + fmt_clock(r.duration_s)
+            score, used = "–", fmt_clocks(r.elapsed_s, r.duration_s, "/")
         mode = t(f"hist.mode.{r.mode}", lang) if f"hist.mode.{r.mode}" in M else r.mode
         status = t(f"hist.status.{r.status}", lang) if f"hist.status.{r.status}" in M else r.status
         cells.append([str(r.id), time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created_at)), str(r.seed), mode,

@@ -26,11 +26,18 @@ DANGER_S = 120.0
 
 
 # ---------------------------------------------------------------- small helpers
-def fmt_clock(seconds: float) -> str:
+def fmt_clock(seconds: float, hours: bool = False) -> str:
+    """`mm:ss`, or `h:mm:ss` from an hour on (or always, with `hours`: a time shown beside one of hours)."""
     s = max(0, int(seconds + 0.999)) if seconds > 0 else 0
     h, rem = divmod(s, 3600)
     m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+    return f"{h}:{m:02d}:{s:02d}" if h or hours else f"{m:02d}:{s:02d}"
+
+
+def fmt_clocks(a: float, b: float, sep: str = " / ") -> str:
+    """Two times in one form: "0:01:21 / 2:00:00", never "01:21 / 2:00:00"."""
+    hours = max(a, b) >= 3600 - 0.999
+    return fmt_clock(a, hours) + sep + fmt_clock(b, hours)
 
 
 def fmt_pts(x: float) -> str:
