@@ -451,3 +451,14 @@ def test_arrow_keys_and_edits_save_before_a_sigkill():
         answers = s.state(1).answers
     assert answers == {one[0].number: {"": a1}, one[1].number: {"": a2},
                        multi.number: {multi.problem.parts[0].name: m1}}
+
+
+def test_a_piped_line_is_echoed_safely_and_saved_whole():
+    """An escape sequence typed into a piped exam is shown named (U+001B), never sent to the terminal, and a line
+    of 20,000 characters is shown cut with its length (both are then refused as answers, with their messages)."""
+    long = "A" * 20_000
+    r = subprocess.run(EXAMGEN + ["exam", "--seed", str(SEED), "--lang", "en"], input=f"\x1b[31mB\n{long}\n:q\n",
+                       capture_output=True, text=True, env=env(), timeout=60)
+    assert r.returncode == 5
+    assert "\x1b[31m" not in r.stdout and "U+001B[31mB" in r.stdout
+    assert long not in r.stdout and "… (20000 chars)" in r.stdout

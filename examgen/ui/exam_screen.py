@@ -24,7 +24,8 @@ from examgen.ui.fullscreen import Screen
 from examgen.ui.keys import KeyReader
 from examgen.ui.report import report_view, self_mark, show
 from examgen.ui.views import (
-    _txt, end_header, fmt_clock, fmt_pts, header_text, help_view, item_status, list_view, question_view, start_view,
+    _txt, echo_line, end_header, fmt_clock, fmt_pts, header_text, help_view, item_status, list_view, question_view,
+    start_view,
 )
 
 HEARTBEAT_S = 15.0
@@ -254,7 +255,7 @@ class ExamRunner(SafeStore):
                     continue
             kind, _, text = ev
             if not self.interactive and kind == "line":
-                self.con.print(Text(text or ""), highlight=False)
+                self.con.print(Text(echo_line(text or "")), highlight=False)
             elif not self.interactive and kind == "eof":
                 self.con.print()
             elif kind == "line":

@@ -158,7 +158,9 @@ class Practice:
                     self.con.print()
                 return None
             if not self.reader.tty:
-                self.say(text or "")
+                from examgen.ui.views import echo_line
+
+                self.say(echo_line(text or ""))
             return text or ""
 
     # ------------------------------------------------------------ problems

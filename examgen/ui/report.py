@@ -15,7 +15,7 @@ from rich.text import Text
 
 from examgen.model import CHAPTERS, Problem, RubricSpec
 from examgen.ui.messages import M, t
-from examgen.ui.views import _one_line, _txt, bar, fmt_clock, fmt_clocks, fmt_pts, pct, question_view, table_cells
+from examgen.ui.views import _one_line, _txt, bar, echo_line, fmt_clock, fmt_clocks, fmt_pts, pct, question_view, table_cells
 
 
 # ---------------------------------------------------------------- the report
@@ -313,7 +313,7 @@ def _reply(con: Console, reader: Any) -> str | None:
     if kind == "eof":
         return None
     if not reader.tty:
-        con.print(Text(text or ""))
+        con.print(Text(echo_line(text or "")))
     return (text or "").strip().lower()
 
 
