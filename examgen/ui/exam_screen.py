@@ -255,7 +255,7 @@ class ExamRunner(SafeStore):
                     continue
             kind, _, text = ev
             if not self.interactive and kind == "line":
-                self.con.print(Text(echo_line(text or "")), highlight=False)
+                self.con.print(Text(echo_line(text or "", self.lang)), highlight=False)
             elif not self.interactive and kind == "eof":
                 self.con.print()
             elif kind == "line":

@@ -160,7 +160,7 @@ class Practice:
             if not self.reader.tty:
                 from examgen.ui.views import echo_line
 
-                self.say(echo_line(text or ""))
+                self.say(echo_line(text or "", self.lang))
             return text or ""
 
     # ------------------------------------------------------------ problems

@@ -299,7 +299,7 @@ def stats_view(data: dict[str, Any], lang: str, width: int = 80) -> RenderableTy
 
 
 
-def _reply(con: Console, reader: Any) -> str | None:
+def _reply(con: Console, reader: Any, lang: str) -> str | None:
     """One line typed at a self-mark prompt, lower case and trimmed; None at the end of input."""
     try:
         con.file.flush()
@@ -313,7 +313,7 @@ def _reply(con: Console, reader: Any) -> str | None:
     if kind == "eof":
         return None
     if not reader.tty:
-        con.print(Text(echo_line(text or "")))
+        con.print(Text(echo_line(text or "", lang)))
     return (text or "").strip().lower()
 
 
@@ -349,7 +349,7 @@ def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> 
                                                                            p=fmt_pts(kp.points)), auto=auto))
             while not ended:
                 con.print(prompt, end="")
-                ans = _reply(con, reader)
+                ans = _reply(con, reader, lang)
                 if ans is None:
                     ended = True
                 elif ans in ("y", "yes", "是", "对", "1", "t"):

@@ -43,13 +43,14 @@ def fmt_clocks(a: float, b: float, sep: str = " / ") -> str:
 ECHO_MAX = 200
 
 
-def echo_line(text: str) -> str:
+def echo_line(text: str, lang: str = "en") -> str:
     """A piped line as it is shown back: control characters (an escape sequence would recolour the terminal)
-    named as U+001B, and a line over ECHO_MAX characters cut with its length ("…（20000 字符）"). What is saved and
+    named as U+001B, and a line over ECHO_MAX characters cut with its length ("… (20000 chars)"). What is saved and
     graded is the line itself."""
     shown = "".join(f"U+{ord(c):04X}" if (ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 else c
                     for c in text[:ECHO_MAX])
-    return shown if len(text) <= ECHO_MAX else f"{shown}… ({len(text)} chars)"
+    more = f"…（共 {len(text)} 个字符）" if lang == "zh" else f"… ({len(text)} chars)"
+    return shown if len(text) <= ECHO_MAX else shown + more
 
 
 def fmt_pts(x: float) -> str:
