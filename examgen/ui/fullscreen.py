@@ -40,6 +40,9 @@ def usable(con: Console, fd: int | None) -> bool:
     return w >= MIN_W and h >= MIN_H
 
 
+INPUT_ROWS = 4   # the answer area grows to this many rows as a long answer is typed
+
+
 class Screen:
     """One full-screen session on `con` (its file is the terminal), reading keys from `fd`."""
 
@@ -61,6 +64,7 @@ class Screen:
         self.prompt = ""
         self.editor = LineEditor()
         self._size = (0, 0)
+        self._input_rows = 1
 
     # ------------------------------------------------------------ the terminal
     def open(self) -> None:
@@ -170,7 +174,7 @@ class Screen:
         w, h = self.size()
         foot = self._wrapped([(self.form, "cyan")], w, 2, first=True) if self.form else []
         foot += self._wrapped(self.status, w, 3)
-        rows = h - 2 - len(foot)
+        rows = h - 1 - len(foot) - self._input_rows
         lines = self._body_lines(w)
         self.offset = max(0, min(self.offset, len(lines) - rows + 1 if len(lines) > rows else 0))
         if len(lines) <= rows:
@@ -192,6 +196,7 @@ class Screen:
             return
         w, h = self.size()
         self._size = (w, h)
+        self._input_rows = len(self._input(w, h)[1])
         rows, shown, foot, _ = self.layout()
         out = ["\x1b[?25l\x1b[1;1H", self._line(self._render(self.header(w), w)[0])]
         for i in range(rows):
@@ -217,18 +222,33 @@ class Screen:
     def set_input(self, prompt: str, editor: LineEditor) -> None:
         self.prompt, self.editor = prompt, editor
 
+    def _input(self, w: int, h: int) -> tuple[str, list[str], int, int]:
+        """The prompt (cut to half the width), the answer's rows (up to INPUT_ROWS, a quarter of the height at
+        most), and the cursor's row and column in them."""
+        prompt = self.prompt
+        if cell_len(prompt) > w // 2:
+            prompt = set_cell_size(prompt, w // 2 - 1) + "…"
+        most = max(1, min(INPUT_ROWS, h // 4))
+        rows, row, col = self.editor.rows(w - cell_len(prompt) - 1, w - 1, most)
+        return prompt, rows, row, col
+
     def draw_input(self) -> None:
         if not self.active:
             return
         w, h = self._size if self._size != (0, 0) else self.size()
-        prompt = self.prompt
-        if cell_len(prompt) > w // 2:
-            prompt = set_cell_size(prompt, w // 2 - 1) + "…"
-        shown, col = self.editor.view(w - cell_len(prompt) - 1)
-        if self.editor.selected:
-            shown = "\x1b[7m" + shown + "\x1b[27m"
-        line = self._render(Text(prompt, style="bold"), w)[0] + shown
-        self._write(f"\x1b[{h};1H" + self._line(line) + f"\x1b[{h};{cell_len(prompt) + col + 1}H\x1b[?25h")
+        prompt, rows, row, col = self._input(w, h)
+        if len(rows) != self._input_rows:      # the answer grew or shrank a row: the page above makes room
+            self.draw()
+            return
+        top = h - len(rows) + 1
+        out = []
+        for i, text in enumerate(rows):
+            if self.editor.selected:
+                text = "\x1b[7m" + text + "\x1b[27m"
+            lead = self._render(Text(prompt, style="bold"), w)[0] if i == 0 else ""
+            out.append(f"\x1b[{top + i};1H" + self._line(lead + text))
+        x = (cell_len(prompt) if row == 0 else 0) + col + 1
+        self._write("".join(out) + f"\x1b[{top + row};{x}H\x1b[?25h")
 
     # ------------------------------------------------------------ reading
     def read(self, keys: Any, prompt: str, initial: str, newline: str, deadline: float | None,

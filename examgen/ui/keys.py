@@ -192,7 +192,7 @@ class KeyReader:
 
 
 class LineEditor:
-    """The answer line: text, a cursor, and the view of it that fits `width` cells after the prompt."""
+    """The answer line: text, a cursor, and the rows it wraps into after the prompt."""
 
     def __init__(self, text: str = "", newline: str = " ", selected: bool = False) -> None:
         self.text = text
@@ -242,16 +242,26 @@ class LineEditor:
             return False
         return True
 
-    def view(self, width: int) -> tuple[str, int]:
-        """The visible part of the text in `width` cells and the cursor's cell column in it (the text scrolls
-        sideways so that the cursor stays in view)."""
-        width = max(width, 4)
-        start = 0
-        while cell_len(self.text[start:self.pos]) > width - 1:
-            start += 1
-        shown = ""
-        for ch in self.text[start:]:
-            if cell_len(shown + ch) > width:
-                break
-            shown += ch
-        return shown, cell_len(self.text[start:self.pos])
+    def rows(self, first: int, width: int, most: int) -> tuple[list[str], int, int]:
+        """The text wrapped into rows of `first` cells, then `width` cells; at most `most` rows, those around
+        the cursor; and the cursor's row and cell column in them. A long short answer is read whole as it is
+        typed, not as its last few words scrolled sideways."""
+        first, width, most = max(first, 4), max(width, 4), max(most, 1)
+        rows, row, cur = [""], 0, (0, 0)
+        for i, ch in enumerate(self.text):
+            if i == self.pos:
+                cur = (row, cell_len(rows[row]))
+            if cell_len(rows[row] + ch) > (first if row == 0 else width):
+                rows.append("")
+                row += 1
+                if i == self.pos:
+                    cur = (row, 0)
+            rows[row] += ch
+        if self.pos >= len(self.text):
+            cur = (row, cell_len(rows[row]))
+            if cur[1] >= (first if row == 0 else width):   # the cursor after a full row starts the next
+                rows.append("")
+                cur = (row + 1, 0)
+        start = max(0, min(cur[0] - most + 1, len(rows) - most))
+        return rows[start:start + most], cur[0] - start, cur[1]
+
