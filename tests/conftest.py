@@ -15,3 +15,20 @@ def _isolated_home(tmp_path, tmp_path_factory, monkeypatch):
     monkeypatch.setenv("EXAMGEN_HOME", str(tmp_path / "examgen-home"))
     monkeypatch.setenv("EXAMGEN_CACHE", str(tmp_path_factory.getbasetemp() / "examgen-cache"))
     monkeypatch.setenv("EXAMGEN_LANG", "en")
+
+
+@pytest.fixture
+def no_full_font(monkeypatch):
+    """As on a machine without the optional full Chinese font (`examgen[cjk-full]`, in the test extra): only the
+    bundled GB2312 subset prints."""
+    from examgen.export import cjk_full, typst_engine
+
+    def clear():
+        typst_engine._covered.cache_clear()
+        cjk_full._ranges.cache_clear()
+
+    clear()
+    monkeypatch.setattr(cjk_full, "font_path", lambda: None)
+    yield
+    monkeypatch.undo()
+    clear()

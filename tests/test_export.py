@@ -452,7 +452,7 @@ def test_failure_midway_leaves_no_partial_files(monkeypatch, tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []  # temporary files removed, nothing renamed into place
 
 
-def test_missing_glyph_fails_with_the_question(capsys, monkeypatch, tmp_path) -> None:
+def test_missing_glyph_fails_with_the_question(capsys, monkeypatch, tmp_path, no_full_font) -> None:
     tmp_path = _out(tmp_path)
     from examgen.export import sources
 

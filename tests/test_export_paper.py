@@ -380,7 +380,8 @@ def test_students_get_named_papers_and_one_print_file(capsys, tmp_path) -> None:
     ("name,number\nA,1\n王喆,2\n", "line 3: character '喆' (U+5586) is not in the bundled fonts"),
     ("name,number\n王\u200b明,7\n", "line 2: has an invisible character U+200B"),
 ])
-def test_bad_class_lists_are_one_line_errors_naming_the_line(capsys, tmp_path, content, message) -> None:
+def test_bad_class_lists_are_one_line_errors_naming_the_line(capsys, tmp_path, content, message,
+                                                             no_full_font) -> None:
     csv = tmp_path / "c.csv"
     csv.write_text(content, encoding="utf-8")
     code, _, err = run_cli(capsys, "export", "--kind", "iou", "--seed", "1", "--students", str(csv), "-o",

@@ -379,7 +379,7 @@ def test_iter_math_finds_all_math_strings() -> None:
     assert STEM not in found and "A" not in found  # text and non-math answers
 
 
-def test_check_coverage() -> None:
+def test_check_coverage(no_full_font) -> None:
     check_coverage(["卷积神经网络σ√−⌊⌋"])
     check_coverage(["", "ASCII only", "αβγ ∑∫ ≈ ⊙ C̃", "，。、：；（）【】「」", "１２ＡＢ"])
     with pytest.raises(GlyphCoverageError) as exc:
@@ -396,7 +396,7 @@ def test_check_coverage() -> None:
             check_coverage([bad])
 
 
-def test_render_rejects_uncovered_text(renderer: TypstRenderer) -> None:
+def test_render_rejects_uncovered_text(renderer: TypstRenderer, no_full_font) -> None:
     data = sample_data()
     data["sections"][1]["items"][0]["tag"] = "龘"
     with pytest.raises(GlyphCoverageError, match="U\\+9F98"):

@@ -42,15 +42,18 @@ def _err(path: Path, line: int | None, zh: str, en: str) -> UserError:
 def _printable(path: Path, line: int, text: str) -> None:
     """A name the paper can print, said at its line: the bundled fonts lack emoji and Chinese beyond GB2312, and a
     zero-width or control character would vanish from the paper."""
-    from examgen.export.typst_engine import printable
+    from examgen.export.typst_engine import needs_font_hint, printable
 
     for ch in text:
         if not ch.isprintable() and ch != " ":
             raise _err(path, line, f"含有不可见字符 U+{ord(ch):04X}，请删去",
                        f"has an invisible character U+{ord(ch):04X}; remove it")
         if not printable(ch):
-            raise _err(path, line, f"字符 {ch}（U+{ord(ch):04X}）不在随附字体中，印出来会是空白",
-                       f"character '{ch}' (U+{ord(ch):04X}) is not in the bundled fonts and would print blank")
+            hint = needs_font_hint(ch)
+            raise _err(path, line, f"字符 {ch}（U+{ord(ch):04X}）不在随附字体中，印出来会是空白"
+                       + (f"；{hint} 可加装完整中文字体" if hint else ""),
+                       f"character '{ch}' (U+{ord(ch):04X}) is not in the bundled fonts and would print blank"
+                       + (f"; {hint} adds the full Chinese font" if hint else ""))
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen.errors import UserError
+from examgen.export import cjk_full
 
 __all__ = [
     "FONT_DIR",
@@ -89,7 +90,7 @@ def _in(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=8192)
-def _covered(ch: str) -> bool:
+def _in_subset(ch: str) -> bool:
     """True if *ch* prints with the bundled fonts (CJK characters and pictographs are checked)."""
     cp = ord(ch)
     if _in(cp, _NO_FONT):
@@ -103,9 +104,28 @@ def _covered(ch: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)
+def _covered(ch: str) -> bool:
+    """True if *ch* prints: with the bundled fonts, or with the optional full Chinese font (`cjk_full`)."""
+    return _in_subset(ch) or (not _in(ord(ch), _NO_FONT) and cjk_full.covers(ch))
+
+
 def printable(ch: str) -> bool:
     """Whether one character prints with the bundled and embedded fonts (see `check_coverage`)."""
     return _covered(ch)
+
+
+def needs_font_hint(ch: str) -> str:
+    """The install command that would make `ch` print, when the optional full font is missing and would have it
+    (a Chinese, Japanese or Korean character; never an emoji), else ""."""
+    if cjk_full.font_path() is None and _in(ord(ch), _CJK_RANGES) and not _in(ord(ch), _NO_FONT):
+        return cjk_full.INSTALL_HINT
+    return ""
+
+
+def needs_full_font(texts: Iterable[str]) -> bool:
+    """Whether some character is outside the subset (and so is typeset with the full font)."""
+    return any(not _in_subset(ch) for text in texts for ch in text)
 
 
 def check_coverage(texts: Iterable[str]) -> None:
@@ -119,10 +139,15 @@ def check_coverage(texts: Iterable[str]) -> None:
     for text in texts:
         for ch in text:
             if not _covered(ch):
-                which = "fonts" if _in(ord(ch), _NO_FONT) else "Chinese font (GB2312 subset)"
+                if _in(ord(ch), _NO_FONT):
+                    which, hint = "fonts", ""
+                elif needs_font_hint(ch):
+                    which, hint = "Chinese font (GB2312 subset)", f"; {cjk_full.INSTALL_HINT} adds the full font"
+                else:
+                    which, hint = "Chinese font subset, nor by the installed Noto Sans CJK,", ""
                 raise GlyphCoverageError(
                     f"character {ch!r} (U+{ord(ch):04X}) is not covered by the bundled {which} and would print as "
-                    f"a blank box"
+                    f"a blank box{hint}"
                 )
 
 
@@ -175,22 +200,30 @@ class TypstRenderer:
         self.font_dir = Path(font_dir)
         self.template_dir = Path(template_dir)
         self._compiler: Any = None
+        self._full_compiler: Any = None
+
+    def _build(self, paths: list[str]) -> Any:
+        import typst  # optional heavy dependency: import only when rendering
+
+        fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=paths)
+        return typst.Compiler(root=str(self.template_dir), font_paths=fonts, ignore_system_fonts=True)
 
     @property
     def compiler(self) -> Any:
         """The ``typst.Compiler``, built on first access."""
         if self._compiler is None:
-            import typst  # optional heavy dependency: import only when rendering
-
-            fonts = typst.Fonts(
-                include_system_fonts=False,
-                include_embedded_fonts=True,
-                font_paths=[str(self.font_dir)],
-            )
-            self._compiler = typst.Compiler(
-                root=str(self.template_dir), font_paths=fonts, ignore_system_fonts=True
-            )
+            self._compiler = self._build([str(self.font_dir)])
         return self._compiler
+
+    @property
+    def full_compiler(self) -> Any:
+        """A compiler that also sees the optional full Chinese font (only for texts that need it, so that every
+        other paper is byte-identical with the extra installed or not)."""
+        if self._full_compiler is None:
+            path = cjk_full.font_path()
+            self._full_compiler = (self._build([str(self.font_dir), str(path.parent)]) if path is not None
+                                   else self.compiler)
+        return self._full_compiler
 
     def template_path(self, template_name: str) -> Path:
         """Resolve ``"exam"`` or ``"exam.typ"`` to a file inside the template folder."""
@@ -205,10 +238,11 @@ class TypstRenderer:
             raise ValueError(f"unsupported format {fmt!r}; use 'pdf', 'png' or 'svg'")
         if check:
             check_coverage(iter_strings(data))
+        full = cjk_full.font_path() is not None and needs_full_font(iter_strings(data))
         payload = dict(data)
-        payload.setdefault("font", list(FONT_FAMILIES))
+        payload.setdefault("font", list(FONT_FAMILIES) + ([cjk_full.FAMILY] if full else []))
         path = self.template_path(template_name)
-        compiler = self.compiler
+        compiler = self.full_compiler if full else self.compiler
         import typst
 
         try:
