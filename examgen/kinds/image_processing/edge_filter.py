@@ -104,7 +104,8 @@ def edge_filter(params: dict[str, Any]) -> Solution:
         parts = [
             Part("gx", Bi("水平梯度 Gx", "Horizontal gradient Gx"), NumberSpec(integer=True), round_answer(gx)),
             Part("gy", Bi("竖直梯度 Gy", "Vertical gradient Gy"), NumberSpec(integer=True), round_answer(gy)),
-            Part("magnitude", Bi("梯度幅值 |G|", "Gradient magnitude |G|"), mag_spec, round_answer(m)),
+            Part("magnitude", Bi("梯度幅值 |G|", "Gradient magnitude |G|"), mag_spec, round_answer(m),
+                 depends_on=("gx", "gy")),
         ]
         return Solution(parts, steps)
     gx = correlate_valid(image, kx)
@@ -135,9 +136,22 @@ def edge_filter(params: dict[str, Any]) -> Solution:
              [[round_answer(v) for v in r] for r in gy]),
         Part("magnitude", Bi("梯度幅值图 |G|", "Gradient magnitude map |G|"),
              MatrixSpec(rows, cols, decimals=2 if kind == "l2" else None, integer=kind == "l1"),
-             [[round_answer(v) for v in r] for r in mg]),
+             [[round_answer(v) for v in r] for r in mg], depends_on=("gx", "gy")),
     ]
     return Solution(parts, steps)
+
+
+def edge_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """|G| from the student's own Gx and Gy (√(Gx² + Gy²) or |Gx| + |Gy|, as the prompt states), entry by entry."""
+    gx, gy = earlier.get("gx"), earlier.get("gy")
+    if part != "magnitude" or gx is None or gy is None:
+        return None
+    kind = params["magnitude"]
+    if params.get("at") is not None:
+        return _mag(float(gx), float(gy), kind)
+    if len(gx) != len(gy) or any(len(a) != len(b) for a, b in zip(gx, gy)):
+        return None
+    return [[_mag(float(a), float(b), kind) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -265,6 +279,7 @@ register(Kind(
                    "top-left pixel, a 3×3 kernel at its centre; L2 magnitude to 2 decimals"),
     variants=("Roberts", "Prewitt", "Sobel", "one pixel", "whole map", "L1 / L2 magnitude"),
     sample=sample_edge, prompt=prompt_edge, solve=edge_filter, schema=EDGE_SCHEMA,
+    carry_forward=edge_carry_forward,
     example={"operator": "sobel", "image": [[3, 3, 7, 8, 8], [2, 3, 8, 9, 8], [3, 2, 7, 8, 9], [3, 3, 8, 8, 8],
                                             [2, 3, 7, 9, 8]],
              "kernel_x": OPERATORS["sobel"][0], "kernel_y": OPERATORS["sobel"][1],

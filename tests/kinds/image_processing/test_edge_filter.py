@@ -56,3 +56,61 @@ def test_a_named_operator_with_other_kernels_is_refused(operator, kx, ky):
 
     one_line_param_error("edge-filter", {"operator": operator, "image": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
                                          "kernel_x": kx, "kernel_y": ky, "magnitude": "l1"})
+
+
+def _mat_text(rows, fmt):
+    return "; ".join(" ".join(fmt(v) for v in row) for row in rows)
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """A wrong Gx and Gy carried into |G|: the magnitude computed here from the student's own components (by the
+    rule the prompt states) gets full marks and is marked carried; the key's magnitude stays plainly right; a
+    magnitude wrong both ways scores 0."""
+    import math
+
+    from examgen import registry
+    from examgen.grading import grade
+
+    kind = registry.get("edge-filter")
+    checked = 0
+    for seed in range(200):
+        pr = gen("edge-filter", seed)
+        p, ans = pr.params, pr.answer
+        l2 = p["magnitude"] == "l2"
+
+        def mag(a, b):
+            return math.sqrt(a * a + b * b) if l2 else abs(a) + abs(b)
+
+        def fmt(v):
+            return f"{v:.2f}" if l2 else str(int(round(v)))
+
+        carry = kind.carry(p)
+        if "at" in p:
+            gx, gy = ans["gx"] + 3, ans["gy"] - 2
+            follow, key = mag(gx, gy), ans["magnitude"]
+            if abs(follow - key) <= 0.02 * abs(key) + 0.01:
+                continue
+            given = {"gx": str(gx), "gy": str(gy)}
+            far = fmt(max(follow, key) + 5)
+        else:
+            gx = [[v + 3 for v in r] for r in ans["gx"]]
+            gy = [[v - 2 for v in r] for r in ans["gy"]]
+            follow = [[mag(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
+            key = ans["magnitude"]
+            if all(abs(f - k) <= 0.02 * abs(k) + 0.01 for rf, rk in zip(follow, key) for f, k in zip(rf, rk)):
+                continue
+            given = {"gx": _mat_text(gx, str), "gy": _mat_text(gy, str)}
+            far = _mat_text([[max(f, k) + 5 for f, k in zip(rf, rk)] for rf, rk in zip(follow, key)], fmt)
+            follow = _mat_text(follow, fmt)
+        follow_text = follow if isinstance(follow, str) else fmt(follow)
+        v = grade(pr, {**given, "magnitude": follow_text}, carry)
+        by = {pv.name: pv for pv in v.parts}
+        assert by["gx"].score < 1 and by["gy"].score < 1, seed
+        assert by["magnitude"].carried and by["magnitude"].score == 1.0, (seed, follow_text, key)
+        key_text = _mat_text(key, fmt) if isinstance(key, list) else fmt(key)
+        right = {pv.name: pv for pv in grade(pr, {**given, "magnitude": key_text}, carry).parts}["magnitude"]
+        assert right.score == 1.0 and not right.carried, seed
+        wrong = {pv.name: pv for pv in grade(pr, {**given, "magnitude": far}, carry).parts}["magnitude"]
+        assert wrong.score == 0.0 and not wrong.carried, (seed, far)
+        checked += 1
+    assert checked >= 100
