@@ -61,9 +61,17 @@ def precision_recall(params: dict[str, Any]) -> Solution:
         Part("accuracy", Bi("准确率", "Accuracy"), spec, round_answer(acc)),
         Part("precision", Bi("精确率", "Precision"), spec, round_answer(prec)),
         Part("recall", Bi("召回率", "Recall"), spec, round_answer(rec)),
-        Part("f1", Bi("F1 值", "F1 score"), spec, round_answer(f1)),
+        Part("f1", Bi("F1 值", "F1 score"), spec, round_answer(f1), depends_on=("precision", "recall")),
     ]
     return Solution(parts, steps)
+
+
+def pr_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """F1 = 2PR/(P + R) from the precision and recall the student wrote (the accuracy feeds nothing)."""
+    if part != "f1":
+        return None
+    prec, rec = float(earlier["precision"]), float(earlier["recall"])
+    return 2 * prec * rec / (prec + rec) if prec + rec else None
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -142,7 +150,7 @@ register(Kind(
                    "precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2PR/(P+R); 2 decimals"),
     variants=("confusion-matrix table", "medical screening", "spam filter", "defect inspection"),
     sample=_nondegenerate(sample_pr, precision_recall), prompt=prompt_pr, solve=reusing(precision_recall),
-    rounded=pr_rounded,
+    rounded=pr_rounded, carry_forward=pr_carry_forward,
     schema=Schema({**PR_SCHEMA.params, "story": Param("str", "how the counts are told", choices=tuple(_STORIES),
                                                          optional=True, default="matrix")}, check=_check_pr),
     example={"tp": 40, "fp": 10, "fn": 20, "tn": 30},

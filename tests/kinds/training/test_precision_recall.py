@@ -25,3 +25,34 @@ def test_precision_recall_against_sklearn():
         assert ans["precision"] == pytest.approx(precision_score(y_true, y_pred), abs=1e-9)
         assert ans["recall"] == pytest.approx(recall_score(y_true, y_pred), abs=1e-9)
         assert ans["f1"] == pytest.approx(f1_score(y_true, y_pred), abs=1e-9)
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """F1 from a wrong precision and recall as the student wrote them (2PR/(P + R), computed here): carried, full
+    marks; the key's F1 is plainly right; an F1 wrong both ways scores 0."""
+    from examgen import registry
+    from examgen.grading import grade
+
+    kind = registry.get("precision-recall")
+    checked = 0
+    for seed in range(200):
+        pr = gen("precision-recall", seed)
+        p, ans = pr.params, pr.answer
+        tp, fp, fn = p["tp"], p["fp"], p["fn"]
+        wrong_p, wrong_r = round(tp / (tp + fp + fn), 2), round(min(0.99, tp / (tp + fn) + 0.07), 2)
+        f1 = 2 * wrong_p * wrong_r / (wrong_p + wrong_r)
+        key = ans["f1"]
+        if abs(f1 - key) <= 0.02 * key + 0.01 or abs(wrong_p - ans["precision"]) < 0.02:
+            continue
+        given = {"accuracy": f"{ans['accuracy']:.2f}", "precision": f"{wrong_p:.2f}", "recall": f"{wrong_r:.2f}"}
+        carry = kind.carry(p)
+        v = {pv.name: pv for pv in grade(pr, {**given, "f1": f"{f1:.2f}"}, carry).parts}
+        assert v["precision"].score == 0 and v["recall"].score == 0, seed
+        assert v["f1"].carried and v["f1"].score == 1.0, (seed, given, f1, key)
+        right = {pv.name: pv for pv in grade(pr, {**given, "f1": f"{key:.2f}"}, carry).parts}["f1"]
+        assert right.score == 1.0 and not right.carried, seed
+        far = max(f1, key) + 0.2
+        wrong = {pv.name: pv for pv in grade(pr, {**given, "f1": f"{far:.2f}"}, carry).parts}["f1"]
+        assert wrong.score == 0.0 and not wrong.carried, seed
+        checked += 1
+    assert checked >= 100
