@@ -111,7 +111,8 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
         loss = -math.log(probs[y])
         c = len(z)
         parts = [Part("probs", Bi("softmax 概率", "Softmax probabilities"), VectorSpec(c, decimals=4), _ans(probs)),
-                 Part("loss", Bi("交叉熵损失", "Cross-entropy loss"), NumberSpec(decimals=4), round_answer(loss))]
+                 Part("loss", Bi("交叉熵损失", "Cross-entropy loss"), NumberSpec(decimals=4), round_answer(loss),
+                      depends_on=("probs",))]
         if not steps_wanted:
             return Solution(parts, [])
         steps = [
@@ -138,7 +139,8 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
         parts = [
             Part("ce", Bi("平均交叉熵", "Mean cross-entropy"), NumberSpec(decimals=4), round_answer(sum(ces) / n)),
             Part("fl", Bi("每个像素的 focal loss", "Focal loss of each pixel"), VectorSpec(n, decimals=4), _ans(fls)),
-            Part("mean", Bi("平均 focal loss", "Mean focal loss"), NumberSpec(decimals=4), round_answer(sum(fls) / n)),
+            Part("mean", Bi("平均 focal loss", "Mean focal loss"), NumberSpec(decimals=4), round_answer(sum(fls) / n),
+                 depends_on=("fl",)),
         ]
         if not steps_wanted:
             return Solution(parts, [])
@@ -184,14 +186,15 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
                   MatrixSpec(rows, cols, decimals=4), [_ans(r) for r in grid])]
     if ask == "pixel":
         mean = sum(losses) / n
-        parts.append(Part("mean", Bi("平均交叉熵", "Mean cross-entropy"), NumberSpec(decimals=4), round_answer(mean)))
+        parts.append(Part("mean", Bi("平均交叉熵", "Mean cross-entropy"), NumberSpec(decimals=4), round_answer(mean),
+                          depends_on=("losses",)))
     else:
         cw = params["class_weights"]
         ws = [cw[y] for y in labels]
         by_weights = params["weight_norm"] == "weights"
         mean = sum(w * v for w, v in zip(ws, losses)) / (sum(ws) if by_weights else n)
         parts.append(Part("mean", Bi("类别加权的交叉熵", "Class-weighted cross-entropy"), NumberSpec(decimals=4),
-                          round_answer(mean)))
+                          round_answer(mean), depends_on=("losses",)))
     if not steps_wanted:
         return Solution(parts, [])
     steps = [
@@ -222,6 +225,27 @@ def cross_entropy(params: dict[str, Any], steps_wanted: bool = True) -> Solution
                 "Mistakes on a heavily weighted class (usually a rare one) count for more, which counters class "
                 "imbalance.")))
     return Solution(parts, steps)
+
+
+def ce_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """The loss −ln p_y from the student's softmax probabilities; a mean from their per-pixel losses."""
+    ask = params["ask"]
+    if ask == "softmax":
+        py = float(earlier["probs"][params["target"]])
+        return -math.log(py) if part == "loss" and py > 0 else None
+    if part != "mean":
+        return None
+    if ask == "focal":
+        fls = [float(v) for v in earlier["fl"]]
+        return sum(fls) / len(fls)
+    losses = [float(v) for row in earlier["losses"] for v in row]  # the pixels row by row, as the labels
+    if ask == "pixel":
+        return sum(losses) / len(losses)
+    ws = [params["class_weights"][y] for y in params["labels"]]
+    if len(losses) != len(ws):
+        return None
+    total = sum(w * v for w, v in zip(ws, losses))
+    return total / (sum(ws) if params["weight_norm"] == "weights" else len(ws))
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -444,6 +468,6 @@ register(Kind(
     variants=("softmax + cross-entropy", "pixel-wise cross-entropy", "class-weighted cross-entropy",
               "focal loss (with or without α)"),
     sample=_nondegenerate(_tie_free(sample_ce, _ce_answers), _ce_answers), prompt=prompt_ce,
-    solve=cross_entropy, schema=CE_SCHEMA, mistakes=MISTAKES,
+    solve=cross_entropy, schema=CE_SCHEMA, carry_forward=ce_carry_forward, mistakes=MISTAKES,
     example={"ask": "softmax", "logits": [2.0, 1.0, 0.1], "target": 0},
 ))

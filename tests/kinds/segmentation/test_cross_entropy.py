@@ -136,3 +136,52 @@ def test_worked_examples():
     """Hand-checked key of the README example."""
     ce = registry.get("cross-entropy").from_params(registry.get("cross-entropy").example).answer
     close(ce["loss"], 0.4170300162778335)  # the classic softmax([2, 1, 0.1]) example: p0 ≈ 0.659
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """A wrong earlier answer carried on: the loss −ln p_y from the student's probabilities, the (weighted) mean from
+    their per-pixel losses, the mean focal loss from their per-pixel focal losses, each computed here. Carried and
+    full marks; the key stays plainly right; a value wrong both ways scores 0."""
+    from examgen.grading import grade
+
+    k = registry.get("cross-entropy")
+    seen: dict[str, int] = {}
+    for seed in range(200):
+        pr = k.generate(seed)
+        p, ans = pr.params, pr.answer
+        ask = p["ask"]
+        r4 = lambda x: f"{x:.4f}"  # noqa: E731
+        if ask == "softmax":
+            probs = [round(v, 4) for v in ans["probs"]]
+            probs[p["target"]] = round(probs[p["target"]] * 0.8, 4)
+            given = {"probs": ", ".join(r4(v) for v in probs)}
+            name, follow = "loss", -math.log(probs[p["target"]])
+        elif ask == "focal":
+            fl = [round(v + 0.05, 4) for v in ans["fl"]]
+            given = {"ce": r4(ans["ce"]), "fl": ", ".join(r4(v) for v in fl)}
+            name, follow = "mean", sum(fl) / len(fl)
+        else:
+            rows = [[round(v + 0.1 * (i + 1), 4) for i, v in enumerate(r)] for r in ans["losses"]]
+            flat = [v for r in rows for v in r]
+            given = {"losses": "; ".join(" ".join(r4(v) for v in r) for r in rows)}
+            name = "mean"
+            if ask == "pixel":
+                follow = sum(flat) / len(flat)
+            else:
+                w = [p["class_weights"][y] for y in p["labels"]]
+                follow = sum(a * b for a, b in zip(w, flat)) / (sum(w) if p["weight_norm"] == "weights" else len(w))
+        key = ans[name]
+        if abs(follow - key) <= 0.02 * abs(key) + 0.001:
+            continue
+        carry = k.carry(p)
+        v = {pv.name: pv for pv in grade(pr, {**given, name: r4(follow)}, carry).parts}
+        dep = next(iter(set(given) - {"ce"}))
+        assert v[dep].score < 1, (seed, dep)
+        assert v[name].carried and v[name].score == 1.0, (seed, given, follow, key)
+        right = {pv.name: pv for pv in grade(pr, {**given, name: r4(key)}, carry).parts}[name]
+        assert right.score == 1.0 and not right.carried, seed
+        far = r4(max(follow, key) + 0.5)
+        wrong = {pv.name: pv for pv in grade(pr, {**given, name: far}, carry).parts}[name]
+        assert wrong.score == 0.0 and not wrong.carried, seed
+        seen[ask] = seen.get(ask, 0) + 1
+    assert set(seen) == {"softmax", "pixel", "weighted", "focal"} and sum(seen.values()) >= 150, seen
