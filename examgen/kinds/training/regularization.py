@@ -93,13 +93,15 @@ def regularization(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
         factor = 1 - lr * lam if half else 1 - 2 * lr * lam
         new_w = [factor * v - lr * gi for v, gi in zip(w, g)]
         parts = [Part("factor", Bi("衰减因子", "Decay factor"), NumberSpec(decimals=4), round_answer(factor)),
-                 Part("w_new", Bi("更新后的权重", "Updated weights"), VectorSpec(n, decimals=4), _ans(new_w))]
+                 Part("w_new", Bi("更新后的权重", "Updated weights"), VectorSpec(n, decimals=4), _ans(new_w),
+                      depends_on=("factor",))]
     else:
         g, lr = params["grad"], params["lr"]
         total = [gi + ri for gi, ri in zip(g, grad)]
         new_w = [v - lr * t for v, t in zip(w, total)]
         parts = [Part("total_grad", Bi("总梯度 ∇J", "Total gradient ∇J"), VectorSpec(n, decimals=4), _ans(total)),
-                 Part("w_new", Bi("更新后的权重", "Updated weights"), VectorSpec(n, decimals=4), _ans(new_w))]
+                 Part("w_new", Bi("更新后的权重", "Updated weights"), VectorSpec(n, decimals=4), _ans(new_w),
+                      depends_on=("total_grad",))]
     steps: list[Step] = []
     if not steps_wanted:
         return Solution(parts, steps)
@@ -164,6 +166,19 @@ def regularization(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
         formula="w\' = w - eta nabla J", work=f"{tup(w)} - {num(lr)} dot {tup(total)}",
         result=f"w\' {eq(new_w)} {tup(new_w)}"))
     return Solution(parts, steps)
+
+
+def reg_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """The update from the student's decay factor (c·w − ηg) or total gradient (w − η∇J); ∇R never uses R(w)."""
+    if part != "w_new":
+        return None
+    w, g, lr = params["w"], params["grad"], params["lr"]
+    if params["ask"] == "decay":
+        c = float(earlier["factor"])
+        return [c * v - lr * gi for v, gi in zip(w, g)]
+    total = earlier["total_grad"]
+    total = [float(t) for t in (total if isinstance(total, list) else [total])]
+    return [v - lr * t for v, t in zip(w, total)] if len(total) == len(w) else None
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -311,7 +326,7 @@ register(Kind(
     variants=("L1", "L2 (½λ‖w‖² or λ‖w‖²)", "elastic net", "penalty and gradient", "one gradient step",
               "weight decay"),
     sample=_tie_free(sample_regularization, lambda p: regularization(p, steps_wanted=False)),
-    prompt=prompt_regularization, solve=regularization, schema=REG_SCHEMA,
+    prompt=prompt_regularization, solve=regularization, schema=REG_SCHEMA, carry_forward=reg_carry_forward,
     example={"penalty": "l2", "ask": "step", "w": [0.5, -1.2, 2.0], "lam2": 0.1, "l2_form": "half",
              "grad": [0.3, -0.4, 0.1], "lr": 0.1},
     mistakes=MISTAKES,

@@ -113,3 +113,43 @@ def test_worked_examples():
     """Hand-checked key of the README example."""
     reg = registry.get("regularization").from_params(registry.get("regularization").example).answer
     close(reg["w_new"], [0.5 - 0.1 * (0.3 + 0.05), -1.2 - 0.1 * (-0.4 - 0.12), 2.0 - 0.1 * (0.1 + 0.2)])
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """The updated weights from a wrong decay factor (c·w − ηg) or a wrong total gradient (w − η∇J), computed here:
+    carried, full marks; the key stays plainly right; weights wrong both ways score 0. The penalty's gradient does
+    not come from R(w), so that variant carries nothing."""
+    from examgen.grading import grade
+
+    k = registry.get("regularization")
+    seen: dict[str, int] = {}
+    for seed in range(200):
+        pr = k.generate(seed)
+        p, ans = pr.params, pr.answer
+        if p["ask"] == "penalty":
+            assert not any(part.depends_on for part in pr.parts)
+            continue
+        w, g, lr = p["w"], p["grad"], p["lr"]
+        if p["ask"] == "decay":
+            c = round(ans["factor"] - 0.1, 4)
+            given = {"factor": f"{c:.4f}"}
+            follow = [c * a - lr * b for a, b in zip(w, g)]
+        else:
+            total = [round(t + 0.5, 4) for t in ans["total_grad"]]
+            given = {"total_grad": ", ".join(f"{t:.4f}" for t in total)}
+            follow = [a - lr * t for a, t in zip(w, total)]
+        key = ans["w_new"]
+        if all(abs(f - e) <= 0.02 * abs(e) + 0.001 for f, e in zip(follow, key)):
+            continue
+        text = lambda vs: ", ".join(f"{x:.4f}" for x in vs)  # noqa: E731
+        carry = k.carry(p)
+        v = {pv.name: pv for pv in grade(pr, {**given, "w_new": text(follow)}, carry).parts}
+        assert v[next(iter(given))].score < 1, seed
+        assert v["w_new"].carried and v["w_new"].score == 1.0, (seed, given, follow, key)
+        right = {pv.name: pv for pv in grade(pr, {**given, "w_new": text(key)}, carry).parts}["w_new"]
+        assert right.score == 1.0 and not right.carried, seed
+        far = [max(f, e) + 1 for f, e in zip(follow, key)]
+        wrong = {pv.name: pv for pv in grade(pr, {**given, "w_new": text(far)}, carry).parts}["w_new"]
+        assert wrong.score == 0.0 and not wrong.carried, seed
+        seen[p["ask"]] = seen.get(p["ask"], 0) + 1
+    assert set(seen) == {"decay", "step"} and sum(seen.values()) >= 80, seen
