@@ -93,10 +93,10 @@ def init_scale(params: dict[str, Any]) -> Solution:
                  VectorSpec(2, integer=True), [fin, fout]),
             Part("xavier", Bi(f"Xavier 的 {'边界 a' if uniform else '标准差 σ'}",
                               f"Xavier {'bound a' if uniform else 'standard deviation σ'}"),
-                 NumberSpec(decimals=4), round_answer(xs)),
+                 NumberSpec(decimals=4), round_answer(xs), depends_on=("fan",)),
             Part("he", Bi(f"He 的 {'边界 a' if uniform else '标准差 σ'}",
                           f"He {'bound a' if uniform else 'standard deviation σ'}"),
-                 NumberSpec(decimals=4), round_answer(hs)),
+                 NumberSpec(decimals=4), round_answer(hs), depends_on=("fan",)),
         ]
         return Solution(parts, steps)
     xavier = scheme == "xavier"
@@ -120,10 +120,26 @@ def init_scale(params: dict[str, Any]) -> Solution:
     parts = [
         fan_part,
         Part("scale", Bi("边界 a" if uniform else "标准差 σ", "Bound a" if uniform else "Standard deviation σ"),
-             NumberSpec(decimals=4), round_answer(scale)),
-        Part("variance", Bi("权重的方差", "Variance of the weights"), NumberSpec(decimals=6), round_answer(var)),
+             NumberSpec(decimals=4), round_answer(scale), depends_on=(fan_part.name,)),
+        Part("variance", Bi("权重的方差", "Variance of the weights"), NumberSpec(decimals=6), round_answer(var),
+             depends_on=(fan_part.name,)),
     ]
     return Solution(parts, steps)
+
+
+def init_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """Scale and variance from the student's fans: Xavier 2/(n_in + n_out), He 2/n_in; a = √(3·Var), σ = √Var."""
+    if part not in ("scale", "variance", "xavier", "he"):
+        return None
+    fans = earlier.get("fan", earlier.get("fan_in"))
+    fans = [float(v) for v in (fans if isinstance(fans, list) else [fans])]
+    he = part == "he" or (part in ("scale", "variance") and params["scheme"] == "he")
+    var = 2 / fans[0] if he else 2 / (fans[0] + fans[1])
+    if var <= 0:
+        return None
+    if part == "variance":
+        return var
+    return math.sqrt(3 * var if params["dist"] == "uniform" else var)
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -260,6 +276,7 @@ register(Kind(
     variants=("Xavier uniform", "Xavier normal", "He normal", "He uniform", "dense or conv layer",
               "Xavier vs He"),
     sample=_tie_free(sample_init, init_scale), prompt=prompt_init, solve=init_scale, schema=INIT_SCHEMA,
+    carry_forward=init_carry_forward,
     example={"scheme": "xavier", "dist": "uniform", "layer": "conv", "n_in": 64, "n_out": 128, "kernel": 3},
     mistakes=MISTAKES,
 ))

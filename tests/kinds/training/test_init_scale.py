@@ -110,3 +110,42 @@ def test_properties(seed):
 
 def test_cli_solve_reproduces_the_example(capsys, monkeypatch):
     cli_solve_reproduces_the_example("init-scale", capsys, monkeypatch)
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """Scales and variance from wrong fans (both doubled), computed here from the prompt's rules (Xavier variance
+    2/(n_in + n_out), He 2/n_in; a = √(3 Var) for U(−a, a), σ = √Var): carried, full marks; the key stays plainly
+    right; a value wrong both ways scores 0."""
+    from examgen import registry
+    from examgen.grading import grade
+
+    k = registry.get("init-scale")
+    checked = 0
+    for seed in range(150):
+        pr = k.generate(seed)
+        p, ans = pr.params, pr.answer
+        n_in, n_out = fans_ref(p)
+        wrong_in, n_out = 2 * n_in, 2 * n_out
+        c = 3 if p["dist"] == "uniform" else 1
+        xv, hv = 2 / (wrong_in + n_out), 2 / wrong_in
+        if p["scheme"] == "both":
+            given = {"fan": f"{wrong_in}, {n_out}"}
+            follow = {"xavier": (math.sqrt(c * xv), 4), "he": (math.sqrt(c * hv), 4)}
+        else:
+            var = xv if p["scheme"] == "xavier" else hv
+            given = {"fan": f"{wrong_in}, {n_out}"} if p["scheme"] == "xavier" else {"fan_in": str(wrong_in)}
+            follow = {"scale": (math.sqrt(c * var), 4), "variance": (var, 6)}
+        typed = {n: f"{v:.{d}f}" for n, (v, d) in follow.items()}
+        carry = k.carry(p)
+        v = {pv.name: pv for pv in grade(pr, {**given, **typed}, carry).parts}
+        assert v[next(iter(given))].score < 1, seed
+        for name in follow:
+            assert v[name].carried and v[name].score == 1.0, (seed, name, typed, ans)
+        keys = {n: f"{ans[n]:.{d}f}" for n, (_, d) in follow.items()}
+        right = {pv.name: pv for pv in grade(pr, {**given, **keys}, carry).parts}
+        assert all(right[n].score == 1.0 and not right[n].carried for n in follow), seed
+        far = {n: f"{2 * max(v, ans[n]) + 0.1:.{d}f}" for n, (v, d) in follow.items()}
+        wrong = {pv.name: pv for pv in grade(pr, {**given, **far}, carry).parts}
+        assert all(wrong[n].score == 0.0 and not wrong[n].carried for n in follow), seed
+        checked += 1
+    assert checked == 150
