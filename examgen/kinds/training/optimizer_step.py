@@ -133,9 +133,11 @@ def optimizer_step(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
                           _spec(dim, 4), _one(final["m_hat"])))
         parts.append(Part("v_hat", Bi(f"第 {n_steps} 步的修正二阶矩 v̂", f"Bias-corrected v̂ at step {n_steps}"),
                           _spec(dim, 4), _one(final["v_hat"])))
+    state_parts = tuple(part.name for part in parts)  # the asked state after the last step
     for t, st in enumerate(trace, start=1):
+        deps = (() if t == 1 else (f"w{t - 1}",)) + (state_parts if t == n_steps else ())
         parts.append(Part(f"w{t}", Bi(f"第 {t} 步后的参数 w", f"Parameters w after step {t}"), _spec(dim, 4),
-                          _one(st["w"])))
+                          _one(st["w"]), depends_on=deps))
     steps: list[Step] = []
     if not steps_wanted:
         return Solution(parts, steps)
@@ -214,6 +216,33 @@ def optimizer_step(params: dict[str, Any], steps_wanted: bool = True) -> Solutio
             prev_state, prev_m = st["v"], st["m"]
         w_prev = st["w"]
     return Solution(parts, steps)
+
+
+def optimizer_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """w_t = w_(t−1) + its update from the student's w_(t−1) and, at the last step, their v, s or m̂ and v̂."""
+    if not (part.startswith("w") and part[1:].isdigit()):
+        return None
+    t = int(part[1:])
+    trace = optimizer_trace(params)
+    dim = len(params["w0"])
+
+    def vec(x: Any) -> list[float]:
+        v = [float(a) for a in (x if isinstance(x, list) else [x])]
+        if len(v) != dim:
+            raise ValueError("wrong length")
+        return v
+
+    w_prev = vec(earlier[f"w{t - 1}"]) if t > 1 else list(params["w0"])
+    st = {k: vec(earlier[k]) if k in earlier else v for k, v in trace[t - 1].items()}
+    opt, lr, eps, g = params["optimizer"], params["lr"], params.get("eps", 1e-8), params["grads"][t - 1]
+    if opt == "momentum":
+        sign = -lr if params["momentum_form"] == "add-grad" else 1.0
+        w = [wi + sign * v for wi, v in zip(w_prev, st["v"])]
+    elif opt == "rmsprop":
+        w = [wi - lr * gi / (math.sqrt(s) + eps) for wi, gi, s in zip(w_prev, g, st["s"])]
+    else:
+        w = [wi - lr * a / (math.sqrt(b) + eps) for wi, a, b in zip(w_prev, st["m_hat"], st["v_hat"])]
+    return w[0] if dim == 1 else w
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -435,7 +464,7 @@ register(Kind(
     variants=("SGD with momentum (two forms)", "RMSProp", "Adam with bias correction", "scalar or 2-vector",
               "one or two steps"),
     sample=_nondegenerate(_tie_free(sample_optimizer, _opt_answers), _opt_answers), prompt=prompt_optimizer,
-    solve=optimizer_step, schema=OPT_SCHEMA, rounded=optimizer_rounded,
+    solve=optimizer_step, schema=OPT_SCHEMA, rounded=optimizer_rounded, carry_forward=optimizer_carry_forward,
     example={"optimizer": "adam", "w0": [1.0], "grads": [[0.5], [-0.2]], "lr": 0.1, "beta1": 0.9, "beta2": 0.999,
              "eps": 1e-8},
     mistakes=MISTAKES,

@@ -144,3 +144,56 @@ def test_properties(seed):
 
 def test_cli_solve_reproduces_the_example(capsys, monkeypatch):
     cli_solve_reproduces_the_example("optimizer-step", capsys, monkeypatch)
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """The last w from a wrong asked state (v, s, or m̂ and v̂) and, after two steps, a wrong w1 as well, with the
+    update rule of the prompt written here: carried, full marks; the key stays plainly right; a w wrong both ways
+    scores 0."""
+    from examgen import registry
+    from examgen.grading import grade
+
+    k = registry.get("optimizer-step")
+    seen: dict[str, int] = {}
+    for seed in range(200):
+        pr = k.generate(seed)
+        p, ans = pr.params, pr.answer
+        opt, lr, n = p["optimizer"], p["lr"], len(p["grads"])
+        as_list = lambda x: list(x) if isinstance(x, list) else [x]  # noqa: E731
+        text = lambda xs, d=4: ", ".join(f"{x:.{d}f}" for x in xs)  # noqa: E731
+        names = {"momentum": ["v"], "rmsprop": ["s"], "adam": ["m_hat", "v_hat"]}[opt]
+        d_state = 6 if opt == "rmsprop" else 4
+        state = {name: [round(x + 0.3, d_state) for x in as_list(ans[name])] for name in names}
+        given = {name: text(vals, d_state) for name, vals in state.items()}
+        if n == 1:
+            w_prev = list(p["w0"])
+        else:
+            w_prev = [round(x + 0.5, 4) for x in as_list(ans[f"w{n - 1}"])]
+            given[f"w{n - 1}"] = text(w_prev)
+        g = p["grads"][-1]
+        if opt == "momentum":
+            follow = [w - lr * v if p["momentum_form"] == "add-grad" else w + v for w, v in zip(w_prev, state["v"])]
+        elif opt == "rmsprop":
+            follow = [w - lr * gi / (math.sqrt(s) + p["eps"]) for w, gi, s in zip(w_prev, g, state["s"])]
+        else:
+            follow = [w - lr * m / (math.sqrt(v) + p["eps"]) for w, m, v in zip(w_prev, state["m_hat"], state["v_hat"])]
+        name, key = f"w{n}", as_list(ans[f"w{n}"])
+        if all(abs(f - e) <= 0.02 * abs(e) + 0.001 for f, e in zip(follow, key)):
+            continue
+        carry = k.carry(p)
+        v = {pv.name: pv for pv in grade(pr, {**given, name: text(follow)}, carry).parts}
+        assert all(v[dep].score < 1 for dep in given), seed
+        assert v[name].carried and v[name].score == 1.0, (seed, given, follow, key)
+        right = {pv.name: pv for pv in grade(pr, {**given, name: text(key)}, carry).parts}[name]
+        assert right.score == 1.0 and not right.carried, seed
+        far = [max(f, e) + 1 for f, e in zip(follow, key)]
+        wrong = {pv.name: pv for pv in grade(pr, {**given, name: text(far)}, carry).parts}[name]
+        assert wrong.score == 0.0 and not wrong.carried, seed
+        seen[f"{opt}/{n}"] = seen.get(f"{opt}/{n}", 0) + 1
+    assert len(seen) == 6 and sum(seen.values()) >= 150, seen
+    # three steps: w2 follows from a wrong w1 alone (v2 = βv1 + g2 comes from the givens)
+    pr = k.from_params({"optimizer": "momentum", "w0": [1.0], "grads": [[0.5], [-1.0], [2.0]], "lr": 0.1,
+                        "beta": 0.9, "momentum_form": "add-grad"})
+    v2 = 0.9 * 0.5 - 1.0
+    verdict = {pv.name: pv for pv in grade(pr, {"w1": "2.0000", "w2": f"{2.0 - 0.1 * v2:.4f}"}, k.carry(pr.params)).parts}
+    assert verdict["w2"].carried and verdict["w2"].score == 1.0
