@@ -133,9 +133,20 @@ def activation(params: dict[str, Any]) -> Solution:
         ]
     parts = [
         Part("value", Bi(f"{name} 函数值", f"{name} values"), VectorSpec(n, decimals=4), _ans(f)),
-        Part("derivative", Bi(f"{name} 的导数值", f"{name} derivatives"), VectorSpec(n, decimals=4), _ans(df)),
+        Part("derivative", Bi(f"{name} 的导数值", f"{name} derivatives"), VectorSpec(n, decimals=4), _ans(df),
+             depends_on=("value",) if fn in ("sigmoid", "tanh") else ()),
     ]
     return Solution(parts, steps)
+
+
+def activation_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """The derivative from the student's function values: σ(1 − σ) or 1 − tanh² (ReLU's depends on x alone)."""
+    if part != "derivative" or params["function"] not in ("sigmoid", "tanh"):
+        return None
+    vals = [float(v) for v in earlier["value"]]
+    if params["function"] == "sigmoid":
+        return [v * (1 - v) for v in vals]
+    return [1 - v * v for v in vals]
 
 
 def _activation_chain(zs: list[float]) -> Solution:
@@ -285,7 +296,7 @@ register(Kind(
                    "functions; values and derivatives to 4 decimals, products to 6 decimals"),
     variants=("sigmoid", "tanh", "ReLU", "leaky ReLU", "vanishing-gradient product over n layers"),
     sample=_tie_free(sample_activation, activation), prompt=prompt_activation, solve=activation,
-    schema=ACT_SCHEMA,
+    schema=ACT_SCHEMA, carry_forward=activation_carry_forward,
     example={"function": "sigmoid", "ask": "values", "inputs": [-1.0, 0.0, 2.0]},
     mistakes=MISTAKES,
 ))

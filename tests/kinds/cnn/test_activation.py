@@ -115,3 +115,38 @@ def test_worked_examples():
     """Hand-checked key of the README example."""
     a = registry.get("activation").from_params(registry.get("activation").example).answer
     close(a["value"], [1 / (1 + math.e), 0.5, 1 / (1 + math.exp(-2))])
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """sigmoid / tanh derivatives from wrong function values, as the worked solution derives them (σ(1 − σ),
+    1 − tanh², written here): carried, full marks; the key stays plainly right; derivatives wrong both ways score 0.
+    ReLU-type derivatives depend on x alone and the chain variant asks no values: nothing carries there."""
+    from examgen.grading import grade
+
+    k = registry.get("activation")
+    seen: dict[str, int] = {}
+    for seed in range(200):
+        pr = k.generate(seed)
+        p, ans = pr.params, pr.answer
+        if p["ask"] != "values" or p["function"] not in ("sigmoid", "tanh"):
+            assert not any(part.depends_on for part in pr.parts), seed
+            continue
+        sig = p["function"] == "sigmoid"
+        vals = [round(v - 0.2 if sig else 0.7 * v, 4) for v in ans["value"]]
+        follow = [v * (1 - v) if sig else 1 - v * v for v in vals]
+        key = ans["derivative"]
+        if all(abs(f - e) <= 0.02 * abs(e) + 0.001 for f, e in zip(follow, key)):
+            continue
+        text = lambda xs: ", ".join(f"{x:.4f}" for x in xs)  # noqa: E731
+        carry = k.carry(p)
+        given = {"value": text(vals)}
+        v = {pv.name: pv for pv in grade(pr, {**given, "derivative": text(follow)}, carry).parts}
+        assert v["value"].score < 1, seed
+        assert v["derivative"].carried and v["derivative"].score == 1.0, (seed, vals, follow, key)
+        right = {pv.name: pv for pv in grade(pr, {**given, "derivative": text(key)}, carry).parts}["derivative"]
+        assert right.score == 1.0 and not right.carried, seed
+        far = [max(f, e) + 1 for f, e in zip(follow, key)]
+        wrong = {pv.name: pv for pv in grade(pr, {**given, "derivative": text(far)}, carry).parts}["derivative"]
+        assert wrong.score == 0.0 and not wrong.carried, seed
+        seen[p["function"]] = seen.get(p["function"], 0) + 1
+    assert set(seen) == {"sigmoid", "tanh"} and sum(seen.values()) >= 40, seen
