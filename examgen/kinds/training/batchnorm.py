@@ -76,12 +76,13 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
         if feats == 1:
             parts = [Part("std", Bi("分母 √(σ²+ε)", "Denominator √(σ²+ε)"), NumberSpec(decimals=4),
                           round_answer(stds[0])),
-                     Part("y", Bi("测试输出 y", "Test-time outputs y"), VectorSpec(m, decimals=2), _ans(ys[0]))]
+                     Part("y", Bi("测试输出 y", "Test-time outputs y"), VectorSpec(m, decimals=2), _ans(ys[0]),
+                          depends_on=("std",))]
         else:
             parts = [Part("std", Bi("各特征的分母 √(σ²+ε)", "Denominators √(σ²+ε) per feature"),
                           VectorSpec(feats, decimals=4), _ans(stds)),
                      Part("y", Bi("测试输出 y（每行一个特征）", "Test-time outputs y (one row per feature)"),
-                          MatrixSpec(feats, m, decimals=2), [_ans(r) for r in ys])]
+                          MatrixSpec(feats, m, decimals=2), [_ans(r) for r in ys], depends_on=("std",))]
         if not steps_wanted:
             return Solution(parts, steps)
         eps_t = sci(eps)
@@ -112,17 +113,19 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
     if feats == 1:
         parts = [
             Part("mean", Bi("均值 μ_B", "Mean μ_B"), NumberSpec(decimals=2), round_answer(mus[0])),
-            Part("var", Bi("方差 σ_B²", "Variance σ_B²"), NumberSpec(decimals=2), round_answer(vrs[0])),
-            Part("xhat", Bi("规范化后的值 x̂", "Normalized values x̂"), VectorSpec(m, decimals=2), _ans(xhats[0])),
-            Part("y", Bi("输出 y", "Outputs y"), VectorSpec(m, decimals=2), _ans(ys[0])),
+            Part("var", Bi("方差 σ_B²", "Variance σ_B²"), NumberSpec(decimals=2), round_answer(vrs[0]),
+                 depends_on=("mean",)),
+            Part("xhat", Bi("规范化后的值 x̂", "Normalized values x̂"), VectorSpec(m, decimals=2), _ans(xhats[0]),
+                 depends_on=("mean", "var")),
+            Part("y", Bi("输出 y", "Outputs y"), VectorSpec(m, decimals=2), _ans(ys[0]), depends_on=("xhat",)),
         ]
     else:
         parts = [
             Part("mean", Bi("各特征的均值 μ_B", "Mean μ_B of each feature"), VectorSpec(feats, decimals=2), _ans(mus)),
             Part("var", Bi("各特征的方差 σ_B²", "Variance σ_B² of each feature"), VectorSpec(feats, decimals=2),
-                 _ans(vrs)),
+                 _ans(vrs), depends_on=("mean",)),
             Part("y", Bi("输出 y（每行一个特征）", "Outputs y (one row per feature)"), MatrixSpec(feats, m, decimals=2),
-                 [_ans(r) for r in ys]),
+                 [_ans(r) for r in ys], depends_on=("mean", "var")),
         ]
     if not steps_wanted:
         return Solution(parts, steps)
@@ -148,6 +151,39 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
                  work=f"{num(gamma[j])} dot {tup(xh)} + {p(beta[j])}", result=f"y {eq(y)} {tup(y)}"),
         ]
     return Solution(parts, steps)
+
+
+def bn_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    """Each value from the student's own earlier ones: σ² about their μ, x̂ from their μ and σ², y from their x̂
+    (or μ and σ²; at test time from their √(σ²+ε))."""
+    batch, gamma, beta, eps = params["batch"], params["gamma"], params["beta"], params["eps"]
+    one = len(batch) == 1
+
+    def per_feature(name: str) -> list[float]:
+        v = earlier[name]
+        v = [float(x) for x in (v if isinstance(v, list) else [v])]
+        if len(v) != len(batch):
+            raise ValueError("one value per feature")
+        return v
+
+    if params["ask"] == "inference":
+        if part != "y":
+            return None
+        ys = [[g * (x - mu) / den + b for x in row]
+              for row, g, b, mu, den in zip(batch, gamma, beta, params["running_mean"], per_feature("std"))]
+        return ys[0] if one else ys
+    if part == "var":
+        vs = [sum((x - mu) ** 2 for x in row) / len(row) for row, mu in zip(batch, per_feature("mean"))]
+        return vs[0] if one else vs
+    if part == "y" and one:
+        return [gamma[0] * float(v) + beta[0] for v in earlier["xhat"]]
+    if part in ("xhat", "y"):
+        xh = [[(x - mu) / math.sqrt(var + eps) for x in row]
+              for row, mu, var in zip(batch, per_feature("mean"), per_feature("var"))]
+        if part == "xhat":
+            return xh[0]
+        return [[g * v + b for v in row] for row, g, b in zip(xh, gamma, beta)]
+    return None
 
 
 # ---------------------------------------------------------------- sampler and prompt
@@ -362,7 +398,7 @@ register(Kind(
                    "variance divides by m (biased); x̂ = (x − μ)/√(σ² + ε) with ε given; y = γx̂ + β; 2 decimals"),
     variants=("one feature", "two features (table)", "inference with running statistics", "γ = 1, β = 0"),
     sample=_nondegenerate(_tie_free(sample_batchnorm, _bn_answers), _bn_answers), prompt=prompt_batchnorm,
-    solve=batchnorm, schema=BN_SCHEMA, rounded=bn_rounded,
+    solve=batchnorm, schema=BN_SCHEMA, rounded=bn_rounded, carry_forward=bn_carry_forward,
     example={"ask": "train", "batch": [[-1, 5, 5, 7]], "gamma": [2], "beta": [0.5], "eps": 0},
     mistakes=MISTAKES,
 ))

@@ -101,3 +101,71 @@ def test_worked_examples():
     bn = registry.get("batchnorm").from_params(registry.get("batchnorm").example).answer
     assert bn["mean"] == 4 and bn["var"] == 9  # (-1, 5, 5, 7): deviations -5, 1, 1, 3 → (25 + 1 + 1 + 9)/4
     close(bn["y"], [2 * -5 / 3 + 0.5, 2 / 3 + 0.5, 2 / 3 + 0.5, 2.5])
+
+
+def _text(value) -> str:
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return "; ".join(" ".join(f"{x:.2f}" for x in row) for row in value)
+    if isinstance(value, list):
+        return ", ".join(f"{x:.2f}" for x in value)
+    return f"{value:.2f}"
+
+
+def _entries(value) -> list[float]:
+    if isinstance(value, list):
+        return [x for v in value for x in _entries(v)]
+    return [float(value)]
+
+
+def _map2(f, a, b):
+    """f entry by entry over two values of the same shape (numbers, vectors or matrices)."""
+    return [_map2(f, x, y) for x, y in zip(a, b)] if isinstance(a, list) else f(a, b)
+
+
+def test_carry_forward_gives_follow_through_credit():
+    """A wrong mean (μ + 2) carried through σ² = mean of (x − μ)², x̂ = (x − μ)/√(σ² + ε) and y = γx̂ + β, or a wrong
+    √(σ² + ε) carried into the test-time y, each computed here from the values as the student wrote them: every
+    dependent part is carried with full marks (or already right). With the same earlier answers, the key of a
+    dependent part stays plainly right, and a value wrong both ways scores 0."""
+    import math
+
+    from examgen.grading import grade
+
+    k = registry.get("batchnorm")
+    carried = 0
+    for seed in range(150):
+        pr = k.generate(seed)
+        p, ans = pr.params, pr.answer
+        batch, gamma, beta, eps = p["batch"], p["gamma"], p["beta"], p["eps"]
+        one = len(batch) == 1
+        pick = (lambda rows: rows[0]) if one else (lambda rows: rows)  # noqa: E731
+        if p["ask"] == "inference":
+            std = [round(math.sqrt(v + eps) + 0.5, 4) for v in p["running_var"]]
+            given = {"std": ", ".join(f"{s:.4f}" for s in std)}
+            follow = {"y": pick([[g * (x - mu) / s + b for x in row]
+                                 for row, g, b, mu, s in zip(batch, gamma, beta, p["running_mean"], std)])}
+        else:
+            mean = [round(sum(row) / len(row) + 2, 2) for row in batch]
+            var = [round(sum((x - mu) ** 2 for x in row) / len(row), 2) for row, mu in zip(batch, mean)]
+            xhat = [[(x - mu) / math.sqrt(v + eps) for x in row] for row, mu, v in zip(batch, mean, var)]
+            given = {"mean": _text(pick(mean))}
+            follow = {"var": pick(var)}
+            if one:
+                xh = [round(x, 2) for x in xhat[0]]
+                follow.update(xhat=xh, y=[gamma[0] * x + beta[0] for x in xh])
+            else:
+                follow["y"] = [[g * x + b for x in row] for row, g, b in zip(xhat, gamma, beta)]
+        typed = {n: _text(v) for n, v in follow.items()}
+        carry = k.carry(p)
+        v = {pv.name: pv for pv in grade(pr, {**given, **typed}, carry).parts}
+        assert v[next(iter(given))].score < 1, seed
+        for name in follow:
+            differs = any(abs(f - e) > 0.02 * abs(e) + 0.01 for f, e in zip(_entries(follow[name]), _entries(ans[name])))
+            assert v[name].score == 1.0 and v[name].carried == differs, (seed, name, typed[name], ans[name])
+            carried += differs
+            key = {pv.name: pv for pv in grade(pr, {**given, **typed, name: _text(ans[name])}, carry).parts}[name]
+            assert key.score == 1.0 and not key.carried, (seed, name)
+            far = _text(_map2(lambda a, b: max(a, b) + 5, follow[name], ans[name]))
+            wrong = {pv.name: pv for pv in grade(pr, {**given, **typed, name: far}, carry).parts}[name]
+            assert wrong.score == 0.0 and not wrong.carried, (seed, name, far)
+    assert carried >= 200, carried
