@@ -154,8 +154,7 @@ def batchnorm(params: dict[str, Any], steps_wanted: bool = True) -> Solution:
 
 
 def bn_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
-    """Each value from the student's own earlier ones: σ² about their μ, x̂ from their μ and σ², y from their x̂
-    (or μ and σ²; at test time from their √(σ²+ε))."""
+    """σ² about the student's μ, x̂ from their μ and σ², y from their x̂ (or μ, σ²; at test time their √(σ²+ε))."""
     batch, gamma, beta, eps = params["batch"], params["gamma"], params["beta"], params["eps"]
     one = len(batch) == 1
 

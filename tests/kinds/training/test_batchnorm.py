@@ -160,7 +160,8 @@ def test_carry_forward_gives_follow_through_credit():
         v = {pv.name: pv for pv in grade(pr, {**given, **typed}, carry).parts}
         assert v[next(iter(given))].score < 1, seed
         for name in follow:
-            differs = any(abs(f - e) > 0.02 * abs(e) + 0.01 for f, e in zip(_entries(follow[name]), _entries(ans[name])))
+            pairs = zip(_entries(follow[name]), _entries(ans[name]))
+            differs = any(abs(f - e) > 0.02 * abs(e) + 0.01 for f, e in pairs)
             assert v[name].score == 1.0 and v[name].carried == differs, (seed, name, typed[name], ans[name])
             carried += differs
             key = {pv.name: pv for pv in grade(pr, {**given, **typed, name: _text(ans[name])}, carry).parts}[name]

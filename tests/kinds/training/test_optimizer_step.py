@@ -195,5 +195,6 @@ def test_carry_forward_gives_follow_through_credit():
     pr = k.from_params({"optimizer": "momentum", "w0": [1.0], "grads": [[0.5], [-1.0], [2.0]], "lr": 0.1,
                         "beta": 0.9, "momentum_form": "add-grad"})
     v2 = 0.9 * 0.5 - 1.0
-    verdict = {pv.name: pv for pv in grade(pr, {"w1": "2.0000", "w2": f"{2.0 - 0.1 * v2:.4f}"}, k.carry(pr.params)).parts}
+    typed = {"w1": "2.0000", "w2": f"{2.0 - 0.1 * v2:.4f}"}
+    verdict = {pv.name: pv for pv in grade(pr, typed, k.carry(pr.params)).parts}
     assert verdict["w2"].carried and verdict["w2"].score == 1.0
