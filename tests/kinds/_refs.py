@@ -275,3 +275,21 @@ def cli_solve_reproduces_the_example(name, capsys, monkeypatch):
     code, out, err = run_cli(args, capsys, monkeypatch)
     assert code == 0, err
     assert json.loads(out)["answer"] == kind.from_params(dict(kind.example)).answer
+
+
+def follow_through(pr, carry, given: dict, part: str, follow: str, key: str, far: str, why: object = None) -> dict:
+    """The three sides of follow-through credit for `part`, with the wrong earlier answers `given`: `follow` (the
+    value the test computed itself from them) is credited and marked carried; the key is right and not carried;
+    `far`, wrong both ways, scores 0. Returns the verdicts of the `follow` submission by part name."""
+    from examgen.grading import grade
+
+    def parts(text: str) -> dict:
+        return {pv.name: pv for pv in grade(pr, {**given, part: text}, carry).parts}
+
+    v = parts(follow)
+    assert v[part].carried and v[part].score == 1.0, (why, given, follow, key)
+    right = parts(key)[part]
+    assert right.score == 1.0 and not right.carried, (why, key)
+    wrong = parts(far)[part]
+    assert wrong.score == 0.0 and not wrong.carried, (why, far)
+    return v

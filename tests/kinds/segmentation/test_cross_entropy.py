@@ -19,6 +19,7 @@ from sklearn.metrics import log_loss
 from examgen import registry
 
 from tests.kinds._refs import (
+    follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
 )
@@ -142,7 +143,6 @@ def test_carry_forward_gives_follow_through_credit():
     """A wrong earlier answer carried on: the loss −ln p_y from the student's probabilities, the (weighted) mean from
     their per-pixel losses, the mean focal loss from their per-pixel focal losses, each computed here. Carried and
     full marks; the key stays plainly right; a value wrong both ways scores 0."""
-    from examgen.grading import grade
 
     k = registry.get("cross-entropy")
     seen: dict[str, int] = {}
@@ -174,14 +174,8 @@ def test_carry_forward_gives_follow_through_credit():
         if abs(follow - key) <= 0.02 * abs(key) + 0.001:
             continue
         carry = k.carry(p)
-        v = {pv.name: pv for pv in grade(pr, {**given, name: r4(follow)}, carry).parts}
+        v = follow_through(pr, carry, given, name, r4(follow), r4(key), r4(max(follow, key) + 0.5), seed)
         dep = next(iter(set(given) - {"ce"}))
         assert v[dep].score < 1, (seed, dep)
-        assert v[name].carried and v[name].score == 1.0, (seed, given, follow, key)
-        right = {pv.name: pv for pv in grade(pr, {**given, name: r4(key)}, carry).parts}[name]
-        assert right.score == 1.0 and not right.carried, seed
-        far = r4(max(follow, key) + 0.5)
-        wrong = {pv.name: pv for pv in grade(pr, {**given, name: far}, carry).parts}[name]
-        assert wrong.score == 0.0 and not wrong.carried, seed
         seen[ask] = seen.get(ask, 0) + 1
     assert set(seen) == {"softmax", "pixel", "weighted", "focal"} and sum(seen.values()) >= 150, seen
