@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from examgen.errors import UserError
+from examgen.i18n import Bi
 
 
 def real_target(p: Path) -> Path:
@@ -22,23 +23,27 @@ def check_targets(paths: list[Path], force: bool) -> None:
     seen: set[Path] = set()
     for link in paths:
         if link.is_symlink() and not force:
-            raise UserError(f"{link} already exists (a link to {os.path.realpath(link)}); use --force to replace "
-                            f"the file it points to")
+            to = os.path.realpath(link)
+            raise UserError(Bi(f"{link} 已存在（是指向 {to} 的链接）；要替换它所指的文件，请加 --force",
+                               f"{link} already exists (a link to {to}); use --force to replace the file it points to"))
         p = real_target(link)
         if p in seen:
-            raise UserError(f"two outputs would both be written to {p}")
+            raise UserError(Bi(f"有两个输出都会写到 {p}", f"two outputs would both be written to {p}"))
         seen.add(p)
         parent = p.parent
         if p.is_dir():
-            raise UserError(f"{p} is a directory; give a file name with --output")
+            raise UserError(Bi(f"{p} 是一个目录；请用 --output 给出文件名",
+                               f"{p} is a directory; give a file name with --output"))
         if not parent.exists():
-            raise UserError(f"cannot write {p}: the directory {parent} does not exist")
+            raise UserError(Bi(f"无法写入 {p}：目录 {parent} 不存在",
+                               f"cannot write {p}: the directory {parent} does not exist"))
         if not parent.is_dir():
-            raise UserError(f"cannot write {p}: {parent} is not a directory")
+            raise UserError(Bi(f"无法写入 {p}：{parent} 不是目录", f"cannot write {p}: {parent} is not a directory"))
         if not os.access(parent, os.W_OK | os.X_OK):
-            raise UserError(f"cannot write {p}: the directory {parent} is not writable")
+            raise UserError(Bi(f"无法写入 {p}：目录 {parent} 没有写权限",
+                               f"cannot write {p}: the directory {parent} is not writable"))
         if p.exists() and not force:
-            raise UserError(f"{p} already exists; use --force to replace it")
+            raise UserError(Bi(f"{p} 已存在；要替换它，请加 --force", f"{p} already exists; use --force to replace it"))
 
 
 def write_all(files: dict[Path, bytes], force: bool) -> list[Path]:
@@ -62,8 +67,11 @@ def write_all(files: dict[Path, bytes], force: bool) -> list[Path]:
                 os.unlink(tmp)
             except OSError:
                 pass
-        where = path or "the output"  # the file asked for, never the temporary name beside it
-        raise UserError(f"cannot write {where}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)  # the system's words for it (e.g. No space left on device)
+        if path is None:
+            raise UserError(Bi(f"无法写入输出文件：{reason}", f"cannot write the output: {reason}")) from None
+        # the file asked for, never the temporary name beside it
+        raise UserError(Bi(f"无法写入 {path}：{reason}", f"cannot write {path}: {reason}")) from None
     return list(files)
 
 

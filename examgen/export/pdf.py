@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from examgen.errors import UserError
+from examgen.i18n import Bi
 from examgen.export.document import Document, KeyTable, iter_texts, pts, pts_label
 from examgen.export.segments import segments
 from examgen.export.provenance import ATTACHMENT, map_json
@@ -110,12 +111,13 @@ def check_document(doc: Document) -> None:
         for sec in doc.sections:
             check_coverage([sec.title])
     except GlyphCoverageError as exc:
-        raise GlyphCoverageError(f"in the title or a section heading: {exc.message}") from None
+        raise GlyphCoverageError(Bi(f"标题或大题标题中：{exc.zh}", f"in the title or a section heading: {exc.en}")) from None
     for it in doc.items:
         try:
             check_coverage([it.tag, *iter_texts(it.body), *iter_texts(it.key)])
         except GlyphCoverageError as exc:
-            raise GlyphCoverageError(f"question {it.number} ({it.ref}): {exc.message}") from None
+            raise GlyphCoverageError(Bi(f"第 {it.number} 题（{it.ref}）：{exc.zh}",
+                                        f"question {it.number} ({it.ref}): {exc.en}")) from None
 
 
 def render_document(doc: Document, pad_pages: int = 0, student: Any = None, *, checked: bool = False,
@@ -199,4 +201,4 @@ def _render(template: str, data: dict[str, Any], check: bool = True) -> bytes:
     try:
         return renderer().render(template, data, check=check)
     except MathSyntaxError as exc:
-        raise UserError(f"a formula does not typeset: {exc}") from None
+        raise UserError(Bi(f"有公式无法排版：{exc}", f"a formula does not typeset: {exc}")) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from examgen.errors import UserError
+from examgen.i18n import Bi
 from examgen.export.document import Document, Provenance, from_exam, from_problems, key_table
 from examgen.export.files import check_targets, write_all
 from examgen.export.sources import Paper, Selection, papers
@@ -21,18 +22,21 @@ def infer_format(fmt: str | None, output: Path) -> str:
     if fmt is not None:
         f = fmt.lower()
         if f not in FORMATS:
-            raise UserError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
+            raise UserError(Bi(f"未知格式 '{fmt}'；可用的格式：{'、'.join(FORMATS)}",
+                               f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}"))
         return f
     f2 = _BY_EXT.get(output.suffix.lower())
     if f2 is None:
-        raise UserError(f"cannot tell the format from '{output.name}'; give --format ({', '.join(FORMATS)})")
+        raise UserError(Bi(f"无法从文件名 '{output.name}' 判断格式；请用 --format 指定（{'、'.join(FORMATS)}）",
+                           f"cannot tell the format from '{output.name}'; give --format ({', '.join(FORMATS)})"))
     return f2
 
 
 def mode_of(key: bool, solutions: bool) -> str:
     if key and solutions:
-        raise UserError("--key writes the key instead of the paper; --with-solutions puts solutions into the "
-                        "paper: choose one")
+        raise UserError(Bi("--key 写出答案而不是试卷；--with-solutions 把解答写进试卷：两者只能选一个",
+                           "--key writes the key instead of the paper; --with-solutions puts solutions into the "
+                           "paper: choose one"))
     return "key" if key else "solutions" if solutions else "paper"
 
 
@@ -139,12 +143,14 @@ def run(sel: Selection, fmt: str | None, output: str, *, key: bool = False, solu
     """Export and write; returns the paths written."""
     out = Path(output).expanduser()
     if out.is_dir():
-        raise UserError(f"{out} is a directory; give a file name with --output (e.g. {out / 'exam.pdf'})")
+        raise UserError(Bi(f"{out} 是一个目录；请用 --output 给出文件名（例如 {out / 'exam.pdf'}）",
+                           f"{out} is a directory; give a file name with --output (e.g. {out / 'exam.pdf'})"))
     f = infer_format(fmt, out)
     mode = mode_of(key, solutions)
     if f not in DOCUMENT_FORMATS and mode != "paper":
-        raise UserError(f"--key and --with-solutions apply to pdf, html and md; the {f} export always "
-                        f"carries the answers and worked steps")
+        raise UserError(Bi(f"--key 和 --with-solutions 只用于 pdf、html 和 md；{f} 导出总是带有答案和解题步骤",
+                           f"--key and --with-solutions apply to pdf, html and md; the {f} export always "
+                           f"carries the answers and worked steps"))
     from examgen.export.sources import validate
 
     validate(sel)

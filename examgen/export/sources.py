@@ -69,17 +69,22 @@ class Paper:
 def validate(sel: Selection) -> None:
     """One-line errors for contradictory or incomplete options (before anything is built)."""
     if sel.exam_id is not None and (sel.is_selection or sel.seed is not None):
-        raise UserError("--exam cannot be combined with --seed, --kind or --topic")
+        raise UserError(Bi("--exam 不能与 --seed、--kind 或 --topic 同时使用",
+                           "--exam cannot be combined with --seed, --kind or --topic"))
     if sel.exam_id is not None and sel.variants > 1:
-        raise UserError("a saved exam is one paper: --variants needs --seed N or a --kind/--topic selection")
+        raise UserError(Bi("保存的考试只有一套试卷：--variants 需要 --seed N，或用 --kind/--topic 选题",
+                           "a saved exam is one paper: --variants needs --seed N or a --kind/--topic selection"))
     if sel.exam_id is None and sel.seed is None and not sel.is_selection:
-        raise UserError("say what to export: --seed N (a mock exam), --exam ID (a saved exam), --kind K or --topic T")
+        raise UserError(Bi("请指明导出什么：--seed N（模拟考试）、--exam ID（保存的考试）、--kind K 或 --topic T",
+                           "say what to export: --seed N (a mock exam), --exam ID (a saved exam), --kind K or --topic T"))
     if not 1 <= sel.variants <= MAX_VARIANTS:
-        raise UserError(f"--variants must be between 1 and {MAX_VARIANTS}")
+        raise UserError(Bi(f"--variants 必须在 1 到 {MAX_VARIANTS} 之间，给的是 {sel.variants}",
+                           f"--variants must be between 1 and {MAX_VARIANTS}, got {sel.variants}"))
     if sel.count is not None and not sel.is_selection:
-        raise UserError("--count applies to --kind/--topic selections (an exam's size comes from its blueprint)")
+        raise UserError(Bi("--count 只用于 --kind/--topic 选题（考试的题量由蓝图决定）",
+                           "--count applies to --kind/--topic selections (an exam's size comes from its blueprint)"))
     if sel.count is not None and sel.count < 1:
-        raise UserError("--count must be at least 1")
+        raise UserError(Bi(f"--count 至少为 1，给的是 {sel.count}", f"--count must be at least 1, got {sel.count}"))
     from examgen import registry
 
     if sel.seed is not None:
@@ -88,7 +93,8 @@ def validate(sel: Selection) -> None:
         registry.get(k)  # unknown kind → one-line error with suggestions
     for t in sel.topics:
         if t not in CHAPTERS:
-            raise UserError(f"unknown topic '{t}'; expected one of {', '.join(CHAPTERS)}")
+            raise UserError(Bi(f"未知章节 {t}；可用的章节：{'、'.join(CHAPTERS)}",
+                               f"unknown topic '{t}'; expected one of {', '.join(CHAPTERS)}"))
 
 
 def stride(sel: Selection) -> int:
@@ -191,11 +197,13 @@ def _exam_module() -> Any:
         from examgen import exam as exam_mod
     except ModuleNotFoundError as exc:
         if exc.name == "examgen.exam":
-            raise UserError("mock exams are not available in this installation (examgen.exam is missing); "
-                            "export a selection with --kind or --topic instead") from None
+            raise UserError(Bi("此安装中没有模拟考试（缺少 examgen.exam）；请改用 --kind 或 --topic 选题导出",
+                               "mock exams are not available in this installation (examgen.exam is missing); "
+                               "export a selection with --kind or --topic instead")) from None
         raise
     if not hasattr(exam_mod, "build_exam"):
-        raise UserError("mock exams are not available in this installation (examgen.exam has no build_exam)")
+        raise UserError(Bi("此安装中没有模拟考试（examgen.exam 中没有 build_exam）",
+                           "mock exams are not available in this installation (examgen.exam has no build_exam)"))
     return exam_mod
 
 
@@ -204,7 +212,8 @@ def load_saved_exam(exam_id: int) -> Any:
         from examgen.store import Store
     except ModuleNotFoundError as exc:
         if exc.name == "examgen.store":
-            raise UserError("saved exams are not available in this installation (examgen.store is missing)") from None
+            raise UserError(Bi("此安装中没有保存的考试（缺少 examgen.store）",
+                               "saved exams are not available in this installation (examgen.store is missing)")) from None
         raise
     store = Store.open()
     try:
@@ -242,7 +251,7 @@ def selection_problems(sel: Selection, seed: int) -> list[Problem]:
                 items = [it for i, it in enumerate(items) if i in keep]
             problems.extend(it.to_problem() for it in items)
     if not problems:
-        raise UserError("the selection is empty: no kinds or bank items match")
+        raise UserError(Bi("所选内容为空：没有符合的题型或题库题目", "the selection is empty: no kinds or bank items match"))
     return problems
 
 
