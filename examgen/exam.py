@@ -25,7 +25,7 @@ from examgen.blueprint import (  # noqa: F401 - re-exported
 )
 from examgen.errors import UserError
 from examgen.exam_report import ItemResult, Report, SelfMarks, grade_exam  # noqa: F401 - re-exported
-from examgen.i18n import Bi
+from examgen.i18n import Bi, bi
 from examgen.model import Problem, RubricSpec
 
 __all__ = [
@@ -411,12 +411,12 @@ def exam_from_record(rec: dict[str, Any], exam_id: int | None = None) -> Exam:
                     b = bank_for(rec.get("bank_dir"))
                 item = b.by_id().get(it["id"])
                 if item is None:
-                    raise UserError(f"exam {exam_id}: bank item '{it['id']}' is no longer in the question bank")
+                    raise UserError(bi("exam.item_gone", id=exam_id, item=it["id"]))
                 problem = item.to_problem().with_points(it["points"])
             else:
                 kinds = registry.load_all()
                 if it["kind"] not in kinds:
-                    raise UserError(f"exam {exam_id}: kind '{it['kind']}' is no longer installed")
+                    raise UserError(bi("exam.kind_gone", id=exam_id, kind=it["kind"]))
                 problem = kinds[it["kind"]].generate(it["seed"]).with_points(it["points"])
             items.append(ExamItem(it["number"], s["id"], it["slot"], problem, it.get("seed")))
         sections.append(ExamSection(s["id"], Bi.from_json(s["title"]), s["points"], items))

@@ -129,6 +129,40 @@ MESSAGES: dict[str, Bi] = {
         "简答题得分为按要点自动估计，可自行改判。",
         "Short-answer scores are automatic estimates from key points; you may self-mark them.",
     ),
+    # the history database (`examgen.store`): {path} the file, {reason} what SQLite or the system said
+    "store.not_file": Bi("数据库 {path} 不是文件；请把它移走，或设置 {env}",
+                         "the database {path} is not a file; move it away or set {env}"),
+    "store.mkdir": Bi("无法创建数据目录 {path}：{reason}", "cannot create the data directory {path}: {reason}"),
+    "store.open": Bi("无法打开数据库 {path}：{reason}", "cannot open the database {path}: {reason}"),
+    "store.newer": Bi("数据库 {path} 由更新版本的 examgen 写入（结构版本 v{version}，本版本只支持到 v{known}）；请升级 examgen",
+                      "the database {path} was written by a newer examgen (schema v{version}; this version knows "
+                      "v{known}); upgrade examgen"),
+    "store.locked": Bi("数据库 {path} 正忙（被另一个 examgen 锁定太久）；请稍后再试",
+                       "the database {path} is busy (locked by another examgen for too long); try again"),
+    "store.no_read": Bi("无法读取数据库 {path}：{reason}；请检查它的权限",
+                        "cannot read the database {path}: {reason}; check its permissions"),
+    "store.no_open": Bi("无法打开数据库 {path}：{reason}；请检查它的权限",
+                        "cannot open the database {path}: {reason}; check its permissions"),
+    "store.busy": Bi("数据库 {path} 正忙（另一个 examgen 正在使用）；请稍后再试",
+                     "the database {path} is busy (another examgen holds it); try again"),
+    "store.no_write": Bi("无法写入数据库 {path}：{reason}", "cannot write the database {path}: {reason}"),
+    "store.failed": Bi("数据库 {path} 出错：{reason}；没有写入任何内容，文件保持原样",
+                       "database error in {path}: {reason}; nothing was written and the file was left as it is"),
+    "store.unmovable": Bi("数据库 {path} 无法读取（{reason}），也无法移到一旁（{error}）；请手动把它移走",
+                          "the database {path} is unreadable ({reason}) and could not be moved aside ({error}); move "
+                          "it away by hand"),
+    "store.moved": Bi("数据库 {path} 无法读取（{reason}）；它已保留为 {target}，下次运行时会新建一个数据库",
+                      "the database {path} is unreadable ({reason}); it was kept as {target} and a new one will be "
+                      "started next time"),
+    "exam.none": Bi("没有编号为 {id} 的考试；examgen history 列出你的考试",
+                    "no exam with id {id}; `examgen history` lists them"),
+    "exam.missing": Bi("没有编号为 {id} 的考试", "no exam with id {id}"),
+    "exam.unreadable": Bi("考试 #{id}：保存的试卷无法读取", "exam {id}: its stored paper is unreadable"),
+    "exam.claimed": Bi("考试 #{id} 正在另一个终端中进行（进程 {pid}）；请先在那里完成或离开",
+                       "exam {id} is open in another terminal (pid {pid}); finish or leave it there first"),
+    "exam.item_gone": Bi("考试 #{id}：题库中已没有题目 {item}",
+                         "exam {id}: bank item '{item}' is no longer in the question bank"),
+    "exam.kind_gone": Bi("考试 #{id}：本机已不再安装题型 {kind}", "exam {id}: kind '{kind}' is no longer installed"),
 }
 
 

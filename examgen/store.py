@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen.errors import UserError
-from examgen.i18n import Bi
+from examgen.i18n import Bi, bi
 from examgen.safe_read import ANSWER_CHARS
 from examgen.store_files import (DB_NAME, ENV_HOME, STORE_ERROR, IntegrityFailure, Syncer, data_dir, db_path,
                                  fsync_path, is_access, is_busy, is_corrupt, move_aside, pid_alive)
@@ -100,19 +100,18 @@ class Store:
         data directory is fine; a missing file reads as an empty history."""
         p = Path(path) if path is not None else db_path()
         if p.exists() and not p.is_file():
-            raise UserError(f"the database {p} is not a file; move it away or set {ENV_HOME}", STORE_ERROR)
+            raise UserError(bi("store.not_file", path=p, env=ENV_HOME), STORE_ERROR)
         if readonly:
             return cls._open_readonly(p)
         try:
             p.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"cannot create the data directory {p.parent}: {exc.strerror or exc}",
-                            STORE_ERROR) from None
+            raise UserError(bi("store.mkdir", path=p.parent, reason=exc.strerror or exc), STORE_ERROR) from None
         try:
             conn = sqlite3.connect(str(p), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
         except sqlite3.Error as exc:
-            raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
+            raise UserError(bi("store.open", path=p, reason=exc), STORE_ERROR) from None
         store = cls(p, conn)
         try:
             # Switching a new file to WAL can report "locked" without waiting for the busy handler when another
@@ -163,7 +162,7 @@ class Store:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
         except sqlite3.Error as exc:
-            raise UserError(f"cannot open the database {p}: {exc}", STORE_ERROR) from None
+            raise UserError(bi("store.open", path=p, reason=exc), STORE_ERROR) from None
         store = cls(p, conn)
         store.readonly = True
         return store
@@ -173,8 +172,7 @@ class Store:
         c = self.conn
         version = int(c.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
-            raise UserError(f"the database {self.path} was written by a newer examgen (schema v{version}; this "
-                            f"version knows v{SCHEMA_VERSION}); upgrade examgen", STORE_ERROR)
+            raise UserError(bi("store.newer", path=self.path, version=version, known=SCHEMA_VERSION), STORE_ERROR)
         if version > 0:
             check = c.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
@@ -196,11 +194,9 @@ class Store:
         SQLite calls corrupt or not a database, or one failing the integrity check, is moved aside."""
         p = self.path
         if is_busy(exc):
-            error = UserError(f"the database {p} is busy (locked by another examgen for too long); try again",
-                              STORE_ERROR)
+            error = UserError(bi("store.locked", path=p), STORE_ERROR)
         elif isinstance(exc, sqlite3.OperationalError) and is_access(exc):
-            verb = "read" if reading else "open"
-            error = UserError(f"cannot {verb} the database {p}: {exc}; check its permissions", STORE_ERROR)
+            error = UserError(bi("store.no_read" if reading else "store.no_open", path=p, reason=exc), STORE_ERROR)
         else:
             error = self._error(exc)
         try:
@@ -271,16 +267,15 @@ class Store:
         if self.broken is not None:
             return self.broken
         if is_busy(exc):
-            return UserError(f"the database {self.path} is busy (another examgen holds it); try again", STORE_ERROR)
+            return UserError(bi("store.busy", path=self.path), STORE_ERROR)
         if isinstance(exc, sqlite3.OperationalError) and is_access(exc):
-            return UserError(f"cannot write the database {self.path}: {exc}", STORE_ERROR)
+            return UserError(bi("store.no_write", path=self.path, reason=exc), STORE_ERROR)
         if is_corrupt(exc) or not self._healthy():
             self.close()
             self.broken = move_aside(self.path, exc)
             return self.broken
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return UserError(f"database error in {self.path}: {reason}; nothing was written and the file was left as "
-                         f"it is", STORE_ERROR)
+        return UserError(bi("store.failed", path=self.path, reason=reason), STORE_ERROR)
 
     def _healthy(self) -> bool:
         """The integrity check, now: false only when SQLite finds the file damaged (not when it is busy)."""
@@ -310,12 +305,12 @@ class Store:
                            "status, started_at, submitted_at, submit_reason, score, max_score, owner_pid, "
                            "owner_host, heartbeat_at, paper FROM exams WHERE id = ?", (int(exam_id),))
         if not rows:
-            raise UserError(f"no exam with id {exam_id}; `examgen history` lists them")
+            raise UserError(bi("exam.none", id=exam_id))
         r = list(rows[0])
         try:
             paper = json.loads(r[18])
         except ValueError:
-            raise UserError(f"exam {exam_id}: its stored paper is unreadable", STORE_ERROR) from None
+            raise UserError(bi("exam.unreadable", id=exam_id), STORE_ERROR) from None
         return ExamRow(*r[:18], paper=paper)  # type: ignore[arg-type]
 
     def load_exam(self, exam_id: int) -> Any:
@@ -356,8 +351,7 @@ class Store:
         if (row.owner_pid and row.owner_pid != os.getpid() and row.status != "submitted"
                 and row.heartbeat_at and now - row.heartbeat_at < STALE_OWNER_S
                 and (row.owner_host != host or pid_alive(row.owner_pid))):
-            raise UserError(f"exam {exam_id} is open in another terminal (pid {row.owner_pid}); finish or leave it "
-                            f"there first")
+            raise UserError(bi("exam.claimed", id=exam_id, pid=row.owner_pid))
         with self._tx() as c:
             c.execute("UPDATE exams SET owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE id = ?",
                       (os.getpid(), host, now, exam_id))
@@ -435,7 +429,7 @@ class Store:
         with self._tx() as c:
             row = c.execute("SELECT status FROM exams WHERE id = ?", (exam_id,)).fetchone()
             if row is None:
-                raise UserError(f"no exam with id {exam_id}")
+                raise UserError(bi("exam.missing", id=exam_id))
             if row[0] == "submitted":
                 return
             c.execute("UPDATE exams SET status = 'submitted', submitted_at = ?, submit_reason = ?, score = ?, "

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from examgen.errors import UserError
+from examgen.i18n import bi
 
 ENV_HOME = "EXAMGEN_HOME"
 DB_NAME = "examgen.db"
@@ -126,7 +127,6 @@ def move_aside(path: Path, exc: BaseException) -> UserError:
             if side.exists():
                 os.replace(side, target.with_name(target.name + suffix))
     except OSError as move_exc:
-        return UserError(f"the database {path} is unreadable ({reason}) and could not be moved aside "
-                         f"({move_exc.strerror or move_exc}); move it away by hand", STORE_ERROR)
-    return UserError(f"the database {path} is unreadable ({reason}); it was kept as {target} and a new one will be "
-                     f"started next time", STORE_ERROR)
+        return UserError(bi("store.unmovable", path=path, reason=reason, error=move_exc.strerror or move_exc),
+                         STORE_ERROR)
+    return UserError(bi("store.moved", path=path, reason=reason, target=target), STORE_ERROR)

@@ -36,7 +36,7 @@ class SafeStore:
         try:
             fn()
         except UserError as exc:
-            self._start_rescue(exc.message)
+            self._start_rescue(exc.text(self.lang))
 
     def _start_rescue(self, error: str) -> None:
         from examgen.store import data_dir
