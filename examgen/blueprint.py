@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from examgen.errors import UserError
-from examgen.i18n import Bi
+from examgen.i18n import Bi, same
 from examgen.model import CHAPTERS
 
 BANK_TYPES = ("single", "multiple", "tf", "fill", "short")
@@ -183,62 +183,66 @@ class _Validator:
     def __init__(self, shown: str) -> None:
         self.shown = shown
 
-    def fail(self, line: int, message: str) -> UserError:
-        return UserError(f"{self.shown}:{line}: {message}")
+    def fail(self, line: int, zh: str, en: str) -> UserError:
+        return UserError(Bi(f"{self.shown}:{line}：{zh}", f"{self.shown}:{line}: {en}"))
 
     def _line(self, d: Any, key: str | None = None) -> int:
         if isinstance(d, _Map):
             return d.lines.get(key, d.line) if key else d.line
         return 0
 
-    def _keys(self, d: _Map, allowed: tuple[str, ...], what: str) -> None:
+    def _keys(self, d: _Map, allowed: tuple[str, ...], what: Bi) -> None:
         import difflib
 
         for k in d:
             if k not in allowed:
                 close = difflib.get_close_matches(str(k), allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
-                raise self.fail(self._line(d, k), f"{what}: unknown key '{k}'{hint}")
+                hint = Bi(f"（是不是 '{close[0]}'？）", f" (did you mean '{close[0]}'?)") if close else \
+                    Bi(f"；可用的键：{'、'.join(allowed)}", f"; allowed: {', '.join(allowed)}")
+                raise self.fail(self._line(d, k), f"{what.zh}：未知的键 '{k}'{hint.zh}",
+                                f"{what.en}: unknown key '{k}'{hint.en}")
 
-    def _bi(self, value: Any, line: int, what: str) -> Bi:
+    def _bi(self, value: Any, line: int, what: Bi) -> Bi:
         if isinstance(value, str) and value.strip():
             return Bi(value.strip(), value.strip())
         if isinstance(value, dict) and all(isinstance(value.get(lg), str) and value.get(lg).strip()
                                            for lg in ("zh", "en")):
             return Bi(value["zh"].strip(), value["en"].strip())
-        raise self.fail(line, f"{what} must be a text or a mapping with zh and en")
+        raise self.fail(line, f"{what.zh} 应为文字，或含 zh 和 en 的映射", f"{what.en} must be a text or a mapping with zh and en")
 
-    def _number(self, value: Any, line: int, what: str, integer: bool = False) -> float:
+    def _number(self, value: Any, line: int, what: Bi, integer: bool = False) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0 or value != value:
-            raise self.fail(line, f"{what} must be a positive {'whole ' if integer else ''}number, got {value!r}")
+            raise self.fail(line, f"{what.zh} 应为正{'整' if integer else ''}数，给的是 {value!r}",
+                            f"{what.en} must be a positive {'whole ' if integer else ''}number, got {value!r}")
         if integer and not float(value).is_integer():
-            raise self.fail(line, f"{what} must be a whole number, got {value!r}")
+            raise self.fail(line, f"{what.zh} 应为整数，给的是 {value!r}", f"{what.en} must be a whole number, got {value!r}")
         return float(value)
 
-    def _names(self, value: Any, line: int, what: str) -> list[str]:
+    def _names(self, value: Any, line: int, what: Bi) -> list[str]:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(x, str) and x.strip() for x in value):
-            raise self.fail(line, f"{what} must be a non-empty list of names")
+            raise self.fail(line, f"{what.zh} 应为非空的名称列表", f"{what.en} must be a non-empty list of names")
         return [x.strip() for x in value]
 
     def blueprint(self, data: Any) -> Blueprint:
         if not isinstance(data, _Map):
-            raise self.fail(1, "a blueprint must be a mapping with 'sections' (see docs/exam.md)")
+            raise self.fail(1, "蓝图应为含 'sections' 的映射（见 docs/exam.md）",
+                            "a blueprint must be a mapping with 'sections' (see docs/exam.md)")
         self._keys(data, ("name", "title", "duration_min", "total", "balance", "must_include", "sections"),
-                   "blueprint")
+                   Bi("蓝图", "blueprint"))
         if "sections" not in data:
-            raise self.fail(data.line, "the blueprint has no 'sections'")
+            raise self.fail(data.line, "蓝图中没有 'sections'", "the blueprint has no 'sections'")
         name = str(data.get("name") or "")
-        title = self._bi(data["title"], self._line(data, "title"), "title") if "title" in data else DEFAULT_TITLE
+        title = self._bi(data["title"], self._line(data, "title"), same("title")) if "title" in data else DEFAULT_TITLE
         duration = int(self._number(data.get("duration_min", 120), self._line(data, "duration_min"),
-                                    "duration_min", integer=True))
+                                    same("duration_min"), integer=True))
         if duration > MAX_DURATION_MIN:
-            raise self.fail(self._line(data, "duration_min"),
+            raise self.fail(self._line(data, "duration_min"), f"duration_min 至多为 {MAX_DURATION_MIN}，给的是 {duration}",
                             f"duration_min must be at most {MAX_DURATION_MIN}, got {duration}")
         raw_sections = data["sections"]
         if not isinstance(raw_sections, list) or not raw_sections:
-            raise self.fail(self._line(data, "sections"), "sections must be a non-empty list")
+            raise self.fail(self._line(data, "sections"), "sections 应为非空列表", "sections must be a non-empty list")
         sections: list[BlueprintSection] = []
         seen_slots: dict[str, int] = {}
         seen_sections: set[str] = set()
@@ -246,9 +250,9 @@ class _Validator:
             sections.append(self.section(raw, seen_sections, seen_slots, self._line(data, "sections")))
         total_sections = round(sum(s.points for s in sections), 6)
         if "total" in data:
-            total = self._number(data["total"], self._line(data, "total"), "total")
+            total = self._number(data["total"], self._line(data, "total"), same("total"))
             if abs(total - total_sections) > 1e-6:
-                raise self.fail(self._line(data, "total"),
+                raise self.fail(self._line(data, "total"), f"各大题合计 {total_sections:g} 分，不等于 total {total:g}",
                                 f"the sections add up to {total_sections:g} points, not the total {total:g}")
         else:
             total = total_sections
@@ -256,62 +260,73 @@ class _Validator:
         if "balance" in data:
             bal = data["balance"]
             if not isinstance(bal, _Map):
-                raise self.fail(self._line(data, "balance"), "balance must be a mapping (min_chapters: N)")
-            self._keys(bal, ("min_chapters",), "balance")
+                raise self.fail(self._line(data, "balance"), "balance 应为映射（min_chapters: N）",
+                                "balance must be a mapping (min_chapters: N)")
+            self._keys(bal, ("min_chapters",), same("balance"))
             mc = bal.get("min_chapters", 1)
             if isinstance(mc, bool) or not isinstance(mc, int) or not 1 <= mc <= len(CHAPTERS):
                 raise self.fail(self._line(bal, "min_chapters"),
+                                f"balance.min_chapters 应为 1 到 {len(CHAPTERS)} 的整数，给的是 {mc!r}",
                                 f"balance.min_chapters must be a whole number from 1 to {len(CHAPTERS)}, got {mc!r}")
             n_slots = len(seen_slots)
             if mc > n_slots:
                 raise self.fail(self._line(bal, "min_chapters"),
+                                f"balance.min_chapters 为 {mc}，但蓝图只有 {n_slots} 个槽位",
                                 f"balance.min_chapters is {mc} but the blueprint has only {n_slots} slots")
             min_chapters = mc
         must: list[tuple[str, str]] = []
         raw_must = data.get("must_include") or []
         if not isinstance(raw_must, list):
-            raise self.fail(self._line(data, "must_include"), "must_include must be a list of {section, kind}")
+            raise self.fail(self._line(data, "must_include"), "must_include 应为 {section, kind} 的列表",
+                            "must_include must be a list of {section, kind}")
         for rule in raw_must:
             line = self._line(rule) or self._line(data, "must_include")
             if not isinstance(rule, _Map) or not {"section", "kind"} <= set(rule):
-                raise self.fail(line, "a must_include rule needs 'section' and 'kind'")
-            self._keys(rule, ("section", "kind"), "must_include")
+                raise self.fail(line, "must_include 的每条规则都要有 'section' 和 'kind'",
+                                "a must_include rule needs 'section' and 'kind'")
+            self._keys(rule, ("section", "kind"), same("must_include"))
             sec = next((s for s in sections if s.id == rule["section"]), None)
             if sec is None:
-                raise self.fail(line, f"must_include: no section '{rule['section']}' "
-                                      f"(sections: {', '.join(s.id for s in sections)})")
+                ids = [s.id for s in sections]
+                raise self.fail(line, f"must_include：没有大题 '{rule['section']}'（大题：{'、'.join(ids)}）",
+                                f"must_include: no section '{rule['section']}' (sections: {', '.join(ids)})")
             kind = str(rule["kind"])
             if not any(s.source == "kind" and kind in s.kinds + s.fallback for s in sec.slots):
-                raise self.fail(line, f"must_include: no slot of section '{sec.id}' lists kind '{kind}'")
+                raise self.fail(line, f"must_include：大题 '{sec.id}' 没有列出题型 '{kind}' 的槽位",
+                                f"must_include: no slot of section '{sec.id}' lists kind '{kind}'")
             must.append((sec.id, kind))
         return Blueprint(name=name, title=title, duration_min=duration, total=total, min_chapters=min_chapters,
                          must_include=must, sections=sections)
 
     def section(self, raw: Any, seen_sections: set[str], seen_slots: dict[str, int], line0: int) -> BlueprintSection:
         if not isinstance(raw, _Map):
-            raise self.fail(line0, "every section must be a mapping with id, points and slots")
-        self._keys(raw, ("id", "title", "points", "slots"), "section")
+            raise self.fail(line0, "每个大题都应为含 id、points 和 slots 的映射",
+                            "every section must be a mapping with id, points and slots")
+        self._keys(raw, ("id", "title", "points", "slots"), Bi("大题", "section"))
         for key in ("id", "points", "slots"):
             if key not in raw:
-                raise self.fail(raw.line, f"section {raw.get('id', '?')}: missing '{key}'")
+                raise self.fail(raw.line, f"大题 {raw.get('id', '?')}：缺少 '{key}'",
+                                f"section {raw.get('id', '?')}: missing '{key}'")
         sid = str(raw["id"])
         if sid in seen_sections:
-            raise self.fail(self._line(raw, "id"), f"duplicate section id '{sid}'")
+            raise self.fail(self._line(raw, "id"), f"大题 id '{sid}' 重复", f"duplicate section id '{sid}'")
         seen_sections.add(sid)
         if "title" in raw:
-            title = self._bi(raw["title"], self._line(raw, "title"), f"section {sid}: title")
+            title = self._bi(raw["title"], self._line(raw, "title"), Bi(f"大题 {sid}：title", f"section {sid}: title"))
         elif sid in DEFAULT_SECTION_TITLES:
             title = DEFAULT_SECTION_TITLES[sid]
         else:
-            raise self.fail(raw.line, f"section {sid}: give it a title (zh and en)")
-        points = self._number(raw["points"], self._line(raw, "points"), f"section {sid}: points")
+            raise self.fail(raw.line, f"大题 {sid}：请给出标题（title，含 zh 和 en）",
+                            f"section {sid}: give it a title (zh and en)")
+        points = self._number(raw["points"], self._line(raw, "points"), Bi(f"大题 {sid}：points", f"section {sid}: points"))
         slots_raw = raw["slots"]
         if not isinstance(slots_raw, list) or not slots_raw:
-            raise self.fail(self._line(raw, "slots"), f"section {sid}: slots must be a non-empty list")
+            raise self.fail(self._line(raw, "slots"), f"大题 {sid}：slots 应为非空列表",
+                            f"section {sid}: slots must be a non-empty list")
         slots = [self.slot(s, sid, seen_slots, self._line(raw, "slots")) for s in slots_raw]
         got = round(sum(s.points for s in slots), 6)
         if abs(got - points) > 1e-6:
-            raise self.fail(self._line(raw, "points"),
+            raise self.fail(self._line(raw, "points"), f"大题 {sid}：各槽位合计 {got:g} 分，不是 {points:g} 分",
                             f"section {sid}: its slots add up to {got:g} points, not {points:g}")
         return BlueprintSection(sid, title, points, slots)
 
@@ -319,53 +334,65 @@ class _Validator:
         import re
 
         if not isinstance(raw, _Map):
-            raise self.fail(line0, f"section {section}: every slot must be a mapping with id, source and points")
+            raise self.fail(line0, f"大题 {section}：每个槽位都应为含 id、source 和 points 的映射",
+                            f"section {section}: every slot must be a mapping with id, source and points")
         line = raw.line
-        self._keys(raw, ("id", "source", "points", "kinds", "types", "chapters", "fallback"), "slot")
+        self._keys(raw, ("id", "source", "points", "kinds", "types", "chapters", "fallback"), Bi("槽位", "slot"))
         for key in ("id", "source", "points"):
             if key not in raw:
-                raise self.fail(line, f"slot {raw.get('id', '?')}: missing '{key}'")
+                raise self.fail(line, f"槽位 {raw.get('id', '?')}：缺少 '{key}'", f"slot {raw.get('id', '?')}: missing '{key}'")
         sid = str(raw["id"])
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", sid):
-            raise self.fail(self._line(raw, "id"), f"slot id '{sid}' must be letters, digits, '-', '_' or '.'")
+            raise self.fail(self._line(raw, "id"), f"槽位 id '{sid}' 只能由字母、数字和 '-'、'_'、'.' 组成",
+                            f"slot id '{sid}' must be letters, digits, '-', '_' or '.'")
         if sid in seen:
-            raise self.fail(self._line(raw, "id"), f"duplicate slot id '{sid}' (first on line {seen[sid]})")
+            raise self.fail(self._line(raw, "id"), f"槽位 id '{sid}' 重复（第一次出现在第 {seen[sid]} 行）",
+                            f"duplicate slot id '{sid}' (first on line {seen[sid]})")
         seen[sid] = line
         source = raw["source"]
         if source not in SOURCES:
-            raise self.fail(self._line(raw, "source"), f"slot {sid}: source must be bank or kind, got {source!r}")
-        points = self._number(raw["points"], self._line(raw, "points"), f"slot {sid}: points")
+            raise self.fail(self._line(raw, "source"), f"槽位 {sid}：source 应为 bank 或 kind，给的是 {source!r}",
+                            f"slot {sid}: source must be bank or kind, got {source!r}")
+        points = self._number(raw["points"], self._line(raw, "points"), Bi(f"槽位 {sid}：points", f"slot {sid}: points"))
         chapters = None
         if raw.get("chapters") is not None:
-            chapters = self._names(raw["chapters"], self._line(raw, "chapters"), f"slot {sid}: chapters")
+            chapters = self._names(raw["chapters"], self._line(raw, "chapters"),
+                                   Bi(f"槽位 {sid}：chapters", f"slot {sid}: chapters"))
             for c in chapters:
                 if c not in CHAPTERS:
                     import difflib
 
                     close = difflib.get_close_matches(c, list(CHAPTERS), n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else f"; chapters: {', '.join(CHAPTERS)}"
-                    raise self.fail(self._line(raw, "chapters"), f"slot {sid}: unknown chapter '{c}'{hint}")
+                    hint = Bi(f"；是不是 '{close[0]}'？", f"; did you mean '{close[0]}'?") if close else \
+                        Bi(f"；可用的章节：{'、'.join(CHAPTERS)}", f"; chapters: {', '.join(CHAPTERS)}")
+                    raise self.fail(self._line(raw, "chapters"), f"槽位 {sid}：未知章节 '{c}'{hint.zh}",
+                                    f"slot {sid}: unknown chapter '{c}'{hint.en}")
         kinds: list[str] = []
         types: list[str] = []
         fallback: list[str] = []
         if source == "kind":
             if "types" in raw:
-                raise self.fail(self._line(raw, "types"), f"slot {sid}: 'types' is for bank slots; a kind slot lists 'kinds'")
+                raise self.fail(self._line(raw, "types"), f"槽位 {sid}：'types' 用于题库槽位；题型槽位请列出 'kinds'",
+                                f"slot {sid}: 'types' is for bank slots; a kind slot lists 'kinds'")
             if "kinds" not in raw:
-                raise self.fail(line, f"slot {sid}: a kind slot needs 'kinds' (see `examgen list`)")
-            kinds = self._names(raw["kinds"], self._line(raw, "kinds"), f"slot {sid}: kinds")
+                raise self.fail(line, f"槽位 {sid}：题型槽位需要 'kinds'（见 examgen list）",
+                                f"slot {sid}: a kind slot needs 'kinds' (see `examgen list`)")
+            kinds = self._names(raw["kinds"], self._line(raw, "kinds"), Bi(f"槽位 {sid}：kinds", f"slot {sid}: kinds"))
             if raw.get("fallback") is not None:
-                fallback = self._names(raw["fallback"], self._line(raw, "fallback"), f"slot {sid}: fallback")
+                fallback = self._names(raw["fallback"], self._line(raw, "fallback"),
+                                       Bi(f"槽位 {sid}：fallback", f"slot {sid}: fallback"))
         else:
             for key in ("kinds", "fallback"):
                 if key in raw:
-                    raise self.fail(self._line(raw, key), f"slot {sid}: '{key}' is for kind slots; a bank slot lists 'types'")
+                    raise self.fail(self._line(raw, key), f"槽位 {sid}：'{key}' 用于题型槽位；题库槽位请列出 'types'",
+                                    f"slot {sid}: '{key}' is for kind slots; a bank slot lists 'types'")
             if "types" not in raw:
-                raise self.fail(line, f"slot {sid}: a bank slot needs 'types' ({', '.join(BANK_TYPES)})")
-            types = self._names(raw["types"], self._line(raw, "types"), f"slot {sid}: types")
+                raise self.fail(line, f"槽位 {sid}：题库槽位需要 'types'（{'、'.join(BANK_TYPES)}）",
+                                f"slot {sid}: a bank slot needs 'types' ({', '.join(BANK_TYPES)})")
+            types = self._names(raw["types"], self._line(raw, "types"), Bi(f"槽位 {sid}：types", f"slot {sid}: types"))
             for t in types:
                 if t not in BANK_TYPES:
-                    raise self.fail(self._line(raw, "types"),
+                    raise self.fail(self._line(raw, "types"), f"槽位 {sid}：未知题目类型 '{t}'；可用的类型：{'、'.join(BANK_TYPES)}",
                                     f"slot {sid}: unknown item type '{t}'; types: {', '.join(BANK_TYPES)}")
         return Slot(id=sid, section=section, source=source, points=points, kinds=kinds, types=types,
                     chapters=chapters, fallback=fallback, line=line)

@@ -37,15 +37,15 @@ SeedOpt = Annotated[Optional[int], typer.Option("--seed", click_type=SeedType(),
 
 
 def lang_of(lang: str | None) -> str:
-    from examgen.i18n import LANGS, default_lang
+    from examgen.i18n import LANGS, Bi, default_lang
 
     if lang is None:
         env = os.environ.get("EXAMGEN_LANG", "")
         if env and env not in LANGS:  # as --lang fr is refused, not English in silence
-            raise UserError(f"EXAMGEN_LANG must be zh or en, got '{env}'")
+            raise UserError(Bi(f"EXAMGEN_LANG 应为 zh 或 en，给的是 '{env}'", f"EXAMGEN_LANG must be zh or en, got '{env}'"))
         return default_lang()
     if lang not in LANGS:
-        raise UserError(f"unknown language '{lang}'; expected zh or en")
+        raise UserError(Bi(f"未知语言 '{lang}'；可用 zh 或 en", f"unknown language '{lang}'; expected zh or en"))
     return lang
 
 

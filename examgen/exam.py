@@ -187,9 +187,11 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
         if slot.source == "kind":
             have = available_kinds(slot)
             if not have:
-                names = ", ".join(slot.kinds + slot.fallback)
-                raise UserError(f"blueprint {where}: slot {slot.id}: none of its kinds is installed ({names}); "
-                                f"`examgen list` shows the kinds")
+                names = slot.kinds + slot.fallback
+                raise UserError(Bi(f"蓝图 {where}：槽位 {slot.id} 的题型都没有安装（{'、'.join(names)}）；"
+                                   f"examgen list 列出已安装的题型",
+                                   f"blueprint {where}: slot {slot.id}: none of its kinds is installed "
+                                   f"({', '.join(names)}); `examgen list` shows the kinds"))
             ranked = sorted(have, key=lambda k: _rank(s, k))
         else:
             if b is None:
@@ -197,9 +199,12 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
             pool = [it for it in b.items if it.type in slot.types
                     and (slot.chapters is None or it.chapter in slot.chapters) and own_answer_full_marks(it)]
             if not pool:
-                chs = f" in chapters {', '.join(slot.chapters)}" if slot.chapters else ""
-                raise UserError(f"blueprint {where}: slot {slot.id}: the question bank has no {'/'.join(slot.types)} "
-                                f"items{chs}")
+                chs = Bi(f"{'、'.join(slot.chapters)} 章中", f" in chapters {', '.join(slot.chapters)}") \
+                    if slot.chapters else Bi("", "")
+                types = "/".join(slot.types)
+                raise UserError(Bi(f"蓝图 {where}：槽位 {slot.id}：题库{chs.zh}没有 {types} 类型的题目",
+                                   f"blueprint {where}: slot {slot.id}: the question bank has no {types} "
+                                   f"items{chs.en}"))
             ranked = sorted(pool, key=lambda it: _rank(s, it.id))
         picks.append(_Pick(slot, s, ranked))
 
@@ -210,8 +215,9 @@ def build_exam(seed: int, blueprint: "str | Blueprint | None" = None, bank_dir: 
                 p.index, p.forced = p.ranked.index(kind), True
                 break
         else:
-            raise UserError(f"blueprint {where}: must_include: kind '{kind}' is not installed "
-                            f"(no slot of section '{section}' can hold it)")
+            raise UserError(Bi(f"蓝图 {where}：must_include：题型 '{kind}' 没有安装（大题 '{section}' 没有槽位能放它）",
+                               f"blueprint {where}: must_include: kind '{kind}' is not installed "
+                               f"(no slot of section '{section}' can hold it)"))
 
     _distinct(picks, where)
     _balance(picks, bp, where)
@@ -350,8 +356,10 @@ def _balance(picks: list[_Pick], bp: Blueprint, where: str) -> None:
                         best = (i, order, p, i)
                     break
         if best is None:
-            raise UserError(f"blueprint {where}: cannot reach {bp.min_chapters} chapters with these slots "
-                            f"(only {len(counts)}); widen the slots' chapters or lower balance.min_chapters")
+            raise UserError(Bi(f"蓝图 {where}：这些槽位覆盖不到 {bp.min_chapters} 章（只有 {len(counts)} 章）；"
+                               f"请放宽槽位的 chapters，或降低 balance.min_chapters",
+                               f"blueprint {where}: cannot reach {bp.min_chapters} chapters with these slots "
+                               f"(only {len(counts)}); widen the slots' chapters or lower balance.min_chapters"))
         _, _, p, i = best
         counts[_chapter_of(p)] -= 1
         if counts[_chapter_of(p)] == 0:
