@@ -44,6 +44,15 @@ CASES = [
     (["exam", "--paper-json", "--answers", "x.yaml"], {}, "不能同时使用"),
     (["exam", "--seed", "1"], {"EXAMGEN_TEST_DURATION_S": "abc"}, "应为秒数"),
     (["exam", "--seed", "1"], {"EXAMGEN_TEST_DURATION_S": "-3"}, "应为正数"),
+    (["export", "-o", "x.pdf", "--exam", "999"], {}, "没有编号为 999 的考试"),
+    (["review", "999"], {}, "没有编号为 999 的考试"),
+    (["export", "-o", "x.pdf", "--seed", "1", "--variants", "0"], {}, "必须在 1 到 200 之间"),
+    (["export", "-o", "/nonexist/x.pdf", "--seed", "1"], {}, "目录 /nonexist 不存在"),
+    (["export", "-o", "x.unknownext", "--seed", "1"], {}, "无法从文件名"),
+    (["export", "-o", "x.pdf", "--seed", "1", "--format", "docx"], {}, "未知格式"),
+    (["export", "-o", "x.pdf"], {}, "请指明导出什么"),
+    (["export", "-o", "x.pdf", "--seed", "1", "--key", "--with-solutions"], {}, "只能选一个"),
+    (["stats", "--html", "/nonexist/r.html"], {}, "无法写入 /nonexist/r.html"),
 ]
 
 
@@ -59,6 +68,7 @@ def allowed_words() -> set[str]:
     words.update(CHAPTERS)
     words.update(it.id for it in load_bank().items)
     words.update({"single", "multiple", "tf", "fill", "short"})
+    words.update({"pdf", "html", "md", "moodle", "gift", "anki", "qti"})  # export --format values
     return words
 
 
@@ -66,7 +76,8 @@ def stray(line: str, argv: list[str], env: dict[str, str], words: set[str]) -> l
     """ASCII words in `line` that are not an identifier, an option, a command, a typed value or a number."""
     text = line.removeprefix("examgen：错误：").removeprefix("examgen: error: ")
     text = re.sub(r"examgen(?: [a-z][a-z-]*)+", " ", text)           # commands: examgen bank stats
-    text = re.sub(r"(?<![\w-])--?[a-z][a-z-]*(?: [A-Z]\b)?", " ", text)  # options: --answer, -p, --seed N
+    text = re.sub(r"(?<![\w-])--?[a-z][a-z-]*(?: [A-Z]+\b)?", " ", text)  # options: --answer, -p, --exam ID
+    text = re.sub(r"(?<![\w-])/[\w./-]+", " ", text)                   # paths: /nonexist/x.pdf, /nonexist
     for value in list(argv) + list(env) + list(env.values()):
         for piece in re.split(r"[=\[\],]", value):
             if piece:
@@ -125,3 +136,52 @@ def test_exam_state_errors_in_chinese(tmp_path, setup, argv, fragment):
     line = r.stderr.strip()
     assert r.returncode == 2 and line.count("\n") == 0 and fragment in line, (r.returncode, r.stderr)
     assert stray(line, argv, {}, allowed_words()) == [], line
+
+
+def cli_error(args: list[str]) -> str:
+    """`examgen ARGS` through typer's CliRunner: the one error line, as `examgen.cli.main` prints it."""
+    from typer.testing import CliRunner
+
+    from examgen.cli import app, argv_lang
+    from examgen.errors import UserError
+    from examgen.usage_errors import PREFIX
+
+    res = CliRunner().invoke(app, args)
+    assert isinstance(res.exception, UserError), (args, res.exception, res.output)
+    lang = argv_lang(args)
+    return f"{PREFIX.get(lang)}{res.exception.text(lang)}"
+
+
+def test_export_stats_review_history_errors_follow_the_language(tmp_path):
+    """These errors were English after the Chinese prefix: each now reads in the language asked for."""
+    existing = tmp_path / "mock7.pdf"
+    existing.write_bytes(b"%PDF-old")
+    report = tmp_path / "r.html"
+    report.write_text("old", encoding="utf-8")
+    cases = [  # (arguments, Chinese, English)
+        (["export", "-o", str(existing), "--seed", "7"], f"{existing} 已存在；要替换它，请加 --force",
+         f"{existing} already exists; use --force to replace it"),
+        (["export", "-o", str(tmp_path / "x.pdf"), "--exam", "999"], "没有编号为 999 的考试；examgen history 列出你的考试",
+         "no exam with id 999; `examgen history` lists them"),
+        (["review", "999"], "没有编号为 999 的考试", "no exam with id 999"),
+        (["export", "-o", str(tmp_path / "x.pdf"), "--seed", "1", "--variants", "0"],
+         "--variants 必须在 1 到 200 之间，给的是 0", "--variants must be between 1 and 200, got 0"),
+        (["export", "-o", "/nonexist/x.pdf", "--seed", "1"], "无法写入 /nonexist/x.pdf：目录 /nonexist 不存在",
+         "cannot write /nonexist/x.pdf: the directory /nonexist does not exist"),
+        (["export", "-o", str(tmp_path / "x.unknownext"), "--seed", "1"], "无法从文件名 'x.unknownext' 判断格式",
+         "cannot tell the format from 'x.unknownext'; give --format"),
+        (["stats", "--html", str(report)], f"{report} 已存在；要替换它，请加 --force",
+         f"{report} already exists; use --force to replace it"),
+        (["stats", "--html", "/nonexist/r.html"], "无法写入 /nonexist/r.html：目录 /nonexist 不存在",
+         "cannot write /nonexist/r.html: the directory /nonexist does not exist"),
+    ]
+    english = re.compile(r"\b(?:already|exists|replace|cannot|write|directory|exist|exam with|lists|must|between|"
+                         r"tell|format from|give)\b")
+    for args, zh, en in cases:
+        line = cli_error(args + ["--lang", "zh"])
+        assert line.startswith("examgen：错误：") and zh in line, (args, line)
+        assert not english.search(line), (args, line)
+        line = cli_error(args + ["--lang", "en"])
+        assert line.startswith("examgen: error: ") and en in line, (args, line)
+        assert not re.search(r"[\u4e00-\u9fff]", line), (args, line)
+    assert existing.read_bytes() == b"%PDF-old" and report.read_text(encoding="utf-8") == "old"
