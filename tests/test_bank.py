@@ -262,3 +262,24 @@ def test_an_issue_of_a_whole_file_names_no_line_0():
     assert str(Issue("concepts.yaml", 0, "concept 'x' is marked 记忆 but has no short-answer item")) == \
         "concepts.yaml: concept 'x' is marked 记忆 but has no short-answer item"
     assert str(Issue("cnn.yaml", 12, "bad")) == "cnn.yaml:12: bad"
+
+
+def test_bank_stats_speaks_the_language_asked_for_and_wraps_titles_only_where_needed():
+    import os
+    import re
+
+    env = {**os.environ, "COLUMNS": "100"}
+    zh = run("bank", "stats", "--lang", "zh", env=env)
+    assert zh.returncode == 0, zh.stderr
+    head = zh.stdout.splitlines()[0]
+    assert re.search(r"共 \d+ 题 · 客观题 \d+ · 简答题 \d+ · 知识点 \d+", head), head
+    for word in ("章节", "单选", "多选", "判断", "填空", "简答", "合计", "客观题", "简答题", "需背诵"):
+        assert word in zh.stdout, word
+    for word in ("items", "objective", "concepts", "chapter", "single", "multiple", "total", "记忆"):
+        assert not re.search(rf"(?<![\w-]){word}(?![\w-])", zh.stdout), word
+    # Rich broke "lstm-structure · LSTM 结构（…）" at its last space and cut long titles with "…": a title now
+    # fills the column's first line, Chinese wrapping between characters
+    assert "lstm-structure · LSTM 结构（" in zh.stdout and "…" not in zh.stdout
+    en = run("bank", "stats", "--lang", "en", env=env)
+    assert en.returncode == 0 and re.search(r"\d+ items · \d+ objective · \d+ short · \d+ concepts", en.stdout)
+    assert "memorize" in en.stdout and not re.search(r"[\u4e00-\u9fff]", en.stdout)

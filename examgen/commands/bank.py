@@ -55,23 +55,29 @@ def stats_cmd(bank: BankOpt = None, lang: LangOpt = None, as_json: JsonOpt = Fal
     if as_json:
         emit_json(data)
         return
+    from examgen.ui.messages import t
+    from examgen.ui.render import Wrapped
+
     con = console()
-    t = Table(title=f"{data['items']} items · {data['objective']} objective · {data['short']} short · "
-                    f"{data['concepts']} concepts")
-    t.add_column("chapter")
+    table = Table(title=t("bank.summary", lg, items=data["items"], objective=data["objective"], short=data["short"],
+                          concepts=data["concepts"]))
+    table.add_column(t("bank.col.chapter", lg))
     for typ in TYPES:
-        t.add_column(typ, justify="right")
-    t.add_column("total", justify="right")
+        table.add_column(t(f"bank.type.{typ}", lg), justify="right", no_wrap=True)
+    table.add_column(t("bank.col.total", lg), justify="right", no_wrap=True)
     for ch, counts in data["by_chapter"].items():
         name = CHAPTERS[ch].get(lg) if ch in CHAPTERS else ch
-        t.add_row(f"{ch} · {name}", *[str(counts[x]) for x in TYPES], str(sum(counts.values())))
-    con.print(t)
-    c = Table(title="concepts")
-    for col in ("concept", "chapter", "objective", "short", "记忆"):
-        c.add_column(col)
+        table.add_row(Wrapped(f"{ch} · {name}"), *[str(counts[x]) for x in TYPES], str(sum(counts.values())))
+    con.print(table)
+    # a title wraps only where the column is too narrow for it, Chinese between any two characters (Rich would
+    # break "lstm-structure · LSTM 结构（…）" at its last space, or cut a long title with "…")
+    c = Table(title=t("bank.concepts", lg))
+    c.add_column(t("bank.col.concept", lg))
+    for key in ("chapter", "objective", "short", "memorize"):
+        c.add_column(t(f"bank.col.{key}", lg), no_wrap=True)
     for cid, concept in b.concepts.items():
         n = data["by_concept"].get(cid, {"objective": 0, "short": 0})
-        c.add_row(f"{cid} · {concept.name.get(lg)}", concept.chapter, str(n["objective"]), str(n["short"]),
+        c.add_row(Wrapped(f"{cid} · {concept.name.get(lg)}"), concept.chapter, str(n["objective"]), str(n["short"]),
                   "✓" if concept.memorize else "")
     con.print(c)
 
