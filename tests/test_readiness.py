@@ -217,3 +217,23 @@ def test_narrow_terminals_keep_every_label_value_and_command(history, lang, colu
         assert any(x["command"] in line for line in lines)                  # on one line: it is copied
         assert f"+{x['gain']:.1f}" in shown and f"{x['points']:.1f}" in shown
     assert "…" not in shown and all(len(line) <= columns for line in lines)
+
+
+def test_fsrs_recall_and_the_memorize_flag_have_different_chinese_words():
+    """`plan`'s column is FSRS's recall probability (回忆概率); `bank stats` flags the concepts to learn by heart
+    (需背诵): both were 记忆. The README's plan (rendered at 100 columns) keeps its commands in the table."""
+    from rich.console import Console
+
+    from examgen.readiness import Cell
+    from examgen.ui.messages import M
+    from examgen.ui.readiness_view import L, plan_view
+
+    rows = [(Cell("detection", "calculation", points=7.0, failures=5.0, recall=0.22), "examgen practice --kind nms"),
+            (Cell("detection", "comprehensive", points=7.5, failures=2.0, recall=0.4),
+             "examgen practice --kind scenario-detection")]
+    con = Console(width=100, record=True, highlight=False)
+    con.print(plan_view(rows, "zh", "2027-01-08", 36))
+    out = con.export_text()
+    head = next(line for line in out.splitlines() if "答对率" in line)
+    assert "回忆概率" in head and "记忆" not in out and "命令：" not in out     # commands inside, not below
+    assert (L["plan.recall"].zh, M["bank.col.memorize"].zh) == ("回忆概率", "需背诵")

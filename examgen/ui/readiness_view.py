@@ -30,7 +30,7 @@ L = {
     "trend": Bi("历次模拟考试得分", "Mock exam scores"),
     "plan.title": Bi("今天练什么（按可提高的预计得分排序）", "What to practise today (by the expected points it can add)"),
     "plan.until": Bi("距 {date} 还有 {days} 天", "{days} days to {date}"),
-    "plan.topic": Bi("练习内容", "Topic"), "plan.p": Bi("答对率", "P(right)"), "plan.recall": Bi("记忆", "Recall"),
+    "plan.topic": Bi("练习内容", "Topic"), "plan.p": Bi("答对率", "P(right)"), "plan.recall": Bi("回忆概率", "Recall"),
     "plan.gain": Bi("可提高", "Gain"), "plan.points": Bi("分值", "Pts"), "plan.cmd": Bi("命令", "Command"),
     "plan.below": Bi("命令：", "Commands:"),
     "plan.none": Bi("蓝图上没有可练习的内容。", "Nothing on the blueprint to practise."),
