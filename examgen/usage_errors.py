@@ -56,12 +56,24 @@ def _name(param: click.Parameter | None) -> str:
     return param.human_readable_name.strip("[]")
 
 
-def _range_text(param: click.Parameter | None, value: str) -> Bi | None:
+def _typed_name(param: click.Parameter | None, argv: list[str] | None) -> str:
+    """An option whose value is wrong, named as it was typed (`-n` for `history -n 0`, `--limit` for `--limit 0`);
+    when the command line does not tell, by all its names (`-n/--limit`)."""
+    if not isinstance(param, click.Option) or len(param.opts) < 2:
+        return _name(param)
+    used = {opt for opt in param.opts for arg in argv or []
+            if arg == opt or arg.startswith(opt + "=") or (len(opt) == 2 and opt[1] != "-" and arg.startswith(opt))}
+    if len(used) == 1:
+        return used.pop()
+    return "/".join(sorted(param.opts, key=len))
+
+
+def _range_text(param: click.Parameter | None, value: str, argv: list[str] | None = None) -> Bi | None:
     kind = getattr(param, "type", None)
     lo, hi = getattr(kind, "min", None), getattr(kind, "max", None)
     if lo is None and hi is None:
         return None
-    name = _name(param)
+    name = _typed_name(param, argv)
     if lo is not None and hi is not None:
         return Bi(f"{name} 必须在 {lo} 到 {hi} 之间，给的是 {value}", f"{name} must be from {lo} to {hi}, got {value}")
     if lo is not None:
@@ -69,14 +81,14 @@ def _range_text(param: click.Parameter | None, value: str) -> Bi | None:
     return Bi(f"{name} 至多为 {hi}，给的是 {value}", f"{name} must be at most {hi}, got {value}")
 
 
-def _bad_value(exc: click.BadParameter) -> Bi:
+def _bad_value(exc: click.BadParameter, argv: list[str] | None = None) -> Bi:
     if isinstance(exc, BiBadParameter):
         return exc.bi
-    name = _name(exc.param)
+    name = _typed_name(exc.param, argv)
     msg = exc.message.rstrip(".")
     m = re.fullmatch(r"(.+) is not in the range .+", msg)
     if m:
-        ranged = _range_text(exc.param, m.group(1))
+        ranged = _range_text(exc.param, m.group(1), argv)
         if ranged is not None:
             return ranged
     m = re.fullmatch(r"(.+) is not a valid (integer|float)(?: range)?", msg)
@@ -102,8 +114,9 @@ def _unknown_command(exc: click.UsageError) -> Bi | None:
     return Bi(f"未知命令 '{name}'", f"unknown command '{name}'") + hint
 
 
-def describe(exc: click.ClickException) -> Bi:
-    """What was wrong, in both languages (without the prefix and the help hint)."""
+def describe(exc: click.ClickException, argv: list[str] | None = None) -> Bi:
+    """What was wrong, in both languages (without the prefix and the help hint); `argv`, the command line, names a
+    bad option value's option as it was typed."""
     if isinstance(exc, click.MissingParameter):
         name = _name(exc.param)
         if (exc.param_type or getattr(exc.param, "param_type_name", "")) == "argument":
@@ -122,7 +135,7 @@ def describe(exc: click.ClickException) -> Bi:
         if m:
             return Bi(f"选项 {m.group(1)} 不带值", f"option {m.group(1)} does not take a value")
     if isinstance(exc, click.BadParameter):
-        return _bad_value(exc)
+        return _bad_value(exc, argv)
     if isinstance(exc, click.UsageError):
         unknown = _unknown_command(exc)
         if unknown is not None:
@@ -164,6 +177,6 @@ def typer_group(app: Any) -> click.Command:
 def one_line(exc: click.ClickException, lang: str, argv: list[str] | None = None) -> str:
     """The whole line: prefix, what was wrong, and where to read more."""
     path = command_path(exc, argv or [])
-    msg = describe(exc).get(lang).replace("\n", " ")
+    msg = describe(exc, argv).get(lang).replace("\n", " ")
     hint = Bi(f"；见 {path} --help", f"; see {path} --help").get(lang) if isinstance(exc, click.UsageError) else ""
     return f"{PREFIX.get(lang)}{msg}{hint}"

@@ -205,6 +205,9 @@ USAGE = [
     (("generate", "iou", "--seed", "0x10"), "'0x10' is not a seed"),
     (("generate", "iou", "--seed", "abc"), "'abc' is not a seed"),
     (("generate", "iou", "--count", "0"), "--count must be from 1 to"),
+    (("history", "-n", "0"), "error: -n must be from 1 to 100000, got 0"),       # the option as typed
+    (("history", "--limit", "0"), "error: --limit must be from 1 to 100000, got 0"),
+    (("history", "-n0"), "error: -n must be from 1 to 100000, got 0"),
     (("generate", "iou", "--bogus"), "unknown option --bogus; see examgen generate --help"),
     (("generat", "iou"), "unknown command 'generat' (did you mean generate?)"),
     (("generate", "iou", "extra"), "unexpected extra argument extra"),
@@ -237,6 +240,17 @@ def test_usage_errors_in_chinese(monkeypatch, capsys):
     monkeypatch.setenv("EXAMGEN_LANG", "zh")
     refused(cli(monkeypatch, capsys, "generate"), "缺少参数 KIND", prefix=prefix)
     refused(cli(monkeypatch, capsys, "generate", "iou", "--seed", "1_0"), "'1_0' 不是种子", prefix=prefix)
+
+
+def test_a_bad_option_value_names_all_its_names_when_the_command_line_does_not_tell():
+    import click
+
+    from examgen.usage_errors import describe
+
+    opt = click.Option(["--limit", "-n"], type=click.IntRange(1, 100000))
+    exc = click.BadParameter("0 is not in the range 1<=x<=100000.", param=opt)
+    assert describe(exc).en == "-n/--limit must be from 1 to 100000, got 0"
+    assert describe(exc, ["history", "-n", "0"]).zh == "-n 必须在 1 到 100000 之间，给的是 0"
 
 
 def test_plain_seeds_still_work(monkeypatch, capsys):
