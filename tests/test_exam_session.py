@@ -462,3 +462,15 @@ def test_a_piped_line_is_echoed_safely_and_saved_whole():
     assert r.returncode == 5
     assert "\x1b[31m" not in r.stdout and "U+001B[31mB" in r.stdout
     assert long not in r.stdout and "… (20000 chars)" in r.stdout
+
+
+@pytest.mark.parametrize("lang, want", [
+    ("en", [":goto needs a question number, e.g. :goto 5 (1–24).", ":g needs a question number, e.g. :g 5 (1–24)."]),
+    ("zh", [":goto 后面要写题号，例如 :goto 5（1–24）。", ":g 后面要写题号，例如 :g 5（1–24）。"]),
+])
+def test_a_bare_goto_asks_for_the_question_number(lang, want):
+    r = subprocess.run(EXAMGEN + ["exam", "--seed", str(SEED), "--lang", lang], input=":goto\n:g\n:q\n",
+                       capture_output=True, text=True, env=env(), timeout=60)
+    out = " ".join(r.stdout.split())
+    assert all(w in out for w in want), r.stdout[-1500:]
+    assert "Unknown command" not in out and "未知命令" not in out

@@ -476,6 +476,8 @@ class ExamRunner(SafeStore):
                 self.say(t("q.bad_goto", self.lang, n=target, total=self.n), "yellow")
                 return None
             self.goto(n)
+        elif name in ("g", "goto", "go"):  # no number given
+            self.say(t("q.goto_needs_n", self.lang, cmd=name, example=min(5, self.n), total=self.n), "yellow")
         elif name in ("n", "next"):
             self.goto(self.idx + 1)
         elif name in ("p", "prev", "previous", "back"):

@@ -73,6 +73,8 @@ M: dict[str, Bi] = {
     "q.flag_on": Bi("已标记第 {n} 题。", "Flagged question {n}."),
     "q.flag_off": Bi("已取消标记第 {n} 题。", "Unflagged question {n}."),
     "q.bad_goto": Bi("没有第 {n} 题（1–{total}）。", "There is no question {n} (1–{total})."),
+    "q.goto_needs_n": Bi(":{cmd} 后面要写题号，例如 :{cmd} {example}（1–{total}）。",
+                         ":{cmd} needs a question number, e.g. :{cmd} {example} (1–{total})."),
     "q.unknown_cmd": Bi("未知命令 :{cmd}；输入 :help 查看命令。", "Unknown command :{cmd}; type :help for the commands."),
     "q.end": Bi("已到最后一题之后。:submit 交卷，:goto N 返回第 N 题，:list 查看未答的题。",
                 "You are past the last question. :submit to hand in, :goto N to go back, :list to see the blanks."),
