@@ -474,3 +474,15 @@ def test_a_bare_goto_asks_for_the_question_number(lang, want):
     out = " ".join(r.stdout.split())
     assert all(w in out for w in want), r.stdout[-1500:]
     assert "Unknown command" not in out and "未知命令" not in out
+
+
+@pytest.mark.parametrize("lang, want, wrong", [
+    ("en", "An answer is saved when you press Enter or move to another part or question", "saved as you type"),
+    ("zh", "答案在按回车或切换到其他小问、其他题时保存", "输入后立即保存"),
+])
+def test_the_start_page_says_when_answers_are_saved(lang, want, wrong):
+    """Answers are saved on Enter or when moving on, not keystroke by keystroke."""
+    r = subprocess.run(EXAMGEN + ["exam", "--seed", str(SEED), "--lang", lang], input=":q\n", capture_output=True,
+                       text=True, env=env(), timeout=60)
+    out = "".join(r.stdout.split())
+    assert "".join(want.split()) in out and "".join(wrong.split()) not in out, r.stdout[:1500]

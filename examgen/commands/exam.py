@@ -96,8 +96,8 @@ def exam(
 ) -> None:
     """Sit a timed mock exam (100 points: choice/fill 30, short 20, calculation 20, comprehensive 30).
 
-    Answers are saved as you type them; Ctrl-C saves and leaves. Exit codes: 0 graded, 2 bad input,
-    4 history database unreadable, 5 left unfinished (examgen resume)."""
+    An answer is saved when you press Enter or move to another part or question; Ctrl-C saves and leaves.
+    Exit codes: 0 graded, 2 bad input, 4 history database unreadable, 5 left unfinished (examgen resume)."""
     from examgen.exam import build_exam, read_sheet
 
     lg = lang_of(lang)

@@ -26,9 +26,11 @@ M: dict[str, Bi] = {
     "dur.second": Bi("{n} 秒", "{n} second"),
     "start.resume": Bi("继续考试 #{id}：已答 {answered}/{n} 题，标记 {flagged} 题，剩余 {left}。",
                        "Resuming exam #{id}: {answered}/{n} answered, {flagged} flagged, {left} left."),
-    "start.rules": Bi("考试中不显示对错，交卷后统一判分。每个答案输入后立即保存；Ctrl-C 可保存并离开，之后用 examgen resume 继续。",
-                      "No verdicts during the exam: everything is graded when you submit. Every answer is saved as you "
-                      "type it; Ctrl-C saves and leaves, examgen resume continues."),
+    "start.rules": Bi("考试中不显示对错，交卷后统一判分。答案在按回车或切换到其他小问、其他题时保存；Ctrl-C 可保存并离开，"
+                      "之后用 examgen resume 继续。",
+                      "No verdicts during the exam: everything is graded when you submit. An answer is saved when you "
+                      "press Enter or move to another part or question; Ctrl-C saves and leaves, examgen resume "
+                      "continues."),
     "start.press": Bi("按回车开始计时（:q 离开）› ", "Press Enter to start the clock (:q to leave) › "),
     "start.press_resume": Bi("按回车继续计时（:q 离开）› ", "Press Enter to restart the clock (:q to leave) › "),
     "start.piped": Bi("（非交互模式：每行一个答案，多小问的题每小问一行，输入结束即交卷）",
