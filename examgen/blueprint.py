@@ -192,11 +192,11 @@ class _Validator:
         return 0
 
     def _keys(self, d: _Map, allowed: tuple[str, ...], what: Bi) -> None:
-        import difflib
+        from examgen.suggest import close_names
 
         for k in d:
             if k not in allowed:
-                close = difflib.get_close_matches(str(k), allowed, n=1)
+                close = close_names(str(k), allowed)
                 hint = Bi(f"（是不是 '{close[0]}'？）", f" (did you mean '{close[0]}'?)") if close else \
                     Bi(f"；可用的键：{'、'.join(allowed)}", f"; allowed: {', '.join(allowed)}")
                 raise self.fail(self._line(d, k), f"{what.zh}：未知的键 '{k}'{hint.zh}",
@@ -360,9 +360,9 @@ class _Validator:
                                    Bi(f"槽位 {sid}：chapters", f"slot {sid}: chapters"))
             for c in chapters:
                 if c not in CHAPTERS:
-                    import difflib
+                    from examgen.suggest import close_names
 
-                    close = difflib.get_close_matches(c, list(CHAPTERS), n=1)
+                    close = close_names(c, CHAPTERS)
                     hint = Bi(f"；是不是 '{close[0]}'？", f"; did you mean '{close[0]}'?") if close else \
                         Bi(f"；可用的章节：{'、'.join(CHAPTERS)}", f"; chapters: {', '.join(CHAPTERS)}")
                     raise self.fail(self._line(raw, "chapters"), f"槽位 {sid}：未知章节 '{c}'{hint.zh}",

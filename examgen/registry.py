@@ -8,7 +8,6 @@ a worked example, and an optional carry-forward hook for multi-part problems."""
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import random
@@ -160,7 +159,9 @@ def get(name: str, bank_items: bool = False) -> Kind:
         from examgen.bank import load_bank
 
         pool += [it.id for it in load_bank().items]
-    close = difflib.get_close_matches(name, pool, n=3)
+    from examgen.suggest import close_names
+
+    close = close_names(name, pool, n=3)
     if bank_items:
         what = Bi(f"没有名为 {name} 的题型或题库题目", f"no kind or bank item called '{name}'")
         where = Bi("examgen list 列出题型，examgen bank stats 列出题库", "`examgen list` shows the kinds, "

@@ -106,9 +106,9 @@ def _unknown_command(exc: click.UsageError) -> Bi | None:
     hint = Bi("", "")
     ctx = exc.ctx
     if ctx is not None and isinstance(ctx.command, click.Group):
-        import difflib
+        from examgen.suggest import close_names
 
-        close = difflib.get_close_matches(name, ctx.command.list_commands(ctx), n=1)
+        close = close_names(name, ctx.command.list_commands(ctx))
         if close:
             hint = Bi(f"（是否想用 {close[0]}？）", f" (did you mean {close[0]}?)")
     return Bi(f"未知命令 '{name}'", f"unknown command '{name}'") + hint

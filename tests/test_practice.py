@@ -101,9 +101,12 @@ def test_bank_hints_and_solution():
 
 def test_practice_errors_are_one_line():
     for args, msg in ((["--topic", "detect"], "did you mean 'detection'"), (["--kind", "iuo"], "did you mean 'iou'"),
-                      (["--kind", "otsu", "--topic", "rnn"], "no problems match --topic rnn --kind otsu")):
+                      (["--kind", "otsu", "--topic", "rnn"], "no problems match --topic rnn --kind otsu"),
+                      (["--kind", "ioo"], "did you mean 'iou'"), (["--kind", "nsm"], "did you mean 'nms'"),
+                      (["--kind", "nosuch"], "unknown kind 'nosuch'; use a kind from `examgen list`")):
         r = run(["practice"] + args)
         assert r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+        assert "otsu" not in r.stderr or "otsu" in args, r.stderr     # 'nosuch' was offered 'otsu' (ratio 0.6)
 
 
 def test_weak_starts_with_what_was_missed():

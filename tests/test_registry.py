@@ -54,3 +54,20 @@ def test_an_unknown_kind_suggests_close_names():
     with pytest.raises(UserError) as exc:
         registry.get("iuo")
     assert "did you mean" in str(exc.value) and "iou" in str(exc.value)
+
+
+def test_suggestions_are_typos_or_prefixes_never_random_words():
+    import pytest
+
+    from examgen.errors import UserError
+    from examgen.suggest import close_names
+
+    kinds = list(registry.index())
+    assert close_names("ioo", kinds) == ["iou"] and close_names("nsm", kinds) == ["nms"]
+    assert close_names("iuo", kinds) == ["iou"] and close_names("batchnrom", kinds) == ["batchnorm"]
+    assert close_names("lstm", kinds) == ["lstm-step"]                  # a name it begins
+    for word in ("nosuch", "hello", "random", "abc", "test", "xyz"):
+        assert close_names(word, kinds) == [], word
+    with pytest.raises(UserError) as exc:
+        registry.get("nosuch")
+    assert exc.value.en == "unknown kind 'nosuch'; `examgen list` shows all kinds"

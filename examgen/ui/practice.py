@@ -44,9 +44,9 @@ class _Shown:
 def _check_topic(topic: str | None) -> None:
     if topic is None or topic in CHAPTERS:
         return
-    import difflib
+    from examgen.suggest import close_names
 
-    close = difflib.get_close_matches(topic, list(CHAPTERS), n=1)
+    close = close_names(topic, CHAPTERS)
     hint = Bi(f"；是不是 {close[0]}？", f"; did you mean '{close[0]}'?") if close else \
         Bi(f"；章节有 {'、'.join(CHAPTERS)}", f"; chapters: {', '.join(CHAPTERS)}")
     raise UserError(Bi(f"未知章节 {topic}", f"unknown topic '{topic}'") + hint)
@@ -59,9 +59,9 @@ def build_pool(topic: str | None, kind: str | None, bank_dir: str | None) -> lis
     _check_topic(topic)
     kinds = registry.load_all()
     if kind is not None and kind not in kinds and kind not in BANK_TYPES:
-        import difflib
+        from examgen.suggest import close_names
 
-        close = difflib.get_close_matches(kind, list(kinds) + list(BANK_TYPES), n=1)
+        close = close_names(kind, list(kinds) + list(BANK_TYPES))
         hint = Bi(f"；是不是 {close[0]}？", f"; did you mean '{close[0]}'?") if close else \
             Bi(f"；请用 examgen list 中的题型，或题库题型（{'、'.join(BANK_TYPES)}）",
                f"; use a kind from `examgen list` or a bank type ({', '.join(BANK_TYPES)})")
