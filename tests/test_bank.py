@@ -283,3 +283,12 @@ def test_bank_stats_speaks_the_language_asked_for_and_wraps_titles_only_where_ne
     en = run("bank", "stats", "--lang", "en", env=env)
     assert en.returncode == 0 and re.search(r"\d+ items · \d+ objective · \d+ short · \d+ concepts", en.stdout)
     assert "memorize" in en.stdout and not re.search(r"[\u4e00-\u9fff]", en.stdout)
+
+
+def test_bank_show_of_an_unknown_id_says_where_ids_are_or_the_close_one():
+    r = run("bank", "show", "nosuch", "--lang", "en")
+    assert r.returncode == 2 and "bank stats" not in r.stderr, r.stderr
+    assert "item ids start with their chapter (e.g. rnn-basics-01)" in r.stderr and "question_bank" in r.stderr
+    assert run("bank", "show", "rnn-basics-01").returncode == 0          # the example is a real id
+    r = run("bank", "show", "rnn-basic-01", "--lang", "zh")
+    assert r.returncode == 2 and r.stderr.strip() == "examgen：错误：题库中没有编号为 rnn-basic-01 的题目；是不是 rnn-basics-01？"

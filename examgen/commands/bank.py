@@ -97,10 +97,7 @@ def show_cmd(
     lg = lang_of(lang)
     problem = find_item(item_id, bank)
     if problem is None:
-        from examgen.i18n import Bi
-
-        raise UserError(Bi(f"题库中没有编号为 {item_id} 的题目；examgen bank stats 列出各章。",
-                           f"no bank item with id '{item_id}'; `examgen bank stats` lists the chapters"))
+        raise UserError(_no_item(item_id, bank))
     if as_json:
         emit_json(problem.to_json())
         return
@@ -110,3 +107,20 @@ def show_cmd(
     con.print(problem_view(problem, lg))
     if answer:
         con.print(solution_view(problem, lg))
+
+
+def _no_item(item_id: str, bank: str | None) -> "Bi":
+    """No item `item_id`: the ids close to it, else where ids are found (no command lists them)."""
+    from examgen.bank import bank_dirs, load_bank
+    from examgen.i18n import Bi
+    from examgen.suggest import close_names
+
+    close = close_names(item_id, load_bank(bank).by_id())
+    if close:
+        hint = Bi(f"；是不是 {'、'.join(close)}？", f"; did you mean {', '.join(close)}?")
+    else:
+        dirs = [str(d) for d in bank_dirs(bank)]
+        hint = Bi(f"；题目编号以章节开头（例如 rnn-basics-01），写在题库目录 {'、'.join(dirs)} 的各文件里",
+                  f"; item ids start with their chapter (e.g. rnn-basics-01): they are the id fields of the bank "
+                  f"files in {', '.join(dirs)}")
+    return Bi(f"题库中没有编号为 {item_id} 的题目", f"no bank item with id '{item_id}'") + hint
