@@ -461,6 +461,9 @@ def test_missing_glyph_fails_with_the_question(capsys, monkeypatch, tmp_path, no
     monkeypatch.setattr(sources, "selection_problems", lambda sel, seed: [bad])
     code, _, err = run_cli(capsys, monkeypatch, "export", "--kind", "iou", "--seed", "1", "-o",
                            str(tmp_path / "g.pdf"), "--lang", "zh")
+    assert code == 2 and "第 1 题（iou:1）：字符 '龘'（U+9F98）不在随附的中文字体" in err and err.count("\n") == 1
+    code, _, err = run_cli(capsys, monkeypatch, "export", "--kind", "iou", "--seed", "1", "-o",
+                           str(tmp_path / "g.pdf"), "--lang", "en")
     assert code == 2 and "question 1 (iou:1)" in err and "U+9F98" in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
 
