@@ -457,7 +457,7 @@ def test_missing_glyph_fails_with_the_question(capsys, monkeypatch, tmp_path, no
     from examgen.export import sources
 
     bad = registry.problem("iou", 1)
-    bad.prompt = Bi(bad.prompt.zh + "龘", bad.prompt.en)
+    bad.prompt = Bi(bad.prompt.zh + "龘", bad.prompt.en + " 龘")
     monkeypatch.setattr(sources, "selection_problems", lambda sel, seed: [bad])
     code, _, err = run_cli(capsys, monkeypatch, "export", "--kind", "iou", "--seed", "1", "-o",
                            str(tmp_path / "g.pdf"), "--lang", "zh")
