@@ -217,7 +217,7 @@ USAGE = [
     (("exam", "--minutes", "0"), "--minutes must be"),
     (("exam", "--minutes", "abc"), "--minutes must be a number, got 'abc'"),   # not '… a valid float range'
     (("practice", "--weak", "--due"), "--weak and --due do not go together"),
-    (("export", "--kind", "iou", "-n", "100000", "-o", "x.pdf"), "--count must be from 1 to 1000, got 100000"),
+    (("export", "--kind", "iou", "-n", "100000", "-o", "x.pdf"), "-n must be from 1 to 1000, got 100000"),
 ]
 
 
