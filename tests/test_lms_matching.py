@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from fractions import Fraction
-from math import lcm
 
 import pytest
 
