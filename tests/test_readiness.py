@@ -237,3 +237,25 @@ def test_fsrs_recall_and_the_memorize_flag_have_different_chinese_words():
     head = next(line for line in out.splitlines() if "答对率" in line)
     assert "回忆概率" in head and "记忆" not in out and "命令：" not in out     # commands inside, not below
     assert (L["plan.recall"].zh, M["bank.col.memorize"].zh) == ("回忆概率", "需背诵")
+
+
+@pytest.mark.parametrize("width, inside", [(81, False), (82, True), (100, True)])
+def test_plan_keeps_its_commands_in_the_table_exactly_when_they_fit(width, inside):
+    """The longest command (42 cells) with the # column (1), Pts (3), P(right) (8), Recall (6) and Gain (5), three
+    cells between columns and an edge each side: 65 + 15 + 2 = 82 cells. The # column is not the label column
+    (it was counted as 14 cells wide, so the commands went below up to 94 columns)."""
+    from rich.console import Console
+
+    from examgen.readiness import Cell
+    from examgen.ui.readiness_view import plan_view
+
+    rows = [(Cell("detection", "calculation", points=7.0, failures=5.0, recall=0.22), "examgen practice --kind nms"),
+            (Cell("detection", "comprehensive", points=7.5, failures=2.0, recall=0.4),
+             "examgen practice --kind scenario-detection")]
+    con = Console(width=width, record=True, highlight=False)
+    con.print(plan_view(rows, "en", "2027-01-08", 36))
+    out = con.export_text()
+    assert ("Commands:" not in out) == inside
+    assert all(len(line.rstrip()) <= width for line in out.splitlines())
+    assert any(line.strip() == "examgen practice --kind scenario-detection" or
+               line.strip().endswith("examgen practice --kind scenario-detection") for line in out.splitlines())

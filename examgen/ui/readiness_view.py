@@ -69,11 +69,12 @@ class _ByWidth:
         yield self.build(options.max_width)
 
 
-def _fits(columns: list[list[str]], width: int) -> bool:
-    """Whether columns of these cells (the label column first, at least MIN_LABEL wide) fit in `width`."""
+def _fits(columns: list[list[str]], width: int, label: int = 0) -> bool:
+    """Whether columns of these cells (column `label` the label, at least MIN_LABEL wide) fit in `width`."""
     from examgen.ui.views import table_cells
 
-    widths = [max(MIN_LABEL, *map(cell_len, columns[0]))] + [max(map(cell_len, c)) for c in columns[1:]]
+    widths = [max(map(cell_len, c)) for c in columns]
+    widths[label] = max(MIN_LABEL, widths[label])
     return table_cells(widths) <= width
 
 
@@ -158,7 +159,7 @@ def _plan_table(rows: list[tuple[Any, str]], lang: str, title: str, width: int) 
     topics = [f"{_chapter(c.chapter, lang)} · {_section(c.section, lang)}" for c, _ in rows]
     label = L["plan.topic"].get(lang) + " · " + L["plan.cmd"].get(lang)
     inside = _fits([[str(len(rows))], [label, *topics, *(cmd for _, cmd in rows)],
-                    *([h, *(v[i] for v in values)] for i, h in enumerate(heads))], width)
+                    *([h, *(v[i] for v in values)] for i, h in enumerate(heads))], width, label=1)
     t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     t.add_column("#", justify="right")
     t.add_column(label if inside else L["plan.topic"].get(lang),
