@@ -257,3 +257,14 @@ def test_ctrl_c_after_the_solution_records_zero_prints_the_summary_and_exits_130
     c.close()
     assert c.exitstatus == 130
     assert json.loads(run(["stats", "--json"]).stdout)["kinds"]["iou"]["attempts"] == 1
+
+
+def test_leaving_a_bank_item_after_the_hint_that_gives_it_away_records_zero():
+    """A bank item's second hint (its key points or explanation) gives the answer away, as a kind's solution does:
+    leaving then records 0 and brings the item back."""
+    out = run(["practice", "-k", "single", "-n", "3", "--seed", "5", "--lang", "en"], stdin=":hint\n:hint\n:q\n")
+    assert out.returncode == 0 and "0 points, it comes back soon" in out.stdout
+    stats = json.loads(run(["stats", "--json"]).stdout)["kinds"]["bank-single"]
+    assert (stats["attempts"], stats["earned"]) == (1, 0.0)
+    out = run(["practice", "-k", "single", "-n", "3", "--seed", "5", "--lang", "en"], stdin=":hint\n:q\n")
+    assert json.loads(run(["stats", "--json"]).stdout)["kinds"]["bank-single"]["attempts"] == 1  # hint 1: nothing

@@ -228,6 +228,11 @@ class Practice:
     def cap(self, card: Card, pr: Problem, level: int) -> float:
         return round(float(pr.points) * self.caps(card)[min(level, 3)], 2)
 
+    def revealed(self, card: Card, pr: Problem, level: int) -> bool:
+        """Whether the hints seen gave the answer away (the solution; a bank item's key points at hint 2): leaving
+        or skipping then records 0, so that the problem comes back."""
+        return level >= 3 or (level > 0 and self.cap(card, pr, level) == 0)
+
     def cost_line(self, card: Card, pr: Problem, level: int) -> Text:
         """What the next hint and the solution cost, said before the student asks for them."""
         from examgen.ui.views import fmt_pts
@@ -327,12 +332,12 @@ class Practice:
                 raw = "" if line is None else line.strip()
                 cmd = raw[1:].strip().lower() if raw.startswith(":") else None
                 if line is None or cmd in ("q", "quit", "exit"):
-                    if recorded is None and level >= 3:   # leaving after the solution: 0 points, as :skip
+                    if recorded is None and self.revealed(card, pr, level):   # leaving after the answer: 0, as :skip
                         self.record(card, pr, 0.0, level)
                         self.say(t("pr.quit_revealed", self.lang), "yellow")
                     return "quit"
                 if cmd in ("s", "skip", "n", "next"):
-                    if recorded is None and level >= 3:   # the solution was seen: 0 points, due again soon
+                    if recorded is None and self.revealed(card, pr, level):   # the answer was seen: 0, due soon
                         self.record(card, pr, 0.0, level)
                         self.say(t("pr.skip_revealed", self.lang), "yellow")
                         return "done"
@@ -354,7 +359,7 @@ class Practice:
                     if nxt is None:
                         self.say(t("pr.no_variant", self.lang), "yellow")
                         continue
-                    if recorded is None and level >= 3:
+                    if recorded is None and self.revealed(card, pr, level):
                         self.record(card, pr, 0.0, level)
                     self.say(t("pr.new_variant", self.lang), "dim")
                     card = nxt
