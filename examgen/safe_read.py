@@ -210,13 +210,24 @@ def scan_events(text: str, shown: str, src: Source) -> None:
             raise too_many(shown, src, e.start_mark.line + 1)
 
 
+def _key_name(text: str) -> str:
+    """A key as the reader takes it: a whole number in any spelling (1, 01, +1, 1.0, "1") is that number."""
+    name = text.strip()
+    try:
+        value = float(name.replace("_", "x"))  # YAML 1.1's 1_000 is no item number: left as written
+    except ValueError:
+        return name
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else name
+
+
 def refuse_duplicate_keys(node: Any, shown: str, src: Source) -> None:
     """A key given twice in one mapping (`1: B` then `1: C`; `{gx: -1, gx: 5}`) is refused at its second line:
-    YAML would keep the last silently, and an answer typed would be lost. `1` and `"1"` are the same key."""
+    YAML would keep the last silently, and an answer typed would be lost. `1`, `01`, `+1`, `1.0` and `"1"` are the
+    same key."""
     seen: set[str] = set()
     for key, _ in node.value:
         if getattr(key, "tag", "").endswith((":str", ":int", ":float", ":bool", ":null")):
-            name = str(key.value).strip()
+            name = _key_name(str(key.value))
             if name in seen:
                 raise ReadError(shown, Bi(f"键 '{name[:40]}' 出现了两次：每项只能写一次",
                                           f"the key '{name[:40]}' is given twice: write each one once"),

@@ -101,6 +101,8 @@ FILES = {
     "duplicate-quoted": ('1: B\n"1": C\n', None, ":2: the key '1' is given twice"),
     "duplicate-nested": ("1: {gx: -1, gx: 5}\n", None, ":1: the key 'gx' is given twice"),
     "duplicate-json": ('{"1": "B", "1": "C"}', None, ":1: the key '1' is given twice"),
+    "duplicate-spelt": ("1: C\n01: B\n", None, ":2: the key '1' is given twice"),
+    "duplicate-float": ("+1: C\n1.0: B\n", None, ":2: the key '1' is given twice"),
 }
 
 
