@@ -486,3 +486,19 @@ def test_the_start_page_says_when_answers_are_saved(lang, want, wrong):
                        text=True, env=env(), timeout=60)
     out = "".join(r.stdout.split())
     assert "".join(want.split()) in out and "".join(wrong.split()) not in out, r.stdout[:1500]
+
+
+def test_an_escape_sequence_in_an_answer_is_shown_named_in_the_report_and_review():
+    import yaml
+
+    ex = build_exam(SEED)
+    short = next(it for it in ex.items if it.problem.kind == "bank-short")
+    path = os.path.join(os.environ["EXAMGEN_HOME"], "esc.yaml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        yaml.safe_dump({short.number: "dropout\x1b[31mRED\x1b]0;TITLE\x07"}, fh)
+    for args in (["exam", "--seed", str(SEED), "--answers", path], ["review", "1"]):
+        r = subprocess.run(EXAMGEN + args + ["--lang", "en"], capture_output=True, text=True, env=env(), timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert "\x1b]0;" not in r.stdout and "\x1b[31m" not in r.stdout
+        assert "dropoutU+001B[31mREDU+001B]0;TITLEU+0007" in " ".join(r.stdout.split())

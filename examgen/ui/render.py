@@ -346,7 +346,9 @@ def verdict_view(verdict: Verdict, problem: Problem, lang: str, reveal: bool = T
         shown = _answer_text(problem, part, lang)
         if pv.correct and multi and part.spec.kind != "rubric":
             # "✓ kept: B D A E", not a bare "✓ kept:"; credit carried forward shows what was typed, not the key
-            line.append(" ".join(pv.given.split()) if pv.carried and pv.given else shown, style="green")
+            from examgen.ui.views import visible
+
+            line.append(visible(" ".join(pv.given.split())) if pv.carried and pv.given else shown, style="green")
         elif not pv.correct and reveal:
             line.append(tr("fb.expected", lang, value=shown))
         elif not pv.correct and multi:

@@ -15,7 +15,9 @@ from rich.text import Text
 
 from examgen.model import CHAPTERS, Problem, RubricSpec
 from examgen.ui.messages import M, t
-from examgen.ui.views import _one_line, _txt, bar, echo_line, fmt_clock, fmt_clocks, fmt_pts, pct, question_view, table_cells
+from examgen.ui.views import (
+    _one_line, _txt, bar, echo_line, fmt_clock, fmt_clocks, fmt_pts, pct, question_view, table_cells, visible,
+)
 
 
 # ---------------------------------------------------------------- the report
@@ -335,7 +337,7 @@ def self_mark(report: Any, store: Any, reader: Any, con: Console, lang: str) -> 
         # wrapped as everywhere else: between Chinese characters, never a line that starts with 。 or ，
         con.print(Wrapped(_txt(r.item.problem.prompt, lang), style="bold"))
         line = Text(t("rep.given", lang) + " ", style="bold")
-        line.append(pv.given)
+        line.append(visible(pv.given))
         con.print(Wrapped(line))
         ref = Text(t("rep.reference", lang) + " ", style="bold green")
         ref.append(correct_text(r.item.problem, part, lang))

@@ -43,12 +43,17 @@ def fmt_clocks(a: float, b: float, sep: str = " / ") -> str:
 ECHO_MAX = 200
 
 
+def visible(text: str) -> str:
+    """Typed text as it is shown: a control character (an escape sequence would recolour the terminal or set its
+    title) named as U+001B."""
+    return "".join(f"U+{ord(c):04X}" if (ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 else c for c in text)
+
+
 def echo_line(text: str, lang: str = "en") -> str:
     """A piped line as it is shown back: control characters (an escape sequence would recolour the terminal)
     named as U+001B, and a line over ECHO_MAX characters cut with its length ("… (20000 chars)"). What is saved and
     graded is the line itself."""
-    shown = "".join(f"U+{ord(c):04X}" if (ord(c) < 32 and c != "\t") or 127 <= ord(c) < 160 else c
-                    for c in text[:ECHO_MAX])
+    shown = visible(text[:ECHO_MAX])
     more = f"…（共 {len(text)} 个字符）" if lang == "zh" else f"… ({len(text)} chars)"
     return shown if len(text) <= ECHO_MAX else shown + more
 
@@ -294,7 +299,7 @@ def question_view(item: Any, lang: str, width: int, answers: dict[str, str] | No
 
 
 def _one_line(text: str, limit: int = 200) -> str:
-    s = " ".join(text.split())
+    s = visible(" ".join(text.split()))
     return s if len(s) <= limit else s[:limit - 1] + "…"
 
 
