@@ -223,14 +223,14 @@ class Screen:
         self.prompt, self.editor = prompt, editor
 
     def _input(self, w: int, h: int) -> tuple[str, list[str], int, int]:
-        """The prompt (cut to half the width), the answer's rows (up to INPUT_ROWS, a quarter of the height at
-        most), and the cursor's row and column in them."""
+        """The prompt (cut to half the width; "" when the rows shown start below the first), the answer's rows
+        (up to INPUT_ROWS, a quarter of the height at most), and the cursor's row and column in them."""
         prompt = self.prompt
         if cell_len(prompt) > w // 2:
             prompt = set_cell_size(prompt, w // 2 - 1) + "…"
         most = max(1, min(INPUT_ROWS, h // 4))
-        rows, row, col = self.editor.rows(w - cell_len(prompt) - 1, w - 1, most)
-        return prompt, rows, row, col
+        rows, row, col, start = self.editor.rows(w - cell_len(prompt) - 1, w - 1, most)
+        return (prompt if start == 0 else ""), rows, row, col
 
     def draw_input(self) -> None:
         if not self.active:
@@ -245,7 +245,7 @@ class Screen:
         for i, text in enumerate(rows):
             if self.editor.selected:
                 text = "\x1b[7m" + text + "\x1b[27m"
-            lead = self._render(Text(prompt, style="bold"), w)[0] if i == 0 else ""
+            lead = self._render(Text(prompt, style="bold"), w)[0] if i == 0 and prompt else ""
             out.append(f"\x1b[{top + i};1H" + self._line(lead + text))
         x = (cell_len(prompt) if row == 0 else 0) + col + 1
         self._write("".join(out) + f"\x1b[{top + row};{x}H\x1b[?25h")

@@ -242,26 +242,29 @@ class LineEditor:
             return False
         return True
 
-    def rows(self, first: int, width: int, most: int) -> tuple[list[str], int, int]:
+    def rows(self, first: int, width: int, most: int) -> tuple[list[str], int, int, int]:
         """The text wrapped into rows of `first` cells, then `width` cells; at most `most` rows, those around
-        the cursor; and the cursor's row and cell column in them. A long short answer is read whole as it is
-        typed, not as its last few words scrolled sideways."""
+        the cursor; the cursor's row and cell column in them; and the index of the first row shown (0: the row
+        after the prompt). A long short answer is read whole as it is typed, not scrolled sideways."""
         first, width, most = max(first, 4), max(width, 4), max(most, 1)
-        rows, row, cur = [""], 0, (0, 0)
+
+        def room(r: int) -> int:
+            return first if r == 0 else width
+
+        rows, row, cur = [""], 0, None
         for i, ch in enumerate(self.text):
-            if i == self.pos:
+            if i == self.pos and cell_len(rows[row]) < room(row):   # the cursor where a typed key lands
                 cur = (row, cell_len(rows[row]))
-            if cell_len(rows[row] + ch) > (first if row == 0 else width):
+            if cell_len(rows[row] + ch) > room(row):
                 rows.append("")
                 row += 1
-                if i == self.pos:
-                    cur = (row, 0)
+            if i == self.pos and cur is None:
+                cur = (row, cell_len(rows[row]))
             rows[row] += ch
-        if self.pos >= len(self.text):
+        if cur is None:                                   # at the end
             cur = (row, cell_len(rows[row]))
-            if cur[1] >= (first if row == 0 else width):   # the cursor after a full row starts the next
+            if cur[1] >= room(row):                       # after a full row: the next one
                 rows.append("")
                 cur = (row + 1, 0)
         start = max(0, min(cur[0] - most + 1, len(rows) - most))
-        return rows[start:start + most], cur[0] - start, cur[1]
-
+        return rows[start:start + most], cur[0] - start, cur[1], start
