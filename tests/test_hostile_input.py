@@ -220,6 +220,8 @@ USAGE = [
     (("exam", "--minutes", "abc"), "--minutes must be a number, got 'abc'"),   # not '… a valid float range'
     (("practice", "--weak", "--due"), "--weak and --due do not go together"),
     (("export", "--kind", "iou", "-n", "100000", "-o", "x.pdf"), "-n must be from 1 to 1000, got 100000"),
+    (("export", "--kind", "iou", "-n", "1000", "--variants", "200", "-f", "md", "-o", "x.md"),
+     "one export holds at most 10000 problems, this asks for 200000"),
 ]
 
 

@@ -19,6 +19,7 @@ from examgen.errors import UserError
 from examgen.i18n import Bi
 from examgen.model import CHAPTERS, Problem
 
+MAX_PROBLEMS = 10_000  # one export's problems at the most (a 100,000-problem PDF took minutes)
 MAX_VARIANTS = 200
 
 
@@ -95,6 +96,12 @@ def validate(sel: Selection) -> None:
         if t not in CHAPTERS:
             raise UserError(Bi(f"未知章节 {t}；可用的章节：{'、'.join(CHAPTERS)}",
                                f"unknown topic '{t}'; expected one of {', '.join(CHAPTERS)}"))
+    asked = sel.variants * (sel.count or 1) * max(1, len(set(sel.kinds)) + len(set(sel.topics)))
+    if sel.is_selection and asked > MAX_PROBLEMS:
+        raise UserError(Bi(f"一次最多导出 {MAX_PROBLEMS} 道题，这里要 {asked} 道（套数 × 每种题数 × 题型数）；"
+                           f"请减少 --variants、--count 或 --kind",
+                           f"one export holds at most {MAX_PROBLEMS} problems, this asks for {asked} (variants × "
+                           f"count × kinds); use fewer --variants, --count or --kind"))
 
 
 def stride(sel: Selection) -> int:
