@@ -69,7 +69,18 @@ def _refuse_unit(text: str) -> None:
         parse_number(m.group(1))
     except ParseError:
         return
-    raise _fe("fmt.unit", unit=m.group(2), number=strip_label(m.group(1).strip()))
+    number = strip_label(m.group(1).strip())
+    scale = _MULTIPLIERS.get(m.group(2))
+    if scale is not None:   # 3.2万 is 32000: "3.2" alone would be 10⁴ times too small
+        from examgen.mathfmt import num
+
+        value = parse_number(normalize(number)).value * scale
+        raise _fe("fmt.multiplier", unit=m.group(2), typed=text.strip(), number=num(value) if value < 1e15 else value)
+    raise _fe("fmt.unit", unit=m.group(2), number=number)
+
+
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "k": 1e3, "K": 1e3, "M": 1e6, "w": 1e4,
+                "W": 1e4}
 
 
 def _one_number(raw: str) -> None:
@@ -85,15 +96,15 @@ def _one_number(raw: str) -> None:
 
 # A name and a colon, or a Chinese name, before the one number a part asks for: "IoU: 0.14", "参数量：2432",
 # "感受野为 7". Only there: in a fill blank "roberts:2×2" is an answer, and no name may deny ("均值不为 0").
-_NAME_COLON = re.compile(r"([A-Za-z_]\w*)\s*:\s*")
-_CJK_LABEL = re.compile(r"[\u4e00-\u9fff]{1,10}?\s*(?:=|:|等于|为|是)\s*")
+_NAME_COLON = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?::|为|是|等于)\s*")
+_CJK_LABEL = re.compile(r"(?!约|大约|大概)[\u4e00-\u9fff]{1,16}?\s*(?:=|:|等于|约等于|约为|为|是|≈|约)\s*")
 _DENIES = re.compile(r"[不非未没无否]")
 
 
 def strip_label(s: str) -> str:
     """`s` (folded) without a label typed before the number; a Python keyword is no label ("lambda: 1")."""
     named = _NAME_COLON.match(s)
-    if named and not keyword.iskeyword(named.group(1)):
+    if named and not keyword.iskeyword(named.group(1)) and named.group(1).lower() not in ("not", "no", "never"):
         return s[named.end():]
     cjk = _CJK_LABEL.match(s)
     if cjk and not _DENIES.search(cjk.group()):

@@ -34,6 +34,16 @@ _SCRIPT_RUN = re.compile(f"([{_SUPER}]+|[{_SUB}]+)")
 _SIMPLE_POWER = re.compile(r"[+-]?\d+|n")
 
 
+# enclosed numbers (①, ⑴, ⒈, ❶, ㉑): a list mark, never a digit glued to the answer (①0.27 is not 10.27)
+_ENCLOSED = re.compile("[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+
+
+def _nfkc(piece: str, mode: str) -> str:
+    if mode != "number" or not _ENCLOSED.search(piece):
+        return unicodedata.normalize("NFKC", piece)
+    return "".join(ch if _ENCLOSED.fullmatch(ch) else unicodedata.normalize("NFKC", ch) for ch in piece)
+
+
 def fold(text: str, mode: str = "number") -> str:
     """NFKC (full width → ASCII) that never turns a superscript or subscript into a digit glued to a number. A run
     of superscripts is a power: `10⁻¹` → `10^-1`, `3²` → `3^2`, `x²` → `x^2`, parenthesized unless a plain signed
@@ -46,7 +56,7 @@ def fold(text: str, mode: str = "number") -> str:
     for i, piece in enumerate(pieces):
         before = out[-1][-1:] if out and out[-1] else ""
         if i % 2 == 0:
-            out.append(unicodedata.normalize("NFKC", piece))
+            out.append(_nfkc(piece, mode))
         elif mode == "keep":
             out.append(piece)
         elif piece[0] in _SUPER and not (mode == "text" and before.isalpha()):
@@ -187,8 +197,11 @@ class _Parser:
                     if rhs == 0:
                         raise ParseError("division by zero", "除数为零")
                     value /= rhs
-            elif tok is not None and (tok[0] == "name" or tok == ("op", "(")):
-                value *= self.unary()  # implicit multiplication: 2π, 2(3+1), 2sqrt(2)
+            elif tok == ("op", "("):  # 0.21 (21%), 23 (23×23): a note in brackets, never a factor
+                raise ParseError("a value in brackets after another: write * between them, as 2*(3+1), or give "
+                                 "one value", "括号里的值紧跟在另一个值后面：相乘请写 *，如 2*(3+1)；否则只写一个值")
+            elif tok is not None and tok[0] == "name":
+                value *= self.unary()  # implicit multiplication: 2π, 2sqrt(2)
             else:
                 return value
 
@@ -265,6 +278,7 @@ class _Parser:
 _APPROX = r"(?:≈|~|∼|≃|约等于|约为|大约|大概|约)"
 _LABEL = re.compile(rf"^(?:[A-Za-z_][\w ]*?\s*(?:={_APPROX}?|{_APPROX}=?)|(?:答|answer)\s*:{_APPROX}?)\s*",
                     re.IGNORECASE)  # IoU = 0.14, x≈0.14, 答：0.14, Answer: 0.14 (not any 'name:', as in lambda: 1)
+_DENYING_LABEL = re.compile(r"\b(?:not|no|never|isn'?t|wrong|false)\b|n't\b", re.IGNORECASE)  # IoU is not = 0.2
 _ROUGHLY = re.compile(r"\s*左右$")  # 0.08 左右
 _ABOUT = re.compile(rf"^(?:={_APPROX}?|{_APPROX}=?)\s*")
 _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+")
@@ -280,7 +294,11 @@ def parse_number(text: str) -> Num:
     if len(s) > MAX_LEN:
         raise ParseError(f"too long (over {MAX_LEN} characters)", f"太长（超过 {MAX_LEN} 个字符）")
     # A label before the value, "IoU = 0.14", "x≈0.14", and "about": "≈ 0.14", "~0.14", "约0.14", "大约 0.14".
-    s = _LABEL.sub("", s, count=1)
+    label = _LABEL.match(s)
+    if label and _DENYING_LABEL.search(label.group()):
+        raise ParseError(f"the label '{label.group().strip()}' denies the value: write the value alone",
+                         f"标签“{label.group().strip()}”否定了后面的值：请只写数值")
+    s = s[label.end():] if label else s
     s = _ROUGHLY.sub("", _ABOUT.sub("", s, count=1), count=1)
     if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "")  # thousands separators: 288,000 (a leading 0 or a group not of 3 is not one)

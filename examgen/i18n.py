@@ -75,6 +75,9 @@ MESSAGES: dict[str, Bi] = {
     "fmt.unit": Bi(
         "请只写数值，不带单位（{unit}）：例如 {number}。", "Write the number alone, without the unit '{unit}': e.g. {number}."
     ),
+    "fmt.multiplier": Bi(
+        "请把数写全，不用“{unit}”：{typed} 写作 {number}。", "Write the number in full, without '{unit}': {typed} is {number}."
+    ),
     "fmt.one_number": Bi(
         "这里只需要一个数，不是尺寸 {got}：{got} 的正方形区域请写边长 {side}；若是乘积请写 {product}。",
         "One number is expected here, not a size {got}: for a square {got} region write its side, {side}; for the"

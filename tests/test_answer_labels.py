@@ -69,3 +69,41 @@ def test_a_message_quotes_what_was_typed_not_its_rewriting():
 ])
 def test_fill_blanks_do_not_read_labels(key, typed, score):
     assert score_answer(FillSpec(blanks=((key,),)), None, [typed])[0] == score
+
+
+@pytest.mark.parametrize("text", ["交并比≈0.21", "IoU为0.21", "IoU是 0.21", "交并比约 0.21", "这两个框的交并比为 0.21"])
+def test_more_label_forms_are_read_past(text):
+    assert grade(IOU, text).status == "correct", text
+
+
+@pytest.mark.parametrize("text", ["IoU is not = 0.21", "not = 0.21", "Not: 0.21", "never = 0.21", "no: 0.21",
+                                  "IoU isn't = 0.21"])
+def test_an_english_label_that_denies_is_a_format_error(text):
+    assert grade(IOU, text).parts[0].format_error is not None, text
+
+
+@pytest.mark.parametrize("text", ["0.21 (21%)", "0.21(0.2121)", "28/132 (0.21)", "IoU: 0.21 (21%)"])
+def test_a_note_in_brackets_after_the_value_is_a_format_error_never_a_factor(text):
+    """0.21 (21%) was read as 0.21 × 0.21 and marked wrong; (the product needs *: 2*(3+1))."""
+    part = grade(IOU, text).parts[0]
+    assert part.format_error is not None and part.score == 0.0, text
+
+
+def test_a_value_in_brackets_after_a_number_is_never_multiplied():
+    with pytest.raises(FormatError):
+        parse_answer(NumberSpec(integer=True), "23 (23×23)")
+    assert parse_answer(NumberSpec(integer=True), "2*(3+4)").value == 14
+
+
+@pytest.mark.parametrize("text", ["①0.21", "⑴ 0.21", "❶0.21", "⒈0.21"])
+def test_an_enclosed_list_number_is_no_digit_of_the_answer(text):
+    """NFKC makes ① a 1: '①0.27' was read as 10.27."""
+    assert grade(IOU, text).parts[0].format_error is not None, text
+
+
+@pytest.mark.parametrize("text, full", [("3.2万", "32000"), ("32k", "32000"), ("1.5M", "1500000"), ("2亿", "200000000")])
+def test_a_multiplier_word_asks_for_the_whole_number(text, full):
+    """'without the unit 万: e.g. 3.2' would lead the student to type a number 10⁴ times too small."""
+    with pytest.raises(FormatError) as err:
+        parse_answer(NumberSpec(integer=True), text)
+    assert f"{text} is {full}" in err.value.message.en and full in err.value.message.zh
