@@ -240,3 +240,26 @@ def softmax(z: list[float]) -> list[float]:
     e = [math.exp(v - top) for v in z]
     s = sum(e)
     return [v / s for v in e]
+
+
+# ---------------------------------------------------------------- guards for carry-forward hooks
+def _values(values: Any) -> list[float]:
+    """A number or a (nested) list of numbers as a flat list of floats."""
+    if isinstance(values, (list, tuple)):
+        return [float(x) for v in values for x in _values(v)]
+    return [float(values)]
+
+
+def all_in(values: Any, lo: float = -math.inf, hi: float = math.inf, open_lo: bool = False,
+           open_hi: bool = False) -> bool:
+    """Every value lies in [lo, hi] (open at an end with `open_lo`/`open_hi`): a carry-forward hook returns None
+    for an earlier answer the quantity cannot take (a probability of 2, a negative variance)."""
+    for v in _values(values):
+        if not math.isfinite(v) or v < lo or v > hi or (open_lo and v == lo) or (open_hi and v == hi):
+            return False
+    return True
+
+
+def all_whole(values: Any, positive: bool = False) -> bool:
+    """Every value is a whole number (and > 0 with `positive`): a layer size, a fan, an integer gradient."""
+    return all(math.isfinite(v) and v == int(v) and (v > 0 or not positive) for v in _values(values))

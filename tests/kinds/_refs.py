@@ -293,3 +293,14 @@ def follow_through(pr, carry, given: dict, part: str, follow: str, key: str, far
     wrong = parts(far)[part]
     assert wrong.score == 0.0 and not wrong.carried, (why, far)
     return v
+
+
+def no_follow_through(pr, given: dict, part: str, text: str, why: object = None):
+    """`part` = `text`, computed from earlier answers `given` the quantity cannot take (a probability of 2, a
+    negative variance), is not carried and scores 0."""
+    from examgen import registry
+    from examgen.grading import grade
+
+    carry = registry.get(pr.kind).carry(pr.params)
+    v = {pv.name: pv for pv in grade(pr, {**given, part: text}, carry).parts}[part]
+    assert not v.carried and v.score == 0.0, (why, given, text, v.to_json("en"))

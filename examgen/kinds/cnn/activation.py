@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _tenths, _tie_free, pick, sci, tup
+from examgen.kinds._common import _ans, all_in, _m, _tenths, _tie_free, pick, sci, tup
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -144,8 +144,10 @@ def activation_carry_forward(params: dict[str, Any], part: str, earlier: dict[st
     if part != "derivative" or params["function"] not in ("sigmoid", "tanh"):
         return None
     vals = [float(v) for v in earlier["value"]]
-    if params["function"] == "sigmoid":
-        return [v * (1 - v) for v in vals]
+    if params["function"] == "sigmoid":  # σ ∈ (0, 1)
+        return [v * (1 - v) for v in vals] if all_in(vals, 0, 1, open_lo=True, open_hi=True) else None
+    if not all_in(vals, -1, 1, open_lo=True, open_hi=True):  # tanh ∈ (−1, 1)
+        return None
     return [1 - v * v for v in vals]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from examgen.errors import ParamError
 from examgen.i18n import Bi
 from examgen.kinds._common import (
-    _ans, _m, _nondegenerate, _tenths, _tie_free, _tol, grid, pick, softmax, tup,
+    _ans, _m, all_in, _nondegenerate, _tenths, _tie_free, _tol, grid, pick, softmax, tup,
 )
 from examgen.mathfmt import num, p, round_answer
 from examgen.mistakes import Mistake
@@ -231,14 +231,19 @@ def ce_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any])
     """The loss −ln p_y from the student's softmax probabilities; a mean from their per-pixel losses."""
     ask = params["ask"]
     if ask == "softmax":
-        py = float(earlier["probs"][params["target"]])
-        return -math.log(py) if part == "loss" and py > 0 else None
+        probs = [float(v) for v in earlier["probs"]]
+        if not all_in(probs, 0, 1, open_lo=True) or abs(sum(probs) - 1) > 0.02:  # not a softmax output
+            return None
+        py = probs[params["target"]]
+        return -math.log(py) if part == "loss" else None
     if part != "mean":
         return None
     if ask == "focal":
         fls = [float(v) for v in earlier["fl"]]
-        return sum(fls) / len(fls)
+        return sum(fls) / len(fls) if all_in(fls, 0) else None  # a focal loss is never negative
     losses = [float(v) for row in earlier["losses"] for v in row]  # the pixels row by row, as the labels
+    if not all_in(losses, 0):  # −ln p ≥ 0
+        return None
     if ask == "pixel":
         return sum(losses) / len(losses)
     ws = [params["class_weights"][y] for y in params["labels"]]

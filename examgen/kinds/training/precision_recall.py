@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _nondegenerate, pick, table, reusing
+from examgen.kinds._common import _nondegenerate, all_in, pick, table, reusing
 from examgen.mathfmt import num, qt, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step
 from examgen.params import Param, Schema
@@ -71,6 +71,8 @@ def pr_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any])
     if part != "f1":
         return None
     prec, rec = float(earlier["precision"]), float(earlier["recall"])
+    if not all_in([prec, rec], 0, 1):  # precision and recall are fractions
+        return None
     return 2 * prec * rec / (prec + rec) if prec + rec else None
 
 

@@ -18,7 +18,7 @@ from scipy.special import expit
 from examgen import registry
 
 from tests.kinds._refs import (
-    follow_through,
+    follow_through, gen, no_follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
 )
@@ -132,7 +132,7 @@ def test_carry_forward_gives_follow_through_credit():
             assert not any(part.depends_on for part in pr.parts), seed
             continue
         sig = p["function"] == "sigmoid"
-        vals = [round(v - 0.2 if sig else 0.7 * v, 4) for v in ans["value"]]
+        vals = [round(0.8 * v if sig else 0.7 * v, 4) for v in ans["value"]]  # still values the function takes
         follow = [v * (1 - v) if sig else 1 - v * v for v in vals]
         key = ans["derivative"]
         if all(abs(f - e) <= 0.02 * abs(e) + 0.001 for f, e in zip(follow, key)):
@@ -145,3 +145,24 @@ def test_carry_forward_gives_follow_through_credit():
         assert v["value"].score < 1, seed
         seen[p["function"]] = seen.get(p["function"], 0) + 1
     assert set(seen) == {"sigmoid", "tanh"} and sum(seen.values()) >= 40, seen
+
+
+def test_no_follow_through_from_impossible_function_values():
+    """A sigmoid value outside (0, 1) or a tanh value outside (−1, 1) is no value the function takes: the
+    derivative computed from it is not carried and scores 0 (the user test's cases: σ = 1.3 giving a negative σ′,
+    and the inputs copied as the values)."""
+    pr = gen("activation", 0)  # sigmoid at (-0.1, -2.6, 2.5)
+    assert pr.params["function"] == "sigmoid"
+    vals = [1.3, 1.5, -0.2]
+    no_follow_through(pr, {"value": "1.3, 1.5, -0.2"}, "derivative",
+                      ", ".join(f"{v * (1 - v):.4f}" for v in vals))
+    xs = pr.params["inputs"]
+    no_follow_through(pr, {"value": ", ".join(map(str, xs))}, "derivative",
+                      ", ".join(f"{x * (1 - x):.4f}" for x in xs))
+    for seed in range(100):
+        pr = gen("activation", seed)
+        if pr.params["function"] == "tanh" and pr.params["ask"] == "values":
+            break
+    vals = [1.5 + i for i in range(len(pr.answer["value"]))]
+    no_follow_through(pr, {"value": ", ".join(f"{v:.4f}" for v in vals)}, "derivative",
+                      ", ".join(f"{1 - v * v:.4f}" for v in vals))

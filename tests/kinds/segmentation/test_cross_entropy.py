@@ -19,7 +19,7 @@ from sklearn.metrics import log_loss
 from examgen import registry
 
 from tests.kinds._refs import (
-    follow_through,
+    follow_through, gen, no_follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
 )
@@ -153,7 +153,10 @@ def test_carry_forward_gives_follow_through_credit():
         r4 = lambda x: f"{x:.4f}"  # noqa: E731
         if ask == "softmax":
             probs = [round(v, 4) for v in ans["probs"]]
-            probs[p["target"]] = round(probs[p["target"]] * 0.8, 4)
+            moved = round(probs[p["target"]] * 0.2, 4)  # a fifth of p_y to another class: still sums to 1
+            probs[p["target"]] = round(probs[p["target"]] - moved, 4)
+            other = (p["target"] + 1) % len(probs)
+            probs[other] = round(probs[other] + moved, 4)
             given = {"probs": ", ".join(r4(v) for v in probs)}
             name, follow = "loss", -math.log(probs[p["target"]])
         elif ask == "focal":
@@ -179,3 +182,34 @@ def test_carry_forward_gives_follow_through_credit():
         assert v[dep].score < 1, (seed, dep)
         seen[ask] = seen.get(ask, 0) + 1
     assert set(seen) == {"softmax", "pixel", "weighted", "focal"} and sum(seen.values()) >= 150, seen
+
+
+def test_no_follow_through_from_impossible_probabilities_or_losses():
+    """Probabilities outside (0, 1] or not summing to 1, and negative per-pixel or focal losses, are no values the
+    quantities can take: the loss or mean computed from them is not carried and scores 0."""
+    pr = gen("cross-entropy", 2)  # softmax over (2, 2, 0), target 1: the user test's case
+    no_follow_through(pr, {"probs": "2, 2, 0"}, "loss", "-0.6931")
+    no_follow_through(pr, {"probs": "0.2, 0.2, 0.2"}, "loss", f"{-math.log(0.2):.4f}")  # sums to 0.6
+    no_follow_through(pr, {"probs": "1.2, -0.4, 0.2"}, "loss", f"{math.log(2.5):.4f}")  # -ln(-0.4) has no value
+    seen = set()
+    for seed in range(60):
+        pr = gen("cross-entropy", seed)
+        p, ans = pr.params, pr.answer
+        if p["ask"] in seen or p["ask"] == "softmax":
+            continue
+        if p["ask"] == "focal":
+            fl = [-abs(v) - 0.3 for v in ans["fl"]]
+            given = {"ce": f"{ans['ce']:.4f}", "fl": ", ".join(f"{v:.4f}" for v in fl)}
+            follow = sum(fl) / len(fl)
+        else:
+            rows = [[-(v + 0.3) for v in r] for r in ans["losses"]]
+            flat = [v for r in rows for v in r]
+            given = {"losses": "; ".join(" ".join(f"{v:.4f}" for v in r) for r in rows)}
+            if p["ask"] == "pixel":
+                follow = sum(flat) / len(flat)
+            else:
+                w = [p["class_weights"][y] for y in p["labels"]]
+                follow = sum(a * b for a, b in zip(w, flat)) / (sum(w) if p["weight_norm"] == "weights" else len(w))
+        no_follow_through(pr, given, "mean", f"{follow:.4f}", seed)
+        seen.add(p["ask"])
+    assert seen == {"pixel", "weighted", "focal"}, seen

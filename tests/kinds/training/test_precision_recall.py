@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from tests.kinds._refs import gen, follow_through
+from tests.kinds._refs import gen, follow_through, no_follow_through
 
 
 SEEDS = range(500)
@@ -49,3 +49,13 @@ def test_carry_forward_gives_follow_through_credit():
         assert v["precision"].score == 0 and v["recall"].score == 0, seed
         checked += 1
     assert checked >= 100
+
+
+def test_no_follow_through_from_impossible_precision_or_recall():
+    """A precision or recall outside [0, 1] is no value the quantity can take: the F1 computed from it
+    (2 · 2.8 · 6/(2.8 + 6) ≈ 3.82, the user test's case) is not carried and scores 0."""
+    pr = gen("precision-recall", 3)
+    given = {"accuracy": "0.73", "precision": "2.8", "recall": "6"}
+    no_follow_through(pr, given, "f1", "3.82")
+    no_follow_through(pr, {**given, "precision": "-0.5", "recall": "0.9"}, "f1", "-2.25")
+    no_follow_through(pr, {**given, "precision": "0.5", "recall": "1.2"}, "f1", f"{2 * 0.5 * 1.2 / 1.7:.2f}")
