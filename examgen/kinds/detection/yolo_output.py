@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from examgen.i18n import Bi
-from examgen.kinds._common import pick
+from examgen.kinds._common import all_whole, pick
 from examgen.model import NumberSpec, Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
 from examgen.mistakes import Mistake
@@ -50,7 +50,7 @@ def yolo_output(params: dict[str, Any]) -> Solution:
 def yolo_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
     """The total follows from the shape the student gave: 8×8×52 → 3328, right if the shape was wrong."""
     shape = earlier.get("shape")
-    if part == "total" and isinstance(shape, (list, tuple)) and len(shape) == 3:
+    if part == "total" and isinstance(shape, (list, tuple)) and len(shape) == 3 and all_whole(shape, positive=True):
         return math.prod(int(round(v)) for v in shape)
     return None
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import grid, matrix, pick
+from examgen.kinds._common import all_whole, grid, matrix, pick
 from examgen.kinds.image_processing._shared import OPERATORS, _mag, correlate_at, correlate_valid, flipped
 from examgen.mathfmt import mat, num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step
@@ -145,6 +145,8 @@ def edge_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any
     """|G| from the student's own Gx and Gy (√(Gx² + Gy²) or |Gx| + |Gy|, as the prompt states), entry by entry."""
     gx, gy = earlier.get("gx"), earlier.get("gy")
     if part != "magnitude" or gx is None or gy is None:
+        return None
+    if not (all_whole(gx) and all_whole(gy)):  # integer kernels on an integer image give whole gradients
         return None
     kind = params["magnitude"]
     if params.get("at") is not None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _nondegenerate, _tenths, _tie_free, eq, pick, sci, table, tup
+from examgen.kinds._common import _ans, _m, all_in, _nondegenerate, _tenths, _tie_free, eq, pick, sci, table, tup
 from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import MatrixSpec, NumberSpec, Part, Prompt, Solution, Step, VectorSpec
@@ -165,8 +165,10 @@ def bn_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any])
             raise ValueError("one value per feature")
         return v
 
+    if "var" in earlier and not all_in(earlier["var"], 0):  # a variance is never negative
+        return None
     if params["ask"] == "inference":
-        if part != "y":
+        if part != "y" or not all_in(earlier["std"], 0, open_lo=True):  # √(σ² + ε) > 0
             return None
         ys = [[g * (x - mu) / den + b for x in row]
               for row, g, b, mu, den in zip(batch, gamma, beta, params["running_mean"], per_feature("std"))]

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _tie_free, pick, sci
+from examgen.kinds._common import _tie_free, all_whole, pick, sci
 from examgen.mathfmt import num, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -133,6 +133,8 @@ def init_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any
         return None
     fans = earlier.get("fan", earlier.get("fan_in"))
     fans = [float(v) for v in (fans if isinstance(fans, list) else [fans])]
+    if not all_whole(fans, positive=True):  # fans count units: positive whole numbers
+        return None
     he = part == "he" or (part in ("scale", "variance") and params["scheme"] == "he")
     var = 2 / fans[0] if he else 2 / (fans[0] + fans[1])
     if var <= 0:

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _nondegenerate, _tenths, _tie_free, eq, pick, sci, tup
+from examgen.kinds._common import _ans, _m, all_in, _nondegenerate, _tenths, _tie_free, eq, pick, sci, tup
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -232,6 +232,8 @@ def optimizer_carry_forward(params: dict[str, Any], part: str, earlier: dict[str
             raise ValueError("wrong length")
         return v
 
+    if not all_in([earlier[k] for k in ("s", "v_hat") if k in earlier], 0):  # RMSProp s and Adam v̂ are ≥ 0
+        return None
     w_prev = vec(earlier[f"w{t - 1}"]) if t > 1 else list(params["w0"])
     st = {k: vec(earlier[k]) if k in earlier else v for k, v in trace[t - 1].items()}
     opt, lr, eps, g = params["optimizer"], params["lr"], params.get("eps", 1e-8), params["grads"][t - 1]

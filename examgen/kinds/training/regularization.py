@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _ans, _m, _tenths, _tie_free, _tol, eq, pick, tup
+from examgen.kinds._common import _ans, _m, all_in, _tenths, _tie_free, _tol, eq, pick, tup
 from examgen.mathfmt import num, p, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
@@ -175,6 +175,8 @@ def reg_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]
     w, g, lr = params["w"], params["grad"], params["lr"]
     if params["ask"] == "decay":
         c = float(earlier["factor"])
+        if not all_in(c, 0, 1, open_lo=True):  # 1 − ηλ (or 1 − 2ηλ) shrinks the weights: 0 < c ≤ 1
+            return None
         return [c * v - lr * gi for v, gi in zip(w, g)]
     total = earlier["total_grad"]
     total = [float(t) for t in (total if isinstance(total, list) else [total])]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.kinds._refs import gen
+from tests.kinds._refs import gen, no_follow_through
 
 
 SEEDS = range(500)
@@ -37,3 +37,11 @@ def test_the_total_follows_from_a_wrong_shape():
         assert v.parts[0].score < 1 and v.parts[1].carried and v.parts[1].score == 1.0
         v = grade(pr, {"shape": f"{s}x{s}x{d - 1}", "total": str(s * s * d)}, k.carry(pr.params))
         assert not v.parts[1].carried and v.parts[1].score == 1.0
+
+
+def test_no_follow_through_from_an_impossible_shape():
+    """The shape's entries are positive whole numbers: a total computed from a fractional or negative entry is not
+    carried and scores 0."""
+    pr = gen("yolo-output", 0)  # 12×12×97
+    no_follow_through(pr, {"shape": "12x12x96.4"}, "total", str(12 * 12 * 96))
+    no_follow_through(pr, {"shape": "-12x12x96"}, "total", str(-12 * 12 * 96))

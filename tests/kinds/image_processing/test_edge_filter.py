@@ -5,11 +5,13 @@ The eight core kinds, each checked against an independent implementation over 50
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from scipy import ndimage, signal
 
-from tests.kinds._refs import gen, follow_through
+from tests.kinds._refs import gen, follow_through, no_follow_through
 
 
 STANDARD_KERNELS = {
@@ -107,3 +109,12 @@ def test_carry_forward_gives_follow_through_credit():
         assert by["gx"].score < 1 and by["gy"].score < 1, seed
         checked += 1
     assert checked >= 100
+
+
+def test_no_follow_through_from_fractional_gradients():
+    """Integer kernels on an integer image give whole Gx and Gy (the parts ask for integers): a magnitude computed
+    from a fractional gradient is not carried and scores 0."""
+    pr = gen("edge-filter", 2)  # Sobel at one pixel, L2 magnitude
+    no_follow_through(pr, {"gx": "2.5", "gy": "3"}, "magnitude", f"{math.hypot(2.5, 3):.4f}")
+    pr = gen("edge-filter", 1)  # Roberts map, L1 magnitude
+    no_follow_through(pr, {"gx": "0.5 1.5; 2.5 3.5", "gy": "1 2; 1 1"}, "magnitude", "1.5 3.5; 3.5 4.5")

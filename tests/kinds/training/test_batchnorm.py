@@ -8,6 +8,8 @@ only asked for problems (generate / from_params) and for grading."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -16,6 +18,7 @@ from sklearn.preprocessing import StandardScaler
 from examgen import registry
 
 from tests.kinds._refs import (
+    gen, no_follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
 )
@@ -170,3 +173,18 @@ def test_carry_forward_gives_follow_through_credit():
             wrong = {pv.name: pv for pv in grade(pr, {**given, **typed, name: far}, carry).parts}[name]
             assert wrong.score == 0.0 and not wrong.carried, (seed, name, far)
     assert carried >= 200, carried
+
+
+def test_no_follow_through_from_a_negative_variance_or_denominator():
+    """A variance is never negative and √(σ² + ε) is positive: outputs computed from a negative denominator or a
+    negative variance (with |σ²| under the root) are not carried and score 0."""
+    pr = gen("batchnorm", 0)  # test time, one feature
+    p = pr.params
+    assert p["ask"] == "inference"
+    follow = [p["gamma"][0] * (x - p["running_mean"][0]) / -0.8 + p["beta"][0] for x in p["batch"][0]]
+    no_follow_through(pr, {"std": "-0.8"}, "y", ", ".join(f"{v:.2f}" for v in follow))
+    pr = gen("batchnorm", 1)  # training, one feature
+    p = pr.params
+    assert p["ask"] == "train"
+    follow = [(x - 1) / math.sqrt(9 + p["eps"]) for x in p["batch"][0]]
+    no_follow_through(pr, {"mean": "1", "var": "-9"}, "xhat", ", ".join(f"{v:.2f}" for v in follow))

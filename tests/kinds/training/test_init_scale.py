@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests.kinds._refs import (
+    gen, no_follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
 )
@@ -149,3 +150,18 @@ def test_carry_forward_gives_follow_through_credit():
         assert all(wrong[n].score == 0.0 and not wrong[n].carried for n in follow), seed
         checked += 1
     assert checked == 150
+
+
+def test_no_follow_through_from_impossible_fans():
+    """Fans count units, positive whole numbers: a variance or scale computed from a fan of 2.5 or −4 is not
+    carried and scores 0."""
+    pr = gen("init-scale", 0)  # Xavier, normal
+    assert pr.params["scheme"] == "xavier" and pr.params["dist"] == "normal"
+    var = 2 / (3.5 + 4)
+    no_follow_through(pr, {"fan": "3.5, 4"}, "variance", f"{var:.6f}")
+    no_follow_through(pr, {"fan": "3.5, 4"}, "scale", f"{math.sqrt(var):.6f}")
+    var = 2 / (-4 + 10)
+    no_follow_through(pr, {"fan": "-4, 10"}, "variance", f"{var:.6f}")
+    pr = gen("init-scale", 1)  # He, normal
+    assert pr.params["scheme"] == "he" and pr.params["dist"] == "normal"
+    no_follow_through(pr, {"fan_in": "2.5"}, "variance", f"{2 / 2.5:.6f}")

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tests.kinds._refs import (
+    gen, no_follow_through,
     follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
@@ -194,3 +195,19 @@ def test_carry_forward_gives_follow_through_credit():
     typed = {"w1": "2.0000", "w2": f"{2.0 - 0.1 * v2:.4f}"}
     verdict = {pv.name: pv for pv in grade(pr, typed, k.carry(pr.params)).parts}
     assert verdict["w2"].carried and verdict["w2"].score == 1.0
+
+
+def test_no_follow_through_from_a_negative_second_moment():
+    """RMSProp's s and Adam's v̂ average squared gradients, never negative: the step computed from a negative one
+    (with |s| under the root) is not carried and scores 0."""
+    pr = gen("optimizer-step", 3)  # RMSProp, two steps
+    p = pr.params
+    assert p["optimizer"] == "rmsprop"
+    w1, s = [-1.8, -1.9], [-0.05, -0.02]
+    follow = [w - p["lr"] * g / math.sqrt(abs(si)) for w, g, si in zip(w1, p["grads"][1], s)]
+    no_follow_through(pr, {"s": "-0.05, -0.02", "w1": "-1.8, -1.9"}, "w2", ", ".join(f"{v:.4f}" for v in follow))
+    pr = gen("optimizer-step", 0)  # Adam, two steps
+    p = pr.params
+    assert p["optimizer"] == "adam"
+    follow = -0.45 - p["lr"] * -0.41 / math.sqrt(0.3)
+    no_follow_through(pr, {"m_hat": "-0.41", "v_hat": "-0.3", "w1": "-0.45"}, "w2", f"{follow:.4f}")

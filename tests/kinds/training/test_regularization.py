@@ -8,6 +8,8 @@ only asked for problems (generate / from_params) and for grading."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -15,6 +17,7 @@ from hypothesis import given, settings, strategies as st
 from examgen import registry
 
 from tests.kinds._refs import (
+    gen, no_follow_through,
     follow_through,
     assert_formulas_are_typst, assert_no_rounding_ties, cli_solve_reproduces_the_example, close, one_line_param_error,
     part_score, problems, training_properties,
@@ -148,3 +151,14 @@ def test_carry_forward_gives_follow_through_credit():
         assert v[next(iter(given))].score < 1, seed
         seen[p["ask"]] = seen.get(p["ask"], 0) + 1
     assert set(seen) == {"decay", "step"} and sum(seen.values()) >= 80, seen
+
+
+def test_no_follow_through_from_an_impossible_decay_factor():
+    """Weight decay shrinks the weights, 0 < 1 − ηλ ≤ 1: an update computed from a factor of 1.5 or −0.5 is not
+    carried and scores 0."""
+    pr = gen("regularization", 5)
+    p = pr.params
+    assert p["ask"] == "decay"
+    for c in (1.5, -0.5):
+        follow = [c * w - p["lr"] * g for w, g in zip(p["w"], p["grad"])]
+        no_follow_through(pr, {"factor": str(c)}, "w_new", ", ".join(f"{v:.4f}" for v in follow), c)
