@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _NICE_CHANNELS, INT, _bias_text, _shape, pick
+from examgen.kinds._common import all_whole, _NICE_CHANNELS, INT, _bias_text, _shape, pick
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
 from examgen.mistakes import Mistake
@@ -191,6 +191,8 @@ def dilated_conv(params: dict[str, Any]) -> Solution:
 
 def dilated_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
     """`output` / `padding` recomputed from the student's effective kernel size."""
+    if not all_whole(earlier["eff"], positive=True):  # a kernel size is a positive whole number
+        return None
     ke = int(round(earlier["eff"]))
     if part == "padding":
         return (ke - 1) / 2

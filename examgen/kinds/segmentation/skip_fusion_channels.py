@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import INT, _bias_text, _shape, pick
+from examgen.kinds._common import all_whole, INT, _bias_text, _shape, pick
 from examgen.model import Part, Prompt, ShapeSpec, Solution, Step
 from examgen.params import Param, Schema
 from examgen.mistakes import Mistake
@@ -177,7 +177,7 @@ def fusion_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, A
     if dep is None or dep not in earlier:
         return None
     shape = earlier[dep]
-    if not isinstance(shape, list) or len(shape) != 3:
+    if not isinstance(shape, list) or len(shape) != 3 or not all_whole(shape, positive=True):
         return None
     k, n = params["conv_kernel"], params["conv_out"]
     return k * k * int(shape[2]) * n + (n if params["bias"] else 0)

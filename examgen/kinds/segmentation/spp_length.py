@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import INT, _shape, pick
+from examgen.kinds._common import all_whole, INT, _shape, pick
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
 from examgen.params import Param, Schema
 from examgen.mistakes import Mistake
@@ -117,6 +117,8 @@ def spp_length(params: dict[str, Any]) -> Solution:
 
 def spp_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
     if part == "fc_params":
+        if not all_whole(earlier["length"], positive=True):  # a vector length is a positive whole number
+            return None
         n = params["fc_out"]
         return int(round(earlier["length"])) * n + n
     return None

@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import FN, FP, TP, _eq, _nondegenerate, pick, table, reusing
+from examgen.kinds._common import all_in, FN, FP, TP, _eq, _nondegenerate, pick, table, reusing
 from examgen.mathfmt import num, round_answer
 from examgen.mistakes import Mistake
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
@@ -278,6 +278,8 @@ def confusion_carry_forward(params: dict[str, Any], part: str, earlier: dict[str
     """F1 from the student's own precision and recall (follow-through credit)."""
     if part == "f1":
         p, r = earlier["precision"], earlier["recall"]
+        if not all_in([p, r], 0, 1):  # precision and recall are fractions
+            return None
         if isinstance(p, list):
             return [_f1(a, b) for a, b in zip(p, r)]
         return _f1(p, r)

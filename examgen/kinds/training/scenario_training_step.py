@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _asks, _lbl, _nondegenerate, _r, _tenth, pick, softmax, reusing
+from examgen.kinds._common import all_in, _asks, _lbl, _nondegenerate, _r, _tenth, pick, softmax, reusing
 from examgen.kinds.training._shared import bn_stats
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.mistakes import Mistake
@@ -237,6 +237,9 @@ def scenario_training(params: dict[str, Any]) -> Solution:
 
 
 def scenario_training_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
+    probs = earlier.get("probs")
+    if probs is not None and (not all_in(probs, 0, 1, open_lo=True) or abs(sum(probs) - 1) > 0.02):
+        return None  # not a softmax output
     if part == "dropout":
         return dropout_values(params, list(earlier["bn"]))
     if part == "probs":

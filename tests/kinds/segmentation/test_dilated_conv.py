@@ -15,7 +15,7 @@ from scipy.signal import correlate
 
 from examgen.grading import grade
 
-from tests.kinds._refs import answers, cnn_well_formed, example_solves, kind, n_params, one_line_param_error
+from tests.kinds._refs import answers, cnn_well_formed, example_solves, gen, kind, n_params, no_follow_through, one_line_param_error
 
 
 SEEDS = range(600)
@@ -107,3 +107,11 @@ def test_conventions_stated():
         pr = k.generate(seed)
         zh, en = pr.prompt.zh, pr.prompt.en
         assert ("偏置" in zh) and ("bias" in en)
+
+
+def test_no_follow_through_from_an_impossible_effective_kernel():
+    """The effective kernel size is a positive whole number: an output shape computed from −5 or 4.5 is not
+    carried and scores 0."""
+    pr = gen("dilated-conv", 0)  # 3×3 at rate 2 on 52×21, stride 1, padding 2, 16 kernels
+    no_follow_through(pr, {"eff": "-5"}, "output", "62x31x15")  # 15: no credit for the channels either
+    no_follow_through(pr, {"eff": "4.5"}, "output", "53x22x15")  # 4.5 rounds to 4

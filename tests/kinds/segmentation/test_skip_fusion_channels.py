@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from examgen.errors import ParamError
 from examgen.grading import grade
 
-from tests.kinds._refs import answers, cnn_well_formed, example_solves, kind, n_params
+from tests.kinds._refs import answers, cnn_well_formed, example_solves, gen, kind, n_params, no_follow_through
 
 
 SEEDS = range(600)
@@ -106,3 +106,10 @@ def test_conventions_stated():
         pr = k.generate(seed)
         zh, en = pr.prompt.zh, pr.prompt.en
         assert ("偏置" in zh) and ("bias" in en)
+
+
+def test_no_follow_through_from_an_impossible_fused_shape():
+    """The fused shape's entries are positive whole numbers: parameters computed from −768 channels are not
+    carried and score 0."""
+    pr = gen("skip-fusion-channels", 0)  # 3×3 conv to 384 with bias after the fusion
+    no_follow_through(pr, {"fused": "96x96x-768"}, "params", str(9 * -768 * 384 + 384))

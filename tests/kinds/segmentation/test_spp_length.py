@@ -16,7 +16,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from examgen.grading import grade
 
-from tests.kinds._refs import answers, cnn_well_formed, example_solves, kind, n_params, one_line_param_error
+from tests.kinds._refs import answers, cnn_well_formed, example_solves, gen, kind, n_params, no_follow_through, one_line_param_error
 
 
 SEEDS = range(600)
@@ -113,3 +113,11 @@ def test_conventions_stated():
         zh, en = pr.prompt.zh, pr.prompt.en
         if pr.params["ask"] == "window":
             assert "ceil(a/n)" in zh and "floor(a/n)" in en
+
+
+def test_no_follow_through_from_an_impossible_length():
+    """The SPP vector's length is a positive whole number: FC parameters computed from −5376 or 5300.5 are not
+    carried and score 0."""
+    pr = gen("spp-length", 0)  # 256 × (16 + 4 + 1), FC to 1024
+    no_follow_through(pr, {"length": "-5376"}, "fc_params", str(-5376 * 1024 + 1024))
+    no_follow_through(pr, {"length": "5300.5"}, "fc_params", str(5300 * 1024 + 1024))

@@ -18,7 +18,7 @@ from examgen import registry
 from examgen.errors import ParamError
 from examgen.grading import grade
 
-from tests.kinds._refs import self_consistent
+from tests.kinds._refs import gen, no_follow_through, self_consistent
 
 
 SEEDS = range(600)
@@ -129,7 +129,8 @@ def test_confusion_matrix_carry_forward_f1():
         if pr.params["ask"] != "class":
             continue
         # a student with a wrong precision but a consistent F1 gets the F1 part by follow-through
-        p_wrong, r = pr.answer["precision"] + 0.1, pr.answer["recall"]
+        prec = pr.answer["precision"]
+        p_wrong, r = prec - 0.1 if prec > 0.5 else prec + 0.1, pr.answer["recall"]  # wrong, still in [0, 1]
         f1 = 2 * p_wrong * r / (p_wrong + r)
         v = grade(pr, {"precision": repr(p_wrong), "recall": repr(r), "f1": repr(f1),
                        "accuracy": repr(pr.answer["accuracy"])}, CM.carry(pr.params))
@@ -191,3 +192,12 @@ def test_answers_without_steps_equal_the_solver():
             assert _answers(m, params["ask"], params.get("target")) == key, seed
             compared += 1
     assert compared > 600
+
+
+def test_no_follow_through_from_impossible_precision_or_recall():
+    """Precision and recall outside [0, 1] are no values they can take: F1 computed from them is not carried and
+    scores 0."""
+    pr = gen("confusion-matrix", 0)  # per class, 4 classes
+    p, r = [1.5, 2.0, 1.2, 3.0], [0.9, 0.8, 0.9, 0.6]
+    f1 = ", ".join(f"{2 * a * b / (a + b):.4f}" for a, b in zip(p, r))
+    no_follow_through(pr, {"precision": ", ".join(map(str, p)), "recall": ", ".join(map(str, r))}, "f1", f1)

@@ -100,7 +100,7 @@ def test_training_step_carry_forward():
         else:
             probs = ref["probs"]
             _check_carry(pr, base, "probs", _vec(probs), _vec(probs + 0.5))
-            wrong_p = np.array(a["probs"]) * 0.5 + 0.1
+            wrong_p = np.array(a["probs"]) * 0.5 + 0.5 / len(a["probs"])  # wrong, but still a distribution
             pb = {**base, "probs": _vec(wrong_p)}
             c, j, s = p["label"] - 1, p["update"] - 1, p["sample"] - 1
             _check_carry(pr, pb, "loss", _f(-math.log(wrong_p[c])), _away(-math.log(wrong_p[c]), a["loss"]))
@@ -141,3 +141,18 @@ def test_deterministic_schema_stable_and_comprehensive(seed):
 
 def test_example_solves():
     example_solves("scenario-training-step")
+
+
+def test_no_follow_through_from_impossible_probabilities():
+    """Softmax probabilities lie in (0, 1] and sum to 1: the loss computed from ones that do not is not carried and
+    scores 0."""
+    for seed in range(200):
+        pr = _kind("scenario-training-step").generate(seed)
+        if pr.params["loss"] == "ce":
+            break
+    a, c = pr.answer, pr.params["label"] - 1
+    wrong = [0.05] * len(a["probs"])  # sums to far less than 1
+    given = {"bn": _vec(a["bn"]), "dropout": _vec(a["dropout"]), "probs": _vec(wrong)}
+    from tests.kinds._refs import no_follow_through
+
+    no_follow_through(pr, given, "loss", _f(-math.log(0.05)))
