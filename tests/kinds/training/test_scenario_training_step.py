@@ -150,7 +150,7 @@ def test_no_follow_through_from_impossible_probabilities():
         pr = _kind("scenario-training-step").generate(seed)
         if pr.params["loss"] == "ce":
             break
-    a, c = pr.answer, pr.params["label"] - 1
+    a = pr.answer
     wrong = [0.05] * len(a["probs"])  # sums to far less than 1
     given = {"bn": _vec(a["bn"]), "dropout": _vec(a["dropout"]), "probs": _vec(wrong)}
     from tests.kinds._refs import no_follow_through
