@@ -8,7 +8,6 @@ only asked for problems (generate / from_params) and for grading."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
