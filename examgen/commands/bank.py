@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from examgen.cli import JsonOpt, LangOpt, app, console, emit_json, lang_of
+
+if TYPE_CHECKING:
+    from examgen.i18n import Bi
 
 bank_app = typer.Typer(help="The question bank: validate, count, show items.", no_args_is_help=True)
 app.add_typer(bank_app, name="bank")
@@ -109,7 +112,7 @@ def show_cmd(
         con.print(solution_view(problem, lg))
 
 
-def _no_item(item_id: str, bank: str | None) -> "Bi":
+def _no_item(item_id: str, bank: str | None) -> Bi:
     """No item `item_id`: the ids close to it, else where ids are found (no command lists them)."""
     from examgen.bank import bank_dirs, load_bank
     from examgen.i18n import Bi

@@ -10,7 +10,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import FP, TP, _eq, pick, table
+from examgen.kinds._common import FP, TP, _eq, pick, table, all_in
 from examgen.kinds.detection._shared import ap_without_envelope, pr_table, voc_ap
 from examgen.mathfmt import num, qt, round_answer
 from examgen.model import NumberSpec, Part, Prompt, Solution, Step, VectorSpec
@@ -220,7 +220,9 @@ def average_precision(params: dict[str, Any]) -> Solution:
 
 
 def ap_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> Any:
-    """AP from the student's own P/R table, mAP from the student's own APs."""
+    """AP from the student's own P/R table, mAP from the student's own APs (each in [0, 1])."""
+    if not all_in(list(earlier.values()), 0, 1):
+        return None
     if part == "ap" and "precision" in earlier:
         return voc_ap(list(earlier["precision"]), list(earlier["recall"]))
     if part == "map":

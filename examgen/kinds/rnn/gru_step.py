@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 from examgen.i18n import Bi
-from examgen.kinds._common import _nondegenerate, _r, decimal, matrix, pick, reusing
+from examgen.kinds._common import _nondegenerate, _r, decimal, matrix, pick, reusing, all_in
 from examgen.kinds.rnn._shared import (
     _candidate, _dims, _rows_work, _terms, _v, _vec_text, check_gate_shapes, gru_cell,
 )
@@ -99,7 +99,10 @@ def gru_step(params: dict[str, Any]) -> Solution:
 
 
 def gru_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> list[float] | None:
-    """h̃ from the student's r; h from the student's z and h̃."""
+    """h̃ from the student's r; h from the student's z and h̃ (gates in (0, 1), h̃ in (−1, 1))."""
+    if not all_in([earlier.get(g, 0.5) for g in ("r", "z")], 0, 1, open_lo=True, open_hi=True) or \
+            not all_in(earlier.get("h_tilde", 0.0), -1, 1, open_lo=True, open_hi=True):
+        return None
     if part == "h_tilde":
         return gru_candidate(params, list(earlier["r"]))[1]
     if part == "h":

@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _nondegenerate, decimal, matrix, reusing
+from examgen.kinds._common import _nondegenerate, decimal, matrix, reusing, all_in
 from examgen.kinds.rnn._shared import LSTM_GATES, _vec_text, check_gate_shapes, lstm_cell
 from examgen.mathfmt import num, p, round_answer, vec
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
@@ -88,7 +88,11 @@ def lstm_step(params: dict[str, Any]) -> Solution:
 
 
 def lstm_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> list[float] | None:
-    """The key of `c` or `h` recomputed from the student's own earlier answers."""
+    """The key of `c` or `h` recomputed from the student's own earlier answers (gates in (0, 1), C̃ in (−1, 1))."""
+    gates = [earlier[g] for g in ("f", "i", "o") if g in earlier]
+    if not all_in(gates, 0, 1, open_lo=True, open_hi=True) or \
+            not all_in(earlier.get("c_tilde", 0.0), -1, 1, open_lo=True, open_hi=True):
+        return None
     if part == "c":
         return [f * c0 + i * ct for f, c0, i, ct in
                 zip(earlier["f"], params["c_prev"], earlier["i"], earlier["c_tilde"])]

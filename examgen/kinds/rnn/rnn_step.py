@@ -11,7 +11,7 @@ from typing import Any
 
 from examgen.errors import ParamError
 from examgen.i18n import Bi
-from examgen.kinds._common import _r, matrix, pick
+from examgen.kinds._common import _r, matrix, pick, all_in
 from examgen.kinds.rnn._shared import _dims, _rows_work, _tenth, _terms, _v, _vec_text, matvec, sigmoid
 from examgen.mathfmt import num, p
 from examgen.model import Part, Prompt, Solution, Step, VectorSpec
@@ -114,7 +114,9 @@ def rnn_step(params: dict[str, Any]) -> Solution:
 
 
 def rnn_carry_forward(params: dict[str, Any], part: str, earlier: dict[str, Any]) -> list[float] | None:
-    """h_t from the student's h_(t-1); y from the student's last hidden state."""
+    """h_t from the student's h_(t-1); y from the student's last hidden state (each in (−1, 1), as tanh's)."""
+    if not all_in(list(earlier.values()), -1, 1, open_lo=True, open_hi=True):
+        return None
     if part == "y":
         (h,) = earlier.values()
         return rnn_output(params, list(h))

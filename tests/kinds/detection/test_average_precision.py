@@ -154,7 +154,7 @@ def test_average_precision_carry_forward():
     for seed in range(300):
         pr = AP.generate(seed)
         if pr.params.get("classes") is not None:
-            aps = [a + 0.2 for a in pr.answer["ap"]]
+            aps = [0.8 * a for a in pr.answer["ap"]]  # wrong, still in [0, 1]
             v = grade(pr, {"ap": ", ".join(map(repr, aps)), "map": repr(sum(aps) / 2)}, AP.carry(pr.params))
             parts = {pv.name: pv for pv in v.parts}
             assert parts["map"].correct and parts["map"].carried
@@ -194,3 +194,11 @@ def test_average_precision_any_valid_list_matches_voc(params):
 @given(st.integers(0, 2**40))
 def test_deterministic_valid_and_self_consistent(seed):
     self_consistent("average-precision", seed)
+
+
+def test_no_follow_through_from_an_impossible_ap():
+    """An AP above 1 is no value AP can take: the mAP computed from it is not carried."""
+    from tests.kinds._refs import no_follow_through
+
+    pr = next(p for p in (AP.generate(s) for s in range(300)) if p.params.get("classes") is not None)
+    no_follow_through(pr, {"ap": "1.2, 1.4"}, "map", "1.3")

@@ -69,9 +69,9 @@ def test_gru_step_carry_forward():
         carry = kind.carry(p)
         h_prev, x = np.array(p["h_prev"], float), np.array(p["x"], float)
         # a wrong reset gate, and a candidate computed correctly from it
-        r_bad = ref["r"] + 0.2
+        r_bad = ref["r"] + np.where(ref["r"] > 0.5, -0.2, 0.2)   # wrong, and still a gate value in (0, 1)
         ht_follow = np.tanh(np.array(p["W_h"]) @ np.concatenate([r_bad * h_prev, x]) + np.array(p["b_h"]))
-        z_bad = ref["z"] + 0.15
+        z_bad = ref["z"] + np.where(ref["z"] > 0.5, -0.15, 0.15)
         h_follow = (1 - z_bad) * h_prev + z_bad * ht_follow
         answers = {"z": _fmt(z_bad), "r": _fmt(r_bad), "h_tilde": _fmt(ht_follow), "h": _fmt(h_follow)}
         by = {pv.name: pv for pv in grade(pr, answers, carry).parts}
@@ -111,3 +111,21 @@ def test_no_degenerate_problems(seed):
 
 def test_example_solves():
     example_solves("gru-step")
+
+
+def test_no_follow_through_from_an_impossible_gate():
+    """A gate lies in (0, 1): a reset gate of 1.5 carries nothing into h̃."""
+    from tests.kinds._refs import no_follow_through
+
+    checked = 0
+    for seed in range(100):
+        pr = _kind("gru-step").generate(seed)
+        p = pr.params
+        r = np.array([1.5] * len(p["h_prev"]))
+        h_prev, x = np.array(p["h_prev"], float), np.array(p["x"], float)
+        follow = np.tanh(np.array(p["W_h"]) @ np.concatenate([r * h_prev, x]) + np.array(p["b_h"]))
+        if np.allclose(follow, pr.answer["h_tilde"], atol=0.02):   # h_prev = 0: r changes nothing
+            continue
+        no_follow_through(pr, {"r": _fmt(r)}, "h_tilde", _fmt(follow), seed)
+        checked += 1
+    assert checked >= 30

@@ -65,7 +65,7 @@ def test_rnn_step_carry_forward():
         if len(p["xs"]) < 2:
             continue
         hs, _ = np_rnn(p)
-        wrong_h1 = hs[0] + 0.3
+        wrong_h1 = hs[0] + np.where(hs[0] > 0, -0.3, 0.3)  # off by 0.3 and still in (−1, 1), as tanh's
         follow = np.tanh(np.array(p["W_hh"]) @ wrong_h1 + np.array(p["W_xh"]) @ np.array(p["xs"][1]) + np.array(p["b"]))
         carry = kind.carry(p)
         v = grade(pr, {"h1": _fmt(wrong_h1), "h2": _fmt(follow)}, carry)
@@ -113,3 +113,15 @@ def test_no_degenerate_problems(seed):
 
 def test_example_solves():
     example_solves("rnn-step")
+
+
+def test_no_follow_through_from_an_impossible_hidden_state():
+    """h = tanh(…) lies in (−1, 1): an h_1 of 1.5 carries nothing into h_2."""
+    from tests.kinds._refs import no_follow_through
+
+    pr = next(p for p in (_kind("rnn-step").generate(s) for s in range(300)) if len(p.params["xs"]) >= 2)
+    n = len(pr.answer["h1"])
+    h = np.array([1.5] * n)
+    p = pr.params
+    follow = np.tanh(np.array(p["W_hh"]) @ h + np.array(p["W_xh"]) @ np.array(p["xs"][1]) + np.array(p["b"]))
+    no_follow_through(pr, {"h1": _fmt(h)}, "h2", _fmt(follow))
