@@ -307,6 +307,8 @@ def parse_fill(text: str, spec: FillSpec) -> list[str]:
                     break
             else:
                 raise _fe("fmt.blanks", n=n)
+    if not any(items):   # " ; ": every blank left empty is no answer, never an attempt
+        raise _fe("fmt.empty")
     return items
 
 

@@ -267,3 +267,10 @@ def test_labels_take_one_trailing_mark(text):
     from examgen.model import LabelsSpec
 
     assert parse_answer(LabelsSpec(("A", "B", "C", "D", "E")), text) == ["B", "E", "C"]
+
+
+@pytest.mark.parametrize("text", [" ; ", ";", "；", " | "])
+def test_a_fill_answer_with_every_blank_empty_is_no_answer(text):
+    """' ; ' was graded as a wrong attempt (it counted in the statistics and the schedule)."""
+    with pytest.raises(FormatError):
+        parse_answer(FillSpec(blanks=(("4",), ("28",))), text)
