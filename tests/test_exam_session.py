@@ -73,6 +73,20 @@ def plan(seed: int = SEED):
     return ex, lines, expected
 
 
+
+def _typing_item_2(duration_s: str):
+    """A full-screen exam of `duration_s` seconds: question 1 answered, question 2's right answer typed on the
+    answer line, Enter not pressed. Returns (exam, the planned lines, child, the text typed)."""
+    ex, lines, _ = plan()
+    typed = right(ex.item(2).problem, ex.item(2).problem.parts[0])
+    c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S=duration_s)
+    c.expect("Press Enter")
+    c.sendline("")
+    answer_item(c, 1, lines[1])
+    c.expect(r"\[2\] ")
+    c.send(typed)
+    return ex, lines, c, typed
+
 def test_piped_full_exam_scores_exactly_as_planned():
     ex, lines, expected = plan()
     typed = ["zz"]                 # a format error first: asked again, no penalty
@@ -225,14 +239,7 @@ def test_resume_in_piped_mode_and_errors():
 def test_deadline_mid_answer_keeps_what_was_typed_in_time():
     """What stands on the answer line when time runs out was typed before the deadline: it is the answer, as on a
     paper when the bell goes (and as ↓ would have saved it). Keys pressed after the deadline change nothing."""
-    ex, lines, _ = plan()
-    typed = right(ex.item(2).problem, ex.item(2).problem.parts[0])
-    c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S="3")
-    c.expect("Press Enter")
-    c.sendline("")
-    answer_item(c, 1, lines[1])
-    c.expect(r"\[2\] ")
-    c.send(typed)                                                        # typed, Enter not pressed
+    ex, lines, c, typed = _typing_item_2("3")                              # typed, Enter not pressed
     c.expect("Time is up", timeout=15)
     c.sendline("junk")                                                   # after the deadline
     c.expect(pexpect.EOF)
@@ -308,14 +315,7 @@ def test_ctrl_c_asks_then_saves_and_leaves():
 def test_ctrl_c_keeps_the_line_being_typed():
     """Ctrl-C in the middle of an answer: the text on the line is saved (as ↓ would save it) whether the student
     then stays or leaves; a line that cannot be read stays on the answer line as it was typed."""
-    ex, lines, _ = plan()
-    typed = right(ex.item(2).problem, ex.item(2).problem.parts[0])
-    c = spawn(["exam", "--seed", str(SEED)], EXAMGEN_TEST_DURATION_S="900")
-    c.expect("Press Enter")
-    c.sendline("")
-    answer_item(c, 1, lines[1])
-    c.expect(r"\[2\] ")
-    c.send(typed)                        # no Enter
+    ex, lines, c, typed = _typing_item_2("900")                            # no Enter
     time.sleep(0.3)
     c.sendintr()
     c.expect(r"Save and leave\?")
