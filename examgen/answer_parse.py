@@ -8,7 +8,7 @@ import keyword
 import re
 from typing import Any
 
-from examgen.exprparse import Num, ParseError, fold, normalize, parse_number
+from examgen.exprparse import DENYING_LABEL, Num, ParseError, fold, normalize, parse_number
 from examgen.answer_form import example, form
 from examgen.i18n import MESSAGES, Bi, bi
 from examgen.model import (
@@ -104,7 +104,7 @@ _DENIES = re.compile(r"[不非未没无否]")
 def strip_label(s: str) -> str:
     """`s` (folded) without a label typed before the number; a Python keyword is no label ("lambda: 1")."""
     named = _NAME_COLON.match(s)
-    if named and not keyword.iskeyword(named.group(1)) and named.group(1).lower() not in ("not", "no", "never"):
+    if named and not keyword.iskeyword(named.group(1)) and not DENYING_LABEL.fullmatch(named.group(1)):
         return s[named.end():]
     cjk = _CJK_LABEL.match(s)
     if cjk and not _DENIES.search(cjk.group()):

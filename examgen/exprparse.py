@@ -278,7 +278,7 @@ class _Parser:
 _APPROX = r"(?:≈|~|∼|≃|约等于|约为|大约|大概|约)"
 _LABEL = re.compile(rf"^(?:[A-Za-z_][\w ]*?\s*(?:={_APPROX}?|{_APPROX}=?)|(?:答|answer)\s*:{_APPROX}?)\s*",
                     re.IGNORECASE)  # IoU = 0.14, x≈0.14, 答：0.14, Answer: 0.14 (not any 'name:', as in lambda: 1)
-_DENYING_LABEL = re.compile(r"\b(?:not|no|never|isn'?t|wrong|false)\b|n't\b", re.IGNORECASE)  # IoU is not = 0.2
+DENYING_LABEL = re.compile(r"\b(?:not|no|never|isn'?t|wrong|false)\b|n't\b", re.IGNORECASE)  # IoU is not = 0.2
 _ROUGHLY = re.compile(r"\s*左右$")  # 0.08 左右
 _ABOUT = re.compile(rf"^(?:={_APPROX}?|{_APPROX}=?)\s*")
 _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(,\d{3})+")
@@ -295,7 +295,7 @@ def parse_number(text: str) -> Num:
         raise ParseError(f"too long (over {MAX_LEN} characters)", f"太长（超过 {MAX_LEN} 个字符）")
     # A label before the value, "IoU = 0.14", "x≈0.14", and "about": "≈ 0.14", "~0.14", "约0.14", "大约 0.14".
     label = _LABEL.match(s)
-    if label and _DENYING_LABEL.search(label.group()):
+    if label and DENYING_LABEL.search(label.group()):
         raise ParseError(f"the label '{label.group().strip()}' denies the value: write the value alone",
                          f"标签“{label.group().strip()}”否定了后面的值：请只写数值")
     s = s[label.end():] if label else s

@@ -140,17 +140,15 @@ def check_coverage(texts: Iterable[str]) -> None:
     for text in texts:
         for ch in text:
             if not _covered(ch):
-                c = f"{ch!r}（U+{ord(ch):04X}）"
+                c, install = f"{ch!r}（U+{ord(ch):04X}）", needs_font_hint(ch)
                 if _in(ord(ch), _NO_FONT):
                     zh, en = f"字符 {c}不在随附字体中", "fonts"
-                elif needs_font_hint(ch):
-                    zh = f"字符 {c}不在随附的中文字体（GB2312 子集）中"
-                    en = "Chinese font (GB2312 subset)"
+                elif install:
+                    zh, en = f"字符 {c}不在随附的中文字体（GB2312 子集）中", "Chinese font (GB2312 subset)"
                 else:
                     zh = f"字符 {c}不在随附的中文字体子集中，已安装的 Noto Sans CJK 也没有"
                     en = "Chinese font subset, nor by the installed Noto Sans CJK,"
-                hint = Bi(f"；{cjk_full.INSTALL_HINT} 可加装完整中文字体", f"; {cjk_full.INSTALL_HINT} adds the full "
-                          "font") if needs_font_hint(ch) else Bi("", "")
+                hint = Bi(f"；{install} 可加装完整中文字体", f"; {install} adds the full font") if install else Bi("", "")
                 raise GlyphCoverageError(Bi(
                     f"{zh}，印出来会是空白方框{hint.zh}",
                     f"character {ch!r} (U+{ord(ch):04X}) is not covered by the bundled {en} and would print as "
